@@ -1,0 +1,12 @@
+"""sklearn-w2v: word2vec skip-gram embeddings as a scikit-learn transformer.
+
+The estimator, :class:`Word2VecTransformer`, trains with the exact full softmax, negative
+sampling or noise-contrastive estimation in vectorized NumPy, and turns documents into dense
+feature vectors for a :class:`~sklearn.pipeline.Pipeline`.
+"""
+
+from ._trainer import TrainingDivergedError
+from ._transformer import Word2VecTransformer
+
+__all__ = ["Word2VecTransformer", "TrainingDivergedError"]
+__version__ = "0.1.0"

@@ -1,0 +1,532 @@
+r"""Skip-gram loss functions and their gradients (pure, vectorized NumPy).
+
+Notation: ``v_c`` is the center (input) vector of word ``c``, ``u_o`` the context
+(output) vector of word ``o``, and ``s = u_o . v_c`` the score of the pair ``(c, o)``.
+Every loss is the **sum** over pairs, returned as a Python float accumulated in
+float64. Gradients have the floating dtype of the inputs (float32 in, float32 out).
+No function keeps state or writes into its arguments.
+
+Full softmax
+------------
+For a minibatch of ``B`` centers let ``S = V U^T`` (``B x n_words``, optionally plus
+a per-word offset ``b_w`` in every row) and ``lse_c = log sum_w exp(S_cw)``. Pair
+``p`` joins center ``c_p`` and context ``o_p``; center ``c`` owns ``n_c`` pairs, and
+``Y_cw`` counts the pairs ``(c, w)``. Then
+
+.. math::
+
+    J = \sum_p (lse_{c_p} - S_{c_p o_p})
+      = \sum_c (n_c\, lse_c - \sum_w Y_{cw} S_{cw}),
+
+    \partial J / \partial S_{cw} = W_{cw} = n_c\, \mathrm{softmax}(S_c)_w - Y_{cw},
+
+and because ``S = V U^T`` the chain rule gives ``dJ/dV = W U`` and
+``dJ/dU = W^T V``. The offset ``b`` is a constant, so it changes ``W`` (through the
+softmax) but adds no term of its own.
+
+Binary "data vs noise" losses (negative sampling, NCE)
+-----------------------------------------------------
+With ``x = s - a`` the logit that a pair is data rather than noise (``a`` is an
+offset: 0 for negative sampling, ``log(K q(o))`` for NCE), each pair contributes
+
+.. math::
+
+    J_p = -\log\sigma(x^+_p) - \sum_k \log\sigma(-x^-_{pk}),
+    \quad x^+_p = u_{o_p}\cdot v_{c_p} - a_p,
+    \quad x^-_{pk} = u_{n_{pk}}\cdot v_{c_p} - a_{pk}.
+
+In the code ``-log sigma(x) = softplus(-x)`` and ``-log sigma(-x) = softplus(x)``
+with ``softplus(x) = log(1 + e^x)``. Using ``d/dx[-log sigma(x)] = sigma(x) - 1`` and
+``d/dx[-log sigma(-x)] = sigma(x)``,
+write ``g^+_p = sigma(x^+_p) - 1`` and ``g^-_{pk} = sigma(x^-_{pk})``; then
+
+.. math::
+
+    \partial J/\partial v_{c_p} = g^+_p u_{o_p} + \sum_k g^-_{pk} u_{n_{pk}},\quad
+    \partial J/\partial u_{o_p} = g^+_p v_{c_p},\quad
+    \partial J/\partial u_{n_{pk}} = g^-_{pk} v_{c_p}.
+
+When the ``N`` noise words are shared by all pairs and each term carries weight
+``w`` (``= K/N``), the noise scores form the matrix ``X = V N^T`` (``P x N``) and
+the noise gradients are the GEMMs ``G N`` (centers) and ``G^T V`` (noise words),
+with ``G = w sigma(X - a)``.
+
+Gradients are per *occurrence* (one row per center / pair / noise draw); the
+trainer scatter-adds them into the parameter rows.
+"""
+
+import numpy as np
+
+__all__ = [
+    "log_sigmoid",
+    "sigmoid",
+    "softmax_loss_and_grads",
+    "softmax_log_likelihood",
+    "contrastive_loss_and_grads",
+    "negative_sampling_loss_and_grads",
+    "nce_loss_and_grads",
+    "shared_contrastive_loss_and_grads",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _float_dtype(*arrays):
+    """Common floating dtype of ``arrays`` (float64 if they are not floating)."""
+    dtype = np.result_type(*arrays)
+    if not np.issubdtype(dtype, np.floating):
+        dtype = np.dtype(np.float64)
+    return dtype
+
+
+def _as_float(x, dtype):
+    # ``copy=False``: no copy when already of the right dtype; callers never write
+    # into the returned array, so the inputs stay untouched.
+    return np.asarray(x).astype(dtype, copy=False)
+
+
+def _check_2d(name, x, d=None):
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, got shape {x.shape}")
+    if d is not None and x.shape[1] != d:
+        raise ValueError(f"{name} has dimension {x.shape[1]}, expected {d}")
+
+
+def _check_pairs(context_ids, owner, n_centers, n_words):
+    context_ids = np.asarray(context_ids)
+    owner = np.asarray(owner)
+    if context_ids.ndim != 1 or owner.shape != context_ids.shape:
+        raise ValueError(
+            "context_ids and owner must be 1-D arrays of the same length, got "
+            f"shapes {context_ids.shape} and {owner.shape}"
+        )
+    if context_ids.size:
+        if not (np.issubdtype(context_ids.dtype, np.integer)
+                and np.issubdtype(owner.dtype, np.integer)):
+            raise ValueError("context_ids and owner must be integer arrays")
+        if context_ids.min() < 0 or context_ids.max() >= n_words:
+            raise ValueError(f"context_ids must lie in [0, {n_words})")
+        if owner.min() < 0 or owner.max() >= n_centers:
+            raise ValueError(f"owner must lie in [0, {n_centers})")
+    return context_ids.astype(np.intp, copy=False), owner.astype(np.intp, copy=False)
+
+
+def _logits(center_vectors, output_vectors, logit_offset, dtype):
+    """``S = V U^T (+ b)``, a fresh ``(B, n_words)`` array that callers may overwrite."""
+    S = center_vectors @ output_vectors.T
+    if logit_offset is not None:
+        b = _as_float(logit_offset, dtype)
+        if b.shape != (output_vectors.shape[0],):
+            raise ValueError(
+                f"logit_offset must have shape ({output_vectors.shape[0]},), "
+                f"got {b.shape}"
+            )
+        S += b
+    return S
+
+
+def _exp_shifted_inplace(S):
+    """Overwrite ``S`` with ``exp(S - m)`` row-wise and return ``(lse, z)``.
+
+    ``m_c = max_w S_cw`` so every exponent is <= 0 (no overflow) and the maximum
+    term is exactly 1, hence ``z_c = sum_w exp(S_cw - m_c) >= 1`` (no log(0)).
+    ``lse_c = m_c + log z_c`` and ``z`` are float64 of shape ``(B,)``.
+    """
+    if S.shape[1] == 0:
+        raise ValueError("output_vectors must have at least one row")
+    m = S.max(axis=1, keepdims=True)
+    S -= m
+    np.exp(S, out=S)
+    z = S.sum(axis=1, dtype=np.float64)
+    lse = m[:, 0].astype(np.float64) + np.log(z)
+    return lse, z
+
+
+def _softplus_sum_and_sigmoid(x):
+    r"""Return ``(sum(softplus(x)), sigmoid(x))`` from one shared ``exp``.
+
+    ``softplus(x) = log(1 + e^x) = -log sigma(-x) = max(x, 0) + log1p(e)`` and
+    ``sigma(x) = [1 if x >= 0 else e] / (1 + e)`` with ``e = exp(-|x|) <= 1``,
+    so nothing overflows. The hot loops need both the loss terms and the
+    gradient factors of the same logits; computing ``e`` once is several times
+    faster than ``log_sigmoid`` + ``sigmoid`` (``logaddexp`` is slow). The sum is
+    accumulated in float64; ``sigmoid(x)`` keeps the dtype of ``x``.
+    """
+    e = np.abs(x)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    total = (np.maximum(x, 0).sum(dtype=np.float64)
+             + np.log1p(e).sum(dtype=np.float64))
+    sig = e.copy()
+    np.copyto(sig, 1, where=x >= 0)
+    e += 1
+    sig /= e
+    return float(total), sig
+
+
+# --------------------------------------------------------------------------- sigmoids
+
+
+def log_sigmoid(x):
+    r"""Numerically stable :math:`\log\sigma(x) = -\log(1 + e^{-x})`.
+
+    Computed as ``-logaddexp(0, -x)``, which never overflows: for large positive
+    ``x`` it tends to ``-exp(-x)`` and for large negative ``x`` to ``x``.
+
+    Parameters
+    ----------
+    x : array_like
+        Logits. Floating dtypes are preserved.
+
+    Returns
+    -------
+    ndarray or scalar
+        ``log(sigmoid(x))``, same shape as ``x``.
+    """
+    return -np.logaddexp(0, -np.asarray(x))
+
+
+def sigmoid(x):
+    r"""Numerically stable logistic function :math:`\sigma(x) = 1 / (1 + e^{-x})`.
+
+    With ``e = exp(-|x|) <= 1`` (never overflows),
+    ``sigma(x) = 1 / (1 + e)`` for ``x >= 0`` and ``e / (1 + e)`` for ``x < 0``;
+    the second form keeps full relative precision for very negative ``x`` where
+    ``sigma(x)`` is tiny.
+
+    Parameters
+    ----------
+    x : array_like
+        Logits. Floating dtypes are preserved.
+
+    Returns
+    -------
+    ndarray or scalar
+        ``sigma(x)``, same shape as ``x``.
+    """
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    e = np.exp(-np.abs(x))
+    out = 1 / (1 + e)
+    out = np.where(x < 0, e * out, out)
+    return out[()]
+
+
+# --------------------------------------------------------------------------- full softmax
+
+
+def softmax_loss_and_grads(center_vectors, output_vectors, context_ids, owner, *,
+                           logit_offset=None):
+    r"""Exact full-softmax skip-gram loss and gradients for a minibatch of centers.
+
+    Pair ``p`` is (center ``c = owner[p]``, context ``o = context_ids[p]``), with
+    ``p(o | c) = exp(S_co) / sum_w exp(S_cw)`` and logits
+    ``S = center_vectors @ output_vectors.T + logit_offset[None, :]``. Center ``c``
+    owns ``n_c = bincount(owner)[c]`` pairs (``2m`` in the textbook formula, fewer
+    where the window shrinks or meets a document edge), so
+
+    .. math::
+
+        J = \sum_c \Big(-\sum_{p: c_p = c} S_{c o_p}
+            + n_c \log \sum_w \exp S_{cw}\Big).
+
+    One max-shifted log-sum-exp per center is shared by all of its pairs, so no
+    exponential overflows whatever the vocabulary size or logit scale.
+
+    With ``Y_cw`` the number of pairs ``(c, w)`` (a center may see the same context
+    twice), ``dJ/dS = W = n_c[:, None] * softmax(S) - Y``, and
+
+    ``grad_center = W @ output_vectors``, ``grad_output = W.T @ center_vectors``.
+
+    Parameters
+    ----------
+    center_vectors : ndarray of shape (B, d)
+        ``V[centers]``, one row per minibatch center.
+    output_vectors : ndarray of shape (n_words, d)
+        All context vectors ``U``.
+    context_ids : ndarray of int, shape (P,)
+        Context word of each pair.
+    owner : ndarray of int, shape (P,)
+        Row of ``center_vectors`` that each pair belongs to, in ``[0, B)``.
+    logit_offset : ndarray of shape (n_words,), default=None
+        Per-word additive logit term ``b_w`` (e.g. ``log q(w)`` to score a
+        negative-sampling model as a softmax). It has no gradient.
+
+    Returns
+    -------
+    loss : float
+        Summed negative log-likelihood of the ``P`` pairs.
+    grad_center : ndarray of shape (B, d)
+        ``dJ/dv`` per center row (zero for centers that own no pair).
+    grad_output : ndarray of shape (n_words, d)
+        Dense ``dJ/dU``.
+    """
+    dtype = _float_dtype(center_vectors, output_vectors)
+    V = _as_float(center_vectors, dtype)
+    U = _as_float(output_vectors, dtype)
+    _check_2d("center_vectors", V)
+    _check_2d("output_vectors", U, V.shape[1])
+    context_ids, owner = _check_pairs(context_ids, owner, V.shape[0], U.shape[0])
+
+    S = _logits(V, U, logit_offset, dtype)
+    # Pair logits must be read before S is overwritten by the exponentials.
+    loss = -S[owner, context_ids].sum(dtype=np.float64)
+    lse, z = _exp_shifted_inplace(S)  # S now holds exp(S - m)
+    n_c = np.bincount(owner, minlength=V.shape[0])
+    loss += float(n_c @ lse)
+
+    # W = n_c * exp(S - m) / z - Y, built in the same B x n_words buffer.
+    W = S
+    W *= (n_c / z).astype(dtype)[:, None]
+    # add.at (not fancy-index -=) so repeated (c, o) pairs each subtract 1.
+    np.add.at(W, (owner, context_ids), -1)
+    grad_center = W @ U
+    grad_output = W.T @ V
+    return float(loss), grad_center, grad_output
+
+
+def softmax_log_likelihood(center_vectors, output_vectors, context_ids, owner, *,
+                           logit_offset=None):
+    r"""Log-probability of each pair under the full softmax.
+
+    ``log p(o_p | c_p) = S_{c_p o_p} - log sum_w exp(S_{c_p w})`` with
+    ``S = center_vectors @ output_vectors.T + logit_offset[None, :]`` and the same
+    max-shifted log-sum-exp as :func:`softmax_loss_and_grads`, so that
+    ``-softmax_log_likelihood(...).sum()`` equals its loss.
+
+    Parameters
+    ----------
+    center_vectors : ndarray of shape (B, d)
+    output_vectors : ndarray of shape (n_words, d)
+    context_ids : ndarray of int, shape (P,)
+    owner : ndarray of int, shape (P,)
+        See :func:`softmax_loss_and_grads`.
+    logit_offset : ndarray of shape (n_words,), default=None
+        Per-word additive logit term.
+
+    Returns
+    -------
+    ndarray of float64, shape (P,)
+        ``log p(o_p | c_p)`` (always <= 0).
+    """
+    dtype = _float_dtype(center_vectors, output_vectors)
+    V = _as_float(center_vectors, dtype)
+    U = _as_float(output_vectors, dtype)
+    _check_2d("center_vectors", V)
+    _check_2d("output_vectors", U, V.shape[1])
+    context_ids, owner = _check_pairs(context_ids, owner, V.shape[0], U.shape[0])
+
+    S = _logits(V, U, logit_offset, dtype)
+    s = S[owner, context_ids].astype(np.float64)
+    lse, _ = _exp_shifted_inplace(S)
+    return s - lse[owner]
+
+
+# --------------------------------------------------------------------------- data vs noise
+
+
+def contrastive_loss_and_grads(center_vectors, context_vectors, noise_vectors, *,
+                               context_offset=0.0, noise_offset=0.0):
+    r"""Per-pair binary logistic "data vs noise" loss shared by NS and NCE.
+
+    With ``x^+_p = u_{o_p} . v_{c_p} - context_offset_p`` and
+    ``x^-_{pk} = u_{n_{pk}} . v_{c_p} - noise_offset_{pk}`` (logits of "data"),
+
+    .. math::
+
+        J = -\sum_p \log\sigma(x^+_p) - \sum_p \sum_k \log\sigma(-x^-_{pk}).
+
+    The gradient with respect to a logit is ``g^+ = sigma(x^+) - 1`` for data and
+    ``g^- = sigma(x^-)`` for noise, so
+
+    ``grad_center_p = g^+_p u_{o_p} + sum_k g^-_{pk} u_{n_{pk}}``,
+    ``grad_context_p = g^+_p v_{c_p}``, ``grad_noise_{pk} = g^-_{pk} v_{c_p}``.
+
+    Parameters
+    ----------
+    center_vectors : ndarray of shape (P, d)
+        ``v_c`` of each pair.
+    context_vectors : ndarray of shape (P, d)
+        ``u_o`` of each pair.
+    noise_vectors : ndarray of shape (P, K, d)
+        ``u_{n_k}`` of the ``K`` noise words drawn for each pair.
+    context_offset : float or ndarray of shape (P,), default=0.0
+        Subtracted from the data score.
+    noise_offset : float or ndarray of shape (P, K), default=0.0
+        Subtracted from the noise scores.
+
+    Returns
+    -------
+    loss : float
+    grad_center : ndarray of shape (P, d)
+    grad_context : ndarray of shape (P, d)
+    grad_noise : ndarray of shape (P, K, d)
+    """
+    dtype = _float_dtype(center_vectors, context_vectors, noise_vectors)
+    V = _as_float(center_vectors, dtype)
+    Uo = _as_float(context_vectors, dtype)
+    Un = _as_float(noise_vectors, dtype)
+    _check_2d("center_vectors", V)
+    if Uo.shape != V.shape:
+        raise ValueError(f"context_vectors has shape {Uo.shape}, expected {V.shape}")
+    if Un.ndim != 3 or Un.shape[0] != V.shape[0] or Un.shape[2] != V.shape[1]:
+        raise ValueError(
+            f"noise_vectors must have shape ({V.shape[0]}, K, {V.shape[1]}), "
+            f"got {Un.shape}"
+        )
+
+    x_pos = np.einsum("pd,pd->p", Uo, V) - _as_float(context_offset, dtype)
+    # Batched (K x d) @ (d x 1) products: x_neg[p, k] = u_{n_pk} . v_p
+    x_neg = np.matmul(Un, V[:, :, None])[:, :, 0] - _as_float(noise_offset, dtype)
+
+    # -log sigma(x_pos) = softplus(-x_pos), and sigma(x_pos) - 1 = -sigma(-x_pos)
+    # (written so to avoid cancellation when sigma(x_pos) ~ 1).
+    loss_pos, sig_neg_pos = _softplus_sum_and_sigmoid(-x_pos)
+    # -log sigma(-x_neg) = softplus(x_neg); its derivative is sigma(x_neg).
+    loss_neg, g_neg = _softplus_sum_and_sigmoid(x_neg)
+    loss = loss_pos + loss_neg
+    g_pos = -sig_neg_pos
+
+    grad_center = g_pos[:, None] * Uo
+    grad_center += np.matmul(g_neg[:, None, :], Un)[:, 0, :]
+    grad_context = g_pos[:, None] * V
+    grad_noise = g_neg[:, :, None] * V[:, None, :]
+    return float(loss), grad_center, grad_context, grad_noise
+
+
+def negative_sampling_loss_and_grads(center_vectors, context_vectors, noise_vectors):
+    r"""Skip-gram negative-sampling (NS) loss and gradients.
+
+    .. math::
+
+        J_{NS} = -\sum_p \Big(\log\sigma(u_{o_p}\cdot v_{c_p})
+                 + \sum_k \log\sigma(-u_{n_{pk}}\cdot v_{c_p})\Big).
+
+    This is :func:`nce_loss_and_grads` with ``K q(w)`` replaced by 1, i.e.
+    ``log(K q) = 0`` (Dyer, 2014), and is computed as
+    :func:`contrastive_loss_and_grads` with both offsets 0.
+
+    Parameters
+    ----------
+    center_vectors : ndarray of shape (P, d)
+    context_vectors : ndarray of shape (P, d)
+    noise_vectors : ndarray of shape (P, K, d)
+
+    Returns
+    -------
+    loss : float
+    grad_center : ndarray of shape (P, d)
+    grad_context : ndarray of shape (P, d)
+    grad_noise : ndarray of shape (P, K, d)
+    """
+    return contrastive_loss_and_grads(center_vectors, context_vectors, noise_vectors,
+                                      context_offset=0.0, noise_offset=0.0)
+
+
+def nce_loss_and_grads(center_vectors, context_vectors, noise_vectors,
+                       log_kq_context, log_kq_noise):
+    r"""Noise-contrastive estimation (NCE) loss and gradients, self-normalised.
+
+    NCE (Gutmann & Hyvärinen, 2010; Mnih & Teh, 2012) with the model taken as
+    normalised (``Z = 1``) classifies a word as data with
+
+    .. math::
+
+        P(D=1 \mid o, c) = \frac{e^{s}}{e^{s} + K q(o)} = \sigma(s - \log(K q(o))),
+
+    so it is :func:`contrastive_loss_and_grads` with
+    ``context_offset = log(K q(o_p))`` and ``noise_offset = log(K q(n_pk))``.
+    Setting both to 0 (``K q = 1``) gives negative sampling exactly.
+
+    Parameters
+    ----------
+    center_vectors : ndarray of shape (P, d)
+    context_vectors : ndarray of shape (P, d)
+    noise_vectors : ndarray of shape (P, K, d)
+    log_kq_context : ndarray of shape (P,)
+        ``log(K q(o_p))`` for the true context of each pair.
+    log_kq_noise : ndarray of shape (P, K)
+        ``log(K q(n_pk))`` for each noise word.
+
+    Returns
+    -------
+    loss : float
+    grad_center : ndarray of shape (P, d)
+    grad_context : ndarray of shape (P, d)
+    grad_noise : ndarray of shape (P, K, d)
+    """
+    return contrastive_loss_and_grads(center_vectors, context_vectors, noise_vectors,
+                                      context_offset=log_kq_context,
+                                      noise_offset=log_kq_noise)
+
+
+def shared_contrastive_loss_and_grads(center_vectors, context_vectors, noise_vectors,
+                                      noise_weight, *, context_offset=0.0,
+                                      noise_offset=0.0):
+    r"""Data-vs-noise loss with one set of ``N`` noise words shared by all pairs.
+
+    With ``x^+_p = u_{o_p} . v_{c_p} - context_offset_p``,
+    ``X_{pn} = u_n . v_{c_p} - noise_offset_n`` and weight ``w = noise_weight``,
+
+    .. math::
+
+        J = -\sum_p \log\sigma(x^+_p) - w \sum_p \sum_{n=1}^{N} \log\sigma(-X_{pn}).
+
+    With ``w = K/N`` the expected loss equals that of the per-pair ``K``-sample
+    objective: ``sum_k`` over ``K`` draws and ``(K/N) sum_n`` over ``N`` draws
+    from ``q`` both have expectation ``K E_q[-log sigma(-x)]``.
+
+    With ``g^+ = sigma(x^+) - 1`` and ``G = w sigma(X)`` (``P x N``), the gradients
+    are ``grad_center = g^+[:, None] * u_o + G @ noise_vectors``,
+    ``grad_context = g^+[:, None] * v_c`` and ``grad_noise = G.T @ center_vectors``,
+    so the noise part costs GEMMs instead of ``P K`` separate dot products.
+
+    Parameters
+    ----------
+    center_vectors : ndarray of shape (P, d)
+    context_vectors : ndarray of shape (P, d)
+    noise_vectors : ndarray of shape (N, d)
+        The shared noise words.
+    noise_weight : float
+        Weight ``w`` of each noise term, typically ``K / N``.
+    context_offset : float or ndarray of shape (P,), default=0.0
+    noise_offset : float or ndarray of shape (N,), default=0.0
+        Offsets subtracted from the data and noise scores, as in
+        :func:`contrastive_loss_and_grads` (0 for NS, ``log(K q)`` for NCE).
+
+    Returns
+    -------
+    loss : float
+    grad_center : ndarray of shape (P, d)
+    grad_context : ndarray of shape (P, d)
+    grad_noise : ndarray of shape (N, d)
+        Summed over all pairs.
+    """
+    dtype = _float_dtype(center_vectors, context_vectors, noise_vectors)
+    V = _as_float(center_vectors, dtype)
+    Uo = _as_float(context_vectors, dtype)
+    Un = _as_float(noise_vectors, dtype)
+    _check_2d("center_vectors", V)
+    if Uo.shape != V.shape:
+        raise ValueError(f"context_vectors has shape {Uo.shape}, expected {V.shape}")
+    _check_2d("noise_vectors", Un, V.shape[1])
+    weight = float(noise_weight)
+
+    x_pos = np.einsum("pd,pd->p", Uo, V) - _as_float(context_offset, dtype)
+    X = V @ Un.T
+    X -= _as_float(noise_offset, dtype)
+
+    loss_pos, sig_neg_pos = _softplus_sum_and_sigmoid(-x_pos)
+    loss_neg, G = _softplus_sum_and_sigmoid(X)
+    loss = loss_pos + weight * loss_neg
+    g_pos = -sig_neg_pos
+    # Cast the weight so a float32 problem stays float32 under NumPy 2 promotion.
+    G *= dtype.type(weight)
+
+    grad_center = g_pos[:, None] * Uo
+    grad_center += G @ Un
+    grad_context = g_pos[:, None] * V
+    grad_noise = G.T @ V
+    return float(loss), grad_center, grad_context, grad_noise

@@ -1,0 +1,354 @@
+"""Word vectors -> document vectors.
+
+Every pooling method except ``"max"`` is a weighted sum of word vectors, so it is computed
+as one sparse product ``W @ embedding`` where ``W`` is the (n_docs, n_words) document-term
+matrix with per-entry weights. ``"max"`` uses :func:`numpy.maximum.reduceat` over the
+gathered token vectors. Neither loops over documents or tokens in Python.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._vocab import EncodedCorpus  # noqa: F401  (documents the expected input type)
+
+__all__ = [
+    "POOLING_METHODS",
+    "document_term_matrix",
+    "inverse_document_frequency",
+    "sif_weights",
+    "fit_sif_component",
+    "pool_documents",
+]
+
+POOLING_METHODS = ("mean", "sum", "max", "tfidf", "sif")
+
+# Upper bound on the size of the (tokens, d) block gathered at once by max pooling, so that
+# pooling a large corpus does not materialise one vector per token in memory.
+_MAX_POOL_BLOCK_BYTES = 64 * 2**20
+
+
+def _check_corpus(corpus, n_words):
+    """Validate an :class:`EncodedCorpus`-like object and return ``(ids, doc_offsets)``.
+
+    Parameters
+    ----------
+    corpus : EncodedCorpus
+        Object with ``ids`` and ``doc_offsets`` attributes.
+    n_words : int
+        Number of vocabulary rows; every id must lie in ``[0, n_words)``.
+
+    Returns
+    -------
+    ids : ndarray of shape (n_tokens,), int
+    doc_offsets : ndarray of shape (n_docs + 1,), int64
+    """
+    if not isinstance(n_words, Integral) or isinstance(n_words, bool) or n_words < 0:
+        raise ValueError(f"n_words must be a non-negative integer, got {n_words!r}.")
+    try:
+        ids = np.asarray(corpus.ids)
+        offsets = np.asarray(corpus.doc_offsets)
+    except AttributeError as exc:
+        raise TypeError(
+            "corpus must be an EncodedCorpus (with `ids` and `doc_offsets` attributes), "
+            f"got {type(corpus).__name__}."
+        ) from exc
+    if ids.ndim != 1 or not (ids.size == 0 or np.issubdtype(ids.dtype, np.integer)):
+        raise ValueError("corpus.ids must be a 1-D integer array.")
+    if offsets.ndim != 1 or offsets.size == 0 or not np.issubdtype(offsets.dtype, np.integer):
+        raise ValueError("corpus.doc_offsets must be a non-empty 1-D integer array.")
+    offsets = offsets.astype(np.int64, copy=False)
+    if offsets[0] != 0 or offsets[-1] != ids.size or np.any(np.diff(offsets) < 0):
+        raise ValueError(
+            "corpus.doc_offsets must be non-decreasing, start at 0 and end at len(corpus.ids)."
+        )
+    if ids.size and (ids.min() < 0 or ids.max() >= n_words):
+        raise ValueError(f"corpus.ids must lie in [0, {n_words}) (the number of words).")
+    return ids, offsets
+
+
+def document_term_matrix(corpus, n_words):
+    """Count how often each word occurs in each document.
+
+    Parameters
+    ----------
+    corpus : EncodedCorpus
+        Encoded documents (flat ``ids`` plus ``doc_offsets``).
+    n_words : int
+        Number of vocabulary rows (columns of the result).
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of shape (n_docs, n_words), float64
+        ``counts[i, w]`` is the number of occurrences of word ``w`` in document ``i``, in
+        canonical form (sorted indices, no duplicate entries). Empty documents are empty rows.
+    """
+    ids, offsets = _check_corpus(corpus, n_words)
+    n_docs = offsets.size - 1
+    # The flat encoding already *is* a CSR structure with one entry per token; summing the
+    # duplicates turns token occurrences into counts. copy=True because csr_matrix would
+    # otherwise share `ids`, and sum_duplicates sorts the indices in place, which would
+    # reorder the caller's corpus.
+    counts = sp.csr_matrix(
+        (np.ones(ids.size, dtype=np.float64), ids, offsets),
+        shape=(n_docs, n_words),
+        copy=True,
+    )
+    counts.sum_duplicates()
+    return counts
+
+
+def inverse_document_frequency(corpus, n_words):
+    """Smoothed inverse document frequency, as ``TfidfVectorizer(smooth_idf=True)``.
+
+    ``idf(w) = ln((1 + n_docs) / (1 + df(w))) + 1`` where ``df(w)`` is the number of documents
+    containing ``w``. The smoothing acts as if one extra document contained every word once,
+    so words absent from ``corpus`` get a finite idf.
+
+    Parameters
+    ----------
+    corpus : EncodedCorpus
+        Encoded documents.
+    n_words : int
+        Number of vocabulary rows.
+
+    Returns
+    -------
+    idf : ndarray of shape (n_words,), float64
+    """
+    counts = document_term_matrix(corpus, n_words)
+    # After sum_duplicates each (doc, word) pair is stored once, so counting column indices
+    # gives the document frequency.
+    df = np.bincount(counts.indices, minlength=n_words).astype(np.float64)
+    n_docs = counts.shape[0]
+    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
+def sif_weights(word_counts, alpha=1e-3):
+    """Smooth inverse frequency weights ``a / (a + p(w))`` (Arora et al., 2017).
+
+    Parameters
+    ----------
+    word_counts : array-like of shape (n_words,)
+        Corpus frequency of each word (non-negative).
+    alpha : float, default=1e-3
+        Smoothing parameter ``a`` (> 0). Smaller values down-weight frequent words more.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_words,), float64
+        ``alpha / (alpha + count / count.sum())``. If all counts are zero, ``p(w) = 0`` and
+        every weight is 1.
+
+    References
+    ----------
+    S. Arora, Y. Liang, T. Ma. "A Simple but Tough-to-Beat Baseline for Sentence
+    Embeddings", ICLR 2017.
+    """
+    counts = np.asarray(word_counts, dtype=np.float64)
+    if counts.ndim != 1:
+        raise ValueError("word_counts must be 1-D.")
+    if np.any(~np.isfinite(counts)) or np.any(counts < 0):
+        raise ValueError("word_counts must be finite and non-negative.")
+    if not isinstance(alpha, Real) or isinstance(alpha, bool) or not alpha > 0:
+        raise ValueError(f"alpha must be a positive number, got {alpha!r}.")
+    total = counts.sum()
+    p = counts / total if total > 0 else np.zeros_like(counts)
+    return alpha / (alpha + p)
+
+
+def fit_sif_component(doc_vectors):
+    """First principal direction of SIF-weighted document vectors, to be removed.
+
+    As in Arora et al.'s reference code (``TruncatedSVD`` on the raw matrix), the matrix is
+    **not** centred: the direction is the first right singular vector. All-zero rows
+    (documents without a known token) are excluded so they do not dilute the estimate.
+
+    Parameters
+    ----------
+    doc_vectors : array-like of shape (n_docs, d)
+        SIF-weighted document vectors, e.g. ``pool_documents(..., pooling="sif")`` without
+        ``sif_component``.
+
+    Returns
+    -------
+    component : ndarray of shape (d,)
+        Unit vector, in the input's floating dtype (float64 for non-float input). Its sign is
+        fixed so that its largest-magnitude entry is positive, making the result
+        deterministic. A zero vector if no row is non-zero.
+    """
+    X = np.asarray(doc_vectors)
+    if X.ndim != 2:
+        raise ValueError(f"doc_vectors must be 2-D, got shape {X.shape}.")
+    out_dtype = X.dtype if np.issubdtype(X.dtype, np.floating) else np.float64
+    X = X.astype(np.float64, copy=False)
+    X = X[np.any(X != 0, axis=1)]
+    if X.shape[0] == 0:
+        return np.zeros(X.shape[1], dtype=out_dtype)
+    # The first right singular vector of X is the top eigenvector of the (d, d) Gram matrix
+    # X^T X. Forming it is one BLAS product, several times faster than an SVD of the tall
+    # (n_docs, d) matrix, and the squared condition number only matters when the top two
+    # singular values nearly coincide, where the direction is ill-defined anyway.
+    _, eigvecs = np.linalg.eigh(X.T @ X)
+    component = eigvecs[:, -1]  # eigh sorts eigenvalues in ascending order
+    if component[np.argmax(np.abs(component))] < 0:
+        component = -component
+    return component.astype(out_dtype)
+
+
+def _row_scale(matrix, scale):
+    """Multiply each row of a CSR matrix by ``scale`` in place (no structure change)."""
+    matrix.data *= np.repeat(scale, np.diff(matrix.indptr))
+
+
+def _safe_reciprocal(x):
+    """``1 / x`` where ``x > 0``, else 0 (empty documents must give zero rows, not NaN)."""
+    out = np.zeros_like(x, dtype=np.float64)
+    np.divide(1.0, x, out=out, where=x > 0)
+    return out
+
+
+def _max_pool(ids, offsets, embedding):
+    """Element-wise max over each document's token vectors; empty documents give zeros."""
+    n_docs = offsets.size - 1
+    d = embedding.shape[1]
+    out = np.zeros((n_docs, d), dtype=embedding.dtype)
+    lengths = np.diff(offsets)
+    nonempty = np.flatnonzero(lengths > 0)
+    if nonempty.size == 0 or d == 0:
+        return out
+    starts = offsets[nonempty]
+    # reduceat over the starts of the non-empty documents only: consecutive non-empty starts
+    # are strictly increasing and the tokens between them belong to one document, so each
+    # segment is exactly one document. (With empty documents included, reduceat would
+    # return a[start] for them instead of an empty reduction.)
+    block_tokens = max(1, _MAX_POOL_BLOCK_BYTES // (d * embedding.itemsize))
+    first = 0
+    while first < nonempty.size:
+        # Take as many whole documents as fit in the token budget (at least one).
+        last = np.searchsorted(starts, starts[first] + block_tokens, side="left")
+        last = max(last, first + 1)
+        lo = starts[first]
+        hi = offsets[nonempty[last - 1] + 1]
+        vectors = embedding[ids[lo:hi]]
+        out[nonempty[first:last]] = np.maximum.reduceat(vectors, starts[first:last] - lo, axis=0)
+        first = last
+    return out
+
+
+def pool_documents(
+    corpus,
+    embedding,
+    pooling="mean",
+    *,
+    idf=None,
+    sif_weights=None,
+    sif_component=None,
+    normalize=False,
+):
+    """Combine the word vectors of each document into one document vector.
+
+    Parameters
+    ----------
+    corpus : EncodedCorpus
+        Encoded documents; ids index rows of ``embedding``. Unknown words are expected to have
+        been dropped by the encoding, so every id counts as a known token.
+    embedding : array-like of shape (n_words, d)
+        Word vectors.
+    pooling : {"mean", "sum", "max", "tfidf", "sif"}, default="mean"
+        - ``"mean"``: average of the document's token vectors (repeated tokens count each
+          time).
+        - ``"sum"``: sum of the token vectors.
+        - ``"max"``: element-wise maximum over the token vectors.
+        - ``"tfidf"``: idf-weighted **average** ``sum_w tf(w) idf(w) v_w / sum_w tf(w) idf(w)``
+          (the weights are normalised to sum to 1, so it is a weighted mean, not a sum).
+        - ``"sif"``: ``(1 / n_tokens) sum_t a / (a + p(w_t)) v_{w_t}``, then, if
+          ``sif_component`` is given, its projection on that direction is removed:
+          ``x - (x . c) c``.
+    idf : array-like of shape (n_words,), default=None
+        Inverse document frequencies; required for ``pooling="tfidf"`` (see
+        :func:`inverse_document_frequency`).
+    sif_weights : array-like of shape (n_words,), default=None
+        Per-word SIF weights; required for ``pooling="sif"`` (see :func:`sif_weights`).
+    sif_component : array-like of shape (d,), default=None
+        Direction to remove for ``pooling="sif"`` (see :func:`fit_sif_component`). It is
+        normalised to unit length first; ``None`` or a zero vector removes nothing (this is how
+        the vectors used to fit the component are computed).
+    normalize : bool, default=False
+        L2-normalise each row. Zero rows stay zero.
+
+    Returns
+    -------
+    doc_vectors : ndarray of shape (n_docs, d)
+        In the embedding's dtype (float64 if it is not a floating type). A document with no
+        token gives a zero row.
+    """
+    if pooling not in POOLING_METHODS:
+        raise ValueError(f"pooling must be one of {POOLING_METHODS}, got {pooling!r}.")
+    embedding = np.asarray(embedding)
+    if embedding.ndim != 2:
+        raise ValueError(f"embedding must be 2-D (n_words, d), got shape {embedding.shape}.")
+    if not np.issubdtype(embedding.dtype, np.floating):
+        embedding = embedding.astype(np.float64)
+    n_words, d = embedding.shape
+    dtype = embedding.dtype
+
+    def _per_word(name, values):
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != (n_words,):
+            raise ValueError(
+                f"{name} must have shape ({n_words},) (one value per embedding row), "
+                f"got {values.shape}."
+            )
+        return values
+
+    if pooling == "tfidf":
+        if idf is None:
+            raise ValueError(
+                'pooling="tfidf" needs idf (per-word inverse document frequencies, e.g. from '
+                "inverse_document_frequency)."
+            )
+        idf = _per_word("idf", idf)
+    if pooling == "sif":
+        if sif_weights is None:
+            raise ValueError(
+                'pooling="sif" needs sif_weights (per-word a/(a+p(w)) weights, e.g. from '
+                "sif_weights)."
+            )
+        sif_weights = _per_word("sif_weights", sif_weights)
+        if sif_component is not None:
+            sif_component = np.asarray(sif_component, dtype=np.float64)
+            if sif_component.shape != (d,):
+                raise ValueError(
+                    f"sif_component must have shape ({d},), got {sif_component.shape}."
+                )
+
+    if pooling == "max":
+        ids, offsets = _check_corpus(corpus, n_words)
+        out = _max_pool(ids, offsets, embedding)
+    else:
+        weights = document_term_matrix(corpus, n_words)
+        n_tokens = np.asarray(weights.sum(axis=1)).ravel()
+        if pooling == "mean":
+            _row_scale(weights, _safe_reciprocal(n_tokens))
+        elif pooling == "tfidf":
+            weights.data *= idf[weights.indices]
+            _row_scale(weights, _safe_reciprocal(np.asarray(weights.sum(axis=1)).ravel()))
+        elif pooling == "sif":
+            weights.data *= sif_weights[weights.indices]
+            _row_scale(weights, _safe_reciprocal(n_tokens))
+        # scipy upcasts a float32 embedding to the float64 of the weights for this product
+        # (a temporary copy), so long documents are summed in float64; cast back at the end.
+        pooled = np.asarray(weights @ embedding, dtype=np.float64)
+        if pooling == "sif" and sif_component is not None:
+            norm = np.linalg.norm(sif_component)
+            if norm > 0:
+                c = sif_component / norm
+                pooled -= np.outer(pooled @ c, c)
+        out = pooled.astype(dtype, copy=False)
+
+    if normalize:
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+    return out

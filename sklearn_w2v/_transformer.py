@@ -1,0 +1,512 @@
+"""Word2VecTransformer: the scikit-learn estimator.
+
+This module only validates parameters, wires the pipeline of private modules together and
+stores fitted state; the work is done in ``_text`` (tokens), ``_vocab`` (vocabulary and
+encoding), ``_batches`` (pairs), ``_objectives`` (loss and gradients), ``_trainer`` (SGD
+loop) and ``_pooling`` (document vectors).
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._batches import iter_all_pairs
+from ._objectives import softmax_log_likelihood
+from ._pooling import (
+    fit_sif_component,
+    inverse_document_frequency,
+    pool_documents,
+    sif_weights,
+)
+from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
+from ._trainer import ContrastiveStep, NoiseModel, SoftmaxStep, train
+from ._vocab import (
+    NoiseSampler,
+    build_vocabulary,
+    count_and_encode,
+    encode_documents,
+    keep_probabilities,
+    noise_distribution,
+    remap_corpus,
+)
+
+# Scoring multiplies a block of centers by all output vectors at once; this bounds the size
+# of that (n_centers, n_words) logit matrix in elements.
+_SCORE_LOGITS_PER_BLOCK = 8_000_000
+
+
+class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Skip-gram word2vec embeddings as a scikit-learn transformer.
+
+    ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram model;
+    ``transform`` turns each document into one dense vector by pooling the vectors of its
+    words, so the transformer can feed a classifier in a :class:`~sklearn.pipeline.Pipeline`;
+    ``score`` is the held-out log-likelihood under the full softmax, so
+    :class:`~sklearn.model_selection.GridSearchCV` can tune embeddings without labels.
+
+    Three objectives train the same two matrices: input (center) vectors v = ``vectors_``
+    and output (context) vectors u = ``context_vectors_``. For a center c with contexts
+    o_1..o_n (n = 2m for a full window of m words each side):
+
+    * ``"softmax"``: the exact full-softmax skip-gram objective
+      ``J = -sum_j u_{o_j}.v_c + n log sum_w exp(u_w.v_c)``. Costs O(n_words) per center;
+      use it with vocabularies of up to some tens of thousands of words.
+    * ``"negative"``: negative sampling (Mikolov et al. 2013), for each pair
+      ``J = -log s(u_o.v_c) - sum_{k=1..K} log s(-u_{n_k}.v_c)`` with K = ``negative``
+      noise words n_k drawn from q(w) ∝ count(w)^ns_exponent. Its optimum is
+      ``u_o.v_c = log p(o|c) - log(K q(o))``, not ``log p(o|c)``.
+    * ``"nce"``: noise-contrastive estimation, self-normalised: the same binary
+      classification with logit ``u_o.v_c - log(K q(o))``; its optimum is
+      ``u_o.v_c = log p(o|c)``. Negative sampling is NCE with ``K q(o)`` replaced by 1.
+
+    Parameters
+    ----------
+    objective : {"negative", "softmax", "nce"}, default="negative"
+        Training objective, see above.
+    vector_size : int, default=100
+        Dimension of the word vectors (and of the document vectors ``transform`` returns).
+    window : int, default=5
+        Maximum distance between a center word and a context word.
+    min_count : int, default=5
+        Ignore words with a total corpus count below this.
+    max_vocab_size : int or None, default=None
+        Keep only this many of the most frequent words (after ``min_count``).
+    sample : float, default=1e-3
+        Subsampling threshold t of frequent words: a token of word w with corpus frequency
+        f(w) is kept with probability ``min(1, (sqrt(f/t) + 1) t / f)`` (the formula of
+        word2vec.c and gensim, not the paper's ``1 - sqrt(t/f)``). ``0`` disables it.
+    negative : int, default=5
+        Number K of noise words per pair for ``"negative"`` and ``"nce"``; ignored by
+        ``"softmax"``.
+    ns_exponent : float, default=0.75
+        Exponent of the noise distribution q(w) ∝ count(w)^ns_exponent.
+    epochs : int, default=5
+        Passes over the corpus.
+    learning_rate : float, default=0.025
+        Initial SGD step size.
+    min_learning_rate : float, default=1e-4
+        Final step size; the rate decays linearly from ``learning_rate`` over all epochs,
+        by corpus tokens processed, as in word2vec.c.
+    batch_size : int, default=256
+        Center words per minibatch. Each brings up to ``2 * window`` pairs. The gradient of
+        a minibatch is summed, so larger batches are faster but add up many updates on
+        frequent words at once.
+    shrink_windows : bool, default=True
+        Draw each center's window uniformly from 1..``window`` (word2vec.c), which weights
+        near contexts more than far ones.
+    pooling : {"mean", "sum", "max", "tfidf", "sif"}, default="mean"
+        How ``transform`` combines the vectors of a document's words. ``"tfidf"`` is the
+        idf-weighted mean (idf learned at fit); ``"sif"`` is the smooth inverse frequency
+        average of Arora et al. (2017), weights ``sif_alpha / (sif_alpha + p(w))`` followed by
+        removal of the first principal component learned at fit.
+    sif_alpha : float, default=1e-3
+        The constant a of the SIF weights.
+    normalize : bool, default=False
+        L2-normalise each document vector (documents with no known word stay zero).
+    word_vectors : {"input", "input+output"}, default="input"
+        Word vectors used by ``transform`` and by the similarity queries: the input vectors
+        v, or v + u (Levy, Goldberg & Dagan 2015).
+    lowercase : bool, default=True
+        Lowercase raw text before tokenizing (as CountVectorizer). Pre-tokenized documents
+        are used verbatim.
+    token_pattern : str or None, default=r"(?u)\\b\\w+\\b"
+        Regular expression of a token. Unlike CountVectorizer's default ``\\w\\w+``, it
+        keeps one-letter words ("a", "i"), which are frequent and informative contexts.
+    tokenizer : callable or None, default=None
+        Overrides ``token_pattern``: a function from a (preprocessed) string to tokens.
+    preprocessor : callable or None, default=None
+        A function applied to each raw string before tokenizing (replaces lowercasing).
+    analyzer : "word" or callable, default="word"
+        A callable replaces all of the above: it gets the decoded document and returns its
+        tokens (e.g. ``str.split``).
+    encoding : str, default="utf-8"
+        Encoding used to decode ``bytes`` documents.
+    decode_error : {"strict", "ignore", "replace"}, default="strict"
+        What to do with bytes that are not valid in ``encoding``.
+    dtype : {np.float32, np.float64}, default=np.float32
+        Floating type of the vectors and of ``transform``'s output.
+    n_jobs : int or None, default=None
+        Threads used by training (None means 1). With the softmax objective they are BLAS
+        threads of its matrix products.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initialisation, subsampling, windows and noise words. An int gives
+        bit-identical vectors on the same machine with the same ``n_jobs``.
+    verbose : int, default=0
+        Print loss, words/s and the estimated time left after each epoch.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Word → row of ``vectors_``; rows are in descending order of corpus count.
+    vectors_ : ndarray of shape (n_words, vector_size)
+        Input (center) vectors v.
+    context_vectors_ : ndarray of shape (n_words, vector_size)
+        Output (context) vectors u.
+    word_counts_ : ndarray of int64, shape (n_words,)
+        Corpus count of each word.
+    noise_distribution_ : ndarray of float64, shape (n_words,)
+        Noise distribution q(w) ∝ count(w)^ns_exponent (used by ``"negative"``, ``"nce"``
+        and by ``score`` of negative-sampling models).
+    idf_ : ndarray of float64, shape (n_words,)
+        Smooth inverse document frequency over the training documents.
+    sif_weights_ : ndarray of float64, shape (n_words,)
+        SIF weights ``sif_alpha / (sif_alpha + p(w))``.
+    sif_component_ : ndarray of shape (vector_size,)
+        First principal component of the SIF-weighted training document vectors.
+    loss_curve_ : list of float
+        Mean training loss per (center, context) pair in each epoch (for ``"negative"`` and
+        ``"nce"`` this includes the noise terms of the pair).
+    n_pairs_ : int
+        Training pairs in the last epoch.
+    corpus_word_count_ : int
+        Tokens of the training corpus that are in the vocabulary.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.TfidfVectorizer : Sparse bag-of-words features.
+
+    Examples
+    --------
+    >>> from sklearn_w2v import Word2VecTransformer
+    >>> from sklearn_w2v.datasets import load_sample_corpus
+    >>> texts = load_sample_corpus(n_lines=20000)
+    >>> model = Word2VecTransformer(vector_size=50, epochs=1, random_state=0).fit(texts)
+    >>> model.transform(["the whale and the sea"]).shape
+    (1, 50)
+    """
+
+    _parameter_constraints = {
+        "objective": [StrOptions({"negative", "softmax", "nce"})],
+        "vector_size": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
+        "sample": [Interval(Real, 0, None, closed="left")],
+        "negative": [Interval(Integral, 0, None, closed="left")],
+        "ns_exponent": [Interval(Real, None, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "min_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "shrink_windows": ["boolean"],
+        "pooling": [StrOptions({"mean", "sum", "max", "tfidf", "sif"})],
+        "sif_alpha": [Interval(Real, 0, None, closed="neither")],
+        "normalize": ["boolean"],
+        "word_vectors": [StrOptions({"input", "input+output"})],
+        "lowercase": ["boolean"],
+        "token_pattern": [str, None],
+        "tokenizer": [callable, None],
+        "preprocessor": [callable, None],
+        "analyzer": [StrOptions({"word"}), callable],
+        "encoding": [str],
+        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
+        "dtype": "no_validation",  # checked in _check_dtype with a clearer message
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, *, objective="negative", vector_size=100, window=5, min_count=5,
+                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs=5,
+                 learning_rate=0.025, min_learning_rate=1e-4, batch_size=256,
+                 shrink_windows=True, pooling="mean", sif_alpha=1e-3, normalize=False,
+                 word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
+                 tokenizer=None, preprocessor=None, analyzer="word", encoding="utf-8",
+                 decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
+                 verbose=0):
+        self.objective = objective
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.sample = sample
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.min_learning_rate = min_learning_rate
+        self.batch_size = batch_size
+        self.shrink_windows = shrink_windows
+        self.pooling = pooling
+        self.sif_alpha = sif_alpha
+        self.normalize = normalize
+        self.word_vectors = word_vectors
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.preprocessor = preprocessor
+        self.analyzer = analyzer
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fitting
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabulary and the word vectors from the documents in ``X``.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or list of str
+            Documents: raw strings (list, numpy array, pandas Series, generator, ...) or
+            pre-tokenized documents (a list of str tokens each).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Word2VecTransformer
+            The fitted transformer.
+        """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit to ``X`` and return its document vectors.
+
+        Equivalent to ``fit(X).transform(X)`` but tokenizes ``X`` once, so it also works
+        when ``X`` is a one-shot iterator.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or list of str
+            Documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_documents, vector_size)
+        """
+        corpus = self._fit(X)
+        return self._pool(corpus)
+
+    def _fit(self, X):
+        # Parameters are validated by _fit_context before this runs.
+        self._validate_param_combinations()
+        dtype = self._check_dtype()
+        analyzer = self._build_analyzer()
+        words, counts, corpus = count_and_encode(iter_token_lists(X, analyzer))
+        if corpus.n_docs == 0:
+            raise ValueError("X is an empty corpus: fit needs at least one document.")
+        vocab_words, vocab_counts, old_to_new = build_vocabulary(
+            words, counts, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        if not vocab_words:
+            raise ValueError(
+                f"The vocabulary is empty: no word occurs at least min_count="
+                f"{self.min_count} times in the {corpus.n_docs} documents "
+                f"({corpus.n_tokens} tokens). Lower min_count or pass a larger corpus.")
+        corpus = remap_corpus(corpus, old_to_new)
+
+        seed_sequence = _seed_sequence(self.random_state)
+        init_seed, train_seed = seed_sequence.spawn(2)
+        n_words, d = len(vocab_words), self.vector_size
+        # word2vec.c's initialisation: small uniform input vectors, zero output vectors.
+        init_rng = np.random.default_rng(init_seed)
+        center_vectors = ((init_rng.random((n_words, d)) - 0.5) / d).astype(dtype)
+        output_vectors = np.zeros((n_words, d), dtype=dtype)
+
+        noise_probabilities = noise_distribution(vocab_counts, self.ns_exponent)
+        reports = train(
+            corpus, center_vectors, output_vectors,
+            self._make_step(noise_probabilities),
+            epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
+            keep_probability=(keep_probabilities(vocab_counts, self.sample)
+                              if self.sample > 0 else None),
+            batch_size=self.batch_size, learning_rate=self.learning_rate,
+            min_learning_rate=self.min_learning_rate, seed_sequence=train_seed,
+            blas_threads=self._n_threads() if self.objective == "softmax" else 1,
+            verbose=self.verbose)
+
+        # Fitted state is assigned only after training succeeded, so a failed refit leaves
+        # a previously fitted model intact.
+        self.vocabulary_ = {word: row for row, word in enumerate(vocab_words)}
+        self.vectors_ = center_vectors
+        self.context_vectors_ = output_vectors
+        self.word_counts_ = vocab_counts
+        self.noise_distribution_ = noise_probabilities
+        self.loss_curve_ = [float(report.mean_loss) for report in reports]
+        self.n_pairs_ = int(reports[-1].n_pairs)
+        self.corpus_word_count_ = int(corpus.n_tokens)
+        self._fit_pooling(corpus)
+        return corpus
+
+    def _fit_pooling(self, corpus):
+        n_words = len(self.vocabulary_)
+        self.idf_ = inverse_document_frequency(corpus, n_words)
+        self.sif_weights_ = sif_weights(self.word_counts_, self.sif_alpha)
+        sif_vectors = pool_documents(corpus, self.embedding_, "sif",
+                                     sif_weights=self.sif_weights_, sif_component=None)
+        self.sif_component_ = fit_sif_component(sif_vectors).astype(self.vectors_.dtype)
+
+    def _validate_param_combinations(self):
+        if self.objective in ("negative", "nce") and self.negative < 1:
+            raise ValueError(
+                f"negative={self.negative!r}: the {self.objective!r} objective needs at "
+                f"least one noise word per pair; set negative >= 1 (5 to 20 is usual) or "
+                f"use objective='softmax'.")
+        if self.min_learning_rate > self.learning_rate:
+            raise ValueError(
+                f"min_learning_rate={self.min_learning_rate!r} is larger than "
+                f"learning_rate={self.learning_rate!r}; the rate decays from learning_rate "
+                f"to min_learning_rate, so set min_learning_rate <= learning_rate.")
+        if self.tokenizer is not None and not callable(self.tokenizer):
+            raise TypeError("tokenizer must be a callable or None.")
+
+    def _check_dtype(self):
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError:
+            dtype = None
+        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(
+                f"dtype={self.dtype!r} is not supported; use np.float32 (default) or "
+                f"np.float64.")
+        return dtype
+
+    def _n_threads(self):
+        return 1 if self.n_jobs is None else int(self.n_jobs)
+
+    def _build_analyzer(self):
+        return build_analyzer(
+            analyzer=self.analyzer, lowercase=self.lowercase,
+            token_pattern=self.token_pattern, tokenizer=self.tokenizer,
+            preprocessor=self.preprocessor, encoding=self.encoding,
+            decode_error=self.decode_error)
+
+    def _make_step(self, noise_probabilities):
+        if self.objective == "softmax":
+            return SoftmaxStep()
+        with np.errstate(divide="ignore"):
+            log_q = np.log(noise_probabilities)
+        noise = NoiseModel(sampler=NoiseSampler(noise_probabilities), log_probabilities=log_q)
+        return ContrastiveStep(noise=noise, negative=self.negative,
+                               nce=self.objective == "nce")
+
+    # ---------------------------------------------------------------- transform
+
+    @property
+    def embedding_(self):
+        """Word vectors used by ``transform`` and queries, per ``word_vectors``.
+
+        ``vectors_`` for ``word_vectors="input"``, ``vectors_ + context_vectors_`` for
+        ``"input+output"``.
+        """
+        check_is_fitted(self, "vectors_")
+        if self.word_vectors == "input+output":
+            return self.vectors_ + self.context_vectors_
+        return self.vectors_
+
+    def transform(self, X):
+        """Document vectors: the pooled vectors of each document's known words.
+
+        Unknown words are skipped; a document without any known word gives a zero row.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or list of str
+            Documents, in the same forms ``fit`` accepts.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_documents, vector_size)
+            In the dtype of the vectors (``dtype``).
+        """
+        check_is_fitted(self, "vectors_")
+        corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
+                                  self.vocabulary_)
+        return self._pool(corpus)
+
+    def _pool(self, corpus):
+        return pool_documents(
+            corpus, self.embedding_, self.pooling, idf=self.idf_,
+            sif_weights=self.sif_weights_, sif_component=self.sif_component_,
+            normalize=self.normalize)
+
+    @property
+    def _n_features_out(self):
+        # Used by ClassNamePrefixFeaturesOutMixin for get_feature_names_out().
+        return self.vectors_.shape[1]
+
+    # -------------------------------------------------------------------- score
+
+    def score(self, X, y=None):
+        """Mean log-likelihood per (center, context) pair of ``X`` under the full softmax.
+
+        ``p(o|c) = exp(z_o) / sum_w exp(z_w)`` with logits ``z_w = u_w.v_c`` for the
+        ``"softmax"`` and ``"nce"`` objectives. Every pair of known words within ``window``
+        (full width, no subsampling, so the score is deterministic) is scored; higher is
+        better.
+
+        For ``"negative"`` the raw scores are not log-probabilities: at the optimum of
+        negative sampling ``u_o.v_c = log p(o|c) - log(K q(o))``, hence
+        ``log p(o|c) = u_o.v_c + log q(o) + log K``. The term ``log K`` is the same for every
+        o and cancels in the softmax normalisation, so the logits ``z_o = u_o.v_c + log q(o)``
+        give the model's estimate of p(o|c). NCE's optimum is ``u_o.v_c = log p(o|c)``
+        (self-normalised), so its scores need no correction. This puts all three objectives
+        on the scale of the softmax objective: ``score`` is ``-J_softmax`` per pair.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or list of str
+            Held-out documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Mean log p(o|c) in nats per pair.
+        """
+        check_is_fitted(self, "vectors_")
+        corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
+                                  self.vocabulary_)
+        logit_offset = None
+        if self.objective == "negative":
+            with np.errstate(divide="ignore"):
+                logit_offset = np.log(self.noise_distribution_)
+        n_words = len(self.vocabulary_)
+        centers_per_block = max(1, _SCORE_LOGITS_PER_BLOCK // n_words)
+        total, n_pairs = 0.0, 0
+        for batch in iter_all_pairs(corpus, window=self.window,
+                                    batch_size=centers_per_block):
+            if batch.n_pairs == 0:
+                continue
+            log_likelihood = softmax_log_likelihood(
+                self.vectors_[batch.centers], self.context_vectors_, batch.contexts,
+                batch.owner, logit_offset=logit_offset)
+            total += float(log_likelihood.sum())
+            n_pairs += batch.n_pairs
+        if n_pairs == 0:
+            raise ValueError(
+                "X has no (center, context) pair of known words within the window, so "
+                "there is nothing to score. Pass longer documents or documents that use "
+                "the fitted vocabulary.")
+        return total / n_pairs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Documents in, like CountVectorizer: scikit-learn's common checks then skip the
+        # numeric-array tests, and tests/test_transformer.py covers the behaviour instead.
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+def _seed_sequence(random_state):
+    """A SeedSequence from scikit-learn's random_state convention."""
+    if random_state is None:
+        return np.random.SeedSequence()
+    if isinstance(random_state, Integral):
+        return np.random.SeedSequence(int(random_state))
+    # A RandomState instance: draw the seed from it, so successive fits differ.
+    rng = check_random_state(random_state)
+    return np.random.SeedSequence(int(rng.randint(np.iinfo(np.int32).max)))

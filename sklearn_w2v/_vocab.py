@@ -1,0 +1,446 @@
+"""Vocabulary, integer encoding, subsampling and the noise distribution.
+
+The corpus is held as one flat ``int32`` array of word ids plus document
+offsets (:class:`EncodedCorpus`), so that everything downstream (batching,
+subsampling) is vectorized NumPy instead of Python loops over tokens.
+
+Building it takes one pass over the token lists: every distinct word gets a
+provisional id in order of first appearance while the corpus is encoded, then
+:func:`build_vocabulary` decides which words survive and in what order, and
+:func:`remap_corpus` rewrites the ids with one fancy-indexing operation.
+"""
+
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import chain, repeat
+
+import numpy as np
+
+__all__ = [
+    "EncodedCorpus",
+    "NoiseSampler",
+    "build_vocabulary",
+    "count_and_encode",
+    "encode_documents",
+    "keep_probabilities",
+    "noise_distribution",
+    "remap_corpus",
+]
+
+
+# eq=False: the generated __eq__/__hash__ would compare numpy arrays, which
+# raises ("truth value of an array is ambiguous"); identity semantics are used.
+@dataclass(frozen=True, eq=False)
+class EncodedCorpus:
+    """A tokenized corpus as flat word ids plus document boundaries.
+
+    Document ``i`` is ``ids[doc_offsets[i]:doc_offsets[i + 1]]``. Empty
+    documents keep their slot (two equal consecutive offsets), so document
+    ``i`` of the corpus is always document ``i`` of the input.
+
+    Parameters
+    ----------
+    ids : ndarray of int32, shape (n_tokens,)
+        Word ids (vocabulary rows).
+    doc_offsets : ndarray of int64, shape (n_docs + 1,)
+        Non-decreasing, ``doc_offsets[0] == 0`` and
+        ``doc_offsets[-1] == n_tokens``.
+    """
+
+    ids: np.ndarray
+    doc_offsets: np.ndarray
+
+    def __post_init__(self):
+        ids = np.ascontiguousarray(self.ids, dtype=np.int32)
+        doc_offsets = np.ascontiguousarray(self.doc_offsets, dtype=np.int64)
+        if ids.ndim != 1 or doc_offsets.ndim != 1:
+            raise ValueError("`ids` and `doc_offsets` must be one-dimensional.")
+        if doc_offsets.size == 0 or doc_offsets[0] != 0:
+            raise ValueError("`doc_offsets` must start with 0.")
+        if doc_offsets[-1] != ids.size:
+            raise ValueError(
+                f"`doc_offsets` must end with n_tokens={ids.size}, got "
+                f"{doc_offsets[-1]}."
+            )
+        if doc_offsets.size > 1 and np.any(np.diff(doc_offsets) < 0):
+            raise ValueError("`doc_offsets` must be non-decreasing.")
+        # The dataclass is frozen; these assignments only normalize dtypes.
+        object.__setattr__(self, "ids", ids)
+        object.__setattr__(self, "doc_offsets", doc_offsets)
+
+    @property
+    def n_docs(self) -> int:
+        """Number of documents, including empty ones."""
+        return self.doc_offsets.size - 1
+
+    @property
+    def n_tokens(self) -> int:
+        """Total number of tokens over all documents."""
+        return self.ids.size
+
+
+class _FirstAppearanceIds(dict):
+    """A ``dict`` that gives each unseen key the next integer id.
+
+    ``dict.__getitem__`` calls ``__missing__`` for absent keys, so
+    ``map(ids.__getitem__, tokens)`` looks up known words entirely in C and
+    only runs Python code once per distinct word.
+    """
+
+    def __missing__(self, word):
+        new_id = len(self)
+        self[word] = new_id
+        return new_id
+
+
+def count_and_encode(
+    token_lists: Iterable[list[str]],
+) -> tuple[list[str], np.ndarray, EncodedCorpus]:
+    """Count words and encode the corpus with provisional ids in one pass.
+
+    Parameters
+    ----------
+    token_lists : iterable of list of str
+        Tokens of each document, e.g. from
+        :func:`sklearn_w2v._text.iter_token_lists`. It is consumed once, so a
+        generator works.
+
+    Returns
+    -------
+    words : list of str
+        Every distinct word, in order of first appearance; ``words[k]`` has
+        provisional id ``k``.
+    counts : ndarray of int64, shape (len(words),)
+        Number of occurrences of each word.
+    corpus : EncodedCorpus
+        The corpus encoded with the provisional ids. Empty documents keep
+        their slot. Use :func:`build_vocabulary` and :func:`remap_corpus` to
+        turn it into vocabulary ids.
+    """
+    word_to_id = _FirstAppearanceIds()
+    doc_lengths = array("q")
+    all_tokens = chain.from_iterable(_recording_lengths(token_lists, doc_lengths))
+    # The whole corpus goes through one C-level pipeline (chain -> dict lookup
+    # -> fromiter) that stores 4 bytes per token; Python code runs once per
+    # document and once per new word, never once per token.
+    ids = np.fromiter(map(word_to_id.__getitem__, all_tokens), dtype=np.int32)
+    words = list(word_to_id)  # dicts keep insertion order == provisional ids
+    counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
+    return words, counts, EncodedCorpus(ids, _offsets_from_lengths(doc_lengths))
+
+
+def _recording_lengths(token_lists, doc_lengths):
+    """Yield each token list unchanged, appending its length to ``doc_lengths``.
+
+    This lets the documents be chained into one token stream while keeping
+    the information needed to rebuild the document boundaries.
+    """
+    for tokens in token_lists:
+        doc_lengths.append(len(tokens))
+        yield tokens
+
+
+def _offsets_from_lengths(doc_lengths) -> np.ndarray:
+    lengths = np.frombuffer(doc_lengths, dtype=np.int64)
+    offsets = np.zeros(len(doc_lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+def build_vocabulary(
+    words, counts, *, min_count=5, max_vocab_size=None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Select and order the vocabulary.
+
+    Words occurring fewer than ``min_count`` times are dropped, then only the
+    ``max_vocab_size`` most frequent remain. Rows are ordered by descending
+    count, ties broken by the word (Python ``str`` order, i.e. by code point),
+    so the result does not depend on the order of the documents.
+
+    Parameters
+    ----------
+    words : sequence of str
+        Distinct words, e.g. from :func:`count_and_encode`.
+    counts : array-like of int, shape (len(words),)
+        Occurrences of each word.
+    min_count : int, default=5
+        Minimum number of occurrences to be kept.
+    max_vocab_size : int or None, default=None
+        Maximum number of words kept (the most frequent). None keeps all.
+        Unlike gensim's parameter of the same name this is not a memory limit
+        during counting (words are pruned only after the exact counts are
+        known); it caps the final vocabulary.
+
+    Returns
+    -------
+    vocab_words : list of str
+        Kept words; row 0 is the most frequent.
+    vocab_counts : ndarray of int64, shape (len(vocab_words),)
+        Their counts, non-increasing.
+    old_to_new : ndarray of int32, shape (len(words),)
+        New row of each input word, -1 for dropped words. Pass it to
+        :func:`remap_corpus`.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ, a count is negative, ``min_count`` is not a
+        non-negative integer or ``max_vocab_size`` is not None or a positive
+        integer.
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 1 or counts.size != len(words):
+        raise ValueError(
+            f"`counts` must be one-dimensional with one entry per word "
+            f"({len(words)}), got shape {counts.shape}."
+        )
+    if counts.size and not np.issubdtype(counts.dtype, np.integer):
+        raise ValueError(f"`counts` must be integers, got dtype {counts.dtype}.")
+    counts = counts.astype(np.int64, copy=False)
+    if np.any(counts < 0):
+        raise ValueError("`counts` must be non-negative.")
+    if not _is_integer(min_count) or min_count < 0:
+        raise ValueError(f"`min_count` must be an integer >= 0, got {min_count!r}.")
+    if max_vocab_size is not None and (
+        not _is_integer(max_vocab_size) or max_vocab_size < 1
+    ):
+        raise ValueError(
+            "`max_vocab_size` must be None or an integer >= 1, got "
+            f"{max_vocab_size!r}."
+        )
+
+    kept_old_ids = np.flatnonzero(counts >= min_count)
+    kept_words = [words[i] for i in kept_old_ids.tolist()]
+    kept_counts = counts[kept_old_ids]
+    # Rank the words alphabetically with Python's sort (C-level key lookup);
+    # a numpy array of str would be sized by the longest word, which can be
+    # huge for junk tokens.
+    alphabetical_order = sorted(range(len(kept_words)), key=kept_words.__getitem__)
+    alphabetical_rank = np.empty(len(kept_words), dtype=np.int64)
+    alphabetical_rank[alphabetical_order] = np.arange(len(kept_words))
+    # lexsort uses the last key as the primary one.
+    order = np.lexsort((alphabetical_rank, -kept_counts))
+    if max_vocab_size is not None:
+        order = order[:max_vocab_size]
+
+    vocab_words = [kept_words[i] for i in order.tolist()]
+    vocab_counts = kept_counts[order]
+    old_to_new = np.full(len(words), -1, dtype=np.int32)
+    old_to_new[kept_old_ids[order]] = np.arange(order.size, dtype=np.int32)
+    return vocab_words, vocab_counts, old_to_new
+
+
+def _is_integer(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def remap_corpus(corpus: EncodedCorpus, old_to_new) -> EncodedCorpus:
+    """Rewrite the ids of ``corpus`` and drop the tokens mapped to -1.
+
+    Parameters
+    ----------
+    corpus : EncodedCorpus
+        Corpus with provisional ids.
+    old_to_new : array-like of int, shape (n_old_ids,)
+        New id of each old id, -1 to drop it (from :func:`build_vocabulary`).
+
+    Returns
+    -------
+    corpus : EncodedCorpus
+        Same number of documents; documents whose tokens are all dropped
+        become empty but keep their slot.
+    """
+    old_to_new = np.asarray(old_to_new)
+    return _drop_negative_ids(old_to_new[corpus.ids], corpus.doc_offsets)
+
+
+def _drop_negative_ids(ids, doc_offsets) -> EncodedCorpus:
+    """Remove negative ids and shift the offsets, without a loop over docs."""
+    keep = ids >= 0
+    # kept_before[j] = number of kept tokens among ids[:j]; evaluating it at
+    # the old offsets gives the new offsets directly.
+    kept_before = np.zeros(ids.size + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    return EncodedCorpus(ids[keep], kept_before[doc_offsets])
+
+
+def encode_documents(token_lists, vocabulary: Mapping[str, int]) -> EncodedCorpus:
+    """Encode token lists with a fixed vocabulary (for transform / score).
+
+    Parameters
+    ----------
+    token_lists : iterable of list of str
+        Tokens of each document.
+    vocabulary : dict of str to int
+        Row of each known word; values must be >= 0 and fit in int32.
+
+    Returns
+    -------
+    corpus : EncodedCorpus
+        Unknown words are dropped; every document keeps its slot, even if it
+        becomes empty.
+    """
+    # dict.get with a default of -1 marks unknown words at C level; they are
+    # removed afterwards in one vectorized step.
+    doc_lengths = array("q")
+    all_tokens = chain.from_iterable(_recording_lengths(token_lists, doc_lengths))
+    ids = np.fromiter(map(vocabulary.get, all_tokens, repeat(-1)), dtype=np.int32)
+    return _drop_negative_ids(ids, _offsets_from_lengths(doc_lengths))
+
+
+def keep_probabilities(counts, sample) -> np.ndarray:
+    """Probability of keeping each occurrence of a word when subsampling.
+
+    This is the formula of word2vec.c (also used by gensim), not the
+    ``1 - sqrt(t / f)`` discard probability printed in Mikolov et al. (2013).
+    With ``t = sample * counts.sum()``::
+
+        p_keep(w) = (sqrt(c_w / t) + 1) * t / c_w, clipped to at most 1.
+
+    Words with ``c_w`` below roughly ``2.6 * t`` are always kept; very
+    frequent words are kept with probability about ``sqrt(t / c_w)``.
+
+    Parameters
+    ----------
+    counts : array-like of int, shape (n_words,)
+        Occurrences of each vocabulary word (the total is taken over these,
+        as word2vec.c uses the count of in-vocabulary training words).
+    sample : float
+        Threshold ``t`` as a fraction of the total count (word2vec.c's
+        ``-sample``, typically 1e-3 to 1e-5). 0 disables subsampling.
+
+    Returns
+    -------
+    p_keep : ndarray of float64, shape (n_words,)
+        Values in (0, 1]. Words with a zero count get 1.
+
+    Raises
+    ------
+    ValueError
+        If ``sample`` is negative or not finite, or a count is negative.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if not np.isfinite(sample) or sample < 0:
+        raise ValueError(f"`sample` must be a finite number >= 0, got {sample!r}.")
+    if np.any(counts < 0):
+        raise ValueError("`counts` must be non-negative.")
+    threshold = sample * counts.sum()
+    p_keep = np.ones_like(counts)
+    if threshold == 0:
+        return p_keep
+    seen = counts > 0
+    counts_seen = counts[seen]
+    p_keep[seen] = (np.sqrt(counts_seen / threshold) + 1.0) * threshold / counts_seen
+    return np.minimum(p_keep, 1.0, out=p_keep)
+
+
+def noise_distribution(counts, ns_exponent=0.75) -> np.ndarray:
+    """Noise distribution ``q(w) ∝ count(w) ** ns_exponent``.
+
+    Parameters
+    ----------
+    counts : array-like of int, shape (n_words,)
+        Occurrences of each vocabulary word.
+    ns_exponent : float, default=0.75
+        0.75 is word2vec's choice; 1 gives the unigram distribution, 0 the
+        uniform one. Negative values favour rare words (allowed only when
+        every count is positive).
+
+    Returns
+    -------
+    q : ndarray of float64, shape (n_words,)
+        Sums to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``counts`` is empty or negative, ``ns_exponent`` is not finite,
+        or the weights cannot be normalized.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or counts.size == 0:
+        raise ValueError("`counts` must be a non-empty one-dimensional array.")
+    if np.any(counts < 0):
+        raise ValueError("`counts` must be non-negative.")
+    if not np.isfinite(ns_exponent):
+        raise ValueError(f"`ns_exponent` must be finite, got {ns_exponent!r}.")
+    if ns_exponent < 0 and np.any(counts == 0):
+        raise ValueError(
+            "A negative `ns_exponent` needs every count to be positive "
+            "(0 ** negative is infinite)."
+        )
+    # np.power(0.0, 0.0) == 1, so ns_exponent == 0 is uniform over all words.
+    weights = np.power(counts, ns_exponent)
+    total = weights.sum()
+    if not np.isfinite(total) or total <= 0:
+        raise ValueError(
+            "The noise weights count ** ns_exponent sum to zero or overflow."
+        )
+    return weights / total
+
+
+class NoiseSampler:
+    """Draw word ids from a fixed discrete distribution by inverse CDF.
+
+    Parameters
+    ----------
+    probabilities : array-like of float, shape (n_words,)
+        Non-negative weights, e.g. from :func:`noise_distribution`. They are
+        normalized to sum to 1.
+
+    Attributes
+    ----------
+    probabilities : ndarray of float64, shape (n_words,)
+        The normalized distribution.
+    log_probabilities : ndarray of float64, shape (n_words,)
+        ``log(probabilities)``; ``-inf`` where the probability is 0. Used by
+        NCE, whose logits subtract ``log(k * q(w))``.
+    cdf : ndarray of float64, shape (n_words,)
+        Cumulative probabilities; ``cdf[-1] == 1.0`` exactly.
+    """
+
+    def __init__(self, probabilities):
+        probabilities = np.asarray(probabilities, dtype=np.float64)
+        if probabilities.ndim != 1 or probabilities.size == 0:
+            raise ValueError(
+                "`probabilities` must be a non-empty one-dimensional array."
+            )
+        if not np.all(np.isfinite(probabilities)) or np.any(probabilities < 0):
+            raise ValueError("`probabilities` must be finite and non-negative.")
+        total = probabilities.sum()
+        if total <= 0:
+            raise ValueError("`probabilities` must not all be zero.")
+        self.probabilities = probabilities / total
+        with np.errstate(divide="ignore"):
+            self.log_probabilities = np.log(self.probabilities)
+        cdf = np.cumsum(probabilities)
+        # Dividing by the last entry makes it exactly 1.0 (and keeps the CDF
+        # non-decreasing), so a uniform draw in [0, 1) always lands in a bin.
+        self.cdf = cdf / cdf[-1]
+        # Trailing zero-probability words share the CDF value 1.0 and can
+        # never be selected; clipping to the last positive word (rather than
+        # n - 1) keeps that true even if rounding ever pushed a draw past it.
+        self._last_possible_id = int(np.flatnonzero(probabilities > 0)[-1])
+
+    def sample(self, rng: np.random.Generator, size) -> np.ndarray:
+        """Draw word ids.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of randomness; the same generator state gives the same ids.
+        size : int or tuple of int
+            Output shape.
+
+        Returns
+        -------
+        ids : ndarray of int32, shape ``size``
+            Each ``ids[...] == w`` with probability ``probabilities[w]``.
+        """
+        uniform = rng.random(size)
+        # side="right": u in [cdf[w-1], cdf[w]) maps to w, so a zero-width
+        # bin (probability 0) is never hit.
+        ids = np.searchsorted(self.cdf, uniform, side="right")
+        np.minimum(ids, self._last_possible_id, out=ids)
+        return ids.astype(np.int32, copy=False)

@@ -1,0 +1,136 @@
+"""Tests of sklearn_w2v._batches: pair generation against a plain reference."""
+
+import numpy as np
+import pytest
+
+from sklearn_w2v._batches import block_boundaries, iter_all_pairs, iter_minibatches
+from sklearn_w2v._vocab import EncodedCorpus
+
+
+def make_corpus(docs):
+    ids = np.array([w for doc in docs for w in doc], dtype=np.int32)
+    offsets = np.concatenate([[0], np.cumsum([len(doc) for doc in docs])]).astype(np.int64)
+    return EncodedCorpus(ids=ids, doc_offsets=offsets)
+
+
+def reference_pairs(docs, window):
+    """Every (center, context) pair at full window, written as the textbook double loop."""
+    pairs = []
+    for doc in docs:
+        for i, center in enumerate(doc):
+            for j in range(max(0, i - window), min(len(doc), i + window + 1)):
+                if j != i:
+                    pairs.append((center, doc[j]))
+    return pairs
+
+
+def collect(batches):
+    pairs = []
+    for batch in batches:
+        pairs.extend(zip(batch.pair_centers.tolist(), batch.contexts.tolist()))
+    return pairs
+
+
+DOCS = [[0, 1, 2, 3, 4, 5, 6], [7, 8], [], [9], [3, 3, 3, 1, 0, 2, 9, 8, 7, 6, 5]]
+
+
+@pytest.mark.parametrize("window", [1, 2, 5, 20])
+@pytest.mark.parametrize("batch_size", [1, 3, 64])
+@pytest.mark.parametrize("block_size", [4, 1000])
+def test_full_window_pairs_equal_reference(window, batch_size, block_size):
+    corpus = make_corpus(DOCS)
+    batches = list(iter_minibatches(corpus, window=window, batch_size=batch_size,
+                                    shrink_windows=False, block_size=block_size))
+    expected = reference_pairs(DOCS, window)
+    if block_size >= 1000:
+        assert collect(batches) == expected  # same pairs in the same (center-major) order
+    else:
+        # Cuts inside the long documents lose only pairs straddling a cut.
+        got = collect(batches)
+        assert set(got) <= set(expected)
+        assert len(got) < len(expected)
+
+
+def test_minibatch_structure():
+    corpus = make_corpus(DOCS)
+    for batch in iter_minibatches(corpus, window=3, batch_size=4, shrink_windows=True,
+                                  seed_sequence=np.random.SeedSequence(1)):
+        assert batch.centers.dtype == np.int32 and batch.contexts.dtype == np.int32
+        assert len(batch.centers) <= 4
+        assert np.all(np.diff(batch.owner) >= 0)
+        # Every center row has at least one pair (centers without context are dropped).
+        assert np.array_equal(np.unique(batch.owner), np.arange(len(batch.centers)))
+
+
+def test_raw_token_accounting_sums_to_corpus_size():
+    rng = np.random.default_rng(0)
+    docs = [list(rng.integers(0, 50, size=rng.integers(0, 40))) for _ in range(300)]
+    corpus = make_corpus(docs)
+    keep = np.full(50, 0.5)
+    batches = list(iter_minibatches(corpus, window=5, batch_size=16, keep_probability=keep,
+                                    block_size=256, seed_sequence=np.random.SeedSequence(3)))
+    assert sum(b.n_raw_tokens for b in batches) == pytest.approx(corpus.n_tokens)
+    kept = sum(b.n_effective_words for b in batches)
+    assert 0.4 * corpus.n_tokens < kept < 0.6 * corpus.n_tokens
+
+
+def test_shrunk_window_distance_distribution():
+    """word2vec.c's reduced window: a context at distance k has weight (w - k + 1) / w."""
+    window = 4
+    doc = np.arange(200_000) % 1000  # distance recoverable from ids
+    corpus = make_corpus([doc.tolist()])
+    distances = []
+    for batch in iter_minibatches(corpus, window=window, batch_size=4096,
+                                  seed_sequence=np.random.SeedSequence(7)):
+        delta = np.abs(batch.pair_centers.astype(int) - batch.contexts.astype(int))
+        distances.append(np.minimum(delta, 1000 - delta))
+    counts = np.bincount(np.concatenate(distances), minlength=window + 1)[1:]
+    observed = counts / counts.sum()
+    weights = window - np.arange(1, window + 1) + 1
+    expected = weights / weights.sum()
+    # ~1e6 pairs: the standard error of each frequency is below 1e-3.
+    np.testing.assert_allclose(observed, expected, atol=5e-3)
+
+
+def test_subsampling_removes_tokens_before_windowing():
+    # Word 1 is always dropped, so 0 and 2 become neighbours at distance 1.
+    corpus = make_corpus([[0, 1, 2]])
+    keep = np.array([1.0, 0.0, 1.0])
+    pairs = collect(iter_minibatches(corpus, window=1, batch_size=8, shrink_windows=False,
+                                     keep_probability=keep))
+    assert sorted(pairs) == [(0, 2), (2, 0)]
+
+
+def test_same_seed_same_batches_and_different_seed_differs():
+    rng = np.random.default_rng(1)
+    corpus = make_corpus([list(rng.integers(0, 30, size=50)) for _ in range(40)])
+    keep = np.full(30, 0.7)
+
+    def run(seed):
+        return collect(iter_minibatches(corpus, window=4, batch_size=8, keep_probability=keep,
+                                        seed_sequence=np.random.SeedSequence(seed)))
+
+    assert run(5) == run(5)
+    assert run(5) != run(6)
+
+
+def test_iter_all_pairs_is_deterministic_full_window():
+    corpus = make_corpus(DOCS)
+    assert collect(iter_all_pairs(corpus, window=2, batch_size=5)) == reference_pairs(DOCS, 2)
+
+
+def test_block_boundaries_follow_documents():
+    offsets = np.array([0, 3, 10, 12, 40, 41], dtype=np.int64)
+    cuts = block_boundaries(offsets, 5)
+    assert cuts[0] == 0 and cuts[-1] == 41
+    assert np.all(np.diff(cuts) > 0)
+    assert np.all(np.diff(cuts) <= 5)
+    # No cut inside a document that fits in a block; the long ones (3..10, 12..40) are cut.
+    for start, stop in zip(offsets[:-1], offsets[1:]):
+        inside = cuts[(cuts > start) & (cuts < stop)]
+        assert (len(inside) > 0) == (stop - start > 5)
+
+
+def test_empty_corpus_yields_nothing():
+    corpus = make_corpus([[], []])
+    assert list(iter_minibatches(corpus, window=2, batch_size=4)) == []

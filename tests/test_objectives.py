@@ -1,0 +1,376 @@
+"""Tests for sklearn_w2v._objectives: gradients vs finite differences, stability, identities."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from sklearn_w2v._objectives import (
+    contrastive_loss_and_grads,
+    log_sigmoid,
+    nce_loss_and_grads,
+    negative_sampling_loss_and_grads,
+    shared_contrastive_loss_and_grads,
+    sigmoid,
+    softmax_log_likelihood,
+    softmax_loss_and_grads,
+)
+
+B, N_WORDS, D, K, N = 4, 7, 4, 3, 4
+
+# Center 0 and 2 own several pairs, center 0 sees context 3 twice, context 1 is used by
+# three different centers, center 3 owns no pair at all.
+OWNER = np.array([0, 0, 0, 1, 2, 2, 2, 0, 1])
+CONTEXT_IDS = np.array([3, 1, 3, 1, 5, 6, 1, 0, 4])
+P = OWNER.size
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def numerical_grad(f, x, eps=1e-5):
+    """Central finite differences of the scalar function ``f`` at ``x`` (float64)."""
+    g = np.zeros_like(x)
+    flat, gflat = x.reshape(-1), g.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        fp = f()
+        flat[i] = old - eps
+        fm = f()
+        flat[i] = old
+        gflat[i] = (fp - fm) / (2 * eps)
+    return g
+
+
+def assert_grads(loss_fn, arrays, grads):
+    """``loss_fn()`` reads ``arrays`` (perturbed in place); compare each grad."""
+    for x, g in zip(arrays, grads):
+        assert g.shape == x.shape
+        num = numerical_grad(loss_fn, x)
+        err = np.linalg.norm(num - g) / max(np.linalg.norm(num), 1e-12)
+        assert err < 1e-6, err
+
+
+def softmax_problem(seed=0, scale=1.0):
+    r = rng(seed)
+    V = scale * r.standard_normal((B, D))
+    U = scale * r.standard_normal((N_WORDS, D))
+    return V, U
+
+
+def contrastive_problem(seed=0):
+    r = rng(seed)
+    V = r.standard_normal((P, D))
+    Uo = r.standard_normal((P, D))
+    Un = r.standard_normal((P, K, D))
+    return V, Uo, Un
+
+
+def naive_softmax_loss(V, U, context_ids, owner, offset=None):
+    total = 0.0
+    for c, o in zip(owner, context_ids):
+        logits = [float(U[w] @ V[c]) + (0.0 if offset is None else float(offset[w]))
+                  for w in range(U.shape[0])]
+        m = max(logits)
+        lse = m + np.log(sum(np.exp(s - m) for s in logits))
+        total += -logits[o] + lse
+    return total
+
+
+# --------------------------------------------------------------------------- sigmoids
+
+
+def test_sigmoid_and_log_sigmoid_stable():
+    x = np.array([-1e4, -50.0, -1.0, 0.0, 1.0, 50.0, 1e4])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        s = sigmoid(x)
+        ls = log_sigmoid(x)
+    assert np.all(np.isfinite(ls))
+    np.testing.assert_allclose(s[1:-1], 1 / (1 + np.exp(-x[1:-1])), rtol=1e-15)
+    # reference -log1p(exp(-x)): exact enough here, unlike log(1/(1+e)) which rounds to 0
+    np.testing.assert_allclose(ls[1:-1], -np.log1p(np.exp(-x[1:-1])), rtol=1e-14)
+    assert s[0] == 0.0 and s[-1] == 1.0
+    assert ls[0] == -1e4 and ls[-1] == 0.0
+    # tiny sigmoid keeps relative precision
+    np.testing.assert_allclose(sigmoid(-50.0), np.exp(-50.0), rtol=1e-14)
+    assert sigmoid(np.float32(3.0)).dtype == np.float32
+    assert log_sigmoid(np.ones(3, np.float32)).dtype == np.float32
+
+
+# --------------------------------------------------------------------------- full softmax
+
+
+@pytest.mark.parametrize("with_offset", [False, True])
+def test_softmax_gradients(with_offset):
+    V, U = softmax_problem(1)
+    offset = rng(2).standard_normal(N_WORDS) if with_offset else None
+
+    def loss():
+        return softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER, logit_offset=offset)[0]
+
+    _, gV, gU = softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER, logit_offset=offset)
+    assert_grads(loss, [V, U], [gV, gU])
+    # Center 3 owns no pair: no gradient.
+    np.testing.assert_array_equal(gV[3], 0.0)
+
+
+def test_softmax_matches_naive():
+    V, U = softmax_problem(3)
+    loss, _, _ = softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER)
+    assert isinstance(loss, float)
+    np.testing.assert_allclose(loss, naive_softmax_loss(V, U, CONTEXT_IDS, OWNER),
+                               rtol=1e-12)
+    ll = softmax_log_likelihood(V, U, CONTEXT_IDS, OWNER)
+    assert ll.dtype == np.float64 and ll.shape == (P,)
+    np.testing.assert_allclose(-ll.sum(), loss, rtol=1e-12)
+
+
+def test_softmax_stable_large_logits():
+    V, U = softmax_problem(4, scale=50.0)  # logits of order 1e4
+    S = V @ U.T
+    assert np.abs(S).max() > 5e3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            loss, gV, gU = softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER)
+            ll = softmax_log_likelihood(V, U, CONTEXT_IDS, OWNER)
+    assert np.isfinite(loss) and np.all(np.isfinite(gV)) and np.all(np.isfinite(gU))
+    m = S.max(axis=1, keepdims=True)
+    lse = (m + np.log(np.exp(S - m).sum(axis=1, keepdims=True)))[:, 0]
+    expected = np.sum(lse[OWNER] - S[OWNER, CONTEXT_IDS])
+    np.testing.assert_allclose(loss, expected, rtol=1e-12)
+    np.testing.assert_allclose(ll, S[OWNER, CONTEXT_IDS] - lse[OWNER], rtol=1e-12,
+                               atol=1e-9)
+
+
+def test_softmax_log_likelihood_uniform_and_normalised():
+    zeros_V, zeros_U = np.zeros((B, D)), np.zeros((N_WORDS, D))
+    ll = softmax_log_likelihood(zeros_V, zeros_U, CONTEXT_IDS, OWNER)
+    np.testing.assert_allclose(ll, -np.log(N_WORDS), rtol=1e-15)
+
+    V, U = softmax_problem(5)
+    offset = rng(6).standard_normal(N_WORDS)
+    owner = np.repeat(np.arange(B), N_WORDS)
+    ctx = np.tile(np.arange(N_WORDS), B)
+    for off in (None, offset):
+        logp = softmax_log_likelihood(V, U, ctx, owner, logit_offset=off)
+        np.testing.assert_allclose(np.exp(logp).reshape(B, N_WORDS).sum(axis=1), 1.0,
+                                   rtol=1e-14)
+
+
+def test_softmax_logit_offset():
+    V, U = softmax_problem(7)
+    offset = rng(8).standard_normal(N_WORDS)
+    loss, gV, gU = softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER, logit_offset=offset)
+    np.testing.assert_allclose(
+        loss, naive_softmax_loss(V, U, CONTEXT_IDS, OWNER, offset), rtol=1e-12)
+    # The offset is the same as an extra dimension: v' = [v, 1], u'_w = [u_w, b_w].
+    V1 = np.hstack([V, np.ones((B, 1))])
+    U1 = np.hstack([U, offset[:, None]])
+    loss1, gV1, gU1 = softmax_loss_and_grads(V1, U1, CONTEXT_IDS, OWNER)
+    np.testing.assert_allclose(loss, loss1, rtol=1e-12)
+    np.testing.assert_allclose(gV, gV1[:, :D], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(gU, gU1[:, :D], rtol=1e-12, atol=1e-14)
+    # A constant added to every word's offset cancels in the softmax.
+    loss2, gV2, gU2 = softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER,
+                                             logit_offset=offset + 3.0)
+    np.testing.assert_allclose(loss2, loss, rtol=1e-12)
+    np.testing.assert_allclose(gV2, gV, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(gU2, gU, rtol=1e-10, atol=1e-14)
+
+
+# --------------------------------------------------------------------------- contrastive
+
+
+def test_contrastive_gradients():
+    V, Uo, Un = contrastive_problem(10)
+    r = rng(11)
+    a_ctx, a_noise = r.standard_normal(P), r.standard_normal((P, K))
+
+    def loss():
+        return contrastive_loss_and_grads(V, Uo, Un, context_offset=a_ctx,
+                                          noise_offset=a_noise)[0]
+
+    _, gV, gUo, gUn = contrastive_loss_and_grads(V, Uo, Un, context_offset=a_ctx,
+                                                 noise_offset=a_noise)
+    assert_grads(loss, [V, Uo, Un], [gV, gUo, gUn])
+
+
+def test_negative_sampling_gradients():
+    V, Uo, Un = contrastive_problem(12)
+
+    def loss():
+        return negative_sampling_loss_and_grads(V, Uo, Un)[0]
+
+    _, gV, gUo, gUn = negative_sampling_loss_and_grads(V, Uo, Un)
+    assert_grads(loss, [V, Uo, Un], [gV, gUo, gUn])
+
+
+def test_nce_gradients():
+    V, Uo, Un = contrastive_problem(13)
+    r = rng(14)
+    log_kq_ctx = np.log(K * r.uniform(0.01, 0.3, P))
+    log_kq_noise = np.log(K * r.uniform(0.01, 0.3, (P, K)))
+
+    def loss():
+        return nce_loss_and_grads(V, Uo, Un, log_kq_ctx, log_kq_noise)[0]
+
+    _, gV, gUo, gUn = nce_loss_and_grads(V, Uo, Un, log_kq_ctx, log_kq_noise)
+    assert_grads(loss, [V, Uo, Un], [gV, gUo, gUn])
+
+
+def test_negative_sampling_zero_vectors():
+    loss, gV, gUo, gUn = negative_sampling_loss_and_grads(
+        np.zeros((P, D)), np.zeros((P, D)), np.zeros((P, K, D)))
+    np.testing.assert_allclose(loss, P * (K + 1) * np.log(2), rtol=1e-15)
+
+
+def test_negative_sampling_matches_naive():
+    V, Uo, Un = contrastive_problem(15)
+    expected = 0.0
+    for p in range(P):
+        expected += np.log1p(np.exp(-(Uo[p] @ V[p])))
+        for k in range(K):
+            expected += np.log1p(np.exp(Un[p, k] @ V[p]))
+    loss = negative_sampling_loss_and_grads(V, Uo, Un)[0]
+    np.testing.assert_allclose(loss, expected, rtol=1e-12)
+
+
+def test_nce_with_zero_offsets_is_negative_sampling():
+    V, Uo, Un = contrastive_problem(16)
+    ns = negative_sampling_loss_and_grads(V, Uo, Un)
+    nce = nce_loss_and_grads(V, Uo, Un, np.zeros(P), np.zeros((P, K)))
+    assert ns[0] == nce[0]
+    for a, b in zip(ns[1:], nce[1:]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_contrastive_stable_large_scores():
+    V, Uo, Un = contrastive_problem(17)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            out = negative_sampling_loss_and_grads(1e3 * V, 1e3 * Uo, 1e3 * Un)
+    assert np.isfinite(out[0]) and all(np.all(np.isfinite(g)) for g in out[1:])
+
+
+# --------------------------------------------------------------------------- shared noise
+
+
+def test_shared_gradients():
+    V, Uo, _ = contrastive_problem(20)
+    r = rng(21)
+    Un = r.standard_normal((N, D))
+    a_ctx, a_noise = r.standard_normal(P), r.standard_normal(N)
+    w = K / N
+
+    def loss():
+        return shared_contrastive_loss_and_grads(V, Uo, Un, w, context_offset=a_ctx,
+                                                 noise_offset=a_noise)[0]
+
+    _, gV, gUo, gUn = shared_contrastive_loss_and_grads(
+        V, Uo, Un, w, context_offset=a_ctx, noise_offset=a_noise)
+    assert gUn.shape == (N, D)
+    assert_grads(loss, [V, Uo, Un], [gV, gUo, gUn])
+
+
+@pytest.mark.parametrize("with_offsets", [False, True])
+def test_shared_equals_per_pair_with_same_noise(with_offsets):
+    V, Uo, _ = contrastive_problem(22)
+    r = rng(23)
+    Un = r.standard_normal((N, D))
+    a_ctx = r.standard_normal(P) if with_offsets else 0.0
+    a_noise = r.standard_normal(N) if with_offsets else 0.0
+    noise_pp = np.broadcast_to(Un, (P, N, D))
+    a_noise_pp = np.broadcast_to(a_noise, (P, N))
+
+    shared = shared_contrastive_loss_and_grads(V, Uo, Un, 1.0, context_offset=a_ctx,
+                                               noise_offset=a_noise)
+    per_pair = contrastive_loss_and_grads(V, Uo, noise_pp, context_offset=a_ctx,
+                                          noise_offset=a_noise_pp)
+    np.testing.assert_allclose(shared[0], per_pair[0], rtol=1e-13)
+    np.testing.assert_allclose(shared[1], per_pair[1], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(shared[2], per_pair[2], rtol=1e-12, atol=1e-14)
+    # Shared noise rows receive the sum of the per-pair noise gradients.
+    np.testing.assert_allclose(shared[3], per_pair[3].sum(axis=0), rtol=1e-12,
+                               atol=1e-14)
+
+
+def test_shared_noise_weight_scales_noise_terms():
+    V, Uo, _ = contrastive_problem(24)
+    Un = rng(25).standard_normal((N, D))
+    l1, gV1, gUo1, gUn1 = shared_contrastive_loss_and_grads(V, Uo, Un, 1.0)
+    l0, gV0, gUo0, gUn0 = shared_contrastive_loss_and_grads(V, Uo, Un, 0.0)
+    w = K / N
+    lw, gVw, gUow, gUnw = shared_contrastive_loss_and_grads(V, Uo, Un, w)
+    np.testing.assert_allclose(lw, l0 + w * (l1 - l0), rtol=1e-13)
+    np.testing.assert_allclose(gVw, gV0 + w * (gV1 - gV0), rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(gUow, gUo1)
+    np.testing.assert_allclose(gUnw, w * gUn1, rtol=1e-13)
+
+
+# --------------------------------------------------------------------------- dtype, purity
+
+
+def _all_calls(dtype):
+    r = rng(30)
+    V, U = (x.astype(dtype) for x in softmax_problem(31))
+    Vp, Uo, Un = (x.astype(dtype) for x in contrastive_problem(32))
+    Us = r.standard_normal((N, D)).astype(dtype)
+    lkc, lkn = r.standard_normal(P), r.standard_normal((P, K))  # float64 offsets
+    off = r.standard_normal(N_WORDS)
+    inputs = [V, U, Vp, Uo, Un, Us, lkc, lkn, off, CONTEXT_IDS, OWNER]
+    calls = [
+        lambda: softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER, logit_offset=off),
+        lambda: negative_sampling_loss_and_grads(Vp, Uo, Un),
+        lambda: nce_loss_and_grads(Vp, Uo, Un, lkc, lkn),
+        lambda: contrastive_loss_and_grads(Vp, Uo, Un, context_offset=lkc,
+                                           noise_offset=lkn),
+        lambda: shared_contrastive_loss_and_grads(Vp, Uo, Us, np.float64(K / N),
+                                                  context_offset=lkc,
+                                                  noise_offset=lkn[0, :1].repeat(N)),
+    ]
+    return inputs, calls
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_preserved(dtype):
+    inputs, calls = _all_calls(dtype)
+    for call in calls:
+        loss, *grads = call()
+        assert type(loss) is float and np.isfinite(loss)
+        for g in grads:
+            assert g.dtype == dtype
+    V, U = inputs[:2]
+    assert softmax_log_likelihood(V, U, CONTEXT_IDS, OWNER).dtype == np.float64
+
+
+def test_float32_close_to_float64():
+    inputs64, calls64 = _all_calls(np.float64)
+    inputs32, calls32 = _all_calls(np.float32)
+    for c64, c32 in zip(calls64, calls32):
+        r64, r32 = c64(), c32()
+        np.testing.assert_allclose(r32[0], r64[0], rtol=1e-5)
+        for g32, g64 in zip(r32[1:], r64[1:]):
+            np.testing.assert_allclose(g32, g64, rtol=1e-4, atol=1e-5)
+
+
+def test_inputs_not_modified():
+    inputs, calls = _all_calls(np.float64)
+    copies = [x.copy() for x in inputs]
+    for call in calls:
+        call()
+    softmax_log_likelihood(inputs[0], inputs[1], CONTEXT_IDS, OWNER,
+                           logit_offset=inputs[8])
+    for x, c in zip(inputs, copies):
+        np.testing.assert_array_equal(x, c)
+
+
+def test_softmax_rejects_bad_pairs():
+    V, U = softmax_problem(40)
+    with pytest.raises(ValueError, match="owner"):
+        softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER + B)
+    with pytest.raises(ValueError, match="context_ids"):
+        softmax_loss_and_grads(V, U, CONTEXT_IDS + N_WORDS, OWNER)

@@ -1,0 +1,308 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+
+from sklearn_w2v._pooling import (
+    POOLING_METHODS,
+    document_term_matrix,
+    fit_sif_component,
+    inverse_document_frequency,
+    pool_documents,
+    sif_weights,
+)
+from sklearn_w2v._vocab import EncodedCorpus
+
+N_WORDS = 7
+D = 5
+
+# Repeated tokens, an empty document (also at the start and the end), a one-token document,
+# and a word (6) that occurs nowhere.
+DOCS = [[], [0, 1, 1, 2], [3], [], [2, 2, 2, 0, 5], [4, 1, 0, 3, 3], []]
+
+
+def make_corpus(docs):
+    lengths = np.array([len(d) for d in docs], dtype=np.int64)
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    ids = np.array([w for d in docs for w in d], dtype=np.int32)
+    return EncodedCorpus(ids=ids, doc_offsets=offsets)
+
+
+@pytest.fixture
+def corpus():
+    return make_corpus(DOCS)
+
+
+@pytest.fixture
+def embedding():
+    # Mixed signs, and an all-negative row so max pooling must not start from zero.
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(N_WORDS, D))
+    emb[3] = -np.abs(emb[3]) - 1.0
+    return emb
+
+
+# --- plain per-document reference implementations -------------------------------------------
+
+
+def ref_idf(docs, n_words):
+    n_docs = len(docs)
+    df = np.array([sum(w in d for d in docs) for w in range(n_words)], dtype=float)
+    return np.log((1 + n_docs) / (1 + df)) + 1
+
+
+def ref_pool(docs, emb, pooling, idf=None, weights=None, component=None):
+    out = np.zeros((len(docs), emb.shape[1]))
+    for i, doc in enumerate(docs):
+        if not doc:
+            continue
+        vecs = np.array([emb[w] for w in doc])
+        if pooling == "mean":
+            out[i] = vecs.mean(axis=0)
+        elif pooling == "sum":
+            out[i] = vecs.sum(axis=0)
+        elif pooling == "max":
+            out[i] = vecs.max(axis=0)
+        elif pooling == "tfidf":
+            w = np.array([idf[t] for t in doc])  # one entry per token = tf * idf per word
+            out[i] = (w[:, None] * vecs).sum(axis=0) / w.sum()
+        elif pooling == "sif":
+            w = np.array([weights[t] for t in doc])
+            x = (w[:, None] * vecs).sum(axis=0) / len(doc)
+            if component is not None:
+                x = x - (x @ component) * component
+            out[i] = x
+    return out
+
+
+# --- document-term matrix and weights ---------------------------------------------------------
+
+
+def test_document_term_matrix(corpus):
+    X = document_term_matrix(corpus, N_WORDS)
+    assert sp.issparse(X) and X.format == "csr"
+    assert X.shape == (len(DOCS), N_WORDS)
+    assert X.dtype == np.float64
+    expected = np.zeros((len(DOCS), N_WORDS))
+    for i, doc in enumerate(DOCS):
+        for w in doc:
+            expected[i, w] += 1
+    assert_array_equal(X.toarray(), expected)
+    assert X.has_canonical_format
+
+
+def test_corpus_not_modified(corpus, embedding):
+    ids, offsets = corpus.ids.copy(), corpus.doc_offsets.copy()
+    inverse_document_frequency(corpus, N_WORDS)
+    for pooling in POOLING_METHODS:
+        pool_documents(
+            corpus, embedding, pooling, idf=np.ones(N_WORDS), sif_weights=np.ones(N_WORDS)
+        )
+    assert_array_equal(corpus.ids, ids)
+    assert_array_equal(corpus.doc_offsets, offsets)
+
+
+def test_document_term_matrix_rejects_out_of_range_ids(corpus):
+    with pytest.raises(ValueError, match="ids"):
+        document_term_matrix(corpus, 5)
+
+
+def test_idf_matches_reference_and_sklearn(corpus):
+    idf = inverse_document_frequency(corpus, N_WORDS)
+    assert idf.dtype == np.float64 and idf.shape == (N_WORDS,)
+    assert_allclose(idf, ref_idf(DOCS, N_WORDS))
+
+    vocabulary = {w: w for w in range(N_WORDS)}
+    # Integer "tokens" as their own vocabulary; lowercase=False because sklearn would
+    # otherwise try to check the (int) vocabulary terms for upper case.
+    params = {"analyzer": lambda doc: doc, "vocabulary": vocabulary, "lowercase": False}
+    tfidf = TfidfVectorizer(**params).fit(DOCS)
+    assert_allclose(idf, tfidf.idf_)
+    counts = CountVectorizer(**params).fit_transform(DOCS)
+    assert_allclose(idf, TfidfTransformer().fit(counts).idf_)
+
+
+def test_sif_weights_formula():
+    counts = np.array([10, 0, 5, 85])
+    for alpha in (1e-3, 0.1):
+        p = counts / counts.sum()
+        assert_allclose(sif_weights(counts, alpha=alpha), alpha / (alpha + p))
+    assert_allclose(sif_weights(counts)[1], 1.0)
+    assert_allclose(sif_weights(np.zeros(3)), np.ones(3))
+    with pytest.raises(ValueError, match="alpha"):
+        sif_weights(counts, alpha=0)
+    with pytest.raises(ValueError, match="non-negative"):
+        sif_weights([1, -1])
+
+
+# --- pooling ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pooling", ["mean", "sum", "max"])
+def test_simple_pooling_matches_reference(corpus, embedding, pooling):
+    out = pool_documents(corpus, embedding, pooling)
+    assert out.shape == (len(DOCS), D)
+    assert_allclose(out, ref_pool(DOCS, embedding, pooling), atol=1e-12)
+
+
+def test_max_pooling_with_negative_values(corpus, embedding):
+    out = pool_documents(corpus, embedding, "max")
+    # Document 2 is the single all-negative word 3: a zero-initialised max would give 0.
+    assert np.all(out[2] < 0)
+    assert_array_equal(out[2], embedding[3])
+    assert_array_equal(out[5], embedding[[4, 1, 0, 3, 3]].max(axis=0))
+
+
+def test_max_pooling_in_blocks(corpus, embedding, monkeypatch):
+    import sklearn_w2v._pooling as pooling_module
+
+    expected = pool_documents(corpus, embedding, "max")
+    # A budget of one vector per block forces one document per block.
+    monkeypatch.setattr(pooling_module, "_MAX_POOL_BLOCK_BYTES", 1)
+    assert_array_equal(pool_documents(corpus, embedding, "max"), expected)
+
+
+def test_tfidf_pooling_matches_reference(corpus, embedding):
+    idf = inverse_document_frequency(corpus, N_WORDS)
+    out = pool_documents(corpus, embedding, "tfidf", idf=idf)
+    assert_allclose(out, ref_pool(DOCS, embedding, "tfidf", idf=idf), atol=1e-12)
+
+
+def test_sif_pooling_matches_reference(corpus, embedding):
+    counts = np.bincount(corpus.ids, minlength=N_WORDS)
+    w = sif_weights(counts, alpha=0.05)
+    out = pool_documents(corpus, embedding, "sif", sif_weights=w)
+    assert_allclose(out, ref_pool(DOCS, embedding, "sif", weights=w), atol=1e-12)
+
+    c = fit_sif_component(out)
+    removed = pool_documents(corpus, embedding, "sif", sif_weights=w, sif_component=c)
+    assert_allclose(
+        removed, ref_pool(DOCS, embedding, "sif", weights=w, component=c), atol=1e-12
+    )
+
+
+def test_sif_component_removal_gives_orthogonal_vectors():
+    rng = np.random.default_rng(1)
+    n_words, d = 50, 8
+    # A shared offset gives the documents a clear common direction, as word vectors do.
+    emb = rng.normal(size=(n_words, d)) + 3.0 * rng.normal(size=d)
+    docs = [list(rng.integers(0, n_words, size=rng.integers(0, 12))) for _ in range(40)]
+    docs[3] = []
+    corpus = make_corpus(docs)
+    w = sif_weights(np.bincount(corpus.ids, minlength=n_words))
+    X = pool_documents(corpus, emb, "sif", sif_weights=w)
+    c = fit_sif_component(X)
+    assert_allclose(np.linalg.norm(c), 1.0)
+
+    removed = pool_documents(corpus, emb, "sif", sif_weights=w, sif_component=c)
+    assert np.abs(removed @ c).max() < 1e-10
+    assert np.abs(X @ c).max() > 0.1  # the removal did something
+    assert_array_equal(removed[3], 0)
+    # A non-unit component is normalised first.
+    assert_allclose(
+        pool_documents(corpus, emb, "sif", sif_weights=w, sif_component=5 * c), removed
+    )
+
+
+def test_fit_sif_component():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(30, 4))
+    X[[0, 7]] = 0
+    c = fit_sif_component(X)
+    nonzero = X[np.any(X != 0, axis=1)]
+    _, _, vt = np.linalg.svd(nonzero, full_matrices=False)  # uncentred, zero rows excluded
+    assert_allclose(np.abs(c @ vt[0]), 1.0)
+    # Deterministic sign: the largest-magnitude entry is positive, also for -X.
+    assert c[np.argmax(np.abs(c))] > 0
+    assert_allclose(fit_sif_component(-X), c)
+    # Not centred: the component of an offset cloud follows the offset.
+    offset = np.array([0.0, 0.0, 10.0, 0.0])
+    c_off = fit_sif_component(rng.normal(size=(100, 4)) + offset)
+    assert c_off[2] > 0.99
+    assert fit_sif_component(X.astype(np.float32)).dtype == np.float32
+
+
+def test_fit_sif_component_all_empty():
+    c = fit_sif_component(np.zeros((3, 4)))
+    assert_array_equal(c, np.zeros(4))
+
+
+@pytest.mark.parametrize("pooling", POOLING_METHODS)
+def test_empty_documents_give_zero_rows(corpus, embedding, pooling):
+    idf = inverse_document_frequency(corpus, N_WORDS)
+    w = sif_weights(np.bincount(corpus.ids, minlength=N_WORDS))
+    kwargs = {"idf": idf, "sif_weights": w}
+    with np.errstate(all="raise"):
+        out = pool_documents(corpus, embedding, pooling, **kwargs)
+        normed = pool_documents(corpus, embedding, pooling, normalize=True, **kwargs)
+    for i in (0, 3, 6):
+        assert_array_equal(out[i], 0)
+        assert_array_equal(normed[i], 0)
+    assert np.all(np.isfinite(out))
+
+
+def test_all_documents_empty(embedding):
+    corpus = make_corpus([[], []])
+    for pooling in POOLING_METHODS:
+        out = pool_documents(
+            corpus, embedding, pooling, idf=np.ones(N_WORDS), sif_weights=np.ones(N_WORDS)
+        )
+        assert_array_equal(out, np.zeros((2, D)))
+
+
+@pytest.mark.parametrize("pooling", POOLING_METHODS)
+def test_normalize(corpus, embedding, pooling):
+    kwargs = {
+        "idf": inverse_document_frequency(corpus, N_WORDS),
+        "sif_weights": sif_weights(np.bincount(corpus.ids, minlength=N_WORDS)),
+    }
+    raw = pool_documents(corpus, embedding, pooling, **kwargs)
+    out = pool_documents(corpus, embedding, pooling, normalize=True, **kwargs)
+    nonempty = np.array([len(d) > 0 for d in DOCS])
+    assert_allclose(np.linalg.norm(out[nonempty], axis=1), 1.0)
+    assert_allclose(out[nonempty], raw[nonempty] / np.linalg.norm(raw[nonempty], axis=1)[:, None])
+    assert_array_equal(out[~nonempty], 0)
+
+
+@pytest.mark.parametrize("pooling", POOLING_METHODS)
+@pytest.mark.parametrize("normalize", [False, True])
+def test_dtype_preserved(corpus, embedding, pooling, normalize):
+    emb32 = embedding.astype(np.float32)
+    kwargs = {
+        "idf": inverse_document_frequency(corpus, N_WORDS),
+        "sif_weights": sif_weights(np.bincount(corpus.ids, minlength=N_WORDS)),
+        "sif_component": np.ones(D) / np.sqrt(D),
+    }
+    out32 = pool_documents(corpus, emb32, pooling, normalize=normalize, **kwargs)
+    out64 = pool_documents(corpus, embedding, pooling, normalize=normalize, **kwargs)
+    assert out32.dtype == np.float32
+    assert out64.dtype == np.float64
+    assert_allclose(out32, out64, rtol=1e-5, atol=1e-5)
+
+
+def test_missing_inputs_raise(corpus, embedding):
+    with pytest.raises(ValueError, match="needs idf"):
+        pool_documents(corpus, embedding, "tfidf")
+    with pytest.raises(ValueError, match="needs sif_weights"):
+        pool_documents(corpus, embedding, "sif")
+    with pytest.raises(ValueError, match="idf must have shape"):
+        pool_documents(corpus, embedding, "tfidf", idf=np.ones(3))
+    with pytest.raises(ValueError, match="pooling must be one of"):
+        pool_documents(corpus, embedding, "median")
+
+
+def test_random_corpus_matches_reference():
+    rng = np.random.default_rng(3)
+    n_words, d = 30, 6
+    emb = rng.normal(size=(n_words, d))
+    docs = [list(rng.integers(0, n_words, size=rng.integers(0, 9))) for _ in range(60)]
+    corpus = make_corpus(docs)
+    idf = inverse_document_frequency(corpus, n_words)
+    w = sif_weights(np.bincount(corpus.ids, minlength=n_words), alpha=0.01)
+    assert_allclose(idf, ref_idf(docs, n_words))
+    for pooling in POOLING_METHODS:
+        out = pool_documents(corpus, emb, pooling, idf=idf, sif_weights=w)
+        expected = ref_pool(docs, emb, pooling, idf=idf, weights=w)
+        assert_allclose(out, expected, atol=1e-12, err_msg=pooling)

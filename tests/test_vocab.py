@@ -1,0 +1,311 @@
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sklearn_w2v._vocab import (
+    EncodedCorpus,
+    NoiseSampler,
+    build_vocabulary,
+    count_and_encode,
+    encode_documents,
+    keep_probabilities,
+    noise_distribution,
+    remap_corpus,
+)
+
+DOCS = [
+    ["the", "cat", "sat", "on", "the", "mat"],
+    [],
+    ["the", "dog", "sat"],
+    ["a", "cat", "and", "a", "dog"],
+    ["zebra"],
+]
+
+
+def decode(corpus, words):
+    """Token lists of ``corpus`` written with ``words``."""
+    offsets = corpus.doc_offsets
+    return [
+        [words[i] for i in corpus.ids[offsets[d] : offsets[d + 1]]]
+        for d in range(corpus.n_docs)
+    ]
+
+
+# --- EncodedCorpus -----------------------------------------------------------
+
+
+def test_encoded_corpus_normalizes_dtypes_and_reports_sizes():
+    corpus = EncodedCorpus(ids=[3, 1, 2], doc_offsets=[0, 2, 2, 3])
+    assert corpus.ids.dtype == np.int32 and corpus.doc_offsets.dtype == np.int64
+    assert corpus.n_docs == 3 and corpus.n_tokens == 3
+
+
+@pytest.mark.parametrize(
+    "ids, offsets, message",
+    [
+        ([1, 2], [1, 2], "start with 0"),
+        ([1, 2], [0, 1], "end with n_tokens=2"),
+        ([1, 2], [0, 2, 1, 2], "non-decreasing"),
+        ([1, 2], [], "start with 0"),
+    ],
+)
+def test_encoded_corpus_rejects_inconsistent_offsets(ids, offsets, message):
+    with pytest.raises(ValueError, match=message):
+        EncodedCorpus(ids=ids, doc_offsets=offsets)
+
+
+# --- count_and_encode --------------------------------------------------------
+
+
+def test_count_and_encode_round_trips_and_keeps_empty_documents():
+    words, counts, corpus = count_and_encode(DOCS)
+    assert corpus.ids.dtype == np.int32 and corpus.doc_offsets.dtype == np.int64
+    assert corpus.doc_offsets[0] == 0 and corpus.n_docs == len(DOCS)
+    assert decode(corpus, words) == DOCS
+
+
+def test_count_and_encode_ids_follow_first_appearance_and_counts_are_exact():
+    words, counts, _ = count_and_encode(DOCS)
+    assert words == ["the", "cat", "sat", "on", "mat", "dog", "a", "and", "zebra"]
+    assert counts.dtype == np.int64
+    expected = Counter(token for doc in DOCS for token in doc)
+    assert dict(zip(words, counts.tolist())) == expected
+
+
+def test_count_and_encode_consumes_a_generator_once():
+    words, _, corpus = count_and_encode(iter(DOCS))
+    assert decode(corpus, words) == DOCS
+
+
+def test_count_and_encode_empty_input():
+    words, counts, corpus = count_and_encode([])
+    assert words == [] and counts.shape == (0,)
+    assert corpus.n_docs == 0 and corpus.n_tokens == 0
+    assert corpus.doc_offsets.tolist() == [0]
+
+
+# --- build_vocabulary --------------------------------------------------------
+
+
+def test_build_vocabulary_orders_by_count_then_word():
+    words = ["pear", "apple", "fig", "kiwi", "date"]
+    counts = np.array([3, 5, 3, 9, 3])
+    vocab_words, vocab_counts, old_to_new = build_vocabulary(words, counts, min_count=1)
+    assert vocab_words == ["kiwi", "apple", "date", "fig", "pear"]
+    assert vocab_counts.tolist() == [9, 5, 3, 3, 3]
+    assert vocab_counts.dtype == np.int64 and old_to_new.dtype == np.int32
+    assert [vocab_words[new] for new in old_to_new] == words
+
+
+def test_build_vocabulary_does_not_depend_on_input_order():
+    words = ["b", "c", "a", "d"]
+    counts = np.array([2, 2, 2, 1])
+    permutation = [3, 1, 0, 2]
+    first, _, _ = build_vocabulary(words, counts, min_count=1)
+    second, _, _ = build_vocabulary(
+        [words[i] for i in permutation], counts[permutation], min_count=1
+    )
+    assert first == second == ["a", "b", "c", "d"]
+
+
+def test_build_vocabulary_min_count():
+    words = ["rare", "common", "edge"]
+    vocab_words, vocab_counts, old_to_new = build_vocabulary(
+        words, [4, 10, 5], min_count=5
+    )
+    assert vocab_words == ["common", "edge"]  # count == min_count is kept
+    assert old_to_new.tolist() == [-1, 0, 1]
+
+
+def test_build_vocabulary_max_vocab_size_keeps_most_frequent_breaking_ties_by_word():
+    words = ["x", "y", "w", "v"]
+    vocab_words, vocab_counts, old_to_new = build_vocabulary(
+        words, [7, 4, 4, 1], min_count=2, max_vocab_size=2
+    )
+    # "v" fails min_count; "w" wins the tie against "y" alphabetically.
+    assert vocab_words == ["x", "w"]
+    assert vocab_counts.tolist() == [7, 4]
+    assert old_to_new.tolist() == [0, -1, 1, -1]
+
+
+def test_build_vocabulary_can_be_empty():
+    vocab_words, vocab_counts, old_to_new = build_vocabulary(["a"], [1], min_count=2)
+    assert vocab_words == [] and vocab_counts.shape == (0,)
+    assert old_to_new.tolist() == [-1]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"min_count": -1}, "min_count"),
+        ({"min_count": 2.5}, "min_count"),
+        ({"max_vocab_size": 0}, "max_vocab_size"),
+        ({"max_vocab_size": True}, "max_vocab_size"),
+    ],
+)
+def test_build_vocabulary_rejects_bad_parameters(params, message):
+    with pytest.raises(ValueError, match=message):
+        build_vocabulary(["a"], [1], **params)
+
+
+def test_build_vocabulary_rejects_mismatched_counts():
+    with pytest.raises(ValueError, match="one entry per word"):
+        build_vocabulary(["a", "b"], [1])
+
+
+# --- remap_corpus / encode_documents -----------------------------------------
+
+
+def test_remap_corpus_drops_rare_words_and_keeps_document_slots():
+    words, counts, corpus = count_and_encode(DOCS)
+    vocab_words, _, old_to_new = build_vocabulary(words, counts, min_count=2)
+    remapped = remap_corpus(corpus, old_to_new)
+    kept = set(vocab_words)
+    expected = [[token for token in doc if token in kept] for doc in DOCS]
+    assert decode(remapped, vocab_words) == expected
+    # "zebra" (count 1) was the only word of document 4, which stays, empty.
+    assert remapped.n_docs == len(DOCS) and expected[4] == []
+    assert remapped.ids.dtype == np.int32
+
+
+def test_remap_corpus_dropping_everything():
+    corpus = EncodedCorpus(ids=[0, 1, 0], doc_offsets=[0, 1, 3])
+    remapped = remap_corpus(corpus, np.array([-1, -1], dtype=np.int32))
+    assert remapped.n_tokens == 0 and remapped.doc_offsets.tolist() == [0, 0, 0]
+
+
+def test_encode_documents_drops_unknown_words_and_keeps_slots():
+    vocabulary = {"cat": 0, "the": 1, "dog": 2}
+    corpus = encode_documents(
+        iter([["the", "cat", "unknown"], ["nothing", "known"], [], ["dog"]]),
+        vocabulary,
+    )
+    assert corpus.ids.tolist() == [1, 0, 2]
+    assert corpus.doc_offsets.tolist() == [0, 2, 2, 2, 3]
+
+
+# --- keep_probabilities ------------------------------------------------------
+
+
+def test_keep_probabilities_matches_word2vec_formula_by_hand():
+    counts = np.array([1000, 100, 10, 2, 1])
+    sample = 1e-3
+    threshold = sample * 1113  # sample * total count
+    p_keep = keep_probabilities(counts, sample)
+    assert p_keep.dtype == np.float64
+    for count, p in zip(counts.tolist(), p_keep.tolist()):
+        expected = min(1.0, (math.sqrt(count / threshold) + 1) * threshold / count)
+        assert p == pytest.approx(expected, rel=1e-12)
+    # (sqrt(1000 / 1.113) + 1) * 1.113 / 1000, worked out on paper.
+    assert p_keep[0] == pytest.approx(0.0344746, abs=1e-6)
+    assert 0 < p_keep[1] < p_keep[2] < 1
+    # Counts below about 2.6 t (here 2.9) are always kept.
+    assert p_keep[3] == p_keep[4] == 1.0
+
+
+def test_keep_probabilities_is_non_increasing_in_count():
+    counts = np.arange(1, 20_000)
+    p_keep = keep_probabilities(counts, 1e-7)  # t = 1e-7 * 2e8 = 20
+    assert np.all(np.diff(p_keep) <= 0)
+    assert p_keep[0] == 1.0 and p_keep[-1] < 0.1
+    below_one = p_keep < 1
+    assert np.all(np.diff(p_keep[below_one]) < 0)  # strictly once subsampled
+
+
+def test_keep_probabilities_sample_zero_keeps_everything():
+    np.testing.assert_array_equal(keep_probabilities([5, 500, 50_000], 0.0), 1.0)
+
+
+def test_keep_probabilities_rejects_negative_sample():
+    with pytest.raises(ValueError, match="sample"):
+        keep_probabilities([1, 2], -1e-3)
+
+
+# --- noise_distribution ------------------------------------------------------
+
+
+def test_noise_distribution_is_normalized_with_smoothed_ratios():
+    counts = np.array([900, 100, 7, 1])
+    q = noise_distribution(counts)
+    assert q.dtype == np.float64
+    assert q.sum() == pytest.approx(1.0, abs=1e-15)
+    assert q[0] / q[1] == pytest.approx((900 / 100) ** 0.75, rel=1e-12)
+    assert q[2] / q[3] == pytest.approx(7**0.75, rel=1e-12)
+
+
+def test_noise_distribution_exponent_extremes():
+    counts = np.array([6, 3, 1])
+    np.testing.assert_allclose(noise_distribution(counts, 0.0), 1 / 3)
+    np.testing.assert_allclose(noise_distribution(counts, 1.0), [0.6, 0.3, 0.1])
+
+
+def test_noise_distribution_rejects_unusable_counts():
+    with pytest.raises(ValueError, match="non-empty"):
+        noise_distribution([])
+    with pytest.raises(ValueError, match="positive"):
+        noise_distribution([3, 0], ns_exponent=-0.5)
+
+
+# --- NoiseSampler ------------------------------------------------------------
+
+
+def test_noise_sampler_frequencies_match_probabilities():
+    probabilities = noise_distribution(np.array([500, 120, 60, 30, 8, 2, 1]))
+    sampler = NoiseSampler(probabilities)
+    n_draws = 200_000
+    draws = sampler.sample(np.random.default_rng(0), n_draws)
+    observed = np.bincount(draws, minlength=probabilities.size)
+    # Each frequency has standard error sqrt(p (1 - p) / n) <= 0.0011; five
+    # standard errors bounds a correct sampler's deviation except with
+    # probability ~6e-7 per bin, while an off-by-one bin (mass moved to a
+    # neighbour) would miss by far more than that.
+    standard_error = np.sqrt(probabilities * (1 - probabilities) / n_draws)
+    assert np.all(np.abs(observed / n_draws - probabilities) < 5 * standard_error)
+    # And jointly: a chi-square goodness-of-fit test does not reject.
+    assert stats.chisquare(observed, probabilities * n_draws).pvalue > 1e-3
+
+
+def test_noise_sampler_is_deterministic_for_a_seed_and_returns_int32():
+    sampler = NoiseSampler([0.2, 0.5, 0.3])
+    first = sampler.sample(np.random.default_rng(42), (3, 50))
+    second = sampler.sample(np.random.default_rng(42), (3, 50))
+    assert first.dtype == np.int32 and first.shape == (3, 50)
+    np.testing.assert_array_equal(first, second)
+    assert not np.array_equal(first, sampler.sample(np.random.default_rng(43), (3, 50)))
+
+
+def test_noise_sampler_never_draws_zero_probability_or_out_of_range_ids():
+    # Zeros at both ends and in the middle; weights that do not sum to 1.
+    sampler = NoiseSampler([0.0, 3.0, 0.0, 1e-12, 1.0, 0.0, 0.0])
+    draws = sampler.sample(np.random.default_rng(1), 100_000)
+    assert set(np.unique(draws).tolist()) <= {1, 3, 4}
+    assert sampler.cdf[-1] == 1.0
+
+
+def test_noise_sampler_handles_uniform_draws_at_the_cdf_edges():
+    class EdgeGenerator:
+        """Stands in for a Generator returning the extreme values of random()."""
+
+        def random(self, size):
+            return np.array([0.0, np.nextafter(1.0, 0.0)])
+
+    sampler = NoiseSampler([0.0, 0.5, 0.5, 0.0])
+    assert sampler.sample(EdgeGenerator(), 2).tolist() == [1, 2]
+
+
+def test_noise_sampler_attributes():
+    sampler = NoiseSampler([1.0, 3.0, 0.0])
+    np.testing.assert_allclose(sampler.probabilities, [0.25, 0.75, 0.0])
+    np.testing.assert_allclose(sampler.log_probabilities[:2], np.log([0.25, 0.75]))
+    assert sampler.log_probabilities[2] == -np.inf
+
+
+@pytest.mark.parametrize(
+    "probabilities", [[], [0.0, 0.0], [0.5, -0.1], [np.nan, 1.0], [[0.5, 0.5]]]
+)
+def test_noise_sampler_rejects_invalid_probabilities(probabilities):
+    with pytest.raises(ValueError, match="probabilities"):
+        NoiseSampler(probabilities)
