@@ -61,35 +61,23 @@ class Minibatch:
 
 
 def block_boundaries(doc_offsets, block_size):
-    """Cut points of blocks of whole documents of about ``block_size`` tokens.
+    """Cut points of blocks of whole documents of at most ``block_size`` tokens.
 
-    Returns an int64 array starting at 0 and ending at the number of tokens. Cuts fall on
-    document boundaries except inside a document longer than ``block_size``, which is cut
-    every ``block_size`` tokens so that memory per block stays bounded.
+    Returns an int64 array starting at 0 and ending at the number of tokens. Each cut is the
+    last document boundary that keeps the block within ``block_size`` tokens; only a document
+    longer than ``block_size`` is cut inside, so that memory per block stays bounded.
     """
     n_tokens = int(doc_offsets[-1])
-    if n_tokens == 0:
-        return np.zeros(1, dtype=np.int64)
-    targets = np.arange(block_size, n_tokens, block_size, dtype=np.int64)
-    # Snap every target to the next document boundary.
-    snapped = doc_offsets[np.searchsorted(doc_offsets, targets, side="left")]
-    cuts = np.union1d(snapped, [0, n_tokens])
-    if np.diff(cuts).max() > block_size:
-        # A long document made snapping skip ahead: cut at every document boundary in the
-        # oversized blocks, then inside the documents that are still longer than a block.
-        cuts = _split_long_gaps(cuts, doc_offsets, block_size)
-        extra = [np.arange(start + block_size, stop, block_size)
-                 for start, stop in zip(cuts[:-1], cuts[1:]) if stop - start > block_size]
-        if extra:
-            cuts = np.union1d(cuts, np.concatenate(extra))
-    return cuts.astype(np.int64)
-
-
-def _split_long_gaps(cuts, doc_offsets, block_size):
-    long_gap = np.flatnonzero(np.diff(cuts) > block_size)
-    inner = [doc_offsets[(doc_offsets > cuts[i]) & (doc_offsets < cuts[i + 1])]
-             for i in long_gap]
-    return np.union1d(cuts, np.concatenate(inner))
+    cuts = [0]
+    # A loop over blocks (a few hundred for a 13M-token corpus), not over tokens.
+    while cuts[-1] < n_tokens:
+        target = cuts[-1] + block_size
+        if target >= n_tokens:
+            cuts.append(n_tokens)
+            break
+        boundary = int(doc_offsets[np.searchsorted(doc_offsets, target, side="right") - 1])
+        cuts.append(boundary if boundary > cuts[-1] else target)
+    return np.asarray(cuts, dtype=np.int64)
 
 
 def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):

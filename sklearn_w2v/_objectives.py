@@ -66,6 +66,7 @@ __all__ = [
     "negative_sampling_loss_and_grads",
     "nce_loss_and_grads",
     "shared_contrastive_loss_and_grads",
+    "grouped_contrastive_loss_and_grads",
 ]
 
 
@@ -530,3 +531,95 @@ def shared_contrastive_loss_and_grads(center_vectors, context_vectors, noise_vec
     grad_context = g_pos[:, None] * V
     grad_noise = G.T @ V
     return float(loss), grad_center, grad_context, grad_noise
+
+
+def grouped_contrastive_loss_and_grads(center_vectors, context_vectors, owner, noise_vectors,
+                                       *, context_offset=0.0, noise_offset=0.0):
+    r"""Data-vs-noise loss where the pairs of a center share that center's K noise words.
+
+    Pair ``p`` joins center ``owner[p]`` and context ``o_p``; center ``c`` owns ``n_c``
+    pairs (its window) and draws ``K`` noise words ``n_{c1..cK}`` that all its pairs use,
+    as in Ji et al. (2016). Every pair still has ``K`` noise words drawn from ``q``, so each
+    pair's term is the per-pair objective of :func:`contrastive_loss_and_grads`; only the
+    draws of pairs of the same center are shared. Their noise terms are then equal, so
+
+    .. math::
+
+        J = -\sum_p \log\sigma(x^+_p) - \sum_c n_c \sum_{k=1}^{K} \log\sigma(-X_{ck}),
+        \quad X_{ck} = u_{n_{ck}} . v_c - a_{ck},
+
+    which scores the noise once per center instead of once per pair, and touches ``n_c``
+    times fewer noise rows.
+
+    With ``g^+_p = sigma(x^+_p) - 1`` and ``G_{ck} = n_c sigma(X_{ck})``:
+    ``grad_center_c = sum_{p: owner[p]=c} g^+_p u_{o_p} + sum_k G_{ck} u_{n_{ck}}``,
+    ``grad_context_p = g^+_p v_{owner[p]}`` and ``grad_noise_{ck} = G_{ck} v_c``.
+
+    Parameters
+    ----------
+    center_vectors : ndarray of shape (B, d)
+    context_vectors : ndarray of shape (P, d)
+    owner : ndarray of int, shape (P,)
+        Center row of each pair, non-decreasing (pairs grouped by center).
+    noise_vectors : ndarray of shape (B, K, d)
+        The noise words of each center.
+    context_offset : float or ndarray of shape (P,), default=0.0
+    noise_offset : float or ndarray of shape (B, K), default=0.0
+        Offsets subtracted from the data and noise scores (0 for NS, ``log(K q)`` for NCE).
+
+    Returns
+    -------
+    loss : float
+    grad_center : ndarray of shape (B, d)
+    grad_context : ndarray of shape (P, d)
+    grad_noise : ndarray of shape (B, K, d)
+    """
+    dtype = _float_dtype(center_vectors, context_vectors, noise_vectors)
+    V = _as_float(center_vectors, dtype)
+    Uo = _as_float(context_vectors, dtype)
+    Un = _as_float(noise_vectors, dtype)
+    _check_2d("center_vectors", V)
+    _check_2d("context_vectors", Uo, V.shape[1])
+    if Un.ndim != 3 or Un.shape[0] != V.shape[0] or Un.shape[2] != V.shape[1]:
+        raise ValueError(f"noise_vectors has shape {Un.shape}, expected "
+                         f"({V.shape[0]}, K, {V.shape[1]})")
+    owner = np.asarray(owner, dtype=np.intp)
+    if owner.shape != (Uo.shape[0],):
+        raise ValueError(f"owner has shape {owner.shape}, expected ({Uo.shape[0]},)")
+    if len(owner) and (owner.min() < 0 or owner.max() >= V.shape[0]
+                       or np.any(np.diff(owner) < 0)):
+        raise ValueError("owner must be non-decreasing indices into center_vectors")
+    pairs_per_center = np.bincount(owner, minlength=V.shape[0]).astype(dtype)
+
+    pair_centers = V[owner]
+    x_pos = np.einsum("pd,pd->p", Uo, pair_centers) - _as_float(context_offset, dtype)
+    X = np.einsum("bkd,bd->bk", Un, V) - _as_float(noise_offset, dtype)
+
+    loss_pos, sig_neg_pos = _softplus_sum_and_sigmoid(-x_pos)
+    loss_noise_rows, G = _softplus_rows_and_sigmoid(X)
+    loss = loss_pos + float(pairs_per_center @ loss_noise_rows)
+    g_pos = -sig_neg_pos
+    G *= pairs_per_center[:, None]
+
+    grad_center = np.einsum("bk,bkd->bd", G, Un)
+    if len(owner):
+        # Pairs of a center are contiguous: sum their data gradients per center.
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        grad_center[owner[starts]] += np.add.reduceat(g_pos[:, None] * Uo, starts, axis=0)
+    grad_context = g_pos[:, None] * pair_centers
+    grad_noise = G[:, :, None] * V[:, None, :]
+    return float(loss), grad_center, grad_context, grad_noise
+
+
+def _softplus_rows_and_sigmoid(X):
+    """Per-row float64 sums of softplus(X) and sigmoid(X), from one shared ``exp``."""
+    e = np.abs(X)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    rows = (np.maximum(X, 0).sum(axis=1, dtype=np.float64)
+            + np.log1p(e).sum(axis=1, dtype=np.float64))
+    sig = e.copy()
+    np.copyto(sig, 1, where=X >= 0)
+    e += 1
+    sig /= e
+    return rows, sig

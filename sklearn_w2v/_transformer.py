@@ -269,6 +269,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self._fit(X)
         return self
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None, **fit_params):
         """Fit to ``X`` and return its document vectors.
 
@@ -315,16 +316,19 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         output_vectors = np.zeros((n_words, d), dtype=dtype)
 
         noise_probabilities = noise_distribution(vocab_counts, self.ns_exponent)
-        reports = train(
-            corpus, center_vectors, output_vectors,
-            self._make_step(noise_probabilities),
-            epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
-            keep_probability=(keep_probabilities(vocab_counts, self.sample)
-                              if self.sample > 0 else None),
-            batch_size=self.batch_size, learning_rate=self.learning_rate,
-            min_learning_rate=self.min_learning_rate, seed_sequence=train_seed,
-            blas_threads=self._n_threads() if self.objective == "softmax" else 1,
-            verbose=self.verbose)
+        # A diverging run overflows before train() sees the non-finite loss; silence numpy's
+        # RuntimeWarnings so that (also under -W error) it surfaces as TrainingDivergedError.
+        with np.errstate(over="ignore", invalid="ignore"):
+            reports = train(
+                corpus, center_vectors, output_vectors,
+                self._make_step(noise_probabilities),
+                epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
+                keep_probability=(keep_probabilities(vocab_counts, self.sample)
+                                  if self.sample > 0 else None),
+                batch_size=self.batch_size, learning_rate=self.learning_rate,
+                min_learning_rate=self.min_learning_rate, seed_sequence=train_seed,
+                blas_threads=self._n_threads() if self.objective == "softmax" else 1,
+                verbose=self.verbose)
 
         # Fitted state is assigned only after training succeeded, so a failed refit leaves
         # a previously fitted model intact.

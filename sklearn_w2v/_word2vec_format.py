@@ -223,7 +223,9 @@ def _read_text(fin, path, n_words, n_read, vector_size, encoding, unicode_errors
         try:
             line = raw.decode(encoding, errors=unicode_errors)
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{path}: line {line_no}: cannot decode with {encoding}: {exc}") from None
+            raise ValueError(
+                f"{path}: line {line_no}: cannot decode with {encoding}: {exc}"
+            ) from None
         # Split on single spaces like gensim, so words may contain non-ASCII whitespace such
         # as U+00A0; empty fields from repeated spaces and word2vec.c's trailing space go.
         parts = [p for p in line.rstrip("\r\n").split(" ") if p]

@@ -109,7 +109,7 @@ class _Embedding(NamedTuple):
 
 
 def _as_embedding(model):
-    """Return the words, vectors and word index of a fitted model or a ``(words, vectors)`` tuple."""
+    """Words, vectors and word index of a fitted model or of a ``(words, vectors)`` tuple."""
     if isinstance(model, tuple):
         if len(model) != 2:
             raise TypeError(

@@ -7,6 +7,7 @@ import pytest
 
 from sklearn_w2v._objectives import (
     contrastive_loss_and_grads,
+    grouped_contrastive_loss_and_grads,
     log_sigmoid,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
@@ -374,3 +375,48 @@ def test_softmax_rejects_bad_pairs():
         softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER + B)
     with pytest.raises(ValueError, match="context_ids"):
         softmax_loss_and_grads(V, U, CONTEXT_IDS + N_WORDS, OWNER)
+
+
+SORTED_OWNER = np.sort(OWNER)  # grouped form: pairs of one center are contiguous
+
+
+def grouped_problem(seed):
+    r = rng(seed)
+    return (r.standard_normal((B, D)), r.standard_normal((P, D)),
+            r.standard_normal((B, K, D)), r.standard_normal(P), r.standard_normal((B, K)))
+
+
+def test_grouped_gradients():
+    Vc, Uo, Un, a_ctx, a_noise = grouped_problem(30)
+
+    def call():
+        return grouped_contrastive_loss_and_grads(Vc, Uo, SORTED_OWNER, Un,
+                                                  context_offset=a_ctx, noise_offset=a_noise)
+
+    _, gV, gUo, gUn = call()
+    assert (gV.shape, gUo.shape, gUn.shape) == ((B, D), (P, D), (B, K, D))
+    assert_grads(lambda: call()[0], [Vc, Uo, Un], [gV, gUo, gUn])
+
+
+def test_grouped_equals_per_pair_with_each_center_noise_repeated():
+    """Sharing a center's noise among its pairs is the per-pair loss with repeated draws."""
+    Vc, Uo, Un, a_ctx, a_noise = grouped_problem(31)
+    grouped = grouped_contrastive_loss_and_grads(Vc, Uo, SORTED_OWNER, Un,
+                                                 context_offset=a_ctx, noise_offset=a_noise)
+    per_pair = contrastive_loss_and_grads(Vc[SORTED_OWNER], Uo, Un[SORTED_OWNER],
+                                          context_offset=a_ctx,
+                                          noise_offset=a_noise[SORTED_OWNER])
+    np.testing.assert_allclose(grouped[0], per_pair[0], rtol=1e-13)
+    per_center = np.zeros((B, D))
+    np.add.at(per_center, SORTED_OWNER, per_pair[1])
+    np.testing.assert_allclose(grouped[1], per_center, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(grouped[2], per_pair[2], rtol=1e-12, atol=1e-14)
+    noise_per_center = np.zeros((B, K, D))
+    np.add.at(noise_per_center, SORTED_OWNER, per_pair[3])
+    np.testing.assert_allclose(grouped[3], noise_per_center, rtol=1e-12, atol=1e-14)
+
+
+def test_grouped_rejects_unsorted_owner():
+    Vc, Uo, Un, _, _ = grouped_problem(32)
+    with pytest.raises(ValueError, match="owner"):
+        grouped_contrastive_loss_and_grads(Vc, Uo, OWNER, Un)
