@@ -12,7 +12,8 @@ pair at a time; a row that occurs many times in a minibatch gets the sum of its 
 """
 
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -69,94 +70,103 @@ class NoiseModel:
     log_probabilities: np.ndarray
 
 
-class SoftmaxStep:
-    """One SGD step on the exact full-softmax skip-gram objective."""
+@dataclass
+class Gradients:
+    """Loss and row gradients of one minibatch, before the learning rate is applied.
 
-    def __call__(self, center_vectors, output_vectors, batch, learning_rate, rng):
+    ``output_rows is None`` means ``output_grads`` is dense, one row per word.
+    """
+
+    loss: float
+    n_pairs: int
+    center_rows: np.ndarray
+    center_grads: np.ndarray
+    output_rows: object
+    output_grads: np.ndarray
+
+
+class SoftmaxStep:
+    """Gradients of the exact full-softmax skip-gram objective for a minibatch."""
+
+    def __call__(self, center_vectors, output_vectors, batch, rng):
         loss, grad_centers, grad_output = softmax_loss_and_grads(
             center_vectors[batch.centers], output_vectors, batch.contexts, batch.owner)
-        scatter_add_rows(center_vectors, batch.centers, -learning_rate * grad_centers)
         # The output gradient is dense: every word is in every center's normaliser.
-        grad_output *= -learning_rate
-        output_vectors += grad_output
-        return loss
+        return Gradients(loss, batch.n_pairs, batch.centers, grad_centers, None, grad_output)
 
 
 @dataclass
 class ContrastiveStep:
-    """One SGD step on negative sampling (``nce=False``) or NCE (``nce=True``)."""
+    """Gradients of NS (``nce=False``) or NCE (``nce=True``) with noise words per pair.
 
-    noise: NoiseModel
-    negative: int
-    nce: bool = False
-    log_negative: float = field(init=False)
-
-    def __post_init__(self):
-        self.log_negative = float(np.log(self.negative))
-
-    def __call__(self, center_vectors, output_vectors, batch, learning_rate, rng):
-        pair_centers = batch.pair_centers
-        noise_words = self.noise.sampler.sample(rng, (batch.n_pairs, self.negative))
-        center_rows = center_vectors[pair_centers]
-        context_rows = output_vectors[batch.contexts]
-        noise_rows = output_vectors[noise_words]
-        if self.nce:
-            log_q = self.noise.log_probabilities
-            loss, grad_center, grad_context, grad_noise = nce_loss_and_grads(
-                center_rows, context_rows, noise_rows,
-                self.log_negative + log_q[batch.contexts],
-                self.log_negative + log_q[noise_words])
-        else:
-            loss, grad_center, grad_context, grad_noise = negative_sampling_loss_and_grads(
-                center_rows, context_rows, noise_rows)
-        # Pairs of one center are contiguous (center-major batches): sum them per center
-        # before the scatter, which then touches one row per center instead of one per pair.
-        starts = np.flatnonzero(np.r_[True, np.diff(batch.owner) != 0])
-        grad_per_center = np.add.reduceat(grad_center, starts, axis=0)
-        scatter_add_rows(center_vectors, batch.centers, -learning_rate * grad_per_center)
-        d = output_vectors.shape[1]
-        output_rows = np.concatenate([batch.contexts, noise_words.ravel()])
-        output_updates = np.concatenate([grad_context, grad_noise.reshape(-1, d)])
-        output_updates *= -learning_rate
-        scatter_add_rows(output_vectors, output_rows, output_updates)
-        return loss
-
-
-@dataclass
-class CenterNoiseStep:
-    """One SGD step on NS or NCE where the pairs of a center share its noise words.
-
-    Each center draws ``negative`` noise words used by all its contexts (Ji et al. 2016),
-    see :func:`~sklearn_w2v._objectives.grouped_contrastive_loss_and_grads`: every pair
-    still gets ``negative`` draws from q, but the noise is scored once per center and
-    touches about ``2 * window / 2`` times fewer rows than :class:`ContrastiveStep`.
+    Every pair draws its own ``negative`` noise words, exactly as word2vec.c does.
     """
 
     noise: NoiseModel
     negative: int
     nce: bool = False
 
-    def __call__(self, center_vectors, output_vectors, batch, learning_rate, rng):
-        n_centers = len(batch.centers)
-        noise_words = self.noise.sampler.sample(rng, (n_centers, self.negative))
+    def __call__(self, center_vectors, output_vectors, batch, rng):
+        noise_words = self.noise.sampler.sample(rng, (batch.n_pairs, self.negative))
+        center_rows = center_vectors[batch.pair_centers]
+        context_rows = output_vectors[batch.contexts]
+        noise_rows = output_vectors[noise_words]
+        if self.nce:
+            log_kq = np.log(self.negative) + self.noise.log_probabilities
+            loss, grad_center, grad_context, grad_noise = nce_loss_and_grads(
+                center_rows, context_rows, noise_rows,
+                log_kq[batch.contexts], log_kq[noise_words])
+        else:
+            loss, grad_center, grad_context, grad_noise = negative_sampling_loss_and_grads(
+                center_rows, context_rows, noise_rows)
+        d = output_vectors.shape[1]
+        return Gradients(
+            loss, batch.n_pairs,
+            batch.centers, sum_per_center(grad_center, batch.owner, len(batch.centers)),
+            np.concatenate([batch.contexts, noise_words.ravel()]),
+            np.concatenate([grad_context, grad_noise.reshape(-1, d)]))
+
+
+@dataclass
+class CenterNoiseStep:
+    """Gradients of NS or NCE where the pairs of a center share its noise words.
+
+    Each center draws ``negative`` noise words used by all its contexts (Ji et al. 2016),
+    see :func:`~sklearn_w2v._objectives.grouped_contrastive_loss_and_grads`: every pair
+    still gets ``negative`` draws from q, but the noise is scored once per center and
+    touches several times fewer rows than :class:`ContrastiveStep`.
+    """
+
+    noise: NoiseModel
+    negative: int
+    nce: bool = False
+
+    def __call__(self, center_vectors, output_vectors, batch, rng):
+        noise_words = self.noise.sampler.sample(rng, (len(batch.centers), self.negative))
         context_offset = noise_offset = 0.0
         if self.nce:
-            log_k = np.log(self.negative)
-            log_q = self.noise.log_probabilities
-            context_offset = log_k + log_q[batch.contexts]
-            noise_offset = log_k + log_q[noise_words]
+            log_kq = np.log(self.negative) + self.noise.log_probabilities
+            context_offset = log_kq[batch.contexts]
+            noise_offset = log_kq[noise_words]
         loss, grad_center, grad_context, grad_noise = grouped_contrastive_loss_and_grads(
             center_vectors[batch.centers], output_vectors[batch.contexts], batch.owner,
             output_vectors[noise_words],
             context_offset=context_offset, noise_offset=noise_offset)
-        grad_center *= -learning_rate
-        scatter_add_rows(center_vectors, batch.centers, grad_center)
         d = output_vectors.shape[1]
-        output_rows = np.concatenate([batch.contexts, noise_words.ravel()])
-        output_updates = np.concatenate([grad_context, grad_noise.reshape(-1, d)])
-        output_updates *= -learning_rate
-        scatter_add_rows(output_vectors, output_rows, output_updates)
-        return loss
+        return Gradients(
+            loss, batch.n_pairs, batch.centers, grad_center,
+            np.concatenate([batch.contexts, noise_words.ravel()]),
+            np.concatenate([grad_context, grad_noise.reshape(-1, d)]))
+
+
+def sum_per_center(pair_grads, owner, n_centers):
+    """Sum the rows of ``pair_grads`` per center; ``owner`` is sorted (center-major)."""
+    indptr = np.zeros(n_centers + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n_centers), out=indptr[1:])
+    grouping = sp.csr_matrix(
+        (np.ones(len(owner), dtype=pair_grads.dtype), np.arange(len(owner)), indptr),
+        shape=(n_centers, len(owner)))
+    return grouping @ pair_grads
 
 
 @dataclass
@@ -164,13 +174,19 @@ class EpochReport:
     epoch: int
     mean_loss: float
     n_pairs: int
+    n_centers: int
     n_effective_words: int
     seconds: float
 
 
+# A minibatch whose mean loss per pair exceeds this multiple of the first minibatch's has
+# diverged even if nothing is inf yet (an exploding softmax reaches 1e7 before overflowing).
+_DIVERGENCE_FACTOR = 100.0
+
+
 def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrink_windows,
           keep_probability, batch_size, learning_rate, min_learning_rate, seed_sequence,
-          blas_threads=1, verbose=0):
+          n_threads=1, blas_threads=1, verbose=0):
     """Train ``center_vectors`` and ``output_vectors`` in place.
 
     Parameters
@@ -179,7 +195,7 @@ def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrin
     center_vectors, output_vectors : ndarray, shape (n_words, vector_size)
         Updated in place.
     step : callable
-        ``step(center_vectors, output_vectors, batch, learning_rate, rng) -> loss_sum``.
+        ``step(center_vectors, output_vectors, batch, rng) -> Gradients``.
     epochs, window, shrink_windows, keep_probability, batch_size :
         See :class:`~sklearn_w2v.Word2VecTransformer`.
     learning_rate, min_learning_rate : float
@@ -187,6 +203,11 @@ def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrin
         processed (as word2vec.c).
     seed_sequence : numpy.random.SeedSequence
         Source of all randomness (subsampling, windows, noise words).
+    n_threads : int
+        Minibatches processed at once. Their gradients are computed in parallel threads
+        from the same parameters and then applied together (synchronous data-parallel
+        SGD), each thread adding the updates of its own share of rows; the result depends
+        on ``n_threads`` but not on thread timing, so it is reproducible.
     blas_threads : int
         Threads OpenBLAS may use. The pairwise objectives multiply tiny matrices, where
         BLAS threading is a large slowdown, so they run with 1.
@@ -199,44 +220,136 @@ def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrin
     total_tokens = max(corpus.n_tokens * epochs, 1)
     processed_tokens = 0.0
     reports = []
+    reference_loss = None
     started = time.perf_counter()
     epoch_seeds = seed_sequence.spawn(epochs)
-    with threadpool_limits(limits=blas_threads):
-        for epoch, epoch_seed in enumerate(epoch_seeds):
-            batch_seed, noise_seed = epoch_seed.spawn(2)
-            noise_rng = np.random.default_rng(noise_seed)
-            epoch_started = time.perf_counter()
-            loss_sum, n_pairs, n_effective = 0.0, 0, 0
-            for batch in iter_minibatches(
+    pool = ThreadPoolExecutor(max_workers=n_threads) if n_threads > 1 else None
+    try:
+        with threadpool_limits(limits=blas_threads), _ignore_overflow():
+            for epoch, epoch_seed in enumerate(epoch_seeds):
+                batch_seed, noise_seed = epoch_seed.spawn(2)
+                noise_rng = np.random.default_rng(noise_seed)
+                epoch_started = time.perf_counter()
+                loss_sum, n_pairs, n_centers, n_effective = 0.0, 0, 0, 0
+                batches = iter_minibatches(
                     corpus, window=window, batch_size=batch_size,
                     shrink_windows=shrink_windows, keep_probability=keep_probability,
-                    seed_sequence=batch_seed):
-                rate = linear_learning_rate(learning_rate, min_learning_rate,
-                                            processed_tokens / total_tokens)
-                processed_tokens += batch.n_raw_tokens
-                n_effective += batch.n_effective_words
-                if batch.n_pairs == 0:
-                    continue
-                loss = step(center_vectors, output_vectors, batch, rate, noise_rng)
-                if not np.isfinite(loss):
+                    seed_sequence=batch_seed)
+                for group in _groups(batches, n_threads):
+                    jobs = []
+                    for batch in group:
+                        rate = linear_learning_rate(learning_rate, min_learning_rate,
+                                                    processed_tokens / total_tokens)
+                        processed_tokens += batch.n_raw_tokens
+                        n_effective += batch.n_effective_words
+                        n_centers += len(batch.centers)
+                        if batch.n_pairs:
+                            jobs.append((batch, rate, _batch_rng(noise_rng, pool)))
+                    if not jobs:
+                        continue
+                    results = _compute(step, center_vectors, output_vectors, jobs, pool)
+                    for gradients in results:
+                        batch_loss = gradients.loss / gradients.n_pairs
+                        if reference_loss is None:
+                            reference_loss = max(batch_loss, 1e-3)
+                        if not (np.isfinite(batch_loss)
+                                and batch_loss <= _DIVERGENCE_FACTOR * reference_loss):
+                            _raise_diverged(epoch, learning_rate)
+                        loss_sum += gradients.loss
+                        n_pairs += gradients.n_pairs
+                    _apply(center_vectors, output_vectors, results, pool, n_threads)
+                if not (np.isfinite(center_vectors).all()
+                        and np.isfinite(output_vectors).all()):
                     _raise_diverged(epoch, learning_rate)
-                loss_sum += loss
-                n_pairs += batch.n_pairs
-            if not (np.isfinite(center_vectors).all() and np.isfinite(output_vectors).all()):
-                _raise_diverged(epoch, learning_rate)
-            seconds = time.perf_counter() - epoch_started
-            report = EpochReport(epoch=epoch + 1, mean_loss=loss_sum / max(n_pairs, 1),
-                                 n_pairs=n_pairs, n_effective_words=n_effective,
-                                 seconds=seconds)
-            reports.append(report)
-            if verbose:
-                _print_progress(report, epochs, time.perf_counter() - started)
+                seconds = time.perf_counter() - epoch_started
+                report = EpochReport(epoch=epoch + 1, mean_loss=loss_sum / max(n_pairs, 1),
+                                     n_pairs=n_pairs, n_centers=n_centers,
+                                     n_effective_words=n_effective,
+                                     seconds=seconds)
+                reports.append(report)
+                if verbose:
+                    _print_progress(report, epochs, time.perf_counter() - started)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return reports
+
+
+def _groups(batches, size):
+    group = []
+    for batch in batches:
+        group.append(batch)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _batch_rng(noise_rng, pool):
+    # Serially one generator is consumed in order; in parallel each minibatch gets a child
+    # generator seeded in order from it, so the draws do not depend on thread timing.
+    if pool is None:
+        return noise_rng
+    return np.random.default_rng(noise_rng.integers(0, 2**63))
+
+
+def _ignore_overflow():
+    # A diverging run overflows before the loss check sees it; the check reports it as
+    # TrainingDivergedError, so numpy's RuntimeWarnings would only be noise (or, under
+    # -W error, the wrong exception).
+    return np.errstate(over="ignore", invalid="ignore")
+
+
+def _compute_one(step, center_vectors, output_vectors, job):
+    batch, rate, rng = job
+    with _ignore_overflow():
+        gradients = step(center_vectors, output_vectors, batch, rng)
+        gradients.center_grads *= -rate
+        gradients.output_grads *= -rate
+    return gradients
+
+
+def _compute(step, center_vectors, output_vectors, jobs, pool):
+    if pool is None or len(jobs) == 1:
+        return [_compute_one(step, center_vectors, output_vectors, job) for job in jobs]
+    return list(pool.map(lambda job: _compute_one(step, center_vectors, output_vectors, job),
+                         jobs))
+
+
+def _apply(center_vectors, output_vectors, results, pool, n_parts):
+    """Add the (rate-scaled) updates; with a pool, thread i adds rows with row % n == i."""
+    if pool is None:
+        _apply_part(center_vectors, output_vectors, results, 0, 1)
+        return
+    list(pool.map(lambda part: _apply_part(center_vectors, output_vectors, results, part,
+                                           n_parts), range(n_parts)))
+
+
+def _apply_part(center_vectors, output_vectors, results, part, n_parts):
+    with _ignore_overflow():
+        for gradients in results:
+            _add_rows(center_vectors, gradients.center_rows, gradients.center_grads,
+                      part, n_parts)
+            _add_rows(output_vectors, gradients.output_rows, gradients.output_grads,
+                      part, n_parts)
+
+
+def _add_rows(matrix, rows, updates, part, n_parts):
+    if rows is None:  # dense update, split into contiguous row ranges
+        bounds = np.linspace(0, len(matrix), n_parts + 1).astype(int)
+        matrix[bounds[part]:bounds[part + 1]] += updates[bounds[part]:bounds[part + 1]]
+        return
+    if n_parts > 1:
+        mine = rows % n_parts == part
+        rows, updates = rows[mine], updates[mine]
+    if len(rows):
+        scatter_add_rows(matrix, rows, updates)
 
 
 def _raise_diverged(epoch, learning_rate):
     raise TrainingDivergedError(
-        f"Training diverged in epoch {epoch + 1}: the loss or the vectors became "
+        f"Training diverged in epoch {epoch + 1}: the loss exploded or the vectors became "
         f"non-finite (inf or NaN). Lower learning_rate (currently {learning_rate!r}), "
         f"for example by a factor of 10, or reduce batch_size.")
 

@@ -23,7 +23,9 @@ from ._pooling import (
     sif_weights,
 )
 from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
-from ._trainer import ContrastiveStep, NoiseModel, SoftmaxStep, train
+from ._word2vec_format import load_word2vec_format, save_word2vec_format
+from .evaluation import cosine_similarity_of, most_similar
+from ._trainer import CenterNoiseStep, ContrastiveStep, NoiseModel, SoftmaxStep, train
 from ._vocab import (
     NoiseSampler,
     build_vocabulary,
@@ -91,10 +93,17 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     min_learning_rate : float, default=1e-4
         Final step size; the rate decays linearly from ``learning_rate`` over all epochs,
         by corpus tokens processed, as in word2vec.c.
-    batch_size : int, default=256
+    batch_size : int or "auto", default="auto"
         Center words per minibatch. Each brings up to ``2 * window`` pairs. The gradient of
         a minibatch is summed, so larger batches are faster but add up many updates on
-        frequent words at once.
+        frequent words at once. ``"auto"`` is 256 for ``"negative"`` and ``"nce"`` and 32
+        for ``"softmax"``, whose dense output gradient adds every center's update to every
+        output row (256 diverges there at the default learning rate).
+    share_negatives : bool, default=True
+        For ``"negative"`` and ``"nce"``: the contexts of one center share that center's K
+        noise words (Ji et al. 2016). Each pair still has K draws from q, so the objective
+        is the same; the noise is scored once per center instead of once per pair, which
+        is several times faster. ``False`` draws K noise words per pair, as word2vec.c.
     shrink_windows : bool, default=True
         Draw each center's window uniformly from 1..``window`` (word2vec.c), which weights
         near contexts more than far ones.
@@ -130,8 +139,12 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     dtype : {np.float32, np.float64}, default=np.float32
         Floating type of the vectors and of ``transform``'s output.
     n_jobs : int or None, default=None
-        Threads used by training (None means 1). With the softmax objective they are BLAS
-        threads of its matrix products.
+        Threads used by training (None means 1). For ``"negative"`` and ``"nce"``, n_jobs
+        minibatches are processed at once: their gradients are computed in parallel from
+        the same vectors and then added together (synchronous data-parallel SGD), so the
+        result is reproducible for a given ``random_state`` and ``n_jobs`` but differs
+        between different ``n_jobs``. For ``"softmax"`` they are the BLAS threads of its
+        matrix products (reproducible only as far as the BLAS library is).
     random_state : int, RandomState instance or None, default=None
         Seed of the initialisation, subsampling, windows and noise words. An int gives
         bit-identical vectors on the same machine with the same ``n_jobs``.
@@ -161,7 +174,13 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Mean training loss per (center, context) pair in each epoch (for ``"negative"`` and
         ``"nce"`` this includes the noise terms of the pair).
     n_pairs_ : int
-        Training pairs in the last epoch.
+        Training (center, context) pairs over all epochs.
+    n_centers_ : int
+        Center tokens with at least one context, over all epochs.
+    n_effective_words_ : int
+        Tokens kept by subsampling over all epochs (gensim's "effective words").
+    training_seconds_ : float
+        Wall-clock time of the training loop (without tokenizing and counting).
     corpus_word_count_ : int
         Tokens of the training corpus that are in the vocabulary.
 
@@ -191,7 +210,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "min_learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "share_negatives": ["boolean"],
         "shrink_windows": ["boolean"],
         "pooling": [StrOptions({"mean", "sum", "max", "tfidf", "sif"})],
         "sif_alpha": [Interval(Real, 0, None, closed="neither")],
@@ -212,8 +232,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
     def __init__(self, *, objective="negative", vector_size=100, window=5, min_count=5,
                  max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs=5,
-                 learning_rate=0.025, min_learning_rate=1e-4, batch_size=256,
-                 shrink_windows=True, pooling="mean", sif_alpha=1e-3, normalize=False,
+                 learning_rate=0.025, min_learning_rate=1e-4, batch_size="auto",
+                 share_negatives=True, shrink_windows=True, pooling="mean", sif_alpha=1e-3,
+                 normalize=False,
                  word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
                  tokenizer=None, preprocessor=None, analyzer="word", encoding="utf-8",
                  decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
@@ -230,6 +251,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.learning_rate = learning_rate
         self.min_learning_rate = min_learning_rate
         self.batch_size = batch_size
+        self.share_negatives = share_negatives
         self.shrink_windows = shrink_windows
         self.pooling = pooling
         self.sif_alpha = sif_alpha
@@ -316,19 +338,17 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         output_vectors = np.zeros((n_words, d), dtype=dtype)
 
         noise_probabilities = noise_distribution(vocab_counts, self.ns_exponent)
-        # A diverging run overflows before train() sees the non-finite loss; silence numpy's
-        # RuntimeWarnings so that (also under -W error) it surfaces as TrainingDivergedError.
-        with np.errstate(over="ignore", invalid="ignore"):
-            reports = train(
-                corpus, center_vectors, output_vectors,
-                self._make_step(noise_probabilities),
-                epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
-                keep_probability=(keep_probabilities(vocab_counts, self.sample)
-                                  if self.sample > 0 else None),
-                batch_size=self.batch_size, learning_rate=self.learning_rate,
-                min_learning_rate=self.min_learning_rate, seed_sequence=train_seed,
-                blas_threads=self._n_threads() if self.objective == "softmax" else 1,
-                verbose=self.verbose)
+        reports = train(
+            corpus, center_vectors, output_vectors,
+            self._make_step(noise_probabilities),
+            epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
+            keep_probability=(keep_probabilities(vocab_counts, self.sample)
+                              if self.sample > 0 else None),
+            batch_size=self._batch_size(), learning_rate=self.learning_rate,
+            min_learning_rate=self.min_learning_rate, seed_sequence=train_seed,
+            n_threads=1 if self.objective == "softmax" else self._n_threads(),
+            blas_threads=self._n_threads() if self.objective == "softmax" else 1,
+            verbose=self.verbose)
 
         # Fitted state is assigned only after training succeeded, so a failed refit leaves
         # a previously fitted model intact.
@@ -338,7 +358,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.word_counts_ = vocab_counts
         self.noise_distribution_ = noise_probabilities
         self.loss_curve_ = [float(report.mean_loss) for report in reports]
-        self.n_pairs_ = int(reports[-1].n_pairs)
+        self.n_pairs_ = int(sum(report.n_pairs for report in reports))
+        self.n_centers_ = int(sum(report.n_centers for report in reports))
+        self.n_effective_words_ = int(sum(report.n_effective_words for report in reports))
+        self.training_seconds_ = float(sum(report.seconds for report in reports))
         self.corpus_word_count_ = int(corpus.n_tokens)
         self._fit_pooling(corpus)
         return corpus
@@ -392,8 +415,16 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         with np.errstate(divide="ignore"):
             log_q = np.log(noise_probabilities)
         noise = NoiseModel(sampler=NoiseSampler(noise_probabilities), log_probabilities=log_q)
-        return ContrastiveStep(noise=noise, negative=self.negative,
-                               nce=self.objective == "nce")
+        step_type = CenterNoiseStep if self.share_negatives else ContrastiveStep
+        return step_type(noise=noise, negative=self.negative, nce=self.objective == "nce")
+
+    def _batch_size(self):
+        if self.batch_size != "auto":
+            return self.batch_size
+        # The softmax output gradient is dense and sums the updates of every center of the
+        # minibatch into every output row; at 256 centers it diverged at learning_rate
+        # 0.025 (5,000 words, d=100), at 32 it trains stably.
+        return 32 if self.objective == "softmax" else 256
 
     # ---------------------------------------------------------------- transform
 
@@ -406,8 +437,16 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         """
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
+            self._require_trained("word_vectors='input+output'")
             return self.vectors_ + self.context_vectors_
         return self.vectors_
+
+    def _require_trained(self, what):
+        if self.context_vectors_ is None:
+            raise ValueError(
+                f"{what} needs a model trained by fit: vectors loaded with "
+                f"from_word2vec_format have no context vectors, counts or idf. Use "
+                f"pooling='mean', 'sum' or 'max' and word_vectors='input', or fit the model.")
 
     def transform(self, X):
         """Document vectors: the pooled vectors of each document's known words.
@@ -430,6 +469,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         return self._pool(corpus)
 
     def _pool(self, corpus):
+        if self.pooling in ("tfidf", "sif"):
+            self._require_trained(f"pooling={self.pooling!r}")
         return pool_documents(
             corpus, self.embedding_, self.pooling, idf=self.idf_,
             sif_weights=self.sif_weights_, sif_component=self.sif_component_,
@@ -471,6 +512,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             Mean log p(o|c) in nats per pair.
         """
         check_is_fitted(self, "vectors_")
+        self._require_trained("score")
         corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
                                   self.vocabulary_)
         logit_offset = None
@@ -496,6 +538,103 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                 "the fitted vocabulary.")
         return total / n_pairs
 
+    # ------------------------------------------------------------ word queries
+
+    def get_vector(self, word):
+        """The vector of ``word`` (from the matrix chosen by ``word_vectors``).
+
+        Parameters
+        ----------
+        word : str
+
+        Returns
+        -------
+        vector : ndarray of shape (vector_size,)
+        """
+        check_is_fitted(self, "vectors_")
+        if word not in self.vocabulary_:
+            raise KeyError(f"word {word!r} is not in the vocabulary "
+                           f"({len(self.vocabulary_)} words)")
+        row = self.vocabulary_[word]
+        if self.word_vectors == "input+output":
+            return self.vectors_[row] + self.context_vectors_[row]
+        return self.vectors_[row].copy()
+
+    def most_similar(self, positive=(), negative=(), topn=10):
+        """Words closest by cosine to the mean of ``positive`` minus ``negative`` words.
+
+        Same semantics as gensim's ``KeyedVectors.most_similar``: unit-normalised vectors,
+        the query words themselves excluded. ``most_similar(positive=["king", "woman"],
+        negative=["man"])`` answers the analogy man : king :: woman : ?.
+
+        Parameters
+        ----------
+        positive, negative : str or sequence of str
+        topn : int, default=10
+
+        Returns
+        -------
+        list of (str, float)
+        """
+        return most_similar(self, _as_word_list(positive), _as_word_list(negative),
+                            topn=topn)
+
+    def similarity(self, word1, word2):
+        """Cosine similarity of the vectors of two words."""
+        return cosine_similarity_of(self, word1, word2)
+
+    def save_word2vec_format(self, path, binary=False):
+        """Write the word vectors in word2vec.c's text or binary format.
+
+        The file holds the matrix chosen by ``word_vectors``, rows in descending order of
+        corpus count, and can be read by gensim's ``KeyedVectors.load_word2vec_format`` or
+        by :meth:`from_word2vec_format`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            ``.gz`` paths are compressed.
+        binary : bool, default=False
+        """
+        check_is_fitted(self, "vectors_")
+        words = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
+        save_word2vec_format(path, words, self.embedding_, binary=binary)
+
+    @classmethod
+    def from_word2vec_format(cls, path, binary=False, **params):
+        """A transformer with pretrained vectors from a word2vec.c text or binary file.
+
+        The result transforms documents with the loaded vectors (pooling ``"mean"``,
+        ``"sum"`` or ``"max"``) and answers word queries, so published vectors can be
+        plugged into a Pipeline. The file has no context vectors, counts or documents, so
+        ``score``, ``word_vectors="input+output"`` and pooling ``"tfidf"``/``"sif"`` are
+        unavailable; calling ``fit`` trains from scratch and replaces the vectors.
+
+        Parameters
+        ----------
+        path : str or path-like
+        binary : bool, default=False
+        **params
+            Other parameters of the transformer (``pooling``, ``lowercase``, ...).
+
+        Returns
+        -------
+        Word2VecTransformer
+        """
+        words, vectors = load_word2vec_format(path, binary=binary,
+                                              dtype=np.dtype(params.get("dtype", np.float32)))
+        model = cls(vector_size=vectors.shape[1], **params)
+        model.vocabulary_ = {word: row for row, word in enumerate(words)}
+        model.vectors_ = vectors
+        model.context_vectors_ = None
+        model.word_counts_ = None
+        model.noise_distribution_ = None
+        model.idf_ = None
+        model.sif_weights_ = None
+        model.sif_component_ = None
+        model.loss_curve_ = []
+        return model
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # Documents in, like CountVectorizer: scikit-learn's common checks then skip the
@@ -503,6 +642,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
+
+
+def _as_word_list(words):
+    # gensim accepts a single word as well as a list of words.
+    return [words] if isinstance(words, str) else list(words)
 
 
 def _seed_sequence(random_state):
