@@ -43,7 +43,7 @@ def tune_review_classifier(grid, cv, n_jobs):
     test = load_rotten_tomatoes(subset="test")
     print(f"Rotten Tomatoes reviews: {len(train.data):,} train, {len(test.data):,} test")
     pipe = Pipeline([
-        ("w2v", Word2VecTransformer(objective="negative", epochs=10, random_state=0)),
+        ("w2v", Word2VecTransformer(objective="negative", epochs=15, random_state=0)),
         ("clf", LogisticRegression(max_iter=1000)),
     ])
     search = GridSearchCV(pipe, grid, cv=cv, n_jobs=n_jobs)
@@ -67,7 +67,7 @@ def main():
         train_on_sample_corpus(n_lines=20000, epochs=1)
         tune_review_classifier({"w2v__vector_size": [50]}, cv=2, n_jobs=1)
     else:
-        train_on_sample_corpus(n_lines=None, epochs=3)
+        train_on_sample_corpus(n_lines=None, epochs=2)
         tune_review_classifier({"w2v__negative": [5, 15], "w2v__vector_size": [50, 100]},
                                cv=3, n_jobs=2)
     print(f"\nTotal time: {time.perf_counter() - started:.0f} s")
