@@ -57,6 +57,8 @@ trainer scatter-adds them into the parameter rows.
 
 import numpy as np
 
+from ._segments import sum_per_owner
+
 __all__ = [
     "log_sigmoid",
     "sigmoid",
@@ -602,10 +604,8 @@ def grouped_contrastive_loss_and_grads(center_vectors, context_vectors, owner, n
     G *= pairs_per_center[:, None]
 
     grad_center = np.einsum("bk,bkd->bd", G, Un)
-    if len(owner):
-        # Pairs of a center are contiguous: sum their data gradients per center.
-        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        grad_center[owner[starts]] += np.add.reduceat(g_pos[:, None] * Uo, starts, axis=0)
+    # Pairs of a center are contiguous: sum their data gradients per center.
+    grad_center += sum_per_owner(g_pos[:, None] * Uo, owner, V.shape[0])
     grad_context = g_pos[:, None] * pair_centers
     grad_noise = G[:, :, None] * V[:, None, :]
     return float(loss), grad_center, grad_context, grad_noise

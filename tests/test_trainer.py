@@ -11,10 +11,9 @@ from sklearn_w2v._trainer import (
     SoftmaxStep,
     TrainingDivergedError,
     linear_learning_rate,
-    scatter_add_rows,
-    sum_per_center,
     train,
 )
+from sklearn_w2v._segments import scatter_add_rows, sum_per_owner
 from sklearn_w2v._vocab import EncodedCorpus, NoiseSampler
 
 
@@ -33,10 +32,24 @@ def test_scatter_add_rows_sums_repeated_rows():
     assert not np.allclose(naive, expected)
 
 
-def test_sum_per_center():
+def test_public_scipy_fallback_gives_the_same_sums(monkeypatch):
+    from sklearn_w2v import _segments
+
+    rng = np.random.default_rng(3)
+    rows = rng.integers(0, 10, size=50)
+    updates = rng.standard_normal((50, 4)).astype(np.float32)
+    fast = np.zeros((10, 4), dtype=np.float32)
+    scatter_add_rows(fast, rows, updates)
+    monkeypatch.setattr(_segments, "_csr_matvecs", None)
+    slow = np.zeros((10, 4), dtype=np.float32)
+    scatter_add_rows(slow, rows, updates)
+    np.testing.assert_allclose(fast, slow, rtol=1e-6)
+
+
+def test_sum_per_owner():
     grads = np.arange(12, dtype=np.float64).reshape(6, 2)
     owner = np.array([0, 0, 1, 3, 3, 3])
-    np.testing.assert_array_equal(sum_per_center(grads, owner, 4),
+    np.testing.assert_array_equal(sum_per_owner(grads, owner, 4),
                                   [[2, 4], [4, 5], [0, 0], [24, 27]])
 
 
