@@ -117,12 +117,49 @@ def inverse_document_frequency(corpus, n_words):
     -------
     idf : ndarray of shape (n_words,), float64
     """
-    counts = document_term_matrix(corpus, n_words)
-    # After sum_duplicates each (doc, word) pair is stored once, so counting column indices
-    # gives the document frequency.
-    df = np.bincount(counts.indices, minlength=n_words).astype(np.float64)
-    n_docs = counts.shape[0]
+    ids, offsets = _check_corpus(corpus, n_words)
+    df = np.zeros(n_words, dtype=np.int64)
+    # Chunks of whole documents keep the temporary (document, word) keys small on a
+    # 13M-token corpus; np.unique of the keys leaves each word once per document.
+    for first, last in _document_chunks(offsets):
+        chunk_ids = ids[offsets[first]:offsets[last]].astype(np.int64)
+        doc_of_token = np.repeat(np.arange(last - first, dtype=np.int64),
+                                 np.diff(offsets[first:last + 1]))
+        keys = np.unique(doc_of_token * n_words + chunk_ids)
+        df += np.bincount(keys % n_words, minlength=n_words)
+    n_docs = offsets.size - 1
     return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
+def _document_chunks(offsets, max_tokens=1 << 18):
+    """``(first, last)`` document ranges of about ``max_tokens`` tokens (at least one doc)."""
+    n_docs = offsets.size - 1
+    first = 0
+    while first < n_docs:
+        last = int(np.searchsorted(offsets, offsets[first] + max_tokens, side="right")) - 1
+        last = min(max(last, first + 1), n_docs)
+        yield first, last
+        first = last
+
+
+def _corpus_slice(corpus, first, last):
+    offsets = corpus.doc_offsets[first:last + 1]
+    return type(corpus)(ids=corpus.ids[offsets[0]:offsets[-1]], doc_offsets=offsets - offsets[0])
+
+
+def fit_sif_component_from_corpus(corpus, embedding, sif_weights):
+    """:func:`fit_sif_component` of the SIF vectors of ``corpus``, in bounded memory.
+
+    Pools chunks of documents and accumulates the (d, d) Gram matrix of their SIF vectors,
+    instead of holding the (n_docs, d) matrix of a whole training corpus.
+    """
+    embedding = np.asarray(embedding)
+    gram = np.zeros((embedding.shape[1], embedding.shape[1]))
+    for first, last in _document_chunks(np.asarray(corpus.doc_offsets)):
+        pooled = pool_documents(_corpus_slice(corpus, first, last), embedding, "sif",
+                                sif_weights=sif_weights).astype(np.float64)
+        gram += pooled.T @ pooled  # empty documents are zero rows and add nothing
+    return _top_eigenvector(gram).astype(embedding.dtype)
 
 
 def sif_weights(word_counts, alpha=1e-3):
@@ -190,11 +227,18 @@ def fit_sif_component(doc_vectors):
     # X^T X. Forming it is one BLAS product, several times faster than an SVD of the tall
     # (n_docs, d) matrix, and the squared condition number only matters when the top two
     # singular values nearly coincide, where the direction is ill-defined anyway.
-    _, eigvecs = np.linalg.eigh(X.T @ X)
+    return _top_eigenvector(X.T @ X).astype(out_dtype)
+
+
+def _top_eigenvector(gram):
+    """Unit top eigenvector of a symmetric PSD matrix, sign fixed; zero for a zero matrix."""
+    if not np.any(gram):
+        return np.zeros(gram.shape[0])
+    _, eigvecs = np.linalg.eigh(gram)
     component = eigvecs[:, -1]  # eigh sorts eigenvalues in ascending order
     if component[np.argmax(np.abs(component))] < 0:
         component = -component
-    return component.astype(out_dtype)
+    return component
 
 
 def _row_scale(matrix, scale):
@@ -338,9 +382,9 @@ def pool_documents(
         elif pooling == "sif":
             weights.data *= sif_weights[weights.indices]
             _row_scale(weights, _safe_reciprocal(n_tokens))
-        # scipy upcasts a float32 embedding to the float64 of the weights for this product
-        # (a temporary copy), so long documents are summed in float64; cast back at the end.
-        pooled = np.asarray(weights @ embedding, dtype=np.float64)
+        # Weights in the embedding's dtype: with float64 weights scipy would upcast a float32
+        # embedding to a float64 copy (52 MB for 65k x 100 words) on every call.
+        pooled = np.asarray(weights.astype(dtype) @ embedding, dtype=np.float64)
         if pooling == "sif" and sif_component is not None:
             norm = np.linalg.norm(sif_component)
             if norm > 0:

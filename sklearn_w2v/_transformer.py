@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._batches import iter_all_pairs
 from ._objectives import softmax_log_likelihood
 from ._pooling import (
-    fit_sif_component,
+    fit_sif_component_from_corpus,
     inverse_document_frequency,
     pool_documents,
     sif_weights,
@@ -370,9 +370,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         n_words = len(self.vocabulary_)
         self.idf_ = inverse_document_frequency(corpus, n_words)
         self.sif_weights_ = sif_weights(self.word_counts_, self.sif_alpha)
-        sif_vectors = pool_documents(corpus, self.embedding_, "sif",
-                                     sif_weights=self.sif_weights_, sif_component=None)
-        self.sif_component_ = fit_sif_component(sif_vectors).astype(self.vectors_.dtype)
+        self.sif_component_ = fit_sif_component_from_corpus(corpus, self.embedding_,
+                                                            self.sif_weights_)
 
     def _validate_param_combinations(self):
         if self.objective in ("negative", "nce") and self.negative < 1:

@@ -306,3 +306,26 @@ def test_random_corpus_matches_reference():
         out = pool_documents(corpus, emb, pooling, idf=idf, sif_weights=w)
         expected = ref_pool(docs, emb, pooling, idf=idf, weights=w)
         assert_allclose(out, expected, atol=1e-12, err_msg=pooling)
+
+
+def test_sif_component_from_corpus_equals_the_whole_matrix_version():
+    from sklearn_w2v import _pooling
+
+    rng = np.random.default_rng(5)
+    lengths = rng.integers(0, 12, size=300)
+    ids = rng.integers(0, 40, size=lengths.sum()).astype(np.int32)
+    corpus = EncodedCorpus(ids=ids, doc_offsets=np.concatenate([[0], np.cumsum(lengths)]))
+    embedding = rng.standard_normal((40, 6))
+    weights = sif_weights(rng.integers(1, 50, size=40))
+    whole = fit_sif_component(pool_documents(corpus, embedding, "sif", sif_weights=weights))
+    chunked_docs = list(_pooling._document_chunks(corpus.doc_offsets, max_tokens=50))
+    assert len(chunked_docs) > 10  # the chunking is really exercised below
+    original = _pooling._document_chunks
+    try:
+        _pooling._document_chunks = lambda offsets, max_tokens=50: original(offsets, 50)
+        chunked = _pooling.fit_sif_component_from_corpus(corpus, embedding, weights)
+        idf_chunked = _pooling.inverse_document_frequency(corpus, 40)
+    finally:
+        _pooling._document_chunks = original
+    np.testing.assert_allclose(chunked, whole, atol=1e-10)
+    np.testing.assert_allclose(idf_chunked, _pooling.inverse_document_frequency(corpus, 40))
