@@ -327,7 +327,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                 f"The vocabulary is empty: no word occurs at least min_count="
                 f"{self.min_count} times in the {corpus.n_docs} documents "
                 f"({corpus.n_tokens} tokens). Lower min_count or pass a larger corpus.")
-        corpus = remap_corpus(corpus, old_to_new)
+        corpus = remap_corpus(corpus, old_to_new, in_place=True)
 
         seed_sequence = _seed_sequence(self.random_state)
         init_seed, train_seed = seed_sequence.spawn(2)

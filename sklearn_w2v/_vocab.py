@@ -235,7 +235,7 @@ def _is_integer(value):
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def remap_corpus(corpus: EncodedCorpus, old_to_new) -> EncodedCorpus:
+def remap_corpus(corpus: EncodedCorpus, old_to_new, *, in_place=False) -> EncodedCorpus:
     """Rewrite the ids of ``corpus`` and drop the tokens mapped to -1.
 
     Parameters
@@ -244,6 +244,9 @@ def remap_corpus(corpus: EncodedCorpus, old_to_new) -> EncodedCorpus:
         Corpus with provisional ids.
     old_to_new : array-like of int, shape (n_old_ids,)
         New id of each old id, -1 to drop it (from :func:`build_vocabulary`).
+    in_place : bool, default=False
+        Reuse ``corpus.ids`` as the output buffer (``corpus`` must not be used afterwards).
+        Fitting a 13M-token corpus otherwise holds two id arrays at once.
 
     Returns
     -------
@@ -252,7 +255,30 @@ def remap_corpus(corpus: EncodedCorpus, old_to_new) -> EncodedCorpus:
         become empty but keep their slot.
     """
     old_to_new = np.asarray(old_to_new)
-    return _drop_negative_ids(old_to_new[corpus.ids], corpus.doc_offsets)
+    ids, offsets = corpus.ids, corpus.doc_offsets
+    n_docs = offsets.size - 1
+    out = ids if in_place else np.empty_like(ids)
+    kept_per_doc = np.zeros(n_docs, dtype=np.int64)
+    written = 0
+    # Chunks bound the temporaries; the write position never passes the read position,
+    # so compacting into the same buffer is safe.
+    for start in range(0, ids.size, _REMAP_CHUNK):
+        stop = min(start + _REMAP_CHUNK, ids.size)
+        mapped = old_to_new[ids[start:stop]]
+        keep = mapped >= 0
+        kept = mapped[keep]
+        out[written:written + kept.size] = kept
+        written += kept.size
+        doc_of_kept = np.searchsorted(offsets, np.flatnonzero(keep) + start, side="right") - 1
+        kept_per_doc += np.bincount(doc_of_kept, minlength=n_docs)
+    new_offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(kept_per_doc, out=new_offsets[1:])
+    # A view keeps the dropped tail allocated: copy only when that tail is large.
+    new_ids = out[:written] if written >= 0.9 * ids.size else out[:written].copy()
+    return EncodedCorpus(new_ids, new_offsets)
+
+
+_REMAP_CHUNK = 1 << 20
 
 
 def _drop_negative_ids(ids, doc_offsets) -> EncodedCorpus:

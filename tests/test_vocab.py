@@ -309,3 +309,24 @@ def test_noise_sampler_attributes():
 def test_noise_sampler_rejects_invalid_probabilities(probabilities):
     with pytest.raises(ValueError, match="probabilities"):
         NoiseSampler(probabilities)
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_remap_corpus_in_chunks_matches_a_plain_remap(monkeypatch, in_place):
+    from sklearn_w2v import _vocab
+
+    monkeypatch.setattr(_vocab, "_REMAP_CHUNK", 7)  # many chunks, documents straddling them
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(0, 9, size=40)
+    ids = rng.integers(0, 12, size=lengths.sum()).astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    old_to_new = np.where(np.arange(12) % 3 == 0, -1, np.arange(12)).astype(np.int32)
+    expected = [[old_to_new[w] for w in ids[a:b] if old_to_new[w] >= 0]
+                for a, b in zip(offsets[:-1], offsets[1:])]
+    corpus = EncodedCorpus(ids=ids.copy(), doc_offsets=offsets)
+    remapped = remap_corpus(corpus, old_to_new, in_place=in_place)
+    got = [remapped.ids[a:b].tolist() for a, b in
+           zip(remapped.doc_offsets[:-1], remapped.doc_offsets[1:])]
+    assert got == [list(map(int, doc)) for doc in expected]
+    if not in_place:
+        assert np.array_equal(corpus.ids, ids)  # the input is untouched
