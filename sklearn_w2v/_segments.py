@@ -48,10 +48,24 @@ def segment_sums(values, indptr, order=None):
     return np.asarray(selector @ values)
 
 
-def scatter_add_rows(matrix, rows, updates):
+def scatter_add_rows(matrix, rows, updates, max_updates_per_row=None, update_counts=None):
     """``matrix[rows[i]] += updates[i]`` for every i, correct when ``rows`` repeats.
 
     ``matrix[rows] += updates`` would keep only one update per repeated row.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (n_rows, d)
+        Updated in place.
+    rows : ndarray of int, shape (n,)
+    updates : ndarray of shape (n, d)
+    max_updates_per_row : int or None
+        If a row occurs ``m`` times with ``m`` above this, its summed update is scaled by
+        ``max_updates_per_row / m``: no row moves further in one call than this many
+        single updates would move it on average. See ``_trainer.MAX_UPDATES_PER_ROW``.
+    update_counts : ndarray of shape (n,) or None
+        How many single (pair) updates each row of ``updates`` sums, for the cap
+        (default: one each).
     """
     order = np.argsort(rows, kind="stable")
     sorted_rows = rows[order]
@@ -60,7 +74,17 @@ def scatter_add_rows(matrix, rows, updates):
     np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
     starts = np.flatnonzero(first)
     indptr = np.append(starts, len(rows))
-    matrix[sorted_rows[starts]] += segment_sums(updates, indptr, order)
+    sums = segment_sums(updates, indptr, order)
+    if max_updates_per_row is not None:
+        if update_counts is None:
+            occurrences = np.diff(indptr)
+        else:
+            occurrences = np.add.reduceat(update_counts[order], starts)
+        crowded = occurrences > max_updates_per_row
+        if crowded.any():
+            sums[crowded] *= (max_updates_per_row / occurrences[crowded]).astype(
+                sums.dtype)[:, None]
+    matrix[sorted_rows[starts]] += sums
 
 
 def sum_per_owner(values, owner, n_owners):

@@ -66,6 +66,8 @@ class Gradients:
     center_grads: np.ndarray
     output_rows: object
     output_grads: np.ndarray
+    center_counts: object = None  # pair updates summed in each gradient row (None: 1 each)
+    output_counts: object = None
 
 
 class SoftmaxStep:
@@ -75,7 +77,8 @@ class SoftmaxStep:
         loss, grad_centers, grad_output = softmax_loss_and_grads(
             center_vectors[batch.centers], output_vectors, batch.contexts, batch.owner)
         # The output gradient is dense: every word is in every center's normaliser.
-        return Gradients(loss, batch.n_pairs, batch.centers, grad_centers, None, grad_output)
+        return Gradients(loss, batch.n_pairs, batch.centers, grad_centers, None, grad_output,
+                         center_counts=_pairs_per_center(batch))
 
 
 @dataclass
@@ -107,7 +110,8 @@ class ContrastiveStep:
             loss, batch.n_pairs,
             batch.centers, sum_per_owner(grad_center, batch.owner, len(batch.centers)),
             np.concatenate([batch.contexts, noise_words.ravel()]),
-            np.concatenate([grad_context, grad_noise.reshape(-1, d)]))
+            np.concatenate([grad_context, grad_noise.reshape(-1, d)]),
+            center_counts=_pairs_per_center(batch))
 
 
 @dataclass
@@ -136,14 +140,25 @@ class CenterNoiseStep:
             output_vectors[noise_words],
             context_offset=context_offset, noise_offset=noise_offset)
         d = output_vectors.shape[1]
+        pairs_per_center = _pairs_per_center(batch)
         return Gradients(
             loss, batch.n_pairs, batch.centers, grad_center,
             np.concatenate([batch.contexts, noise_words.ravel()]),
-            np.concatenate([grad_context, grad_noise.reshape(-1, d)]))
+            np.concatenate([grad_context, grad_noise.reshape(-1, d)]),
+            center_counts=pairs_per_center,
+            # A center's noise row carries the noise terms of all its pairs.
+            output_counts=np.concatenate([np.ones(batch.n_pairs, dtype=np.int64),
+                                          np.repeat(pairs_per_center, self.negative)]))
+
+
+def _pairs_per_center(batch):
+    return np.bincount(batch.owner, minlength=len(batch.centers))
 
 
 @dataclass
 class EpochReport:
+    """What one epoch of training did (passed to ``epoch_callback``)."""
+
     epoch: int
     mean_loss: float
     n_pairs: int
@@ -152,6 +167,15 @@ class EpochReport:
     seconds: float
 
 
+# Summing a minibatch's updates is word2vec.c's sequential SGD only while each row's updates
+# are small: sequentially, the score of a frequent noise word drops after its first few
+# updates and the later ones shrink, but summed they are all computed at the starting point
+# and overshoot. With sample=0 and K=15, a frequent word is a noise word ~1,000 times in one
+# 256-center minibatch and training diverged at learning_rate 0.025. Capping each row's
+# summed update at this many single updates (a per-row step-size limit, which leaves the
+# optimum unchanged) keeps those runs stable; with the default subsampling it rarely binds.
+MAX_UPDATES_PER_ROW = 32
+
 # A minibatch whose mean loss per pair exceeds this multiple of the first minibatch's has
 # diverged even if nothing is inf yet (an exploding softmax reaches 1e7 before overflowing).
 _DIVERGENCE_FACTOR = 100.0
@@ -159,7 +183,7 @@ _DIVERGENCE_FACTOR = 100.0
 
 def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrink_windows,
           keep_probability, batch_size, learning_rate, min_learning_rate, seed_sequence,
-          n_threads=1, blas_threads=1, verbose=0):
+          n_threads=1, blas_threads=1, verbose=0, epoch_callback=None):
     """Train ``center_vectors`` and ``output_vectors`` in place.
 
     Parameters
@@ -185,6 +209,9 @@ def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrin
         Threads OpenBLAS may use. The pairwise objectives multiply tiny matrices, where
         BLAS threading is a large slowdown, so they run with 1.
     verbose : int
+    epoch_callback : callable or None
+        Called as ``epoch_callback(report, center_vectors, output_vectors)`` after each
+        epoch (the arrays are the live ones: copy them to keep a snapshot).
 
     Returns
     -------
@@ -242,6 +269,8 @@ def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrin
                 reports.append(report)
                 if verbose:
                     _print_progress(report, epochs, time.perf_counter() - started)
+                if epoch_callback is not None:
+                    epoch_callback(report, center_vectors, output_vectors)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -303,12 +332,12 @@ def _apply_part(center_vectors, output_vectors, results, part, n_parts):
     with _ignore_overflow():
         for gradients in results:
             _add_rows(center_vectors, gradients.center_rows, gradients.center_grads,
-                      part, n_parts)
+                      gradients.center_counts, part, n_parts)
             _add_rows(output_vectors, gradients.output_rows, gradients.output_grads,
-                      part, n_parts)
+                      gradients.output_counts, part, n_parts)
 
 
-def _add_rows(matrix, rows, updates, part, n_parts):
+def _add_rows(matrix, rows, updates, counts, part, n_parts):
     if rows is None:  # dense update, split into contiguous row ranges
         bounds = np.linspace(0, len(matrix), n_parts + 1).astype(int)
         matrix[bounds[part]:bounds[part + 1]] += updates[bounds[part]:bounds[part + 1]]
@@ -316,8 +345,10 @@ def _add_rows(matrix, rows, updates, part, n_parts):
     if n_parts > 1:
         mine = rows % n_parts == part
         rows, updates = rows[mine], updates[mine]
+        counts = None if counts is None else counts[mine]
     if len(rows):
-        scatter_add_rows(matrix, rows, updates)
+        scatter_add_rows(matrix, rows, updates, max_updates_per_row=MAX_UPDATES_PER_ROW,
+                         update_counts=counts)
 
 
 def _raise_diverged(epoch, learning_rate):

@@ -97,8 +97,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Center words per minibatch. Each brings up to ``2 * window`` pairs. The gradient of
         a minibatch is summed, so larger batches are faster but add up many updates on
         frequent words at once. ``"auto"`` is 256 for ``"negative"`` and ``"nce"`` and 32
-        for ``"softmax"``, whose dense output gradient adds every center's update to every
-        output row (256 diverges there at the default learning rate).
+        for ``"softmax"`` (divided among the ``n_jobs`` minibatches processed together), whose
+        dense output gradient adds every center's update to every output row (256 diverges
+        there at the default learning rate).
     share_negatives : bool, default=True
         For ``"negative"`` and ``"nce"``: the contexts of one center share that center's K
         noise words (Ji et al. 2016). Each pair still has K draws from q, so the objective
@@ -143,13 +144,19 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         minibatches are processed at once: their gradients are computed in parallel from
         the same vectors and then added together (synchronous data-parallel SGD), so the
         result is reproducible for a given ``random_state`` and ``n_jobs`` but differs
-        between different ``n_jobs``. For ``"softmax"`` they are the BLAS threads of its
-        matrix products (reproducible only as far as the BLAS library is).
+        between different ``n_jobs``. The same holds for ``"softmax"``, whose matrix
+        products each run on one BLAS thread (BLAS threading of these minibatch-sized
+        products was measured slower than one thread).
     random_state : int, RandomState instance or None, default=None
         Seed of the initialisation, subsampling, windows and noise words. An int gives
         bit-identical vectors on the same machine with the same ``n_jobs``.
     verbose : int, default=0
         Print loss, words/s and the estimated time left after each epoch.
+    epoch_callback : callable or None, default=None
+        Called after each epoch as ``epoch_callback(report, vectors, context_vectors)``;
+        ``report`` has ``epoch``, ``mean_loss``, ``n_pairs``, ``n_centers``,
+        ``n_effective_words`` and ``seconds``. The arrays are the live training matrices
+        (copy them to keep a snapshot), e.g. to score held-out text after every epoch.
 
     Attributes
     ----------
@@ -228,6 +235,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "epoch_callback": [callable, None],
     }
 
     def __init__(self, *, objective="negative", vector_size=100, window=5, min_count=5,
@@ -238,7 +246,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                  word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
                  tokenizer=None, preprocessor=None, analyzer="word", encoding="utf-8",
                  decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
-                 verbose=0):
+                 verbose=0, epoch_callback=None):
         self.objective = objective
         self.vector_size = vector_size
         self.window = window
@@ -268,6 +276,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.epoch_callback = epoch_callback
 
     # ------------------------------------------------------------------ fitting
 
@@ -346,9 +355,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                               if self.sample > 0 else None),
             batch_size=self._batch_size(), learning_rate=self.learning_rate,
             min_learning_rate=self.min_learning_rate, seed_sequence=train_seed,
-            n_threads=1 if self.objective == "softmax" else self._n_threads(),
-            blas_threads=self._n_threads() if self.objective == "softmax" else 1,
-            verbose=self.verbose)
+            n_threads=self._n_threads(), blas_threads=1,
+            verbose=self.verbose, epoch_callback=self.epoch_callback)
 
         # Fitted state is assigned only after training succeeded, so a failed refit leaves
         # a previously fitted model intact.
@@ -423,7 +431,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         # The softmax output gradient is dense and sums the updates of every center of the
         # minibatch into every output row; at 256 centers it diverged at learning_rate
         # 0.025 (5,000 words, d=100), at 32 it trains stably.
-        return 32 if self.objective == "softmax" else 256
+        if self.objective == "softmax":
+            # n_jobs minibatches are applied together: keep their sum at 32 centers.
+            return max(8, 32 // self._n_threads())
+        return 256
 
     # ---------------------------------------------------------------- transform
 

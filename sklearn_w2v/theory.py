@@ -1,0 +1,158 @@
+r"""Corpus statistics that the skip-gram objectives converge to (see docs/theory.md).
+
+For a center word c and a context word o let ``N[c, o]`` be the (expected) number of
+training pairs (c, o) per epoch and ``p(o|c) = N[c, o] / sum_w N[c, w]``. With K noise words
+per pair drawn from q (``noise_distribution_``), the minimisers of the three objectives of
+:class:`~sklearn_w2v.Word2VecTransformer`, pair by pair, are
+
+* ``"softmax"``: ``u_o.v_c = log p(o|c) + b_c`` (any per-center constant b_c),
+* ``"nce"`` (self-normalised): ``u_o.v_c = log p(o|c)``,
+* ``"negative"``: ``u_o.v_c = log p(o|c) - log(K q(o))``, which is
+  ``PMI(c, o) - log K`` when q is the unigram distribution (``ns_exponent=1``),
+
+provided the vectors have enough capacity to represent every pair independently
+(``vector_size >= n_words``); otherwise training finds a low-rank compromise.
+
+:func:`cooccurrence_counts` computes ``N`` with the window weighting of training;
+:func:`pmi_targets` turns it into the optimum of a fitted model's objective.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._text import iter_token_lists
+from ._vocab import encode_documents, keep_probabilities
+
+__all__ = ["cooccurrence_counts", "conditional_log_probabilities", "pmi_targets",
+           "pair_scores"]
+
+
+def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampling=False):
+    """Expected number of (center, context) training pairs per epoch.
+
+    Documents are tokenized and encoded with the fitted ``model`` exactly as training does
+    (out-of-vocabulary tokens are removed first, so they do not count towards distances).
+    A pair at distance k (``1 <= k <= window``, inside one document) is counted with weight
+
+    * ``(window - k + 1) / window`` if ``shrink_windows`` (the probability that a window
+      drawn uniformly from 1..window reaches distance k, as in training),
+    * ``1`` otherwise.
+
+    Both directions are counted: the pair (a, b) adds to ``N[a, b]`` and ``N[b, a]``.
+
+    Parameters
+    ----------
+    X : iterable of str, bytes or list of str
+        Documents (normally the training documents).
+    model : Word2VecTransformer
+        A fitted model: its vocabulary, analyzer, ``window`` and ``shrink_windows`` are used.
+    window : int, default=None
+        Overrides ``model.window``.
+    shrink_windows : bool, default=None
+        Overrides ``model.shrink_windows``.
+    subsampling : bool, default=False
+        Multiply each pair's weight by the keep probabilities of both words under
+        ``model.sample``. This is only a first-order approximation of what training sees:
+        dropping a token also brings the remaining tokens closer together, which this
+        ignores. With ``sample=0`` there is no subsampling and the counts are exact.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of float64, shape (n_words, n_words)
+        ``counts[c, o]``: weighted number of pairs with center c and context o. Symmetric.
+    """
+    window = model.window if window is None else int(window)
+    shrink_windows = model.shrink_windows if shrink_windows is None else bool(shrink_windows)
+    corpus = encode_documents(iter_token_lists(X, model._build_analyzer()),
+                              model.vocabulary_)
+    n_words = len(model.vocabulary_)
+    ids = corpus.ids.astype(np.int64)
+    doc = np.searchsorted(corpus.doc_offsets, np.arange(len(ids)), side="right")
+    keep = None
+    if subsampling and model.sample > 0:
+        keep = keep_probabilities(model.word_counts_, model.sample)
+    counts = sp.csr_matrix((n_words, n_words), dtype=np.float64)
+    for k in range(1, window + 1):
+        same_doc = doc[:-k] == doc[k:] if len(ids) > k else np.zeros(0, dtype=bool)
+        left, right = ids[:-k][same_doc], ids[k:][same_doc]
+        weight = (window - k + 1) / window if shrink_windows else 1.0
+        w = np.full(len(left), weight)
+        if keep is not None:
+            w = w * keep[left] * keep[right]
+        rows = np.concatenate([left, right])
+        cols = np.concatenate([right, left])
+        counts = counts + sp.csr_matrix((np.concatenate([w, w]), (rows, cols)),
+                                        shape=(n_words, n_words))
+    counts.sum_duplicates()
+    return counts
+
+
+def conditional_log_probabilities(counts):
+    """``log p(o|c) = log(N[c, o] / sum_w N[c, w])``, dense, ``-inf`` where N is 0.
+
+    Parameters
+    ----------
+    counts : array-like or sparse matrix of shape (n_words, n_words)
+
+    Returns
+    -------
+    log_p : ndarray of float64, shape (n_words, n_words)
+        Rows of centers that never occur are all ``nan``.
+    """
+    N = counts.toarray() if sp.issparse(counts) else np.asarray(counts, dtype=np.float64)
+    N = N.astype(np.float64, copy=False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(N) - np.log(N.sum(axis=1, keepdims=True))
+
+
+def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
+                negative=None):
+    """Pairwise optimum of ``u_o.v_c`` for the objective of ``model``.
+
+    * ``"negative"``: ``log p(o|c) - log(K q(o))`` (= ``PMI(c, o) - log K`` for unigram q);
+    * ``"nce"``: ``log p(o|c)``;
+    * ``"softmax"``: ``log p(o|c)``, defined only up to a constant per center (row).
+
+    Parameters
+    ----------
+    counts : array-like or sparse matrix of shape (n_words, n_words)
+        Pair counts, e.g. from :func:`cooccurrence_counts`.
+    model : Word2VecTransformer, default=None
+        Fitted model giving ``objective``, ``noise_distribution_`` and ``negative``; the
+        keyword arguments override it.
+    objective : {"negative", "nce", "softmax"}, default=None
+    noise_distribution : array-like of shape (n_words,), default=None
+        q(w), summing to 1.
+    negative : int, default=None
+        K.
+
+    Returns
+    -------
+    targets : ndarray of float64, shape (n_words, n_words)
+        ``targets[c, o]``; ``-inf`` for pairs that never occur (their optimum is
+        unbounded below).
+    """
+    if model is not None:
+        objective = model.objective if objective is None else objective
+        if noise_distribution is None:
+            noise_distribution = model.noise_distribution_
+        negative = model.negative if negative is None else negative
+    if objective not in ("negative", "nce", "softmax"):
+        raise ValueError(f"objective must be 'negative', 'nce' or 'softmax', got {objective!r}")
+    log_p = conditional_log_probabilities(counts)
+    if objective != "negative":
+        return log_p
+    if noise_distribution is None or negative is None:
+        raise ValueError("The negative-sampling optimum needs noise_distribution and negative.")
+    q = np.asarray(noise_distribution, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return log_p - np.log(negative * q)[None, :]
+
+
+def pair_scores(model):
+    """All learned scores ``S[c, o] = u_o.v_c = (vectors_ @ context_vectors_.T)[c, o]``.
+
+    Note the two different matrices: the input vector of the center and the output vector
+    of the context; this is not a similarity between two word embeddings.
+    """
+    return model.vectors_.astype(np.float64) @ model.context_vectors_.astype(np.float64).T
