@@ -1,0 +1,53 @@
+"""End-to-end quality against gensim on the real corpus (slow; needs ../shared/data)."""
+
+import lzma
+from itertools import islice
+from pathlib import Path
+
+import pytest
+
+from sklearn_w2v import Word2VecTransformer
+from sklearn_w2v.evaluation import evaluate_analogies, evaluate_word_pairs
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.shared_data,
+    pytest.mark.skipif(not (SHARED / "corpus.txt.xz").exists(),
+                       reason="../shared/data is not available"),
+]
+
+N_LINES = 200_000  # about 3.4M tokens: big enough for stable WordSim-353 numbers
+SETTINGS = dict(vector_size=100, window=5, min_count=5, sample=1e-3, negative=5,
+                epochs=3)
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    with lzma.open(SHARED / "corpus.txt.xz", "rt") as lines:
+        return [line.split() for line in islice(lines, N_LINES)]
+
+
+def evaluate(model):
+    return (evaluate_word_pairs(model, SHARED / "eval" / "wordsim353.tsv").spearman,
+            evaluate_analogies(model, SHARED / "eval" / "questions-words.txt").accuracy)
+
+
+def test_embeddings_as_good_as_gensim_on_the_same_corpus(sentences):
+    gensim_models = pytest.importorskip("gensim.models")
+    ours = Word2VecTransformer(random_state=0, **SETTINGS).fit(sentences)
+    theirs = gensim_models.Word2Vec(
+        sentences, sg=1, hs=0, vector_size=SETTINGS["vector_size"],
+        window=SETTINGS["window"], min_count=SETTINGS["min_count"],
+        sample=SETTINGS["sample"], negative=SETTINGS["negative"],
+        epochs=SETTINGS["epochs"], workers=2, seed=0)
+    our_similarity, our_analogy = evaluate(ours)
+    their_similarity, their_analogy = evaluate((theirs.wv.index_to_key, theirs.wv.vectors))
+    print(f"ours: WS-353 {our_similarity:.3f}, analogies {our_analogy:.3f}; "
+          f"gensim: WS-353 {their_similarity:.3f}, analogies {their_analogy:.3f}")
+    # The issue's targets on the full corpus are -0.02 Spearman and -1 point of analogy
+    # accuracy; on this 3.4M-token prefix the run-to-run spread of either trainer is about
+    # that large, so the test allows twice the margin.
+    assert our_similarity >= their_similarity - 0.04
+    assert our_analogy >= their_analogy - 0.02
