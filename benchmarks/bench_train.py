@@ -343,7 +343,7 @@ def worker_softmax(args, sentences, jobs):
     result["flops"] = 6.0 * result["n_centers"] * n_words * d
     result["gflops"] = (result["flops"] / result["train_seconds"] / 1e9
                         if result["flops"] else None)
-    result["sgemm_gflops"] = measure_sgemm(jobs, n_words, model.batch_size)
+    result["sgemm_gflops"] = measure_sgemm(jobs, n_words, model.batch_size_)
     words, vectors = _words_of(model), model.embedding_
     result["eval_ours"] = _evaluate_ours(words, vectors, args.eval_dir)
     return result

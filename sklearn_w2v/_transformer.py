@@ -188,6 +188,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Tokens kept by subsampling over all epochs (gensim's "effective words").
     training_seconds_ : float
         Wall-clock time of the training loop (without tokenizing and counting).
+    batch_size_ : int
+        Centers per minibatch actually used (``batch_size`` with ``"auto"`` resolved).
     corpus_word_count_ : int
         Tokens of the training corpus that are in the vocabulary.
 
@@ -370,6 +372,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.n_centers_ = int(sum(report.n_centers for report in reports))
         self.n_effective_words_ = int(sum(report.n_effective_words for report in reports))
         self.training_seconds_ = float(sum(report.seconds for report in reports))
+        self.batch_size_ = self._batch_size()
         self.corpus_word_count_ = int(corpus.n_tokens)
         self._fit_pooling(corpus)
         return corpus

@@ -29,3 +29,13 @@ def test_quickstart_full():
     output = run_example("quickstart.py", timeout=900)
     accuracy = float(output.split("Test accuracy:")[1].split()[0])
     assert accuracy > 0.65
+
+
+@pytest.mark.slow
+def test_plot_ns_vs_softmax_quick_mode(tmp_path):
+    pytest.importorskip("matplotlib")
+    output = run_example("plot_ns_vs_softmax.py", "--quick", "--output-dir", str(tmp_path),
+                         timeout=900)
+    assert "NCE K=5" in output
+    for name in ["likelihood_curves", "pmi_scatter", "score_histograms", "downstream"]:
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
