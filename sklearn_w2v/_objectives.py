@@ -46,10 +46,9 @@ write ``g^+_p = sigma(x^+_p) - 1`` and ``g^-_{pk} = sigma(x^-_{pk})``; then
     \partial J/\partial u_{o_p} = g^+_p v_{c_p},\quad
     \partial J/\partial u_{n_{pk}} = g^-_{pk} v_{c_p}.
 
-When the ``N`` noise words are shared by all pairs and each term carries weight
-``w`` (``= K/N``), the noise scores form the matrix ``X = V N^T`` (``P x N``) and
-the noise gradients are the GEMMs ``G N`` (centers) and ``G^T V`` (noise words),
-with ``G = w sigma(X - a)``.
+When the pairs of one center share that center's ``K`` noise words (the trainer's default,
+see :func:`grouped_contrastive_loss_and_grads`), the noise terms are scored once per center
+and weighted by the center's number of pairs ``n_c``.
 
 Gradients are per *occurrence* (one row per center / pair / noise draw); the
 trainer scatter-adds them into the parameter rows.
@@ -67,7 +66,6 @@ __all__ = [
     "contrastive_loss_and_grads",
     "negative_sampling_loss_and_grads",
     "nce_loss_and_grads",
-    "shared_contrastive_loss_and_grads",
     "grouped_contrastive_loss_and_grads",
 ]
 
@@ -463,76 +461,6 @@ def nce_loss_and_grads(center_vectors, context_vectors, noise_vectors,
     return contrastive_loss_and_grads(center_vectors, context_vectors, noise_vectors,
                                       context_offset=log_kq_context,
                                       noise_offset=log_kq_noise)
-
-
-def shared_contrastive_loss_and_grads(center_vectors, context_vectors, noise_vectors,
-                                      noise_weight, *, context_offset=0.0,
-                                      noise_offset=0.0):
-    r"""Data-vs-noise loss with one set of ``N`` noise words shared by all pairs.
-
-    With ``x^+_p = u_{o_p} . v_{c_p} - context_offset_p``,
-    ``X_{pn} = u_n . v_{c_p} - noise_offset_n`` and weight ``w = noise_weight``,
-
-    .. math::
-
-        J = -\sum_p \log\sigma(x^+_p) - w \sum_p \sum_{n=1}^{N} \log\sigma(-X_{pn}).
-
-    With ``w = K/N`` the expected loss equals that of the per-pair ``K``-sample
-    objective: ``sum_k`` over ``K`` draws and ``(K/N) sum_n`` over ``N`` draws
-    from ``q`` both have expectation ``K E_q[-log sigma(-x)]``.
-
-    With ``g^+ = sigma(x^+) - 1`` and ``G = w sigma(X)`` (``P x N``), the gradients
-    are ``grad_center = g^+[:, None] * u_o + G @ noise_vectors``,
-    ``grad_context = g^+[:, None] * v_c`` and ``grad_noise = G.T @ center_vectors``,
-    so the noise part costs GEMMs instead of ``P K`` separate dot products.
-
-    Parameters
-    ----------
-    center_vectors : ndarray of shape (P, d)
-    context_vectors : ndarray of shape (P, d)
-    noise_vectors : ndarray of shape (N, d)
-        The shared noise words.
-    noise_weight : float
-        Weight ``w`` of each noise term, typically ``K / N``.
-    context_offset : float or ndarray of shape (P,), default=0.0
-    noise_offset : float or ndarray of shape (N,), default=0.0
-        Offsets subtracted from the data and noise scores, as in
-        :func:`contrastive_loss_and_grads` (0 for NS, ``log(K q)`` for NCE).
-
-    Returns
-    -------
-    loss : float
-    grad_center : ndarray of shape (P, d)
-    grad_context : ndarray of shape (P, d)
-    grad_noise : ndarray of shape (N, d)
-        Summed over all pairs.
-    """
-    dtype = _float_dtype(center_vectors, context_vectors, noise_vectors)
-    V = _as_float(center_vectors, dtype)
-    Uo = _as_float(context_vectors, dtype)
-    Un = _as_float(noise_vectors, dtype)
-    _check_2d("center_vectors", V)
-    if Uo.shape != V.shape:
-        raise ValueError(f"context_vectors has shape {Uo.shape}, expected {V.shape}")
-    _check_2d("noise_vectors", Un, V.shape[1])
-    weight = float(noise_weight)
-
-    x_pos = np.einsum("pd,pd->p", Uo, V) - _as_float(context_offset, dtype)
-    X = V @ Un.T
-    X -= _as_float(noise_offset, dtype)
-
-    loss_pos, sig_neg_pos = _softplus_sum_and_sigmoid(-x_pos)
-    loss_neg, G = _softplus_sum_and_sigmoid(X)
-    loss = loss_pos + weight * loss_neg
-    g_pos = -sig_neg_pos
-    # Cast the weight so a float32 problem stays float32 under NumPy 2 promotion.
-    G *= dtype.type(weight)
-
-    grad_center = g_pos[:, None] * Uo
-    grad_center += G @ Un
-    grad_context = g_pos[:, None] * V
-    grad_noise = G.T @ V
-    return float(loss), grad_center, grad_context, grad_noise
 
 
 def grouped_contrastive_loss_and_grads(center_vectors, context_vectors, owner, noise_vectors,

@@ -11,7 +11,6 @@ from sklearn_w2v._objectives import (
     log_sigmoid,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
-    shared_contrastive_loss_and_grads,
     sigmoid,
     softmax_log_likelihood,
     softmax_loss_and_grads,
@@ -257,61 +256,6 @@ def test_contrastive_stable_large_scores():
     assert np.isfinite(out[0]) and all(np.all(np.isfinite(g)) for g in out[1:])
 
 
-# --------------------------------------------------------------------------- shared noise
-
-
-def test_shared_gradients():
-    V, Uo, _ = contrastive_problem(20)
-    r = rng(21)
-    Un = r.standard_normal((N, D))
-    a_ctx, a_noise = r.standard_normal(P), r.standard_normal(N)
-    w = K / N
-
-    def loss():
-        return shared_contrastive_loss_and_grads(V, Uo, Un, w, context_offset=a_ctx,
-                                                 noise_offset=a_noise)[0]
-
-    _, gV, gUo, gUn = shared_contrastive_loss_and_grads(
-        V, Uo, Un, w, context_offset=a_ctx, noise_offset=a_noise)
-    assert gUn.shape == (N, D)
-    assert_grads(loss, [V, Uo, Un], [gV, gUo, gUn])
-
-
-@pytest.mark.parametrize("with_offsets", [False, True])
-def test_shared_equals_per_pair_with_same_noise(with_offsets):
-    V, Uo, _ = contrastive_problem(22)
-    r = rng(23)
-    Un = r.standard_normal((N, D))
-    a_ctx = r.standard_normal(P) if with_offsets else 0.0
-    a_noise = r.standard_normal(N) if with_offsets else 0.0
-    noise_pp = np.broadcast_to(Un, (P, N, D))
-    a_noise_pp = np.broadcast_to(a_noise, (P, N))
-
-    shared = shared_contrastive_loss_and_grads(V, Uo, Un, 1.0, context_offset=a_ctx,
-                                               noise_offset=a_noise)
-    per_pair = contrastive_loss_and_grads(V, Uo, noise_pp, context_offset=a_ctx,
-                                          noise_offset=a_noise_pp)
-    np.testing.assert_allclose(shared[0], per_pair[0], rtol=1e-13)
-    np.testing.assert_allclose(shared[1], per_pair[1], rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(shared[2], per_pair[2], rtol=1e-12, atol=1e-14)
-    # Shared noise rows receive the sum of the per-pair noise gradients.
-    np.testing.assert_allclose(shared[3], per_pair[3].sum(axis=0), rtol=1e-12,
-                               atol=1e-14)
-
-
-def test_shared_noise_weight_scales_noise_terms():
-    V, Uo, _ = contrastive_problem(24)
-    Un = rng(25).standard_normal((N, D))
-    l1, gV1, gUo1, gUn1 = shared_contrastive_loss_and_grads(V, Uo, Un, 1.0)
-    l0, gV0, gUo0, gUn0 = shared_contrastive_loss_and_grads(V, Uo, Un, 0.0)
-    w = K / N
-    lw, gVw, gUow, gUnw = shared_contrastive_loss_and_grads(V, Uo, Un, w)
-    np.testing.assert_allclose(lw, l0 + w * (l1 - l0), rtol=1e-13)
-    np.testing.assert_allclose(gVw, gV0 + w * (gV1 - gV0), rtol=1e-12, atol=1e-14)
-    np.testing.assert_array_equal(gUow, gUo1)
-    np.testing.assert_allclose(gUnw, w * gUn1, rtol=1e-13)
-
-
 # --------------------------------------------------------------------------- dtype, purity
 
 
@@ -319,19 +263,18 @@ def _all_calls(dtype):
     r = rng(30)
     V, U = (x.astype(dtype) for x in softmax_problem(31))
     Vp, Uo, Un = (x.astype(dtype) for x in contrastive_problem(32))
-    Us = r.standard_normal((N, D)).astype(dtype)
+    Ug = r.standard_normal((B, K, D)).astype(dtype)
     lkc, lkn = r.standard_normal(P), r.standard_normal((P, K))  # float64 offsets
     off = r.standard_normal(N_WORDS)
-    inputs = [V, U, Vp, Uo, Un, Us, lkc, lkn, off, CONTEXT_IDS, OWNER]
+    inputs = [V, U, Vp, Uo, Un, Ug, lkc, lkn, off, CONTEXT_IDS, OWNER]
     calls = [
         lambda: softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER, logit_offset=off),
         lambda: negative_sampling_loss_and_grads(Vp, Uo, Un),
         lambda: nce_loss_and_grads(Vp, Uo, Un, lkc, lkn),
         lambda: contrastive_loss_and_grads(Vp, Uo, Un, context_offset=lkc,
                                            noise_offset=lkn),
-        lambda: shared_contrastive_loss_and_grads(Vp, Uo, Us, np.float64(K / N),
-                                                  context_offset=lkc,
-                                                  noise_offset=lkn[0, :1].repeat(N)),
+        lambda: grouped_contrastive_loss_and_grads(V, Uo, np.sort(OWNER), Ug,
+                                                   context_offset=lkc, noise_offset=lkn[:B]),
     ]
     return inputs, calls
 
