@@ -671,7 +671,7 @@ def render_report(args, results, facts, total_seconds):
         if not ours and not gens:
             continue
         lines += [f"## Negative sampling: ours n_jobs={jobs} vs gensim workers={jobs}", "",
-                  f"| metric | ours | gensim | ours / gensim |", "|---|---:|---:|---:|"]
+                  "| metric | ours | gensim | ours / gensim |", "|---|---:|---:|---:|"]
         for label, get, kind in METRICS:
             a = _median([get(r) for r in ours])
             b = _median([get(r) for r in gens])
@@ -735,8 +735,8 @@ def render_report(args, results, facts, total_seconds):
     if ours_any:
         lines += [
             "* training seconds: the estimator's `training_seconds_`; vocabulary building "
-            f"happens inside `fit`, so \"vocabulary + other\" = fit − training loop (it also "
-            f"includes idf/SIF fitting for `transform`).",
+            "happens inside `fit`, so \"vocabulary + other\" = fit − training loop (it also "
+            "includes idf/SIF fitting for `transform`).",
             "* effective words and pairs: the estimator's `n_effective_words_` and "
             "`n_pairs_` (totals over all epochs); noise words "
             + ("drawn per pair (`share_negatives=False`)." if ours_any.get("share_negatives")

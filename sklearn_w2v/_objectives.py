@@ -113,6 +113,25 @@ def _check_pairs(context_ids, owner, n_centers, n_words):
     return context_ids.astype(np.intp, copy=False), owner.astype(np.intp, copy=False)
 
 
+def _contrastive_inputs(center_vectors, context_vectors, noise_vectors):
+    """Common float dtype and arrays of a data-vs-noise loss; checks the noise shape.
+
+    ``noise_vectors`` must be (rows of ``center_vectors``, K, d).
+    """
+    dtype = _float_dtype(center_vectors, context_vectors, noise_vectors)
+    V = _as_float(center_vectors, dtype)
+    Uo = _as_float(context_vectors, dtype)
+    Un = _as_float(noise_vectors, dtype)
+    _check_2d("center_vectors", V)
+    _check_2d("context_vectors", Uo, V.shape[1])
+    if Un.ndim != 3 or Un.shape[0] != V.shape[0] or Un.shape[2] != V.shape[1]:
+        raise ValueError(
+            f"noise_vectors must have shape ({V.shape[0]}, K, {V.shape[1]}), "
+            f"got {Un.shape}"
+        )
+    return dtype, V, Uo, Un
+
+
 def _logits(center_vectors, output_vectors, logit_offset, dtype):
     """``S = V U^T (+ b)``, a fresh ``(B, n_words)`` array that callers may overwrite."""
     S = center_vectors @ output_vectors.T
@@ -147,23 +166,32 @@ def _exp_shifted_inplace(S):
 def _softplus_sum_and_sigmoid(x):
     r"""Return ``(sum(softplus(x)), sigmoid(x))`` from one shared ``exp``.
 
+    See :func:`_softplus_rows_and_sigmoid`; the sum is accumulated in float64.
+    """
+    rows, sig = _softplus_rows_and_sigmoid(x.reshape(len(x), -1))
+    return float(rows.sum()), sig.reshape(x.shape)
+
+
+def _softplus_rows_and_sigmoid(X):
+    r"""Per-row float64 sums of ``softplus(X)`` and ``sigmoid(X)``, from one shared ``exp``.
+
     ``softplus(x) = log(1 + e^x) = -log sigma(-x) = max(x, 0) + log1p(e)`` and
     ``sigma(x) = [1 if x >= 0 else e] / (1 + e)`` with ``e = exp(-|x|) <= 1``,
     so nothing overflows. The hot loops need both the loss terms and the
     gradient factors of the same logits; computing ``e`` once is several times
-    faster than ``log_sigmoid`` + ``sigmoid`` (``logaddexp`` is slow). The sum is
-    accumulated in float64; ``sigmoid(x)`` keeps the dtype of ``x``.
+    faster than ``log_sigmoid`` + ``sigmoid`` (``logaddexp`` is slow).
+    ``sigmoid(X)`` keeps the dtype of ``X``.
     """
-    e = np.abs(x)
+    e = np.abs(X)
     np.negative(e, out=e)
     np.exp(e, out=e)
-    total = (np.maximum(x, 0).sum(dtype=np.float64)
-             + np.log1p(e).sum(dtype=np.float64))
+    rows = (np.maximum(X, 0).sum(axis=1, dtype=np.float64)
+            + np.log1p(e).sum(axis=1, dtype=np.float64))
     sig = e.copy()
-    np.copyto(sig, 1, where=x >= 0)
+    np.copyto(sig, 1, where=X >= 0)
     e += 1
     sig /= e
-    return float(total), sig
+    return rows, sig
 
 
 # --------------------------------------------------------------------------- sigmoids
@@ -365,18 +393,9 @@ def contrastive_loss_and_grads(center_vectors, context_vectors, noise_vectors, *
     grad_context : ndarray of shape (P, d)
     grad_noise : ndarray of shape (P, K, d)
     """
-    dtype = _float_dtype(center_vectors, context_vectors, noise_vectors)
-    V = _as_float(center_vectors, dtype)
-    Uo = _as_float(context_vectors, dtype)
-    Un = _as_float(noise_vectors, dtype)
-    _check_2d("center_vectors", V)
+    dtype, V, Uo, Un = _contrastive_inputs(center_vectors, context_vectors, noise_vectors)
     if Uo.shape != V.shape:
         raise ValueError(f"context_vectors has shape {Uo.shape}, expected {V.shape}")
-    if Un.ndim != 3 or Un.shape[0] != V.shape[0] or Un.shape[2] != V.shape[1]:
-        raise ValueError(
-            f"noise_vectors must have shape ({V.shape[0]}, K, {V.shape[1]}), "
-            f"got {Un.shape}"
-        )
 
     x_pos = np.einsum("pd,pd->p", Uo, V) - _as_float(context_offset, dtype)
     # Batched (K x d) @ (d x 1) products: x_neg[p, k] = u_{n_pk} . v_p
@@ -504,15 +523,7 @@ def grouped_contrastive_loss_and_grads(center_vectors, context_vectors, owner, n
     grad_context : ndarray of shape (P, d)
     grad_noise : ndarray of shape (B, K, d)
     """
-    dtype = _float_dtype(center_vectors, context_vectors, noise_vectors)
-    V = _as_float(center_vectors, dtype)
-    Uo = _as_float(context_vectors, dtype)
-    Un = _as_float(noise_vectors, dtype)
-    _check_2d("center_vectors", V)
-    _check_2d("context_vectors", Uo, V.shape[1])
-    if Un.ndim != 3 or Un.shape[0] != V.shape[0] or Un.shape[2] != V.shape[1]:
-        raise ValueError(f"noise_vectors has shape {Un.shape}, expected "
-                         f"({V.shape[0]}, K, {V.shape[1]})")
+    dtype, V, Uo, Un = _contrastive_inputs(center_vectors, context_vectors, noise_vectors)
     owner = np.asarray(owner, dtype=np.intp)
     if owner.shape != (Uo.shape[0],):
         raise ValueError(f"owner has shape {owner.shape}, expected ({Uo.shape[0]},)")
@@ -539,15 +550,3 @@ def grouped_contrastive_loss_and_grads(center_vectors, context_vectors, owner, n
     return float(loss), grad_center, grad_context, grad_noise
 
 
-def _softplus_rows_and_sigmoid(X):
-    """Per-row float64 sums of softplus(X) and sigmoid(X), from one shared ``exp``."""
-    e = np.abs(X)
-    np.negative(e, out=e)
-    np.exp(e, out=e)
-    rows = (np.maximum(X, 0).sum(axis=1, dtype=np.float64)
-            + np.log1p(e).sum(axis=1, dtype=np.float64))
-    sig = e.copy()
-    np.copyto(sig, 1, where=X >= 0)
-    e += 1
-    sig /= e
-    return rows, sig
