@@ -249,6 +249,9 @@ def test_transform_uses_the_fitted_tokenization():
     (dict(dtype=np.int32), "dtype"),
     (dict(dtype="float16"), "dtype"),
     (dict(batch_size=0), "batch_size"),
+    (dict(batch_size="big"), "batch_size"),
+    (dict(share_negatives="yes"), "share_negatives"),
+    (dict(epoch_callback="print"), "epoch_callback"),
     (dict(epochs=0), "epochs"),
     (dict(sample=-0.001), "sample"),
     (dict(decode_error="bogus"), "decode_error"),
@@ -272,6 +275,26 @@ def test_invalid_parameter_error_names_it(params, match, method, short_texts):
 def test_negative_zero_is_allowed_with_softmax(short_texts):
     model = small(objective="softmax", negative=0).fit(short_texts)
     assert np.isfinite(model.vectors_).all()
+
+
+def test_epoch_callback_sees_every_epoch_and_auto_batch_size_resolves(short_texts):
+    seen = []
+
+    def record(report, vectors, context_vectors):
+        seen.append((report.epoch, report.mean_loss, vectors.shape, context_vectors.shape))
+
+    model = small(epochs=3, epoch_callback=record).fit(short_texts)
+    assert [epoch for epoch, *_ in seen] == [1, 2, 3]
+    assert [loss for _, loss, *_ in seen] == model.loss_curve_
+    assert seen[0][2] == model.vectors_.shape == seen[0][3]
+    assert model.batch_size_ == 256
+    assert small(objective="softmax", n_jobs=2).fit(short_texts).batch_size_ == 16
+
+
+@pytest.mark.parametrize("share_negatives", [True, False])
+def test_both_noise_modes_train(share_negatives, short_texts):
+    model = small(share_negatives=share_negatives, epochs=2).fit(short_texts)
+    assert np.isfinite(model.vectors_).all() and model.loss_curve_[-1] < model.loss_curve_[0]
 
 
 def test_min_learning_rate_equal_to_learning_rate_is_allowed(short_texts):
