@@ -46,17 +46,15 @@ write ``g^+_p = sigma(x^+_p) - 1`` and ``g^-_{pk} = sigma(x^-_{pk})``; then
     \partial J/\partial u_{o_p} = g^+_p v_{c_p},\quad
     \partial J/\partial u_{n_{pk}} = g^-_{pk} v_{c_p}.
 
-When the pairs of one center share that center's ``K`` noise words (the trainer's default,
-see :func:`grouped_contrastive_loss_and_grads`), the noise terms are scored once per center
-and weighted by the center's number of pairs ``n_c``.
+By default the trainer lets the pairs of one window share the window's ``K`` noise words,
+with the window's context words as inputs predicting its center word, as word2vec.c
+orients skip-gram (see :func:`window_contrastive_loss_and_grads`).
 
 Gradients are per *occurrence* (one row per center / pair / noise draw); the
 trainer scatter-adds them into the parameter rows.
 """
 
 import numpy as np
-
-from ._segments import sum_per_owner
 
 __all__ = [
     "log_sigmoid",
@@ -66,7 +64,7 @@ __all__ = [
     "contrastive_loss_and_grads",
     "negative_sampling_loss_and_grads",
     "nce_loss_and_grads",
-    "grouped_contrastive_loss_and_grads",
+    "window_contrastive_loss_and_grads",
 ]
 
 
@@ -111,6 +109,17 @@ def _check_pairs(context_ids, owner, n_centers, n_words):
         if owner.min() < 0 or owner.max() >= n_centers:
             raise ValueError(f"owner must lie in [0, {n_centers})")
     return context_ids.astype(np.intp, copy=False), owner.astype(np.intp, copy=False)
+
+
+def _check_owner(owner, n_pairs, n_groups):
+    """``owner`` as intp: one non-decreasing group index in ``[0, n_groups)`` per pair."""
+    owner = np.asarray(owner, dtype=np.intp)
+    if owner.shape != (n_pairs,):
+        raise ValueError(f"owner has shape {owner.shape}, expected ({n_pairs},)")
+    if len(owner) and (owner.min() < 0 or owner.max() >= n_groups
+                       or np.any(np.diff(owner) < 0)):
+        raise ValueError(f"owner must be non-decreasing indices in [0, {n_groups})")
+    return owner
 
 
 def _contrastive_inputs(center_vectors, context_vectors, noise_vectors):
@@ -179,18 +188,21 @@ def _softplus_rows_and_sigmoid(X):
     ``sigma(x) = [1 if x >= 0 else e] / (1 + e)`` with ``e = exp(-|x|) <= 1``,
     so nothing overflows. The hot loops need both the loss terms and the
     gradient factors of the same logits; computing ``e`` once is several times
-    faster than ``log_sigmoid`` + ``sigmoid`` (``logaddexp`` is slow).
+    faster than ``log_sigmoid`` + ``sigmoid`` (``logaddexp`` is slow). A row's
+    ``sum log1p(e)`` is taken as ``log prod (1 + e)``: each factor lies in [1, 2], so the
+    float64 product cannot overflow for rows shorter than 1,000 and one ``log`` per row
+    replaces an element-wise ``log1p`` (measured 3x the cost of the rest here).
     ``sigmoid(X)`` keeps the dtype of ``X``.
     """
     e = np.abs(X)
     np.negative(e, out=e)
     np.exp(e, out=e)
-    rows = (np.maximum(X, 0).sum(axis=1, dtype=np.float64)
-            + np.log1p(e).sum(axis=1, dtype=np.float64))
     sig = e.copy()
     np.copyto(sig, 1, where=X >= 0)
     e += 1
     sig /= e
+    rows = (np.maximum(X, 0).sum(axis=1, dtype=np.float64)
+            + np.log(e.prod(axis=1, dtype=np.float64)))
     return rows, sig
 
 
@@ -482,71 +494,88 @@ def nce_loss_and_grads(center_vectors, context_vectors, noise_vectors,
                                       noise_offset=log_kq_noise)
 
 
-def grouped_contrastive_loss_and_grads(center_vectors, context_vectors, owner, noise_vectors,
-                                       *, context_offset=0.0, noise_offset=0.0):
-    r"""Data-vs-noise loss where the pairs of a center share that center's K noise words.
+def window_contrastive_loss_and_grads(input_vectors, target_vectors, owner, noise_vectors,
+                                      *, target_offset=0.0, noise_offset=0.0):
+    r"""Data-vs-noise loss in word2vec.c's orientation, noise shared within a window.
 
-    Pair ``p`` joins center ``owner[p]`` and context ``o_p``; center ``c`` owns ``n_c``
-    pairs (its window) and draws ``K`` noise words ``n_{c1..cK}`` that all its pairs use,
-    as in Ji et al. (2016). Every pair still has ``K`` noise words drawn from ``q``, so each
-    pair's term is the per-pair objective of :func:`contrastive_loss_and_grads`; only the
-    draws of pairs of the same center are shared. Their noise terms are then equal, so
+    word2vec.c's skip-gram trains each window the other way round from the textbook: every
+    context word of the window is an *input* (its vector ``v``) that predicts the window's
+    center word (its output vector ``u``), each with its own ``K`` noise words. Here the
+    pairs of a window (``owner[p] = b``: input ``v_p`` and target ``t_b``, the output vector
+    of the center word) share the window's ``K`` noise words ``n_{b1..bK}``. Every pair still
+    has ``K`` noise words drawn from ``q`` and each input occurrence meets its own draws
+    (another window draws others). The textbook orientation with a window's noise shared
+    (the center word as the input of all the window's pairs) gives an input only ``K``
+    draws per window and measured 19.7% analogy accuracy on the full corpus, against 25.5%
+    with per-pair draws. With ``a_b``/``a_{bk}`` the offsets
+    (0 for NS, ``log(K q)`` for NCE),
 
     .. math::
 
-        J = -\sum_p \log\sigma(x^+_p) - \sum_c n_c \sum_{k=1}^{K} \log\sigma(-X_{ck}),
-        \quad X_{ck} = u_{n_{ck}} . v_c - a_{ck},
+        J = -\sum_p \log\sigma(x^+_p) - \sum_p \sum_k \log\sigma(-x^-_{pk}),
+        \quad x^+_p = t_{b_p}\cdot v_p - a_{b_p},
+        \quad x^-_{pk} = u_{n_{b_p k}}\cdot v_p - a_{b_p k}.
 
-    which scores the noise once per center instead of once per pair, and touches ``n_c``
-    times fewer noise rows.
-
-    With ``g^+_p = sigma(x^+_p) - 1`` and ``G_{ck} = n_c sigma(X_{ck})``:
-    ``grad_center_c = sum_{p: owner[p]=c} g^+_p u_{o_p} + sum_k G_{ck} u_{n_{ck}}``,
-    ``grad_context_p = g^+_p v_{owner[p]}`` and ``grad_noise_{ck} = G_{ck} v_c``.
+    With ``g^+_p = sigma(x^+_p) - 1`` and ``g^-_{pk} = sigma(x^-_{pk})``:
+    ``grad_input_p = g^+_p t_{b_p} + sum_k g^-_{pk} u_{n_{b_p k}}``,
+    ``grad_target_b = sum_{p: b_p=b} g^+_p v_p`` and
+    ``grad_noise_{bk} = sum_{p: b_p=b} g^-_{pk} v_p``.
 
     Parameters
     ----------
-    center_vectors : ndarray of shape (B, d)
-    context_vectors : ndarray of shape (P, d)
+    input_vectors : ndarray of shape (P, d)
+        Input vector ``v`` of the context word of each pair.
+    target_vectors : ndarray of shape (B, d)
+        Output vector ``u`` of each window's center word.
     owner : ndarray of int, shape (P,)
-        Center row of each pair, non-decreasing (pairs grouped by center).
+        Window of each pair, non-decreasing (pairs grouped by window).
     noise_vectors : ndarray of shape (B, K, d)
-        The noise words of each center.
-    context_offset : float or ndarray of shape (P,), default=0.0
+        Output vectors of the noise words of each window.
+    target_offset : float or ndarray of shape (B,), default=0.0
     noise_offset : float or ndarray of shape (B, K), default=0.0
         Offsets subtracted from the data and noise scores (0 for NS, ``log(K q)`` for NCE).
 
     Returns
     -------
     loss : float
-    grad_center : ndarray of shape (B, d)
-    grad_context : ndarray of shape (P, d)
+    grad_input : ndarray of shape (P, d)
+    grad_target : ndarray of shape (B, d)
     grad_noise : ndarray of shape (B, K, d)
     """
-    dtype, V, Uo, Un = _contrastive_inputs(center_vectors, context_vectors, noise_vectors)
-    owner = np.asarray(owner, dtype=np.intp)
-    if owner.shape != (Uo.shape[0],):
-        raise ValueError(f"owner has shape {owner.shape}, expected ({Uo.shape[0]},)")
-    if len(owner) and (owner.min() < 0 or owner.max() >= V.shape[0]
-                       or np.any(np.diff(owner) < 0)):
-        raise ValueError("owner must be non-decreasing indices into center_vectors")
-    pairs_per_center = np.bincount(owner, minlength=V.shape[0]).astype(dtype)
+    dtype, T, Vin, Un = _contrastive_inputs(target_vectors, input_vectors, noise_vectors)
+    owner = _check_owner(owner, len(Vin), len(T))
+    n_windows, k, d = Un.shape
 
-    pair_centers = V[owner]
-    x_pos = np.einsum("pd,pd->p", Uo, pair_centers) - _as_float(context_offset, dtype)
-    X = np.einsum("bkd,bd->bk", Un, V) - _as_float(noise_offset, dtype)
+    # Offsets are per window; every pair of a window uses its window's.
+    target_offset = _as_float(target_offset, dtype)
+    noise_offset = _as_float(noise_offset, dtype)
+    if target_offset.ndim:
+        target_offset = target_offset[owner]
+    if noise_offset.ndim:
+        noise_offset = noise_offset[owner]
+    # Lay the pairs out in a zero-padded (window, slot) grid so that every product is a
+    # batched matrix product of one window's inputs with its K + 1 outputs (target first,
+    # then noise): measured 2x faster than gathering a (P, K, d) array of each pair's noise.
+    outputs = np.empty((n_windows, k + 1, d), dtype=dtype)
+    outputs[:, 0] = T
+    outputs[:, 1:] = Un
+    pairs_per_window = np.bincount(owner, minlength=n_windows)
+    width = int(pairs_per_window.max(initial=1))
+    slot = np.arange(len(owner)) - (np.cumsum(pairs_per_window) - pairs_per_window)[owner]
+    padded_inputs = np.zeros((n_windows, width, d), dtype=dtype)
+    padded_inputs[owner, slot] = Vin
+    scores = np.matmul(outputs, padded_inputs.transpose(0, 2, 1))  # (B, K + 1, width)
 
-    loss_pos, sig_neg_pos = _softplus_sum_and_sigmoid(-x_pos)
-    loss_noise_rows, G = _softplus_rows_and_sigmoid(X)
-    loss = loss_pos + float(pairs_per_center @ loss_noise_rows)
-    g_pos = -sig_neg_pos
-    G *= pairs_per_center[:, None]
+    # Column 0 is the data logit x^+, columns 1..K the noise logits x^-. The loss terms are
+    # softplus(-x^+) and softplus(x^-) with derivatives -sigma(-x^+) and sigma(x^-).
+    logits = scores[owner, :, slot]  # (P, K + 1)
+    logits[:, 0] = target_offset - logits[:, 0]
+    logits[:, 1:] -= noise_offset
+    loss_rows, coefficients = _softplus_rows_and_sigmoid(logits)
+    coefficients[:, 0] *= -1
 
-    grad_center = np.einsum("bk,bkd->bd", G, Un)
-    # Pairs of a center are contiguous: sum their data gradients per center.
-    grad_center += sum_per_owner(g_pos[:, None] * Uo, owner, V.shape[0])
-    grad_context = g_pos[:, None] * pair_centers
-    grad_noise = G[:, :, None] * V[:, None, :]
-    return float(loss), grad_center, grad_context, grad_noise
-
-
+    padded_coefficients = np.zeros_like(scores)
+    padded_coefficients[owner, :, slot] = coefficients
+    grad_outputs = np.matmul(padded_coefficients, padded_inputs)  # (B, K + 1, d)
+    grad_input = np.matmul(padded_coefficients.transpose(0, 2, 1), outputs)[owner, slot]
+    return float(loss_rows.sum()), grad_input, grad_outputs[:, 0], grad_outputs[:, 1:]

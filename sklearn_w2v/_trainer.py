@@ -21,10 +21,10 @@ from threadpoolctl import threadpool_limits
 from ._batches import iter_minibatches
 from ._segments import scatter_add_rows, sum_per_owner
 from ._objectives import (
-    grouped_contrastive_loss_and_grads,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
     softmax_loss_and_grads,
+    window_contrastive_loss_and_grads,
 )
 
 
@@ -115,13 +115,16 @@ class ContrastiveStep:
 
 
 @dataclass
-class CenterNoiseStep:
-    """Gradients of NS or NCE where the pairs of a center share its noise words.
+class WindowNoiseStep:
+    """Gradients of NS or NCE in word2vec.c's orientation, noise shared by a window.
 
-    Each center draws ``negative`` noise words used by all its contexts (Ji et al. 2016),
-    see :func:`~sklearn_w2v._objectives.grouped_contrastive_loss_and_grads`: every pair
-    still gets ``negative`` draws from q, but the noise is scored once per center and
-    touches several times fewer rows than :class:`ContrastiveStep`.
+    Each context word of a window is an input (row of ``center_vectors``, i.e. ``v``) that
+    predicts the window's center word (row of ``output_vectors``, ``u``), and the window
+    draws ``negative`` noise words that all its pairs use; see
+    :func:`~sklearn_w2v._objectives.window_contrastive_loss_and_grads`. The noise rows
+    gathered and updated are ``K`` per window instead of ``K`` per pair
+    (:class:`ContrastiveStep`), while every input occurrence still meets its own noise
+    draws, as with per-pair draws.
     """
 
     noise: NoiseModel
@@ -130,25 +133,24 @@ class CenterNoiseStep:
 
     def __call__(self, center_vectors, output_vectors, batch, rng):
         noise_words = self.noise.sampler.sample(rng, (len(batch.centers), self.negative))
-        context_offset = noise_offset = 0.0
+        target_offset = noise_offset = 0.0
         if self.nce:
             log_kq = np.log(self.negative) + self.noise.log_probabilities
-            context_offset = log_kq[batch.contexts]
+            target_offset = log_kq[batch.centers]
             noise_offset = log_kq[noise_words]
-        loss, grad_center, grad_context, grad_noise = grouped_contrastive_loss_and_grads(
-            center_vectors[batch.centers], output_vectors[batch.contexts], batch.owner,
+        loss, grad_input, grad_target, grad_noise = window_contrastive_loss_and_grads(
+            center_vectors[batch.contexts], output_vectors[batch.centers], batch.owner,
             output_vectors[noise_words],
-            context_offset=context_offset, noise_offset=noise_offset)
+            target_offset=target_offset, noise_offset=noise_offset)
         d = output_vectors.shape[1]
-        pairs_per_center = _pairs_per_center(batch)
+        pairs_per_window = _pairs_per_center(batch)
         return Gradients(
-            loss, batch.n_pairs, batch.centers, grad_center,
-            np.concatenate([batch.contexts, noise_words.ravel()]),
-            np.concatenate([grad_context, grad_noise.reshape(-1, d)]),
-            center_counts=pairs_per_center,
-            # A center's noise row carries the noise terms of all its pairs.
-            output_counts=np.concatenate([np.ones(batch.n_pairs, dtype=np.int64),
-                                          np.repeat(pairs_per_center, self.negative)]))
+            loss, batch.n_pairs, batch.contexts, grad_input,
+            np.concatenate([batch.centers, noise_words.ravel()]),
+            np.concatenate([grad_target, grad_noise.reshape(-1, d)]),
+            # A window's target and noise rows carry the terms of all its pairs.
+            output_counts=np.concatenate([pairs_per_window,
+                                          np.repeat(pairs_per_window, self.negative)]))
 
 
 def _pairs_per_center(batch):

@@ -25,7 +25,7 @@ from ._pooling import (
 from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 from .evaluation import cosine_similarity_of, most_similar
-from ._trainer import CenterNoiseStep, ContrastiveStep, NoiseModel, SoftmaxStep, train
+from ._trainer import ContrastiveStep, NoiseModel, SoftmaxStep, WindowNoiseStep, train
 from ._vocab import (
     NoiseSampler,
     build_vocabulary,
@@ -428,7 +428,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         with np.errstate(divide="ignore"):
             log_q = np.log(noise_probabilities)
         noise = NoiseModel(sampler=NoiseSampler(noise_probabilities), log_probabilities=log_q)
-        step_type = CenterNoiseStep if self.share_negatives else ContrastiveStep
+        step_type = WindowNoiseStep if self.share_negatives else ContrastiveStep
         return step_type(noise=noise, negative=self.negative, nce=self.objective == "nce")
 
     def _batch_size(self):

@@ -7,13 +7,13 @@ import pytest
 
 from sklearn_w2v._objectives import (
     contrastive_loss_and_grads,
-    grouped_contrastive_loss_and_grads,
     log_sigmoid,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
     sigmoid,
     softmax_log_likelihood,
     softmax_loss_and_grads,
+    window_contrastive_loss_and_grads,
 )
 
 B, N_WORDS, D, K, N = 4, 7, 4, 3, 4
@@ -273,8 +273,8 @@ def _all_calls(dtype):
         lambda: nce_loss_and_grads(Vp, Uo, Un, lkc, lkn),
         lambda: contrastive_loss_and_grads(Vp, Uo, Un, context_offset=lkc,
                                            noise_offset=lkn),
-        lambda: grouped_contrastive_loss_and_grads(V, Uo, np.sort(OWNER), Ug,
-                                                   context_offset=lkc, noise_offset=lkn[:B]),
+        lambda: window_contrastive_loss_and_grads(Uo, V, np.sort(OWNER), Ug,
+                                                  target_offset=lkc[:B], noise_offset=lkn[:B]),
     ]
     return inputs, calls
 
@@ -320,46 +320,71 @@ def test_softmax_rejects_bad_pairs():
         softmax_loss_and_grads(V, U, CONTEXT_IDS + N_WORDS, OWNER)
 
 
-SORTED_OWNER = np.sort(OWNER)  # grouped form: pairs of one center are contiguous
+SORTED_OWNER = np.sort(OWNER)  # window form: the pairs of one window are contiguous
 
 
-def grouped_problem(seed):
+def window_problem(seed):
+    """Inputs (P, D), targets (B, D), noise (B, K, D) and per-window offsets; window 3 is empty."""
     r = rng(seed)
-    return (r.standard_normal((B, D)), r.standard_normal((P, D)),
-            r.standard_normal((B, K, D)), r.standard_normal(P), r.standard_normal((B, K)))
+    return (r.standard_normal((P, D)), r.standard_normal((B, D)),
+            r.standard_normal((B, K, D)), r.standard_normal(B), r.standard_normal((B, K)))
 
 
-def test_grouped_gradients():
-    Vc, Uo, Un, a_ctx, a_noise = grouped_problem(30)
+def test_window_gradients():
+    Vin, T, Un, a_target, a_noise = window_problem(30)
 
     def call():
-        return grouped_contrastive_loss_and_grads(Vc, Uo, SORTED_OWNER, Un,
-                                                  context_offset=a_ctx, noise_offset=a_noise)
+        return window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
+                                                 target_offset=a_target, noise_offset=a_noise)
 
-    _, gV, gUo, gUn = call()
-    assert (gV.shape, gUo.shape, gUn.shape) == ((B, D), (P, D), (B, K, D))
-    assert_grads(lambda: call()[0], [Vc, Uo, Un], [gV, gUo, gUn])
+    _, g_in, g_target, g_noise = call()
+    assert (g_in.shape, g_target.shape, g_noise.shape) == ((P, D), (B, D), (B, K, D))
+    assert_grads(lambda: call()[0], [Vin, T, Un], [g_in, g_target, g_noise])
+    assert not g_target[3].any() and not g_noise[3].any()  # the window without pairs
 
 
-def test_grouped_equals_per_pair_with_each_center_noise_repeated():
-    """Sharing a center's noise among its pairs is the per-pair loss with repeated draws."""
-    Vc, Uo, Un, a_ctx, a_noise = grouped_problem(31)
-    grouped = grouped_contrastive_loss_and_grads(Vc, Uo, SORTED_OWNER, Un,
-                                                 context_offset=a_ctx, noise_offset=a_noise)
-    per_pair = contrastive_loss_and_grads(Vc[SORTED_OWNER], Uo, Un[SORTED_OWNER],
-                                          context_offset=a_ctx,
+def test_window_equals_per_pair_with_each_window_noise_repeated():
+    """Sharing a window's noise among its pairs is the per-pair loss with repeated draws,
+    with the context word as the input and the window's center word as the target."""
+    Vin, T, Un, a_target, a_noise = window_problem(31)
+    window = window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
+                                               target_offset=a_target, noise_offset=a_noise)
+    per_pair = contrastive_loss_and_grads(Vin, T[SORTED_OWNER], Un[SORTED_OWNER],
+                                          context_offset=a_target[SORTED_OWNER],
                                           noise_offset=a_noise[SORTED_OWNER])
-    np.testing.assert_allclose(grouped[0], per_pair[0], rtol=1e-13)
-    per_center = np.zeros((B, D))
-    np.add.at(per_center, SORTED_OWNER, per_pair[1])
-    np.testing.assert_allclose(grouped[1], per_center, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(grouped[2], per_pair[2], rtol=1e-12, atol=1e-14)
-    noise_per_center = np.zeros((B, K, D))
-    np.add.at(noise_per_center, SORTED_OWNER, per_pair[3])
-    np.testing.assert_allclose(grouped[3], noise_per_center, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(window[0], per_pair[0], rtol=1e-13)
+    np.testing.assert_allclose(window[1], per_pair[1], rtol=1e-12, atol=1e-14)
+    per_window_target = np.zeros((B, D))
+    np.add.at(per_window_target, SORTED_OWNER, per_pair[2])
+    np.testing.assert_allclose(window[2], per_window_target, rtol=1e-12, atol=1e-14)
+    per_window_noise = np.zeros((B, K, D))
+    np.add.at(per_window_noise, SORTED_OWNER, per_pair[3])
+    np.testing.assert_allclose(window[3], per_window_noise, rtol=1e-12, atol=1e-14)
 
 
-def test_grouped_rejects_unsorted_owner():
-    Vc, Uo, Un, _, _ = grouped_problem(32)
+def test_window_scalar_offsets_equal_constant_arrays():
+    Vin, T, Un, _, _ = window_problem(33)
+    scalar = window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
+                                               target_offset=0.5, noise_offset=-0.25)
+    arrays = window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
+                                               target_offset=np.full(B, 0.5),
+                                               noise_offset=np.full((B, K), -0.25))
+    for a, b in zip(scalar, arrays):
+        np.testing.assert_allclose(a, b, rtol=1e-14)
+
+
+def test_window_stable_large_scores():
+    Vin, T, Un, _, _ = window_problem(34)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            out = window_contrastive_loss_and_grads(1e3 * Vin, 1e3 * T, SORTED_OWNER, 1e3 * Un)
+    assert np.isfinite(out[0]) and all(np.all(np.isfinite(g)) for g in out[1:])
+
+
+def test_window_rejects_unsorted_owner():
+    Vin, T, Un, _, _ = window_problem(32)
     with pytest.raises(ValueError, match="owner"):
-        grouped_contrastive_loss_and_grads(Vc, Uo, OWNER, Un)
+        window_contrastive_loss_and_grads(Vin, T, OWNER, Un)
+    with pytest.raises(ValueError, match="owner"):
+        window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER[:-1], Un)

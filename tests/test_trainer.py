@@ -5,11 +5,11 @@ import pytest
 
 from sklearn_w2v._batches import Minibatch
 from sklearn_w2v._trainer import (
-    CenterNoiseStep,
     ContrastiveStep,
     NoiseModel,
     SoftmaxStep,
     TrainingDivergedError,
+    WindowNoiseStep,
     linear_learning_rate,
     train,
 )
@@ -78,8 +78,8 @@ def make_batch():
     SoftmaxStep(),
     ContrastiveStep(noise=make_noise(5), negative=3),
     ContrastiveStep(noise=make_noise(5), negative=3, nce=True),
-    CenterNoiseStep(noise=make_noise(5), negative=3),
-    CenterNoiseStep(noise=make_noise(5), negative=3, nce=True),
+    WindowNoiseStep(noise=make_noise(5), negative=3),
+    WindowNoiseStep(noise=make_noise(5), negative=3, nce=True),
 ])
 def test_a_small_step_lowers_the_minibatch_loss(step):
     """Gradients point uphill: a small step along -gradient lowers the same loss."""
@@ -122,7 +122,7 @@ def run_train(step, n_threads=1, seed=0, learning_rate=0.05, epochs=3, n_words=4
 
 
 @pytest.mark.parametrize("step", [SoftmaxStep(), ContrastiveStep(make_noise(40), 5),
-                                  CenterNoiseStep(make_noise(40), 5)])
+                                  WindowNoiseStep(make_noise(40), 5)])
 def test_training_lowers_the_loss(step):
     _, _, reports = run_train(step)
     losses = [r.mean_loss for r in reports]
@@ -133,7 +133,7 @@ def test_training_lowers_the_loss(step):
 
 @pytest.mark.parametrize("n_threads", [1, 2])
 def test_training_is_reproducible_for_a_given_thread_count(n_threads):
-    step = CenterNoiseStep(make_noise(40), 5)
+    step = WindowNoiseStep(make_noise(40), 5)
     V1, U1, _ = run_train(step, n_threads=n_threads, seed=3)
     V2, U2, _ = run_train(step, n_threads=n_threads, seed=3)
     assert np.array_equal(V1, V2) and np.array_equal(U1, U2)
@@ -142,7 +142,7 @@ def test_training_is_reproducible_for_a_given_thread_count(n_threads):
 
 
 def test_two_threads_learn_as_well_as_one():
-    step = CenterNoiseStep(make_noise(40), 5)
+    step = WindowNoiseStep(make_noise(40), 5)
     _, _, one = run_train(step, n_threads=1, epochs=5)
     _, _, two = run_train(step, n_threads=2, epochs=5)
     # Synchronous pairs of minibatches are a batch twice as large: same objective, close.
