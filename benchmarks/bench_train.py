@@ -740,7 +740,8 @@ def render_report(args, results, facts, total_seconds):
             "* effective words and pairs: the estimator's `n_effective_words_` and "
             "`n_pairs_` (totals over all epochs); noise words "
             + ("drawn per pair (`share_negatives=False`)." if ours_any.get("share_negatives")
-               is False else "shared by the contexts of a center (`share_negatives=True`)."),
+               is False else "shared by the pairs of a window, whose context words are "
+               "the inputs (`share_negatives=True`)."),
             f"* package imported from `{ours_any.get('package_file')}`.",
         ]
     lines += [

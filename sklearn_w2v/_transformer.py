@@ -101,10 +101,14 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         dense output gradient adds every center's update to every output row (256 diverges
         there at the default learning rate).
     share_negatives : bool, default=True
-        For ``"negative"`` and ``"nce"``: the contexts of one center share that center's K
-        noise words (Ji et al. 2016). Each pair still has K draws from q, so the objective
-        is the same; the noise is scored once per center instead of once per pair, which
-        is several times faster. ``False`` draws K noise words per pair, as word2vec.c.
+        For ``"negative"`` and ``"nce"``: the pairs of one window share K noise words.
+        As in word2vec.c, each context word of the window is an input (row of
+        ``vectors_``) that predicts the window's center word (row of
+        ``context_vectors_``); every pair still has K draws from q and every input
+        occurrence meets its own, so the objective is the same, but the noise rows
+        gathered and updated are K per window instead of K per pair (about twice as
+        fast; measured with the same analogy accuracy as per-pair draws). ``False`` draws
+        K noise words per pair, as word2vec.c.
     shrink_windows : bool, default=True
         Draw each center's window uniformly from 1..``window`` (word2vec.c), which weights
         near contexts more than far ones.
