@@ -115,16 +115,25 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
         reach = rng.integers(1, window + 1, size=n)
     else:
         reach = np.full(n, window)
-    # Offsets -window..-1, 1..window; candidate context position for each (center, offset).
+    # Offsets -window..-1, 1..window. valid[i, j]: token i + offsets[j] is a context of center
+    # i; context_ids[i, j] is its word where valid. Both are filled one offset (column) at a
+    # time from shifted slices, so no (n, 2 * window) matrix of positions or document
+    # numbers is built.
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
-    positions = np.arange(n)[:, None] + offsets[None, :]
-    valid = (positions >= 0) & (positions < n)
-    np.clip(positions, 0, max(n - 1, 0), out=positions)
-    valid &= doc_of_token[positions] == doc_of_token[:, None]
-    valid &= np.abs(offsets)[None, :] <= reach[:, None]
+    valid = np.zeros((n, offsets.size), dtype=bool)
+    context_ids = np.empty((n, offsets.size), dtype=ids.dtype)
+    for column, offset in enumerate(offsets.tolist()):
+        distance = abs(offset)
+        if distance >= n:
+            continue
+        centers = slice(0, n - offset) if offset > 0 else slice(distance, n)
+        contexts = slice(offset, n) if offset > 0 else slice(0, n - distance)
+        in_window = valid[centers, column]
+        np.equal(doc_of_token[centers], doc_of_token[contexts], out=in_window)
+        in_window &= reach[centers] >= distance
+        context_ids[centers, column] = ids[contexts]
     # Boolean indexing walks the matrix row by row: the pairs come out center-major.
-    contexts = ids[positions[valid]]
-    return ids, valid.sum(axis=1), contexts
+    return ids, valid.sum(axis=1), context_ids[valid]
 
 
 def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
@@ -162,7 +171,7 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
 
 def _block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
                        keep_probability, rng):
-    ids = corpus.ids[start:stop]
+    ids = corpus.token_ids(start, stop)
     positions = np.arange(start, stop)
     doc_of_token = np.searchsorted(corpus.doc_offsets, positions, side="right")
     centers, counts, contexts = block_pairs(

@@ -11,7 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 
-from ._vocab import EncodedCorpus  # noqa: F401  (documents the expected input type)
+from ._vocab import EncodedCorpus
 
 __all__ = [
     "POOLING_METHODS",
@@ -42,30 +42,56 @@ def _check_corpus(corpus, n_words):
     Returns
     -------
     ids : ndarray of shape (n_tokens,), int
+        For an :class:`EncodedCorpus`, a decoded int32 copy (4 bytes per token): the
+        functions that read a whole training corpus use :func:`_check_corpus_offsets` and
+        :func:`_token_ids` instead.
     doc_offsets : ndarray of shape (n_docs + 1,), int64
     """
+    offsets = _check_corpus_offsets(corpus, n_words)
+    return _token_ids(corpus, 0, int(offsets[-1])), offsets
+
+
+def _check_corpus_offsets(corpus, n_words):
+    """:func:`_check_corpus` without decoding the ids; returns ``doc_offsets``."""
     if not isinstance(n_words, Integral) or isinstance(n_words, bool) or n_words < 0:
         raise ValueError(f"n_words must be a non-negative integer, got {n_words!r}.")
     try:
-        ids = np.asarray(corpus.ids)
         offsets = np.asarray(corpus.doc_offsets)
+        if isinstance(corpus, EncodedCorpus):
+            n_tokens, integer_ids = corpus.n_tokens, True
+            low, high = corpus.id_bounds()
+        else:
+            ids = np.asarray(corpus.ids)
+            if ids.ndim != 1:
+                raise ValueError("corpus.ids must be a 1-D integer array.")
+            n_tokens = ids.size
+            integer_ids = ids.size == 0 or np.issubdtype(ids.dtype, np.integer)
+            low, high = (ids.min(), ids.max()) if ids.size and integer_ids else (0, -1)
     except AttributeError as exc:
         raise TypeError(
             "corpus must be an EncodedCorpus (with `ids` and `doc_offsets` attributes), "
             f"got {type(corpus).__name__}."
         ) from exc
-    if ids.ndim != 1 or not (ids.size == 0 or np.issubdtype(ids.dtype, np.integer)):
+    if not integer_ids:
         raise ValueError("corpus.ids must be a 1-D integer array.")
     if offsets.ndim != 1 or offsets.size == 0 or not np.issubdtype(offsets.dtype, np.integer):
         raise ValueError("corpus.doc_offsets must be a non-empty 1-D integer array.")
     offsets = offsets.astype(np.int64, copy=False)
-    if offsets[0] != 0 or offsets[-1] != ids.size or np.any(np.diff(offsets) < 0):
+    if offsets[0] != 0 or offsets[-1] != n_tokens or np.any(np.diff(offsets) < 0):
         raise ValueError(
             "corpus.doc_offsets must be non-decreasing, start at 0 and end at len(corpus.ids)."
         )
-    if ids.size and (ids.min() < 0 or ids.max() >= n_words):
+    if n_tokens and (low < 0 or high >= n_words):
         raise ValueError(f"corpus.ids must lie in [0, {n_words}) (the number of words).")
-    return ids, offsets
+    return offsets
+
+
+def _token_ids(corpus, start, stop):
+    """Ids of tokens ``start:stop`` of an EncodedCorpus(-like) object, without decoding
+    the rest of an :class:`EncodedCorpus`."""
+    if isinstance(corpus, EncodedCorpus):
+        return corpus.token_ids(start, stop)
+    return np.asarray(corpus.ids)[start:stop]
 
 
 def document_term_matrix(corpus, n_words):
@@ -117,12 +143,12 @@ def inverse_document_frequency(corpus, n_words):
     -------
     idf : ndarray of shape (n_words,), float64
     """
-    ids, offsets = _check_corpus(corpus, n_words)
+    offsets = _check_corpus_offsets(corpus, n_words)
     df = np.zeros(n_words, dtype=np.int64)
     # Chunks of whole documents keep the temporary (document, word) keys small on a
     # 13M-token corpus; np.unique of the keys leaves each word once per document.
     for first, last in _document_chunks(offsets):
-        chunk_ids = ids[offsets[first]:offsets[last]].astype(np.int64)
+        chunk_ids = _token_ids(corpus, offsets[first], offsets[last]).astype(np.int64)
         doc_of_token = np.repeat(np.arange(last - first, dtype=np.int64),
                                  np.diff(offsets[first:last + 1]))
         keys = np.unique(doc_of_token * n_words + chunk_ids)
@@ -142,7 +168,12 @@ def _document_chunks(offsets, max_tokens=1 << 18):
         first = last
 
 
+_SIF_CHUNK_TOKENS = 1 << 15
+
+
 def _corpus_slice(corpus, first, last):
+    if isinstance(corpus, EncodedCorpus):
+        return corpus.document_slice(first, last)
     offsets = corpus.doc_offsets[first:last + 1]
     return type(corpus)(ids=corpus.ids[offsets[0]:offsets[-1]], doc_offsets=offsets - offsets[0])
 
@@ -155,7 +186,10 @@ def fit_sif_component_from_corpus(corpus, embedding, sif_weights):
     """
     embedding = np.asarray(embedding)
     gram = np.zeros((embedding.shape[1], embedding.shape[1]))
-    for first, last in _document_chunks(np.asarray(corpus.doc_offsets)):
+    # Small chunks: pooling holds several (documents, d) copies of a chunk at once
+    # (40 MiB with 2**18-token chunks on the benchmark corpus, where they are the peak).
+    chunks = _document_chunks(np.asarray(corpus.doc_offsets), max_tokens=_SIF_CHUNK_TOKENS)
+    for first, last in chunks:
         pooled = pool_documents(_corpus_slice(corpus, first, last), embedding, "sif",
                                 sif_weights=sif_weights).astype(np.float64)
         gram += pooled.T @ pooled  # empty documents are zero rows and add nothing

@@ -327,10 +327,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         -------
         X_new : ndarray of shape (n_documents, vector_size)
         """
-        corpus = self._fit(X)
+        corpus = self._fit(X, keep_corpus=True)
         return self._pool(corpus)
 
-    def _fit(self, X):
+    def _fit(self, X, keep_corpus=False):
+        """Fit; return the encoded training corpus if ``keep_corpus``, else None."""
         # Parameters are validated by _fit_context before this runs.
         self._validate_param_combinations()
         dtype = self._check_dtype()
@@ -340,19 +341,23 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             raise ValueError("X is an empty corpus: fit needs at least one document.")
         vocab_words, vocab_counts, old_to_new = build_vocabulary(
             words, counts, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
+        del words, counts  # every distinct word (194k on the benchmark corpus)
         if not vocab_words:
             raise ValueError(
                 f"The vocabulary is empty: no word occurs at least min_count="
                 f"{self.min_count} times in the {corpus.n_docs} documents "
                 f"({corpus.n_tokens} tokens). Lower min_count or pass a larger corpus.")
         corpus = remap_corpus(corpus, old_to_new, in_place=True)
+        del old_to_new
+        n_words, d = len(vocab_words), self.vector_size
+        # Before the vector matrices exist, so that its temporaries do not add to them.
+        idf = inverse_document_frequency(corpus, n_words)
 
         seed_sequence = _seed_sequence(self.random_state)
         init_seed, train_seed = seed_sequence.spawn(2)
-        n_words, d = len(vocab_words), self.vector_size
         # word2vec.c's initialisation: small uniform input vectors, zero output vectors.
-        init_rng = np.random.default_rng(init_seed)
-        center_vectors = ((init_rng.random((n_words, d)) - 0.5) / d).astype(dtype)
+        center_vectors = _initial_center_vectors(np.random.default_rng(init_seed),
+                                                 n_words, d, dtype)
         output_vectors = np.zeros((n_words, d), dtype=dtype)
 
         noise_probabilities = noise_distribution(vocab_counts, self.ns_exponent)
@@ -369,7 +374,6 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
         # Fitted state is assigned only after training succeeded, so a failed refit leaves
         # a previously fitted model intact.
-        self.vocabulary_ = {word: row for row, word in enumerate(vocab_words)}
         self.vectors_ = center_vectors
         self.context_vectors_ = output_vectors
         self.word_counts_ = vocab_counts
@@ -381,12 +385,14 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.training_seconds_ = float(sum(report.seconds for report in reports))
         self.batch_size_ = self._batch_size()
         self.corpus_word_count_ = int(corpus.n_tokens)
-        self._fit_pooling(corpus)
+        self._fit_pooling(corpus, idf)
+        if not keep_corpus:
+            corpus = None  # freed before the vocabulary dict is built: a lower peak
+        self.vocabulary_ = {word: row for row, word in enumerate(vocab_words)}
         return corpus
 
-    def _fit_pooling(self, corpus):
-        n_words = len(self.vocabulary_)
-        self.idf_ = inverse_document_frequency(corpus, n_words)
+    def _fit_pooling(self, corpus, idf):
+        self.idf_ = idf
         self.sif_weights_ = sif_weights(self.word_counts_, self.sif_alpha)
         self.sif_component_ = fit_sif_component_from_corpus(corpus, self.embedding_,
                                                             self.sif_weights_)
@@ -667,6 +673,27 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 def _as_word_list(words):
     # gensim accepts a single word as well as a list of words.
     return [words] if isinstance(words, str) else list(words)
+
+
+# Values of the initial vectors drawn at once: a 1 MB float64 temporary instead of two
+# (n_words, d) float64 matrices (100 MB on the benchmark corpus).
+_INIT_BLOCK_VALUES = 1 << 17
+
+
+def _initial_center_vectors(rng, n_words, d, dtype):
+    """word2vec.c's ``(u - 0.5) / d`` with u uniform in [0, 1), drawn in blocks of rows.
+
+    ``Generator.random`` fills arrays from one stream in C order, so the blocks hold the
+    same values as one ``rng.random((n_words, d))`` draw.
+    """
+    vectors = np.empty((n_words, d), dtype=dtype)
+    rows = max(1, _INIT_BLOCK_VALUES // d)
+    for first in range(0, n_words, rows):
+        block = rng.random((min(rows, n_words - first), d))
+        block -= 0.5
+        block /= d
+        vectors[first:first + len(block)] = block
+    return vectors
 
 
 def _seed_sequence(random_state):

@@ -134,3 +134,56 @@ def test_block_boundaries_follow_documents():
 def test_empty_corpus_yields_nothing():
     corpus = make_corpus([[], []])
     assert list(iter_minibatches(corpus, window=2, batch_size=4)) == []
+
+
+def _block_pairs_with_position_matrix(ids, doc_of_token, *, window, shrink_windows,
+                                      keep_probability, rng):
+    """The previous implementation (an (n, 2 * window) matrix of positions), as reference."""
+    if keep_probability is not None:
+        kept = rng.random(len(ids)) < keep_probability[ids]
+        ids, doc_of_token = ids[kept], doc_of_token[kept]
+    n = len(ids)
+    reach = rng.integers(1, window + 1, size=n) if shrink_windows else np.full(n, window)
+    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
+    positions = np.arange(n)[:, None] + offsets[None, :]
+    valid = (positions >= 0) & (positions < n)
+    np.clip(positions, 0, max(n - 1, 0), out=positions)
+    valid &= doc_of_token[positions] == doc_of_token[:, None]
+    valid &= np.abs(offsets)[None, :] <= reach[:, None]
+    return ids, valid.sum(axis=1), ids[positions[valid]]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 200])
+@pytest.mark.parametrize("window", [1, 4, 7])
+@pytest.mark.parametrize("shrink_windows", [False, True])
+@pytest.mark.parametrize("subsample", [False, True])
+def test_block_pairs_match_the_position_matrix_reference(n, window, shrink_windows,
+                                                         subsample):
+    from sklearn_w2v._batches import block_pairs
+
+    data = np.random.default_rng(n + window)
+    ids = data.integers(0, 30, size=n).astype(np.int32)
+    doc_of_token = np.sort(data.integers(0, max(n // 6, 1), size=n))
+    keep = data.random(30) if subsample else None
+    kwargs = dict(window=window, shrink_windows=shrink_windows, keep_probability=keep)
+    got = block_pairs(ids, doc_of_token, rng=np.random.default_rng(5), **kwargs)
+    expected = _block_pairs_with_position_matrix(ids, doc_of_token,
+                                                 rng=np.random.default_rng(5), **kwargs)
+    for a, b in zip(got, expected):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_blocks_decode_escaped_ids():
+    """Ids above 16 bits (stored escaped) come out of the blocks as the original ids."""
+    rng = np.random.default_rng(0)
+    docs = [list(rng.integers(65_530, 65_545, size=rng.integers(0, 9))) for _ in range(50)]
+    corpus = make_corpus(docs)
+    assert corpus._escaped_ids.size > 0
+    expected = reference_pairs(docs, 3)
+    for block_size in (1000, 16):  # one block, and many blocks with escapes inside
+        got = collect(iter_minibatches(corpus, window=3, batch_size=5, shrink_windows=False,
+                                       block_size=block_size))
+        if block_size == 1000:
+            assert got == expected
+        else:
+            assert set(got) <= set(expected) and len(got) > 0.8 * len(expected)

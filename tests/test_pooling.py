@@ -1,3 +1,5 @@
+from collections import Counter
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -329,3 +331,25 @@ def test_sif_component_from_corpus_equals_the_whole_matrix_version():
         _pooling._document_chunks = original
     np.testing.assert_allclose(chunked, whole, atol=1e-10)
     np.testing.assert_allclose(idf_chunked, _pooling.inverse_document_frequency(corpus, 40))
+
+
+def test_idf_and_sif_component_of_a_corpus_with_ids_above_16_bits():
+    """Ids stored escaped (>= 65535) are read back by the chunked idf / SIF fitting."""
+    from sklearn_w2v import _pooling
+
+    rng = np.random.default_rng(7)
+    n_words = 65_600
+    docs = [list(rng.integers(65_500, n_words, size=rng.integers(0, 10))) for _ in range(400)]
+    corpus = make_corpus(docs)
+    assert corpus._escaped_ids.size > 0
+    df = Counter(w for doc in docs for w in set(doc))
+    df = np.array([df[w] for w in range(n_words)], dtype=float)
+    expected_idf = np.log((1 + len(docs)) / (1 + df)) + 1
+    assert_allclose(inverse_document_frequency(corpus, n_words), expected_idf)
+    embedding = rng.standard_normal((n_words, 4))
+    weights = sif_weights(rng.integers(1, 50, size=n_words))
+    whole = fit_sif_component(pool_documents(corpus, embedding, "sif", sif_weights=weights))
+    chunked = _pooling.fit_sif_component_from_corpus(corpus, embedding, weights)
+    np.testing.assert_allclose(chunked, whole, atol=1e-10)
+    with pytest.raises(ValueError, match="must lie in"):
+        inverse_document_frequency(corpus, n_words - 1)

@@ -696,3 +696,35 @@ def test_failed_refit_keeps_the_previous_model(short_texts, texts):
     assert_same_state(model, state)
     assert_array_equal(model.transform(short_texts[:20]), X_new)
     assert model.score(short_texts[:20]) == score
+
+
+def test_vocabulary_larger_than_16_bit_ids():
+    """66,000 words: the rarest rows (>= 65535) are stored escaped in the training corpus."""
+    rng = np.random.default_rng(0)
+    tokens = [f"w{i}" for i in rng.permutation(66_000)]
+    tokens += [f"w{i}" for i in rng.integers(0, 50, size=20_000)]
+    rng.shuffle(tokens)
+    docs = [tokens[i:i + 40] for i in range(0, len(tokens), 40)]
+    model = Word2VecTransformer(vector_size=8, min_count=1, epochs=1, random_state=0)
+    corpus = model._fit(docs, keep_corpus=True)
+    assert len(model.vocabulary_) == 66_000 and corpus._escaped_ids.size > 0
+    expected = np.array([model.vocabulary_[t] for doc in docs for t in doc])
+    assert_array_equal(corpus.ids, expected)
+    assert_array_equal(corpus.doc_offsets,
+                       np.arange(0, len(tokens) + 40, 40).clip(max=len(tokens)))
+    rare = [word for word, row in model.vocabulary_.items() if row >= 65_535][:3]
+    rare_rows = [model.vocabulary_[w] for w in rare]
+    assert_allclose(model.transform([rare])[0], model.vectors_[rare_rows].mean(axis=0),
+                    rtol=1e-6)
+    assert model._fit(docs) is None  # fit does not keep the corpus
+
+
+def test_initial_vectors_drawn_in_blocks_equal_one_draw(monkeypatch):
+    from sklearn_w2v import _transformer
+
+    monkeypatch.setattr(_transformer, "_INIT_BLOCK_VALUES", 70)
+    for n_words, d in [(1, 1), (33, 7), (10, 100)]:
+        expected = ((np.random.default_rng(4).random((n_words, d)) - 0.5) / d).astype(np.float32)
+        got = _transformer._initial_center_vectors(np.random.default_rng(4), n_words, d,
+                                                   np.float32)
+        assert got.dtype == np.float32 and np.array_equal(got, expected)

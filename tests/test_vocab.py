@@ -330,3 +330,112 @@ def test_remap_corpus_in_chunks_matches_a_plain_remap(monkeypatch, in_place):
     assert got == [list(map(int, doc)) for doc in expected]
     if not in_place:
         assert np.array_equal(corpus.ids, ids)  # the input is untouched
+
+
+# --- 2-byte id storage with escaped large ids ---------------------------------
+
+
+def _random_corpus_with_large_ids(seed, n_docs=60, max_id=70_000):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 12, size=n_docs)
+    ids = rng.integers(0, max_id, size=lengths.sum()).astype(np.int32)
+    ids[::5] = rng.integers(65_530, 65_540, size=ids[::5].size)  # around the 16-bit edge
+    return ids, np.concatenate([[0], np.cumsum(lengths)])
+
+
+def test_encoded_corpus_round_trips_ids_above_16_bits_in_2_bytes_per_token():
+    ids, offsets = _random_corpus_with_large_ids(0)
+    corpus = EncodedCorpus(ids=ids, doc_offsets=offsets)
+    assert np.array_equal(corpus.ids, ids)
+    n_escaped = int(np.count_nonzero(ids >= 65_535))
+    assert 0 < n_escaped < ids.size
+    assert corpus.nbytes == 2 * ids.size + 12 * n_escaped + 8 * offsets.size
+    assert corpus.id_bounds() == (ids.min(), ids.max())
+    rng = np.random.default_rng(1)
+    for start, stop in [(0, 0), (0, ids.size), *rng.integers(0, ids.size, (30, 2))]:
+        start, stop = sorted((int(start), int(stop)))
+        got = corpus.token_ids(start, stop)
+        assert got.dtype == np.int32 and np.array_equal(got, ids[start:stop])
+
+
+@pytest.mark.parametrize("ids", [[], [0, 1, 2], [65_535] * 3, [65_534, 65_536, 2**31 - 1]])
+def test_encoded_corpus_id_bounds(ids):
+    corpus = EncodedCorpus(ids=ids, doc_offsets=[0, len(ids)])
+    assert corpus.id_bounds() == ((min(ids), max(ids)) if ids else (0, -1))
+
+
+def test_encoded_corpus_rejects_negative_ids():
+    with pytest.raises(ValueError, match="non-negative"):
+        EncodedCorpus(ids=[0, -1], doc_offsets=[0, 2])
+
+
+def test_encoded_corpus_does_not_share_the_callers_array():
+    ids = np.array([1, 70_000, 3], dtype=np.int32)
+    corpus = EncodedCorpus(ids=ids, doc_offsets=[0, 3])
+    ids[:] = 0
+    assert corpus.ids.tolist() == [1, 70_000, 3]
+
+
+def test_document_slice_is_the_documents_range():
+    ids, offsets = _random_corpus_with_large_ids(2)
+    corpus = EncodedCorpus(ids=ids, doc_offsets=offsets)
+    for first, last in [(0, 0), (0, 60), (3, 17), (59, 60), (20, 21)]:
+        part = corpus.document_slice(first, last)
+        assert part.n_docs == last - first
+        assert np.array_equal(part.doc_offsets, offsets[first:last + 1] - offsets[first])
+        assert np.array_equal(part.ids, ids[offsets[first]:offsets[last]])
+
+
+@pytest.fixture
+def tiny_chunks(monkeypatch):
+    """Encode and remap in chunks of a few tokens, and grow storage in small steps."""
+    from sklearn_w2v import _vocab
+
+    monkeypatch.setattr(_vocab, "_ENCODE_CHUNK", 7)
+    monkeypatch.setattr(_vocab, "_REMAP_CHUNK", 5)
+    monkeypatch.setattr(_vocab._CompactIdsBuilder, "_MIN_GROWTH", 3)
+
+
+def _many_word_docs(n_words=66_000, seed=0):
+    """Documents over ``n_words`` distinct words (more than 16-bit ids can hold)."""
+    rng = np.random.default_rng(seed)
+    tokens = [f"w{i}" for i in rng.permutation(n_words)]
+    tokens += [f"w{i}" for i in rng.integers(0, 300, size=2_000)]  # frequent words
+    rng.shuffle(tokens)
+    cuts = np.sort(rng.integers(0, len(tokens), size=3_000))
+    return [tokens[a:b] for a, b in zip(np.concatenate([[0], cuts]),
+                                        np.concatenate([cuts, [len(tokens)]]))]
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_count_encode_remap_with_more_than_65535_words(request, chunked):
+    if chunked:
+        request.getfixturevalue("tiny_chunks")
+    docs = _many_word_docs()
+    words, counts, corpus = count_and_encode(iter(docs))
+    assert len(words) == 66_000 and corpus._escaped_ids.size > 0
+    assert decode(corpus, words) == docs
+    assert dict(zip(words, counts.tolist())) == Counter(t for doc in docs for t in doc)
+    # min_count=1 keeps every word; rows above 65,534 are the rarest ones and escaped.
+    vocab_words, _, old_to_new = build_vocabulary(words, counts, min_count=1)
+    remapped = remap_corpus(corpus, old_to_new, in_place=chunked)
+    assert decode(remapped, vocab_words) == docs
+    assert 0 < remapped._escaped_ids.size <= 66_000 - 65_535
+    # Dropping words shifts positions: escaped tokens are re-indexed.
+    vocab_words, _, old_to_new = build_vocabulary(words, counts, min_count=1,
+                                                  max_vocab_size=65_600)
+    _, _, corpus = count_and_encode(iter(docs))
+    remapped = remap_corpus(corpus, old_to_new)
+    kept = set(vocab_words)
+    assert decode(remapped, vocab_words) == [[t for t in doc if t in kept] for doc in docs]
+
+
+def test_encode_documents_with_unknown_and_escaped_words(tiny_chunks):
+    docs = _many_word_docs(seed=3)
+    vocabulary = {f"w{i}": row for row, i in enumerate(range(0, 66_000, 2))}
+    vocabulary.update({"w1": 70_000, "w3": 65_535})  # rows need not be dense
+    corpus = encode_documents(iter(docs), vocabulary)
+    expected = [[vocabulary[t] for t in doc if t in vocabulary] for doc in docs]
+    got = [corpus.ids[a:b].tolist() for a, b in
+           zip(corpus.doc_offsets[:-1], corpus.doc_offsets[1:])]
+    assert got == expected
