@@ -494,71 +494,66 @@ def nce_loss_and_grads(center_vectors, context_vectors, noise_vectors,
                                       noise_offset=log_kq_noise)
 
 
-def window_contrastive_loss_and_grads(input_vectors, target_vectors, owner, noise_vectors,
-                                      *, target_offset=0.0, noise_offset=0.0):
+def window_contrastive_loss_and_grads(input_vectors, output_vectors, owner, *,
+                                      output_offsets=0.0):
     r"""Data-vs-noise loss in word2vec.c's orientation, noise shared within a window.
 
     word2vec.c's skip-gram trains each window the other way round from the textbook: every
     context word of the window is an *input* (its vector ``v``) that predicts the window's
     center word (its output vector ``u``), each with its own ``K`` noise words. Here the
-    pairs of a window (``owner[p] = b``: input ``v_p`` and target ``t_b``, the output vector
-    of the center word) share the window's ``K`` noise words ``n_{b1..bK}``. Every pair still
-    has ``K`` noise words drawn from ``q`` and each input occurrence meets its own draws
-    (another window draws others). The textbook orientation with a window's noise shared
-    (the center word as the input of all the window's pairs) gives an input only ``K``
-    draws per window and measured 19.7% analogy accuracy on the full corpus, against 25.5%
-    with per-pair draws. With ``a_b``/``a_{bk}`` the offsets
-    (0 for NS, ``log(K q)`` for NCE),
+    pairs of a window share the window's ``K`` noise words, so window ``b`` has ``K + 1``
+    output words: ``output_vectors[b, 0]``, its center word (the data), and
+    ``output_vectors[b, 1:]``, its noise words. Every pair still has ``K`` noise words drawn
+    from ``q`` and each input occurrence meets its own draws (another window draws others).
+    The textbook orientation with a window's noise shared (the center word as the input of
+    all the window's pairs) gives an input only ``K`` draws per window and measured 19.7%
+    analogy accuracy on the full corpus, against 25.5% with per-pair draws.
+
+    With ``u_{bj}`` the output vectors of window ``b``, ``a_{bj}`` their offsets (0 for NS,
+    ``log(K q)`` for NCE), and pair ``p`` belonging to window ``b_p = owner[p]``,
 
     .. math::
 
-        J = -\sum_p \log\sigma(x^+_p) - \sum_p \sum_k \log\sigma(-x^-_{pk}),
-        \quad x^+_p = t_{b_p}\cdot v_p - a_{b_p},
-        \quad x^-_{pk} = u_{n_{b_p k}}\cdot v_p - a_{b_p k}.
+        J = -\sum_p \log\sigma(x_{p0}) - \sum_p \sum_{j=1}^{K} \log\sigma(-x_{pj}),
+        \quad x_{pj} = u_{b_p j}\cdot v_p - a_{b_p j}.
 
-    With ``g^+_p = sigma(x^+_p) - 1`` and ``g^-_{pk} = sigma(x^-_{pk})``:
-    ``grad_input_p = g^+_p t_{b_p} + sum_k g^-_{pk} u_{n_{b_p k}}``,
-    ``grad_target_b = sum_{p: b_p=b} g^+_p v_p`` and
-    ``grad_noise_{bk} = sum_{p: b_p=b} g^-_{pk} v_p``.
+    With ``g_{p0} = sigma(x_{p0}) - 1`` and ``g_{pj} = sigma(x_{pj})`` for ``j >= 1``:
+    ``grad_input_p = sum_j g_{pj} u_{b_p j}`` and
+    ``grad_output_{bj} = sum_{p: b_p=b} g_{pj} v_p``.
 
     Parameters
     ----------
     input_vectors : ndarray of shape (P, d)
         Input vector ``v`` of the context word of each pair.
-    target_vectors : ndarray of shape (B, d)
-        Output vector ``u`` of each window's center word.
+    output_vectors : ndarray of shape (B, K + 1, d)
+        Per window, the output vector of its center word, then those of its noise words.
     owner : ndarray of int, shape (P,)
         Window of each pair, non-decreasing (pairs grouped by window).
-    noise_vectors : ndarray of shape (B, K, d)
-        Output vectors of the noise words of each window.
-    target_offset : float or ndarray of shape (B,), default=0.0
-    noise_offset : float or ndarray of shape (B, K), default=0.0
-        Offsets subtracted from the data and noise scores (0 for NS, ``log(K q)`` for NCE).
+    output_offsets : float or ndarray of shape (B, K + 1), default=0.0
+        Subtracted from the scores (0 for NS, ``log(K q)`` of each output word for NCE).
 
     Returns
     -------
     loss : float
     grad_input : ndarray of shape (P, d)
-    grad_target : ndarray of shape (B, d)
-    grad_noise : ndarray of shape (B, K, d)
+    grad_output : ndarray of shape (B, K + 1, d)
     """
-    dtype, T, Vin, Un = _contrastive_inputs(target_vectors, input_vectors, noise_vectors)
-    owner = _check_owner(owner, len(Vin), len(T))
-    n_windows, k, d = Un.shape
+    dtype = _float_dtype(input_vectors, output_vectors)
+    Vin = _as_float(input_vectors, dtype)
+    outputs = _as_float(output_vectors, dtype)
+    _check_2d("input_vectors", Vin)
+    if outputs.ndim != 3 or outputs.shape[1] < 2 or outputs.shape[2] != Vin.shape[1]:
+        raise ValueError(f"output_vectors must have shape (B, K + 1, {Vin.shape[1]}) with "
+                         f"K >= 1, got {outputs.shape}")
+    n_windows, _, d = outputs.shape
+    owner = _check_owner(owner, len(Vin), n_windows)
+    offsets = _as_float(output_offsets, dtype)
+    if offsets.ndim:
+        offsets = offsets[owner]  # every pair of a window uses its window's offsets
 
-    # Offsets are per window; every pair of a window uses its window's.
-    target_offset = _as_float(target_offset, dtype)
-    noise_offset = _as_float(noise_offset, dtype)
-    if target_offset.ndim:
-        target_offset = target_offset[owner]
-    if noise_offset.ndim:
-        noise_offset = noise_offset[owner]
     # Lay the pairs out in a zero-padded (window, slot) grid so that every product is a
-    # batched matrix product of one window's inputs with its K + 1 outputs (target first,
-    # then noise): measured 2x faster than gathering a (P, K, d) array of each pair's noise.
-    outputs = np.empty((n_windows, k + 1, d), dtype=dtype)
-    outputs[:, 0] = T
-    outputs[:, 1:] = Un
+    # batched matrix product of one window's inputs with its K + 1 outputs: measured 2x
+    # faster than gathering a (P, K, d) array of each pair's noise.
     pairs_per_window = np.bincount(owner, minlength=n_windows)
     width = int(pairs_per_window.max(initial=1))
     slot = np.arange(len(owner)) - (np.cumsum(pairs_per_window) - pairs_per_window)[owner]
@@ -566,16 +561,15 @@ def window_contrastive_loss_and_grads(input_vectors, target_vectors, owner, nois
     padded_inputs[owner, slot] = Vin
     scores = np.matmul(outputs, padded_inputs.transpose(0, 2, 1))  # (B, K + 1, width)
 
-    # Column 0 is the data logit x^+, columns 1..K the noise logits x^-. The loss terms are
-    # softplus(-x^+) and softplus(x^-) with derivatives -sigma(-x^+) and sigma(x^-).
-    logits = scores[owner, :, slot]  # (P, K + 1)
-    logits[:, 0] = target_offset - logits[:, 0]
-    logits[:, 1:] -= noise_offset
+    # x_{p0} is the data logit, x_{pj} (j >= 1) the noise logits. The loss terms are
+    # softplus(-x_{p0}) and softplus(x_{pj}), with derivatives -sigma(-x_{p0}), sigma(x_{pj}).
+    logits = scores[owner, :, slot] - offsets  # (P, K + 1)
+    np.negative(logits[:, 0], out=logits[:, 0])
     loss_rows, coefficients = _softplus_rows_and_sigmoid(logits)
-    coefficients[:, 0] *= -1
+    np.negative(coefficients[:, 0], out=coefficients[:, 0])
 
     padded_coefficients = np.zeros_like(scores)
     padded_coefficients[owner, :, slot] = coefficients
-    grad_outputs = np.matmul(padded_coefficients, padded_inputs)  # (B, K + 1, d)
+    grad_output = np.matmul(padded_coefficients, padded_inputs)  # (B, K + 1, d)
     grad_input = np.matmul(padded_coefficients.transpose(0, 2, 1), outputs)[owner, slot]
-    return float(loss_rows.sum()), grad_input, grad_outputs[:, 0], grad_outputs[:, 1:]
+    return float(loss_rows.sum()), grad_input, grad_output

@@ -133,24 +133,19 @@ class WindowNoiseStep:
 
     def __call__(self, center_vectors, output_vectors, batch, rng):
         noise_words = self.noise.sampler.sample(rng, (len(batch.centers), self.negative))
-        target_offset = noise_offset = 0.0
+        # Each window's output words: its center word (the data), then its noise words.
+        output_words = np.column_stack([batch.centers, noise_words])
+        offsets = 0.0
         if self.nce:
-            log_kq = np.log(self.negative) + self.noise.log_probabilities
-            target_offset = log_kq[batch.centers]
-            noise_offset = log_kq[noise_words]
-        loss, grad_input, grad_target, grad_noise = window_contrastive_loss_and_grads(
-            center_vectors[batch.contexts], output_vectors[batch.centers], batch.owner,
-            output_vectors[noise_words],
-            target_offset=target_offset, noise_offset=noise_offset)
-        d = output_vectors.shape[1]
-        pairs_per_window = _pairs_per_center(batch)
+            offsets = np.log(self.negative) + self.noise.log_probabilities[output_words]
+        loss, grad_input, grad_output = window_contrastive_loss_and_grads(
+            center_vectors[batch.contexts], output_vectors[output_words], batch.owner,
+            output_offsets=offsets)
         return Gradients(
             loss, batch.n_pairs, batch.contexts, grad_input,
-            np.concatenate([batch.centers, noise_words.ravel()]),
-            np.concatenate([grad_target, grad_noise.reshape(-1, d)]),
-            # A window's target and noise rows carry the terms of all its pairs.
-            output_counts=np.concatenate([pairs_per_window,
-                                          np.repeat(pairs_per_window, self.negative)]))
+            output_words.ravel(), grad_output.reshape(-1, output_vectors.shape[1]),
+            # A window's output rows carry the terms of all its pairs.
+            output_counts=np.repeat(_pairs_per_center(batch), self.negative + 1))
 
 
 def _pairs_per_center(batch):

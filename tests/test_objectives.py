@@ -273,8 +273,8 @@ def _all_calls(dtype):
         lambda: nce_loss_and_grads(Vp, Uo, Un, lkc, lkn),
         lambda: contrastive_loss_and_grads(Vp, Uo, Un, context_offset=lkc,
                                            noise_offset=lkn),
-        lambda: window_contrastive_loss_and_grads(Uo, V, np.sort(OWNER), Ug,
-                                                  target_offset=lkc[:B], noise_offset=lkn[:B]),
+        lambda: window_contrastive_loss_and_grads(Uo, Ug, np.sort(OWNER),
+                                                  output_offsets=lkn[:B]),
     ]
     return inputs, calls
 
@@ -324,67 +324,67 @@ SORTED_OWNER = np.sort(OWNER)  # window form: the pairs of one window are contig
 
 
 def window_problem(seed):
-    """Inputs (P, D), targets (B, D), noise (B, K, D) and per-window offsets; window 3 is empty."""
+    """Inputs (P, D), per-window outputs (B, 1 + K, D) (center word, then noise) and their
+    offsets (B, 1 + K); window 3 owns no pair."""
     r = rng(seed)
-    return (r.standard_normal((P, D)), r.standard_normal((B, D)),
-            r.standard_normal((B, K, D)), r.standard_normal(B), r.standard_normal((B, K)))
+    return (r.standard_normal((P, D)), r.standard_normal((B, 1 + K, D)),
+            r.standard_normal((B, 1 + K)))
 
 
 def test_window_gradients():
-    Vin, T, Un, a_target, a_noise = window_problem(30)
+    Vin, Uw, offsets = window_problem(30)
 
     def call():
-        return window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
-                                                 target_offset=a_target, noise_offset=a_noise)
+        return window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER, output_offsets=offsets)
 
-    _, g_in, g_target, g_noise = call()
-    assert (g_in.shape, g_target.shape, g_noise.shape) == ((P, D), (B, D), (B, K, D))
-    assert_grads(lambda: call()[0], [Vin, T, Un], [g_in, g_target, g_noise])
-    assert not g_target[3].any() and not g_noise[3].any()  # the window without pairs
+    _, g_in, g_out = call()
+    assert (g_in.shape, g_out.shape) == ((P, D), (B, 1 + K, D))
+    assert_grads(lambda: call()[0], [Vin, Uw], [g_in, g_out])
+    assert not g_out[3].any()  # the window without pairs
 
 
 def test_window_equals_per_pair_with_each_window_noise_repeated():
     """Sharing a window's noise among its pairs is the per-pair loss with repeated draws,
     with the context word as the input and the window's center word as the target."""
-    Vin, T, Un, a_target, a_noise = window_problem(31)
-    window = window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
-                                               target_offset=a_target, noise_offset=a_noise)
-    per_pair = contrastive_loss_and_grads(Vin, T[SORTED_OWNER], Un[SORTED_OWNER],
-                                          context_offset=a_target[SORTED_OWNER],
-                                          noise_offset=a_noise[SORTED_OWNER])
-    np.testing.assert_allclose(window[0], per_pair[0], rtol=1e-13)
-    np.testing.assert_allclose(window[1], per_pair[1], rtol=1e-12, atol=1e-14)
-    per_window_target = np.zeros((B, D))
-    np.add.at(per_window_target, SORTED_OWNER, per_pair[2])
-    np.testing.assert_allclose(window[2], per_window_target, rtol=1e-12, atol=1e-14)
-    per_window_noise = np.zeros((B, K, D))
-    np.add.at(per_window_noise, SORTED_OWNER, per_pair[3])
-    np.testing.assert_allclose(window[3], per_window_noise, rtol=1e-12, atol=1e-14)
+    Vin, Uw, offsets = window_problem(31)
+    loss, g_in, g_out = window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER,
+                                                          output_offsets=offsets)
+    per_pair = contrastive_loss_and_grads(Vin, Uw[SORTED_OWNER, 0], Uw[SORTED_OWNER, 1:],
+                                          context_offset=offsets[SORTED_OWNER, 0],
+                                          noise_offset=offsets[SORTED_OWNER, 1:])
+    np.testing.assert_allclose(loss, per_pair[0], rtol=1e-13)
+    np.testing.assert_allclose(g_in, per_pair[1], rtol=1e-12, atol=1e-14)
+    per_window = np.zeros((B, 1 + K, D))
+    np.add.at(per_window[:, 0], SORTED_OWNER, per_pair[2])
+    np.add.at(per_window[:, 1:], SORTED_OWNER, per_pair[3])
+    np.testing.assert_allclose(g_out, per_window, rtol=1e-12, atol=1e-14)
 
 
 def test_window_scalar_offsets_equal_constant_arrays():
-    Vin, T, Un, _, _ = window_problem(33)
-    scalar = window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
-                                               target_offset=0.5, noise_offset=-0.25)
-    arrays = window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER, Un,
-                                               target_offset=np.full(B, 0.5),
-                                               noise_offset=np.full((B, K), -0.25))
+    Vin, Uw, _ = window_problem(33)
+    scalar = window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER, output_offsets=0.5)
+    arrays = window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER,
+                                               output_offsets=np.full((B, 1 + K), 0.5))
     for a, b in zip(scalar, arrays):
         np.testing.assert_allclose(a, b, rtol=1e-14)
 
 
 def test_window_stable_large_scores():
-    Vin, T, Un, _, _ = window_problem(34)
+    Vin, Uw, _ = window_problem(34)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with np.errstate(over="raise", invalid="raise", divide="raise"):
-            out = window_contrastive_loss_and_grads(1e3 * Vin, 1e3 * T, SORTED_OWNER, 1e3 * Un)
+            out = window_contrastive_loss_and_grads(1e3 * Vin, 1e3 * Uw, SORTED_OWNER)
     assert np.isfinite(out[0]) and all(np.all(np.isfinite(g)) for g in out[1:])
 
 
-def test_window_rejects_unsorted_owner():
-    Vin, T, Un, _, _ = window_problem(32)
+def test_window_rejects_bad_owner_and_shapes():
+    Vin, Uw, _ = window_problem(32)
     with pytest.raises(ValueError, match="owner"):
-        window_contrastive_loss_and_grads(Vin, T, OWNER, Un)
+        window_contrastive_loss_and_grads(Vin, Uw, OWNER)  # not grouped by window
     with pytest.raises(ValueError, match="owner"):
-        window_contrastive_loss_and_grads(Vin, T, SORTED_OWNER[:-1], Un)
+        window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER[:-1])
+    with pytest.raises(ValueError, match="output_vectors"):
+        window_contrastive_loss_and_grads(Vin, Uw[:, :1], SORTED_OWNER)  # no noise word
+    with pytest.raises(ValueError, match="output_vectors"):
+        window_contrastive_loss_and_grads(Vin, Uw[:, :, :-1], SORTED_OWNER)
