@@ -172,7 +172,8 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
 def _block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
                        keep_probability, rng):
     ids = corpus.token_ids(start, stop)
-    positions = np.arange(start, stop)
+    # Positions in the offsets' dtype: searchsorted would otherwise convert all offsets.
+    positions = np.arange(start, stop, dtype=corpus.doc_offsets.dtype)
     doc_of_token = np.searchsorted(corpus.doc_offsets, positions, side="right")
     centers, counts, contexts = block_pairs(
         ids, doc_of_token, window=window, shrink_windows=shrink_windows,

@@ -45,7 +45,7 @@ def _check_corpus(corpus, n_words):
         For an :class:`EncodedCorpus`, a decoded int32 copy (4 bytes per token): the
         functions that read a whole training corpus use :func:`_check_corpus_offsets` and
         :func:`_token_ids` instead.
-    doc_offsets : ndarray of shape (n_docs + 1,), int64
+    doc_offsets : ndarray of shape (n_docs + 1,), int32 or int64
     """
     offsets = _check_corpus_offsets(corpus, n_words)
     return _token_ids(corpus, 0, int(offsets[-1])), offsets
@@ -76,7 +76,8 @@ def _check_corpus_offsets(corpus, n_words):
         raise ValueError("corpus.ids must be a 1-D integer array.")
     if offsets.ndim != 1 or offsets.size == 0 or not np.issubdtype(offsets.dtype, np.integer):
         raise ValueError("corpus.doc_offsets must be a non-empty 1-D integer array.")
-    offsets = offsets.astype(np.int64, copy=False)
+    if offsets.dtype != np.int32:  # EncodedCorpus offsets are int32 or int64: no copy
+        offsets = offsets.astype(np.int64, copy=False)
     if offsets[0] != 0 or offsets[-1] != n_tokens or np.any(np.diff(offsets) < 0):
         raise ValueError(
             "corpus.doc_offsets must be non-decreasing, start at 0 and end at len(corpus.ids)."

@@ -52,6 +52,7 @@ class EncodedCorpus:
         Word ids (vocabulary rows), ``0 <= id < 2**31``.
     doc_offsets : array-like of int, shape (n_docs + 1,)
         Non-decreasing, ``doc_offsets[0] == 0`` and ``doc_offsets[-1] == n_tokens``.
+        Stored as int32 unless the corpus has 2**31 tokens or more.
     """
 
     __slots__ = ("_stored", "_escaped_positions", "_escaped_ids", "_doc_offsets")
@@ -74,7 +75,7 @@ class EncodedCorpus:
             raise ValueError("`ids` must be non-negative.")
         builder = _CompactIdsBuilder()
         builder.append(ids)
-        self._set_storage(*builder.finish(), doc_offsets)
+        self._set_storage(*builder.finish(), _compact_offsets(doc_offsets))
 
     @classmethod
     def _from_storage(cls, stored, escaped_positions, escaped_ids, doc_offsets):
@@ -87,11 +88,15 @@ class EncodedCorpus:
         self._stored = stored  # uint16, _ESCAPE where the id is escaped
         self._escaped_positions = escaped_positions  # int64, increasing
         self._escaped_ids = escaped_ids  # int32
-        self._doc_offsets = doc_offsets  # int64
+        self._doc_offsets = doc_offsets  # int32 below 2**31 tokens, else int64
 
     @property
     def doc_offsets(self):
-        """ndarray of int64, shape (n_docs + 1,): document boundaries."""
+        """ndarray of shape (n_docs + 1,): document boundaries.
+
+        int32 (4 bytes per document) when the corpus has fewer than 2**31 tokens, else
+        int64.
+        """
         return self._doc_offsets
 
     @property
@@ -316,6 +321,13 @@ def _offsets_from_lengths(doc_lengths) -> np.ndarray:
     lengths = np.frombuffer(doc_lengths, dtype=np.int64)
     offsets = np.zeros(len(doc_lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
+    return _compact_offsets(offsets)
+
+
+def _compact_offsets(offsets):
+    """int64 document offsets as int32 when every offset fits (fewer than 2**31 tokens)."""
+    if offsets[-1] <= np.iinfo(np.int32).max:
+        return offsets.astype(np.int32)
     return offsets
 
 

@@ -39,7 +39,7 @@ def decode(corpus, words):
 
 def test_encoded_corpus_normalizes_dtypes_and_reports_sizes():
     corpus = EncodedCorpus(ids=[3, 1, 2], doc_offsets=[0, 2, 2, 3])
-    assert corpus.ids.dtype == np.int32 and corpus.doc_offsets.dtype == np.int64
+    assert corpus.ids.dtype == np.int32 and corpus.doc_offsets.dtype == np.int32
     assert corpus.n_docs == 3 and corpus.n_tokens == 3
 
 
@@ -62,7 +62,7 @@ def test_encoded_corpus_rejects_inconsistent_offsets(ids, offsets, message):
 
 def test_count_and_encode_round_trips_and_keeps_empty_documents():
     words, counts, corpus = count_and_encode(DOCS)
-    assert corpus.ids.dtype == np.int32 and corpus.doc_offsets.dtype == np.int64
+    assert corpus.ids.dtype == np.int32 and corpus.doc_offsets.dtype == np.int32
     assert corpus.doc_offsets[0] == 0 and corpus.n_docs == len(DOCS)
     assert decode(corpus, words) == DOCS
 
@@ -349,7 +349,7 @@ def test_encoded_corpus_round_trips_ids_above_16_bits_in_2_bytes_per_token():
     assert np.array_equal(corpus.ids, ids)
     n_escaped = int(np.count_nonzero(ids >= 65_535))
     assert 0 < n_escaped < ids.size
-    assert corpus.nbytes == 2 * ids.size + 12 * n_escaped + 8 * offsets.size
+    assert corpus.nbytes == 2 * ids.size + 12 * n_escaped + 4 * offsets.size
     assert corpus.id_bounds() == (ids.min(), ids.max())
     rng = np.random.default_rng(1)
     for start, stop in [(0, 0), (0, ids.size), *rng.integers(0, ids.size, (30, 2))]:
@@ -439,3 +439,12 @@ def test_encode_documents_with_unknown_and_escaped_words(tiny_chunks):
     got = [corpus.ids[a:b].tolist() for a, b in
            zip(corpus.doc_offsets[:-1], corpus.doc_offsets[1:])]
     assert got == expected
+
+
+def test_offsets_are_int32_unless_a_token_position_needs_64_bits():
+    from sklearn_w2v._vocab import _compact_offsets
+
+    small = _compact_offsets(np.array([0, 5, 2**31 - 1], dtype=np.int64))
+    assert small.dtype == np.int32 and small.tolist() == [0, 5, 2**31 - 1]
+    large = _compact_offsets(np.array([0, 5, 2**31], dtype=np.int64))
+    assert large.dtype == np.int64 and large.tolist() == [0, 5, 2**31]
