@@ -151,8 +151,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         between different ``n_jobs``. The same holds for ``"softmax"``, whose matrix
         products each run on one BLAS thread (BLAS threading of these minibatch-sized
         products was measured slower than one thread). On the 2-core benchmark machine
-        ``n_jobs=2`` was slower than ``n_jobs=1`` (158k vs 201k words/s): a step is many
-        small NumPy calls and the threads contend for the GIL. Use ``n_jobs`` of
+        ``n_jobs=2`` was only 1.11x as fast as ``n_jobs=1`` (106k vs 96k words/s): a step
+        is many small NumPy calls and the threads contend for the GIL. Use ``n_jobs`` of
         ``GridSearchCV`` to parallelise over fits instead.
     random_state : int, RandomState instance or None, default=None
         Seed of the initialisation, subsampling, windows and noise words. An int gives
