@@ -794,7 +794,7 @@ def build_parser():
                         help="random_state (ours) and seed (gensim) (default: 1)")
     parser.add_argument("--per-pair-negatives", action="store_true",
                         help="our share_negatives=False: K noise words drawn per pair as in "
-                             "word2vec.c (default: the contexts of a center share them)")
+                             "word2vec.c (default: the pairs of a window share them)")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="our batch_size (default: the estimator's default)")
     parser.add_argument("--softmax", action="store_true",
