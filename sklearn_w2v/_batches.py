@@ -1,7 +1,7 @@
-"""Encoded corpus → minibatches of skip-gram (center, context) pairs.
+"""Encoded corpus → minibatches of skip-gram windows.
 
-Everything here is vectorized over a *block* of tokens: the only Python loops are over blocks
-and minibatches, never over tokens or pairs.
+Everything here is vectorized over a *block* of tokens: the only Python loops are over blocks,
+minibatches and window offsets, never over tokens or pairs.
 
 A block is a run of whole documents of about ``block_size`` tokens (a document longer than
 that is cut, which only loses the few pairs that would straddle the cut). For each block:
@@ -12,52 +12,83 @@ that is cut, which only loses the few pairs that would straddle the cut). For ea
    ``shrink_windows`` (word2vec.c's "reduced window", which weights a context at distance k by
    ``(window - k + 1) / window``), otherwise ``b = window``;
 3. the contexts are the kept tokens at distance ``1..b`` on either side *within the same
-   document*; they are laid out center-major, so the pairs of one center are contiguous.
+   document*.
 
-A minibatch is ``batch_size`` consecutive centers with all their pairs, represented as
-``centers`` (one row per center), ``contexts`` (one entry per pair) and ``owner`` (the center
-row of each pair). The full softmax needs exactly that grouping (one log-sum-exp per center);
-the pairwise objectives use ``centers[owner]``.
+A window is stored as one row of a ``(n_windows, width)`` grid of context words, left-aligned,
+with a boolean mask of the slots in use: the pairwise objectives score a window's contexts
+against its ``K + 1`` output words as one small matrix product per window, which needs exactly
+that layout. Within a block the windows are ordered by their number of contexts (a stable
+sort), so that the windows of one minibatch have about the same size and the grid of a
+minibatch is only as wide as its widest window: on real text (shrinking windows of up to 5
+words each side) that halves the padding, and the rows gathered and scattered with it. Which
+windows share a minibatch changes, not which windows there are. Centers without any context
+(a one-word document after subsampling) are dropped.
+
+A minibatch is ``batch_size`` consecutive windows. The full softmax and the per-pair objectives
+read the same pairs flattened: ``contexts`` (one entry per pair) and ``owner`` (the window of
+each pair).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass
 class Minibatch:
-    """Skip-gram pairs of a run of consecutive centers.
+    """Skip-gram windows: centers with the context words of each.
 
     Attributes
     ----------
-    centers : ndarray of int32, shape (n_centers,)
-        Vocabulary row of each center token that has at least one context.
-    contexts : ndarray of int32, shape (n_pairs,)
-        Vocabulary row of the context word of each pair.
-    owner : ndarray of intp, shape (n_pairs,)
-        Index into ``centers`` of the center of each pair; non-decreasing.
+    centers : ndarray of int32, shape (n_windows,)
+        Vocabulary row of each center token (each has at least one context).
+    window_contexts : ndarray of int32, shape (n_windows, width)
+        Vocabulary rows of each window's context words in its first ``n_contexts`` slots;
+        the other slots repeat the center's row (any valid row would do: they are masked).
+    window_mask : ndarray of bool, shape (n_windows, width)
+        Which slots hold a context word.
     n_raw_tokens : float
         Number of corpus tokens (before subsampling) this minibatch accounts for; used for
-        the learning-rate schedule and words/s reporting.
+        the learning-rate schedule.
     n_effective_words : int
         Number of tokens kept by subsampling in this minibatch (gensim's "effective words").
+    n_pairs : int
+        Number of (center, context) pairs, ``window_mask.sum()``.
     """
 
     centers: np.ndarray
-    contexts: np.ndarray
-    owner: np.ndarray
+    window_contexts: np.ndarray
+    window_mask: np.ndarray
     n_raw_tokens: float
     n_effective_words: int
+    n_pairs: int
 
-    @property
-    def n_pairs(self):
-        return len(self.contexts)
+    @cached_property
+    def contexts(self):
+        """ndarray of int32, shape (n_pairs,): context word of each pair, window-major."""
+        return self.window_contexts[self.window_mask]
+
+    @cached_property
+    def owner(self):
+        """ndarray of intp, shape (n_pairs,): index into ``centers`` of each pair's window;
+        non-decreasing."""
+        return np.repeat(np.arange(len(self.centers)), self.window_mask.sum(axis=1))
 
     @property
     def pair_centers(self):
         """Vocabulary row of the center of each pair, shape (n_pairs,)."""
         return self.centers[self.owner]
+
+
+@dataclass(frozen=True)
+class BlockWindows:
+    """The windows of one block (see :func:`block_windows`)."""
+
+    centers: np.ndarray
+    contexts: np.ndarray
+    n_contexts: np.ndarray
+    n_kept: int
 
 
 def block_boundaries(doc_offsets, block_size):
@@ -80,15 +111,48 @@ def block_boundaries(doc_offsets, block_size):
     return np.asarray(cuts, dtype=np.int64)
 
 
+def _longest_run(values):
+    """Length of the longest run of equal consecutive entries of a sorted array."""
+    if len(values) == 0:
+        return 0
+    starts = np.flatnonzero(np.diff(values)) + 1
+    edges = np.concatenate([[0], starts, [len(values)]])
+    return int(np.diff(edges).max())
+
+
+def _window_grid(ids, doc_of_token, reach, window):
+    """``valid[i, j]``: token ``i + offsets[j]`` is a context of center ``i``;
+    ``context_ids[i, j]`` its word (the center's own word where not valid)."""
+    n = len(ids)
+    # No context lies further than the longest document of the block: capping the offsets
+    # there keeps memory proportional to the text, whatever ``window`` is.
+    max_distance = min(window, max(_longest_run(doc_of_token) - 1, 0))
+    offsets = np.concatenate([np.arange(-max_distance, 0), np.arange(1, max_distance + 1)])
+    valid = np.zeros((n, offsets.size), dtype=bool)
+    context_ids = np.repeat(ids[:, None], offsets.size, axis=1)
+    # Filled one offset (column) at a time from shifted slices, so no (n, 2 * window) matrix
+    # of positions or document numbers is built.
+    for column, offset in enumerate(offsets.tolist()):
+        distance = abs(offset)
+        centers = slice(0, n - offset) if offset > 0 else slice(distance, n)
+        contexts = slice(offset, n) if offset > 0 else slice(0, n - distance)
+        in_window = valid[centers, column]
+        np.equal(doc_of_token[centers], doc_of_token[contexts], out=in_window)
+        in_window &= reach[centers] >= distance
+        context_ids[centers, column] = ids[contexts]
+    return valid, context_ids
+
+
 def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
-    """All (center, context) pairs of one block, center-major.
+    """All (center, context) pairs of one block, center-major, in corpus order.
 
     Parameters
     ----------
     ids : ndarray of int32, shape (n,)
         Vocabulary rows of the block's tokens.
     doc_of_token : ndarray of int, shape (n,)
-        Document number of each token; windows never cross a change of document.
+        Document number of each token (non-decreasing); windows never cross a change of
+        document.
     window : int
         Maximum distance between center and context.
     shrink_windows : bool
@@ -106,6 +170,14 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
     contexts : ndarray of int32, shape (sum(context_counts),)
         Context words, grouped by center in center order.
     """
+    ids, valid, context_ids = _kept_windows(ids, doc_of_token, window=window,
+                                            shrink_windows=shrink_windows,
+                                            keep_probability=keep_probability, rng=rng)
+    # Boolean indexing walks the matrix row by row: the pairs come out center-major.
+    return ids, valid.sum(axis=1), context_ids[valid]
+
+
+def _kept_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
     if keep_probability is not None:
         kept = rng.random(len(ids)) < keep_probability[ids]
         ids = ids[kept]
@@ -115,30 +187,45 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
         reach = rng.integers(1, window + 1, size=n)
     else:
         reach = np.full(n, window)
-    # Offsets -window..-1, 1..window. valid[i, j]: token i + offsets[j] is a context of center
-    # i; context_ids[i, j] is its word where valid. Both are filled one offset (column) at a
-    # time from shifted slices, so no (n, 2 * window) matrix of positions or document
-    # numbers is built.
-    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
-    valid = np.zeros((n, offsets.size), dtype=bool)
-    context_ids = np.empty((n, offsets.size), dtype=ids.dtype)
-    for column, offset in enumerate(offsets.tolist()):
-        distance = abs(offset)
-        if distance >= n:
-            continue
-        centers = slice(0, n - offset) if offset > 0 else slice(distance, n)
-        contexts = slice(offset, n) if offset > 0 else slice(0, n - distance)
-        in_window = valid[centers, column]
-        np.equal(doc_of_token[centers], doc_of_token[contexts], out=in_window)
-        in_window &= reach[centers] >= distance
-        context_ids[centers, column] = ids[contexts]
-    # Boolean indexing walks the matrix row by row: the pairs come out center-major.
-    return ids, valid.sum(axis=1), context_ids[valid]
+    valid, context_ids = _window_grid(ids, doc_of_token, reach, window)
+    return ids, valid, context_ids
+
+
+def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
+    """The windows of one block, ordered by their number of contexts.
+
+    Same random draws and the same windows as :func:`block_pairs`; centers without a
+    context are dropped, and each window's contexts are left-aligned in its row.
+
+    Returns
+    -------
+    BlockWindows
+        ``centers`` (int32, shape (n_windows,)), ``contexts`` (int32, shape
+        (n_windows, width), padding repeats the center), ``n_contexts`` (shape
+        (n_windows,), non-decreasing) and ``n_kept`` (tokens kept by subsampling,
+        including those without a context).
+    """
+    ids, valid, context_ids = _kept_windows(ids, doc_of_token, window=window,
+                                            shrink_windows=shrink_windows,
+                                            keep_probability=keep_probability, rng=rng)
+    n_kept = len(ids)
+    counts = valid.sum(axis=1)
+    order = np.argsort(counts, kind="stable")
+    order = order[counts[order] > 0]
+    counts = counts[order]
+    valid = valid[order]
+    # Left-align each row: the j-th valid slot of a row moves to slot j.
+    rows, columns = np.nonzero(valid)
+    slots = np.cumsum(valid, axis=1, dtype=np.int32)[rows, columns] - 1
+    contexts = np.repeat(ids[order, None], valid.shape[1], axis=1)
+    contexts[rows, slots] = context_ids[order][rows, columns]
+    return BlockWindows(centers=ids[order], contexts=contexts, n_contexts=counts,
+                        n_kept=n_kept)
 
 
 def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
                      keep_probability=None, block_size=65536, seed_sequence=None):
-    """Yield the minibatches of one epoch over ``corpus`` in corpus order.
+    """Yield the minibatches of one epoch over ``corpus``, block by block.
 
     Parameters
     ----------
@@ -146,13 +233,13 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
     window, shrink_windows, keep_probability :
         See :func:`block_pairs`.
     batch_size : int
-        Number of centers per minibatch (the last one of a block may have fewer).
+        Number of windows per minibatch (the last one of a block may have fewer).
     block_size : int
-        Tokens per block; only affects memory and speed, not the pairs produced, except for
-        documents longer than a block.
+        Tokens per block; only affects memory and speed, not the windows produced, except
+        for documents longer than a block.
     seed_sequence : numpy.random.SeedSequence
-        Each block draws from its own generator spawned from this sequence, so the pairs of a
-        block do not depend on which thread generates them.
+        Each block draws from its own generator spawned from this sequence, so the windows
+        of a block do not depend on which process generates them.
 
     Yields
     ------
@@ -163,42 +250,46 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
     cuts = block_boundaries(corpus.doc_offsets, block_size)
     block_seeds = seed_sequence.spawn(len(cuts) - 1)
     for start, stop, block_seed in zip(cuts[:-1], cuts[1:], block_seeds):
-        yield from _block_minibatches(
+        yield from block_minibatches(
             corpus, int(start), int(stop), window=window, batch_size=batch_size,
             shrink_windows=shrink_windows, keep_probability=keep_probability,
             rng=np.random.default_rng(block_seed))
 
 
-def _block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
-                       keep_probability, rng):
+def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
+                      keep_probability, rng):
+    """Yield the minibatches of tokens ``start:stop`` of ``corpus`` (one block)."""
     ids = corpus.token_ids(start, stop)
     # Positions in the offsets' dtype: searchsorted would otherwise convert all offsets.
     positions = np.arange(start, stop, dtype=corpus.doc_offsets.dtype)
     doc_of_token = np.searchsorted(corpus.doc_offsets, positions, side="right")
-    centers, counts, contexts = block_pairs(
+    windows = block_windows(
         ids, doc_of_token, window=window, shrink_windows=shrink_windows,
         keep_probability=keep_probability, rng=rng)
-    n_kept = len(centers)
-    if n_kept == 0:
+    n_windows = len(windows.centers)
+    if n_windows == 0:
         # Still account for the block's tokens, which move the learning-rate schedule on.
-        empty = np.zeros(0, dtype=np.int32)
-        yield Minibatch(centers=empty, contexts=empty, owner=np.zeros(0, dtype=np.intp),
-                        n_raw_tokens=float(stop - start), n_effective_words=0)
+        empty = np.zeros((0, 0), dtype=np.int32)
+        yield Minibatch(centers=np.zeros(0, dtype=np.int32), window_contexts=empty,
+                        window_mask=empty.astype(bool), n_raw_tokens=float(stop - start),
+                        n_effective_words=windows.n_kept, n_pairs=0)
         return
-    pair_ends = np.cumsum(counts)
-    raw_per_kept = (stop - start) / n_kept
-    for first in range(0, n_kept, batch_size):
-        last = min(first + batch_size, n_kept)
-        batch_counts = counts[first:last]
-        pair_start = pair_ends[first - 1] if first else 0
-        pair_stop = pair_ends[last - 1]
-        has_context = batch_counts > 0
+    # Raw and kept tokens are spread evenly over the block's minibatches.
+    raw_per_window = (stop - start) / n_windows
+    kept_per_window = windows.n_kept / n_windows
+    columns = np.arange(windows.contexts.shape[1])
+    for first in range(0, n_windows, batch_size):
+        last = min(first + batch_size, n_windows)
+        counts = windows.n_contexts[first:last]
+        width = int(counts[-1])  # counts are sorted: the last window is the widest
         yield Minibatch(
-            centers=centers[first:last][has_context],
-            contexts=contexts[pair_start:pair_stop],
-            owner=np.repeat(np.arange(int(has_context.sum())), batch_counts[has_context]),
-            n_raw_tokens=raw_per_kept * (last - first),
-            n_effective_words=last - first,
+            centers=windows.centers[first:last],
+            window_contexts=windows.contexts[first:last, :width],
+            window_mask=columns[:width] < counts[:, None],
+            n_raw_tokens=raw_per_window * (last - first),
+            n_effective_words=(round(kept_per_window * last)
+                               - round(kept_per_window * first)),
+            n_pairs=int(counts.sum()),
         )
 
 

@@ -1,22 +1,29 @@
-"""Sums of row segments: the sparse half of every minibatch update.
+"""Sparse row updates and segment sums: the sparse half of every minibatch update.
 
 A minibatch touches some rows of a matrix many times (frequent words, the pairs of one
-center). Summing the updates of each row first and then writing each row once is both
-correct for repeated rows and the fastest form measured on this machine (see
-docs/architecture.md): a CSR matrix whose row i selects the updates of segment i, times the
-dense updates.
+window). ``matrix[rows] += updates`` would keep only one update per repeated row, and
+``np.add.at`` on rows is about 40x slower than a compiled kernel. Both functions here go
+through scipy's compiled sparse-times-dense kernels, called directly:
+
+* :func:`scatter_add_rows` is ``matrix += S @ updates`` with ``S`` a one-entry-per-column
+  CSC matrix (column i holds ``scale_i`` at row ``rows[i]``): the kernel adds each update
+  row into its matrix row in one pass, in place, with no sort (measured 0.11 ms for 2,800
+  rows of 100 floats, against 0.49 ms for sorting the rows and summing segments first).
+* :func:`segment_sums` is ``S @ values`` with a CSR selector whose row i picks segment i.
 """
 
 import numpy as np
 import scipy.sparse as sp
 
 try:
-    # scipy's compiled CSR x dense kernel. Calling it directly skips building a csr_matrix
-    # object, whose Python-level validation cost as much as the product itself for the
-    # few-thousand-row products of a minibatch; the public path below is the fallback.
+    # scipy's compiled CSR/CSC x dense kernels. Calling them directly skips building a
+    # sparse matrix object, whose Python-level validation costs as much as the product
+    # itself for the few-thousand-row products of a minibatch; the public paths below are
+    # the fallback.
+    from scipy.sparse._sparsetools import csc_matvecs as _csc_matvecs
     from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
 except ImportError:  # pragma: no cover - depends on the scipy version
-    _csr_matvecs = None
+    _csc_matvecs = _csr_matvecs = None
 
 
 def segment_sums(values, indptr, order=None):
@@ -48,47 +55,91 @@ def segment_sums(values, indptr, order=None):
     return np.asarray(selector @ values)
 
 
-def scatter_add_rows(matrix, rows, updates, max_updates_per_row=None, update_counts=None):
-    """``matrix[rows[i]] += updates[i]`` for every i, correct when ``rows`` repeats.
-
-    ``matrix[rows] += updates`` would keep only one update per repeated row.
-
-    Parameters
-    ----------
-    matrix : ndarray of shape (n_rows, d)
-        Updated in place.
-    rows : ndarray of int, shape (n,)
-    updates : ndarray of shape (n, d)
-    max_updates_per_row : int or None
-        If a row occurs ``m`` times with ``m`` above this, its summed update is scaled by
-        ``max_updates_per_row / m``: no row moves further in one call than this many
-        single updates would move it on average. See ``_trainer.MAX_UPDATES_PER_ROW``.
-    update_counts : ndarray of shape (n,) or None
-        How many single (pair) updates each row of ``updates`` sums, for the cap
-        (default: one each).
-    """
-    order = np.argsort(rows, kind="stable")
-    sorted_rows = rows[order]
-    first = np.empty(len(rows), dtype=bool)
-    first[:1] = True
-    np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    indptr = np.append(starts, len(rows))
-    sums = segment_sums(updates, indptr, order)
-    if max_updates_per_row is not None:
-        if update_counts is None:
-            occurrences = np.diff(indptr)
-        else:
-            occurrences = np.add.reduceat(update_counts[order], starts)
-        crowded = occurrences > max_updates_per_row
-        if crowded.any():
-            sums[crowded] *= (max_updates_per_row / occurrences[crowded]).astype(
-                sums.dtype)[:, None]
-    matrix[sorted_rows[starts]] += sums
-
-
 def sum_per_owner(values, owner, n_owners):
     """Sum the rows of ``values`` per owner; ``owner`` is sorted (center-major pairs)."""
     indptr = np.zeros(n_owners + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=n_owners), out=indptr[1:])
     return segment_sums(values, indptr)
+
+
+def capped_row_scales(rows, n_rows, counts=None, max_updates_per_row=None):
+    """Per-occurrence factors that cap each row's summed update.
+
+    A row that receives ``m`` single (pair) updates in one call, with ``m`` above
+    ``max_updates_per_row``, has each of its updates scaled by ``max_updates_per_row / m``,
+    so that no row moves further in one call than that many single updates would move it on
+    average (see ``_trainer.MAX_UPDATES_PER_ROW``).
+
+    Parameters
+    ----------
+    rows : ndarray of int, shape (n,)
+    n_rows : int
+        Number of rows of the matrix (an upper bound of ``rows``).
+    counts : ndarray of shape (n,) or None
+        Single updates summed in each occurrence's gradient (None: one each; 0 marks an
+        occurrence that carries no update, such as padding).
+    max_updates_per_row : int or None
+        None: no cap.
+
+    Returns
+    -------
+    scales : ndarray of float32, shape (n,)
+        ``min(1, max_updates_per_row / m[rows])``, times ``counts > 0`` when counts are given.
+    """
+    weights = np.ones(len(rows), dtype=np.float32) if counts is None else counts
+    if max_updates_per_row is None:
+        return (weights > 0).astype(np.float32)
+    totals = np.bincount(rows, weights=weights, minlength=n_rows)[rows]
+    # Rows with a zero total only carry zero-count (padding) occurrences: scale 0.
+    scales = np.divide(max_updates_per_row, totals, out=np.zeros_like(totals),
+                       where=totals > 0)
+    np.minimum(scales, 1.0, out=scales)
+    if counts is not None:
+        scales[weights == 0] = 0.0
+    return scales.astype(np.float32)
+
+
+def scatter_add_rows(matrix, rows, updates, scales=None, factor=1.0):
+    """``matrix[rows[i]] += factor * scales[i] * updates[i]`` for every i, in place.
+
+    Correct when ``rows`` repeats (each occurrence is added), unlike
+    ``matrix[rows] += updates``.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (n_rows, d), C-contiguous
+        Updated in place (it may be a shared-memory map written by several processes).
+    rows : ndarray of int, shape (n,)
+    updates : ndarray of shape (n, d) or (n, ..., d)
+        One update row per entry of ``rows`` (leading axes are flattened).
+    scales : ndarray of shape (n,) or None
+        Per-row factor, e.g. from :func:`capped_row_scales` (None: 1).
+    factor : float
+        Common factor, e.g. ``-learning_rate``.
+    """
+    n_rows, d = matrix.shape
+    n = len(rows)
+    if n == 0:
+        return
+    dtype = matrix.dtype
+    data = (np.full(n, factor, dtype=dtype) if scales is None
+            else np.multiply(scales, factor, dtype=dtype))
+    updates = np.ascontiguousarray(updates, dtype=dtype).reshape(n, d)
+    if _csc_matvecs is not None and matrix.flags.c_contiguous:
+        rows = rows.astype(np.int64, copy=False)
+        # Column i of the (n_rows x n) CSC matrix holds data[i] at row rows[i].
+        _csc_matvecs(n_rows, n, d, _column_pointers(n), rows, data, updates,
+                     matrix.reshape(-1))
+        return
+    np.add.at(matrix, rows, data[:, None] * updates)
+
+
+def _column_pointers(n):
+    """``arange(n + 1)`` as int64, from a cache that grows to the largest size asked."""
+    global _COLUMN_POINTERS
+    if len(_COLUMN_POINTERS) <= n:
+        _COLUMN_POINTERS = np.arange(max(n + 1, 2 * len(_COLUMN_POINTERS)), dtype=np.int64)
+    return _COLUMN_POINTERS[:n + 1]
+
+
+_COLUMN_POINTERS = np.arange(1 << 12, dtype=np.int64)

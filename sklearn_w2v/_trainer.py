@@ -1,31 +1,31 @@
-"""The training loop: epochs of minibatches, learning-rate schedule, sparse updates.
+"""The training loop: epochs of blocks of minibatches, learning-rate schedule, updates.
 
-The objective math lives in :mod:`sklearn_w2v._objectives` (pure functions); the pairs come
-from :mod:`sklearn_w2v._batches`. This module gathers the rows a minibatch touches, calls the
-objective, and scatter-adds ``-learning_rate * gradient`` back into the two matrices:
-
-* ``center_vectors`` (v, ``vectors_``), shape (n_words, d)
-* ``output_vectors`` (u, ``context_vectors_``), shape (n_words, d)
+The objective math lives in :mod:`sklearn_w2v._objectives` (pure functions), the steps that
+turn a minibatch into gradients in :mod:`sklearn_w2v._steps`, the windows in
+:mod:`sklearn_w2v._batches` and the worker processes in :mod:`sklearn_w2v._parallel`. This
+module runs the loop: for every minibatch of every block of every epoch it calls the step and
+adds ``-learning_rate * gradient`` to the rows of each parameter matrix the step names.
 
 Updates are plain SGD on the *summed* minibatch gradient, which is what word2vec.c does one
-pair at a time; a row that occurs many times in a minibatch gets the sum of its updates.
+pair at a time; a row that occurs many times in a minibatch gets the sum of its updates,
+capped (see :data:`MAX_UPDATES_PER_ROW`).
+
+The unit of work is a block of the corpus (:func:`train_block`). Everything a block needs is
+fixed before it starts: its random generator is spawned from the epoch's seed by block index,
+and its learning rate follows from its position in the corpus. So a block trains the same
+way whichever process runs it and in whatever order: one process runs the blocks in corpus
+order (bit-reproducible), several processes share them (:mod:`sklearn_w2v._parallel`).
 """
 
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._batches import iter_minibatches
-from ._segments import scatter_add_rows, sum_per_owner
-from ._objectives import (
-    nce_loss_and_grads,
-    negative_sampling_loss_and_grads,
-    softmax_loss_and_grads,
-    window_contrastive_loss_and_grads,
-)
+from ._batches import block_boundaries, block_minibatches
+from ._segments import capped_row_scales, scatter_add_rows
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -37,119 +37,66 @@ def linear_learning_rate(initial, final, progress):
     return initial - (initial - final) * min(max(progress, 0.0), 1.0)
 
 
-@dataclass
-class NoiseModel:
-    """The noise distribution q of the pairwise objectives.
+# Summing a minibatch's updates is word2vec.c's sequential SGD only while each row's updates
+# are small: sequentially, the score of a frequent noise word drops after its first few
+# updates and the later ones shrink, but summed they are all computed at the starting point
+# and overshoot. With sample=0 and K=15, a frequent word is a noise word ~1,000 times in one
+# 256-center minibatch and training diverged at learning_rate 0.025. Capping each row's
+# summed update at this many single updates (a per-row step-size limit, which leaves the
+# optimum unchanged) keeps those runs stable; with the default subsampling it rarely binds.
+MAX_UPDATES_PER_ROW = 32
 
-    Attributes
-    ----------
-    sampler : NoiseSampler
-        Draws word rows from q.
-    log_probabilities : ndarray of float64, shape (n_words,)
-        log q(w), used by NCE's logit offset log(K q(w)).
+# A minibatch whose mean loss per pair exceeds this multiple of the reference (the first
+# minibatch's) has diverged even if nothing is inf yet (an exploding softmax reaches 1e7
+# before overflowing).
+_DIVERGENCE_FACTOR = 100.0
+
+# Rows of a parameter matrix checked for non-finite values at a time (a bounded temporary).
+_FINITE_CHECK_ROWS = 1 << 14
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """What the loop needs besides the data, the parameters and the step.
+
+    ``epochs``, ``window``, ``shrink_windows``, ``keep_probability`` and ``batch_size`` are
+    those of :class:`~sklearn_w2v.Word2VecTransformer`; the learning rate decays linearly
+    from ``learning_rate`` to ``min_learning_rate`` over all epochs, by corpus tokens
+    processed (as word2vec.c). ``block_size`` is the number of tokens per block, the unit
+    of work.
     """
 
-    sampler: object
-    log_probabilities: np.ndarray
+    epochs: int
+    window: int
+    shrink_windows: bool
+    keep_probability: object
+    batch_size: int
+    learning_rate: float
+    min_learning_rate: float
+    block_size: int = 65536
 
 
-@dataclass
-class Gradients:
-    """Loss and row gradients of one minibatch, before the learning rate is applied.
+@dataclass(frozen=True)
+class BlockTask:
+    """One block of one epoch: tokens ``start:stop``, its seed and schedule position."""
 
-    ``output_rows is None`` means ``output_grads`` is dense, one row per word.
-    """
-
-    loss: float
-    n_pairs: int
-    center_rows: np.ndarray
-    center_grads: np.ndarray
-    output_rows: object
-    output_grads: np.ndarray
-    center_counts: object = None  # pair updates summed in each gradient row (None: 1 each)
-    output_counts: object = None
-
-
-class SoftmaxStep:
-    """Gradients of the exact full-softmax skip-gram objective for a minibatch."""
-
-    def __call__(self, center_vectors, output_vectors, batch, rng):
-        loss, grad_centers, grad_output = softmax_loss_and_grads(
-            center_vectors[batch.centers], output_vectors, batch.contexts, batch.owner)
-        # The output gradient is dense: every word is in every center's normaliser.
-        return Gradients(loss, batch.n_pairs, batch.centers, grad_centers, None, grad_output,
-                         center_counts=_pairs_per_center(batch))
-
-
-@dataclass
-class ContrastiveStep:
-    """Gradients of NS (``nce=False``) or NCE (``nce=True``) with noise words per pair.
-
-    Every pair draws its own ``negative`` noise words, exactly as word2vec.c does.
-    """
-
-    noise: NoiseModel
-    negative: int
-    nce: bool = False
-
-    def __call__(self, center_vectors, output_vectors, batch, rng):
-        noise_words = self.noise.sampler.sample(rng, (batch.n_pairs, self.negative))
-        center_rows = center_vectors[batch.pair_centers]
-        context_rows = output_vectors[batch.contexts]
-        noise_rows = output_vectors[noise_words]
-        if self.nce:
-            log_kq = np.log(self.negative) + self.noise.log_probabilities
-            loss, grad_center, grad_context, grad_noise = nce_loss_and_grads(
-                center_rows, context_rows, noise_rows,
-                log_kq[batch.contexts], log_kq[noise_words])
-        else:
-            loss, grad_center, grad_context, grad_noise = negative_sampling_loss_and_grads(
-                center_rows, context_rows, noise_rows)
-        d = output_vectors.shape[1]
-        return Gradients(
-            loss, batch.n_pairs,
-            batch.centers, sum_per_owner(grad_center, batch.owner, len(batch.centers)),
-            np.concatenate([batch.contexts, noise_words.ravel()]),
-            np.concatenate([grad_context, grad_noise.reshape(-1, d)]),
-            center_counts=_pairs_per_center(batch))
+    epoch: int
+    start: int
+    stop: int
+    seed: np.random.SeedSequence
+    progress_tokens: float  # tokens processed before this block, over all epochs
+    total_tokens: float  # tokens of the whole training run
 
 
 @dataclass
-class WindowNoiseStep:
-    """Gradients of NS or NCE in word2vec.c's orientation, noise shared by a window.
+class BlockReport:
+    """What training one block did."""
 
-    Each context word of a window is an input (row of ``center_vectors``, i.e. ``v``) that
-    predicts the window's center word (row of ``output_vectors``, ``u``), and the window
-    draws ``negative`` noise words that all its pairs use; see
-    :func:`~sklearn_w2v._objectives.window_contrastive_loss_and_grads`. The noise rows
-    gathered and updated are ``K`` per window instead of ``K`` per pair
-    (:class:`ContrastiveStep`), while every input occurrence still meets its own noise
-    draws, as with per-pair draws.
-    """
-
-    noise: NoiseModel
-    negative: int
-    nce: bool = False
-
-    def __call__(self, center_vectors, output_vectors, batch, rng):
-        noise_words = self.noise.sampler.sample(rng, (len(batch.centers), self.negative))
-        # Each window's output words: its center word (the data), then its noise words.
-        output_words = np.column_stack([batch.centers, noise_words])
-        offsets = 0.0
-        if self.nce:
-            offsets = np.log(self.negative) + self.noise.log_probabilities[output_words]
-        loss, grad_input, grad_output = window_contrastive_loss_and_grads(
-            center_vectors[batch.contexts], output_vectors[output_words], batch.owner,
-            output_offsets=offsets)
-        return Gradients(
-            loss, batch.n_pairs, batch.contexts, grad_input,
-            output_words.ravel(), grad_output.reshape(-1, output_vectors.shape[1]),
-            # A window's output rows carry the terms of all its pairs.
-            output_counts=np.repeat(_pairs_per_center(batch), self.negative + 1))
-
-
-def _pairs_per_center(batch):
-    return np.bincount(batch.owner, minlength=len(batch.centers))
+    loss: float = 0.0
+    n_pairs: int = 0
+    n_centers: int = 0
+    n_effective_words: int = 0
+    first_loss_per_pair: object = None  # mean loss per pair of its first minibatch
 
 
 @dataclass
@@ -164,133 +111,200 @@ class EpochReport:
     seconds: float
 
 
-# Summing a minibatch's updates is word2vec.c's sequential SGD only while each row's updates
-# are small: sequentially, the score of a frequent noise word drops after its first few
-# updates and the later ones shrink, but summed they are all computed at the starting point
-# and overshoot. With sample=0 and K=15, a frequent word is a noise word ~1,000 times in one
-# 256-center minibatch and training diverged at learning_rate 0.025. Capping each row's
-# summed update at this many single updates (a per-row step-size limit, which leaves the
-# optimum unchanged) keeps those runs stable; with the default subsampling it rarely binds.
-MAX_UPDATES_PER_ROW = 32
+@dataclass
+class TrainingState:
+    """The loop's state between epochs: seeds, the divergence reference, the reports.
 
-# A minibatch whose mean loss per pair exceeds this multiple of the first minibatch's has
-# diverged even if nothing is inf yet (an exploding softmax reaches 1e7 before overflowing).
-_DIVERGENCE_FACTOR = 100.0
+    Parameters
+    ----------
+    seed_sequence : numpy.random.SeedSequence
+        Source of all randomness; epoch ``e`` uses its ``e``-th child, spawned when the
+        epoch starts (spawning all epochs up front would cost memory for huge ``epochs``).
+    """
+
+    seed_sequence: np.random.SeedSequence
+    reference_loss: object = None
+    reports: list = field(default_factory=list)
+
+    def epoch_tasks(self, epoch, cuts, config):
+        """The blocks of ``epoch`` as tasks, in corpus order."""
+        epoch_seed = self.seed_sequence.spawn(1)[0]
+        n_tokens = int(cuts[-1])
+        total = max(n_tokens * config.epochs, 1)
+        seeds = epoch_seed.spawn(len(cuts) - 1)
+        return [BlockTask(epoch=epoch, start=int(start), stop=int(stop), seed=seed,
+                          progress_tokens=float(epoch * n_tokens + start), total_tokens=total)
+                for start, stop, seed in zip(cuts[:-1], cuts[1:], seeds)]
+
+    def record_block(self, report):
+        """Fix the divergence reference of later epochs from the first block (in corpus
+        order) that trained any pair."""
+        if self.reference_loss is None and report.first_loss_per_pair is not None:
+            self.reference_loss = report.first_loss_per_pair
 
 
-def train(corpus, center_vectors, output_vectors, step, *, epochs, window, shrink_windows,
-          keep_probability, batch_size, learning_rate, min_learning_rate, seed_sequence,
-          n_threads=1, blas_threads=1, verbose=0, epoch_callback=None):
-    """Train ``center_vectors`` and ``output_vectors`` in place.
+def train_block(parameters, corpus, step, config, task, reference_loss=None):
+    """Train on one block of the corpus, updating ``parameters`` in place.
+
+    Parameters
+    ----------
+    parameters : dict of str to ndarray
+        The parameter matrices the step reads and its updates name.
+    corpus : EncodedCorpus
+    step : callable
+        ``step(parameters, batch, rng) -> StepResult`` (see :mod:`sklearn_w2v._steps`).
+    config : TrainingConfig
+    task : BlockTask
+    reference_loss : float or None
+        Mean loss per pair that marks divergence when exceeded
+        ``_DIVERGENCE_FACTOR``-fold; None (in the first epoch): this block's first
+        minibatch sets it.
+
+    Returns
+    -------
+    BlockReport
+
+    Raises
+    ------
+    TrainingDivergedError
+        If a minibatch loss is not finite or exceeds the divergence threshold.
+    """
+    rng = np.random.default_rng(task.seed)
+    report = BlockReport()
+    progress = task.progress_tokens
+    caps = {name: _RowCap(len(matrix)) for name, matrix in parameters.items()}
+    for batch in block_minibatches(
+            corpus, task.start, task.stop, window=config.window,
+            batch_size=config.batch_size, shrink_windows=config.shrink_windows,
+            keep_probability=config.keep_probability, rng=rng):
+        rate = linear_learning_rate(config.learning_rate, config.min_learning_rate,
+                                    progress / task.total_tokens)
+        progress += batch.n_raw_tokens
+        report.n_effective_words += batch.n_effective_words
+        if not batch.n_pairs:
+            continue
+        result = step(parameters, batch, rng)
+        loss_per_pair = result.loss / result.n_pairs
+        if report.first_loss_per_pair is None:
+            report.first_loss_per_pair = max(loss_per_pair, 1e-3)
+            if reference_loss is None:
+                reference_loss = report.first_loss_per_pair
+        if not (np.isfinite(loss_per_pair)
+                and loss_per_pair <= _DIVERGENCE_FACTOR * reference_loss):
+            raise_diverged(task.epoch, config.learning_rate)
+        for update in result.updates:
+            matrix = parameters[update.parameter]
+            if update.rows is None:  # dense: one gradient row per matrix row
+                matrix -= rate * update.gradients
+            else:
+                scales = caps[update.parameter].scales(update.rows, update.counts)
+                scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate)
+        report.loss += result.loss
+        report.n_pairs += result.n_pairs
+        report.n_centers += len(batch.centers)
+    return report
+
+
+class _RowCap:
+    """Per-occurrence scales that cap a row's summed update at MAX_UPDATES_PER_ROW."""
+
+    def __init__(self, n_rows):
+        self.n_rows = n_rows
+
+    def scales(self, rows, counts):
+        return capped_row_scales(rows, self.n_rows, counts, MAX_UPDATES_PER_ROW)
+
+
+def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=0,
+          epoch_callback=None):
+    """Train ``parameters`` in place for ``config.epochs`` epochs.
 
     Parameters
     ----------
     corpus : EncodedCorpus
-    center_vectors, output_vectors : ndarray, shape (n_words, vector_size)
-        Updated in place.
+    parameters : dict of str to ndarray
+        ``{"input": ..., "output": ...}`` (see :mod:`sklearn_w2v._steps`), updated in place.
     step : callable
-        ``step(center_vectors, output_vectors, batch, rng) -> Gradients``.
-    epochs, window, shrink_windows, keep_probability, batch_size :
-        See :class:`~sklearn_w2v.Word2VecTransformer`.
-    learning_rate, min_learning_rate : float
-        Linear decay from the first to the second over all epochs, by corpus tokens
-        processed (as word2vec.c).
+        ``step(parameters, batch, rng) -> StepResult``.
+    config : TrainingConfig
     seed_sequence : numpy.random.SeedSequence
         Source of all randomness (subsampling, windows, noise words).
-    n_threads : int
-        Minibatches processed at once. Their gradients are computed in parallel threads
-        from the same parameters and then applied together (synchronous data-parallel
-        SGD), each thread adding the updates of its own share of rows; the result depends
-        on ``n_threads`` but not on thread timing, so it is reproducible.
-    blas_threads : int
-        Threads OpenBLAS may use. The pairwise objectives multiply tiny matrices, where
-        BLAS threading is a large slowdown, so they run with 1.
+    n_jobs : int
+        Worker processes (resolved, >= 1). 1 trains in this process, block after block:
+        bit-reproducible. More run the blocks in processes that update ``parameters``
+        lock-free in shared memory (:mod:`sklearn_w2v._parallel`): the same blocks with the
+        same random draws, but the order in which concurrent updates land depends on timing.
     verbose : int
     epoch_callback : callable or None
-        Called as ``epoch_callback(report, center_vectors, output_vectors)`` after each
-        epoch (the arrays are the live ones: copy them to keep a snapshot).
+        Called as ``epoch_callback(report, parameters)`` after each epoch with the live
+        parameter arrays (copy them to keep a snapshot).
 
     Returns
     -------
     list of EpochReport
     """
-    total_tokens = max(corpus.n_tokens * epochs, 1)
-    processed_tokens = 0.0
-    reports = []
-    reference_loss = None
+    cuts = block_boundaries(corpus.doc_offsets, config.block_size)
+    state = TrainingState(seed_sequence)
+    if n_jobs > 1:
+        from ._parallel import ProcessBlockRunner
+
+        runner = ProcessBlockRunner(parameters, corpus, step, config, n_jobs)
+    else:
+        runner = _SerialBlockRunner(parameters, corpus, step, config)
     started = time.perf_counter()
-    epoch_seeds = seed_sequence.spawn(epochs)
-    pool = ThreadPoolExecutor(max_workers=n_threads) if n_threads > 1 else None
-    try:
-        with threadpool_limits(limits=blas_threads), _ignore_overflow():
-            for epoch, epoch_seed in enumerate(epoch_seeds):
-                batch_seed, noise_seed = epoch_seed.spawn(2)
-                noise_rng = np.random.default_rng(noise_seed)
-                epoch_started = time.perf_counter()
-                loss_sum, n_pairs, n_centers, n_effective = 0.0, 0, 0, 0
-                batches = iter_minibatches(
-                    corpus, window=window, batch_size=batch_size,
-                    shrink_windows=shrink_windows, keep_probability=keep_probability,
-                    seed_sequence=batch_seed)
-                for group in _groups(batches, n_threads):
-                    jobs = []
-                    for batch in group:
-                        rate = linear_learning_rate(learning_rate, min_learning_rate,
-                                                    processed_tokens / total_tokens)
-                        processed_tokens += batch.n_raw_tokens
-                        n_effective += batch.n_effective_words
-                        n_centers += len(batch.centers)
-                        if batch.n_pairs:
-                            jobs.append((batch, rate, _batch_rng(noise_rng, pool)))
-                    if not jobs:
-                        continue
-                    results = _compute(step, center_vectors, output_vectors, jobs, pool)
-                    for gradients in results:
-                        batch_loss = gradients.loss / gradients.n_pairs
-                        if reference_loss is None:
-                            reference_loss = max(batch_loss, 1e-3)
-                        if not (np.isfinite(batch_loss)
-                                and batch_loss <= _DIVERGENCE_FACTOR * reference_loss):
-                            _raise_diverged(epoch, learning_rate)
-                        loss_sum += gradients.loss
-                        n_pairs += gradients.n_pairs
-                    _apply(center_vectors, output_vectors, results, pool, n_threads)
-                if not (np.isfinite(center_vectors).all()
-                        and np.isfinite(output_vectors).all()):
-                    _raise_diverged(epoch, learning_rate)
-                seconds = time.perf_counter() - epoch_started
-                report = EpochReport(epoch=epoch + 1, mean_loss=loss_sum / max(n_pairs, 1),
-                                     n_pairs=n_pairs, n_centers=n_centers,
-                                     n_effective_words=n_effective,
-                                     seconds=seconds)
-                reports.append(report)
-                if verbose:
-                    _print_progress(report, epochs, time.perf_counter() - started)
-                if epoch_callback is not None:
-                    epoch_callback(report, center_vectors, output_vectors)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    return reports
+    with runner, threadpool_limits(limits=1), _ignore_overflow():
+        for epoch in range(config.epochs):
+            epoch_started = time.perf_counter()
+            blocks = runner.run(state.epoch_tasks(epoch, cuts, config), state)
+            check_finite(runner.parameters, epoch, config.learning_rate)
+            report = _epoch_report(epoch, blocks, time.perf_counter() - epoch_started)
+            state.reports.append(report)
+            if verbose:
+                _print_progress(report, config.epochs, time.perf_counter() - started)
+            if epoch_callback is not None:
+                epoch_callback(report, runner.parameters)
+    return state.reports
 
 
-def _groups(batches, size):
-    group = []
-    for batch in batches:
-        group.append(batch)
-        if len(group) == size:
-            yield group
-            group = []
-    if group:
-        yield group
+class _SerialBlockRunner:
+    """Runs the blocks one after the other in this process (``n_jobs=1``)."""
+
+    def __init__(self, parameters, corpus, step, config):
+        self.parameters = parameters
+        self._args = (parameters, corpus, step, config)
+
+    def run(self, tasks, state):
+        # The reference is the one known when the epoch starts, as for the processes.
+        reference = state.reference_loss
+        reports = [train_block(*self._args, task, reference) for task in tasks]
+        for report in reports:
+            state.record_block(report)
+        return reports
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
 
 
-def _batch_rng(noise_rng, pool):
-    # Serially one generator is consumed in order; in parallel each minibatch gets a child
-    # generator seeded in order from it, so the draws do not depend on thread timing.
-    if pool is None:
-        return noise_rng
-    return np.random.default_rng(noise_rng.integers(0, 2**63))
+def _epoch_report(epoch, blocks, seconds):
+    n_pairs = sum(block.n_pairs for block in blocks)
+    # An epoch that trained no pair has no mean loss (NaN, not a misleading 0).
+    mean_loss = sum(block.loss for block in blocks) / n_pairs if n_pairs else float("nan")
+    return EpochReport(epoch=epoch + 1, mean_loss=mean_loss, n_pairs=n_pairs,
+                       n_centers=sum(block.n_centers for block in blocks),
+                       n_effective_words=sum(block.n_effective_words for block in blocks),
+                       seconds=seconds)
+
+
+def check_finite(parameters, epoch, learning_rate):
+    """Raise TrainingDivergedError if a parameter holds inf or NaN (checked in row blocks,
+    so that the check needs no matrix-sized temporary)."""
+    for matrix in parameters.values():
+        for first in range(0, len(matrix), _FINITE_CHECK_ROWS):
+            if not np.isfinite(matrix[first:first + _FINITE_CHECK_ROWS]).all():
+                raise_diverged(epoch, learning_rate)
 
 
 def _ignore_overflow():
@@ -300,59 +314,22 @@ def _ignore_overflow():
     return np.errstate(over="ignore", invalid="ignore")
 
 
-def _compute_one(step, center_vectors, output_vectors, job):
-    batch, rate, rng = job
-    with _ignore_overflow():
-        gradients = step(center_vectors, output_vectors, batch, rng)
-        gradients.center_grads *= -rate
-        gradients.output_grads *= -rate
-    return gradients
-
-
-def _compute(step, center_vectors, output_vectors, jobs, pool):
-    if pool is None or len(jobs) == 1:
-        return [_compute_one(step, center_vectors, output_vectors, job) for job in jobs]
-    return list(pool.map(lambda job: _compute_one(step, center_vectors, output_vectors, job),
-                         jobs))
-
-
-def _apply(center_vectors, output_vectors, results, pool, n_parts):
-    """Add the (rate-scaled) updates; with a pool, thread i adds rows with row % n == i."""
-    if pool is None:
-        _apply_part(center_vectors, output_vectors, results, 0, 1)
-        return
-    list(pool.map(lambda part: _apply_part(center_vectors, output_vectors, results, part,
-                                           n_parts), range(n_parts)))
-
-
-def _apply_part(center_vectors, output_vectors, results, part, n_parts):
-    with _ignore_overflow():
-        for gradients in results:
-            _add_rows(center_vectors, gradients.center_rows, gradients.center_grads,
-                      gradients.center_counts, part, n_parts)
-            _add_rows(output_vectors, gradients.output_rows, gradients.output_grads,
-                      gradients.output_counts, part, n_parts)
-
-
-def _add_rows(matrix, rows, updates, counts, part, n_parts):
-    if rows is None:  # dense update, split into contiguous row ranges
-        bounds = np.linspace(0, len(matrix), n_parts + 1).astype(int)
-        matrix[bounds[part]:bounds[part + 1]] += updates[bounds[part]:bounds[part + 1]]
-        return
-    if n_parts > 1:
-        mine = rows % n_parts == part
-        rows, updates = rows[mine], updates[mine]
-        counts = None if counts is None else counts[mine]
-    if len(rows):
-        scatter_add_rows(matrix, rows, updates, max_updates_per_row=MAX_UPDATES_PER_ROW,
-                         update_counts=counts)
-
-
-def _raise_diverged(epoch, learning_rate):
+def raise_diverged(epoch, learning_rate):
+    """Raise the error that tells the user training diverged and what to change."""
     raise TrainingDivergedError(
         f"Training diverged in epoch {epoch + 1}: the loss exploded or the vectors became "
         f"non-finite (inf or NaN). Lower learning_rate (currently {learning_rate!r}), "
         f"for example by a factor of 10, or reduce batch_size.")
+
+
+def warn_if_untrained(reports):
+    """Warn when no epoch trained any pair: the vectors are their random initialisation."""
+    if reports and not any(report.n_pairs for report in reports):
+        warnings.warn(
+            "Training saw no (center, context) pair: subsampling and the documents left no "
+            "two known words within the window, so the vectors are their random "
+            "initialisation and loss_curve_ is NaN. Pass more text, lower min_count, or "
+            "disable subsampling with sample=0.", RuntimeWarning, stacklevel=3)
 
 
 def _print_progress(report, epochs, elapsed):

@@ -25,7 +25,9 @@ from ._pooling import (
 from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 from .evaluation import cosine_similarity_of, most_similar
-from ._trainer import ContrastiveStep, NoiseModel, SoftmaxStep, WindowNoiseStep, train
+from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
+from ._steps import make_step
+from ._trainer import TrainingConfig, train, warn_if_untrained
 from ._vocab import (
     NoiseSampler,
     build_vocabulary,
@@ -97,9 +99,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Center words per minibatch. Each brings up to ``2 * window`` pairs. The gradient of
         a minibatch is summed, so larger batches are faster but add up many updates on
         frequent words at once. ``"auto"`` is 256 for ``"negative"`` and ``"nce"`` and 32
-        for ``"softmax"`` (divided among the ``n_jobs`` minibatches processed together), whose
-        dense output gradient adds every center's update to every output row (256 diverges
-        there at the default learning rate).
+        for ``"softmax"``, whose dense output gradient adds every center's update to every
+        output row (256 diverges there at the default learning rate). Within a block of the
+        corpus the windows are grouped by size before they are cut into minibatches (see
+        ``n_jobs``), so that a minibatch pads little.
     share_negatives : bool, default=True
         For ``"negative"`` and ``"nce"``: the pairs of one window share K noise words.
         As in word2vec.c, each context word of the window is an input (row of
@@ -116,7 +119,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         How ``transform`` combines the vectors of a document's words. ``"tfidf"`` is the
         idf-weighted mean (idf learned at fit); ``"sif"`` is the smooth inverse frequency
         average of Arora et al. (2017), weights ``sif_alpha / (sif_alpha + p(w))`` followed by
-        removal of the first principal component learned at fit.
+        removal of the first principal component learned at fit. ``fit`` learns the idf
+        only for ``"tfidf"`` and the principal component only for ``"sif"`` (both cost a
+        pass over the corpus), so changing ``pooling`` to one of them after ``fit`` needs
+        a new ``fit``.
     sif_alpha : float, default=1e-3
         The constant a of the SIF weights.
     normalize : bool, default=False
@@ -144,19 +150,24 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     dtype : {np.float32, np.float64}, default=np.float32
         Floating type of the vectors and of ``transform``'s output.
     n_jobs : int or None, default=None
-        Threads used by training (None means 1). For ``"negative"`` and ``"nce"``, n_jobs
-        minibatches are processed at once: their gradients are computed in parallel from
-        the same vectors and then added together (synchronous data-parallel SGD), so the
-        result is reproducible for a given ``random_state`` and ``n_jobs`` but differs
-        between different ``n_jobs``. The same holds for ``"softmax"``, whose matrix
-        products each run on one BLAS thread (BLAS threading of these minibatch-sized
-        products was measured slower than one thread). On the 2-core benchmark machine
-        ``n_jobs=2`` was only 1.11x as fast as ``n_jobs=1`` (106k vs 96k words/s): a step
-        is many small NumPy calls and the threads contend for the GIL. Use ``n_jobs`` of
-        ``GridSearchCV`` to parallelise over fits instead.
+        Worker processes that train the one model together, as scikit-learn counts them:
+        None means 1 unless a ``joblib.parallel_config(n_jobs=...)`` context says
+        otherwise, -1 all CPUs, -2 all but one. With more than one, the corpus is cut into
+        blocks of 65,536 tokens and the processes take blocks in turn, updating the vectors
+        in shared memory without locks, as word2vec.c's and gensim's threads do (Hogwild).
+        Measured on the full benchmark corpus (benchmarks/RESULTS.md), 2 processes train
+        1.9x as fast as 1 with the same quality. Starting processes costs about a second, so
+        a fit with fewer than 2 million tokens x epochs (for example a cross-validation fold
+        of a few thousand reviews) trains in this process. Inside a joblib worker (e.g.
+        ``GridSearchCV(n_jobs=k)``) at most the ``cpu_count() // k`` CPUs joblib allots to
+        that worker are used, so nested fits do not oversubscribe the machine.
     random_state : int, RandomState instance or None, default=None
-        Seed of the initialisation, subsampling, windows and noise words. An int gives
-        bit-identical vectors on the same machine with the same ``n_jobs``.
+        Seed of the initialisation, subsampling, windows and noise words. With an int and
+        ``n_jobs=1`` the vectors are bit-identical on the same machine. With several
+        processes the random draws are the same (the same windows and noise words, hence
+        the same ``n_pairs_``), but the order in which concurrent updates land depends on
+        timing, so the vectors differ slightly from run to run, as gensim's with more than
+        one worker.
     verbose : int, default=0
         Print loss, words/s and the estimated time left after each epoch.
     epoch_callback : callable or None, default=None
@@ -241,7 +252,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "encoding": [str],
         "decode_error": [StrOptions({"strict", "ignore", "replace"})],
         "dtype": "no_validation",  # checked in _check_dtype with a clearer message
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Interval(Integral, None, -1, closed="right"),
+                   Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "epoch_callback": [callable, None],
@@ -351,51 +363,74 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         del old_to_new
         n_words, d = len(vocab_words), self.vector_size
         # Before the vector matrices exist, so that its temporaries do not add to them.
-        idf = inverse_document_frequency(corpus, n_words)
+        idf = (inverse_document_frequency(corpus, n_words) if self.pooling == "tfidf"
+               else None)
 
         seed_sequence = _seed_sequence(self.random_state)
         init_seed, train_seed = seed_sequence.spawn(2)
         # word2vec.c's initialisation: small uniform input vectors, zero output vectors.
-        center_vectors = _initial_center_vectors(np.random.default_rng(init_seed),
-                                                 n_words, d, dtype)
-        output_vectors = np.zeros((n_words, d), dtype=dtype)
-
+        parameters = {
+            "input": _initial_center_vectors(np.random.default_rng(init_seed), n_words, d,
+                                             dtype),
+            "output": np.zeros((n_words, d), dtype=dtype),
+        }
         noise_probabilities = noise_distribution(vocab_counts, self.ns_exponent)
-        reports = train(
-            corpus, center_vectors, output_vectors,
-            self._make_step(noise_probabilities),
+        step = make_step("skipgram", self.objective,
+                         sampler=(NoiseSampler(noise_probabilities)
+                                  if self.objective != "softmax" else None),
+                         negative=self.negative, share_negatives=self.share_negatives)
+        config = TrainingConfig(
             epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
             keep_probability=(keep_probabilities(vocab_counts, self.sample)
                               if self.sample > 0 else None),
             batch_size=self._batch_size(), learning_rate=self.learning_rate,
-            min_learning_rate=self.min_learning_rate, seed_sequence=train_seed,
-            n_threads=self._n_threads(), blas_threads=1,
-            verbose=self.verbose, epoch_callback=self.epoch_callback)
+            min_learning_rate=self.min_learning_rate)
+        reports = train(corpus, parameters, step, config, seed_sequence=train_seed,
+                        n_jobs=self._training_processes(corpus.n_tokens),
+                        verbose=self.verbose, epoch_callback=self._epoch_callback())
+        warn_if_untrained(reports)
 
-        # Fitted state is assigned only after training succeeded, so a failed refit leaves
-        # a previously fitted model intact.
-        self.vectors_ = center_vectors
-        self.context_vectors_ = output_vectors
-        self.word_counts_ = vocab_counts
-        self.noise_distribution_ = noise_probabilities
-        self.loss_curve_ = [float(report.mean_loss) for report in reports]
-        self.n_pairs_ = int(sum(report.n_pairs for report in reports))
-        self.n_centers_ = int(sum(report.n_centers for report in reports))
-        self.n_effective_words_ = int(sum(report.n_effective_words for report in reports))
-        self.training_seconds_ = float(sum(report.seconds for report in reports))
-        self.batch_size_ = self._batch_size()
-        self.corpus_word_count_ = int(corpus.n_tokens)
-        self._fit_pooling(corpus, idf)
+        fitted = {
+            "vectors_": parameters["input"],
+            "context_vectors_": parameters["output"],
+            "word_counts_": vocab_counts,
+            "noise_distribution_": noise_probabilities,
+            "loss_curve_": [float(report.mean_loss) for report in reports],
+            "n_pairs_": int(sum(report.n_pairs for report in reports)),
+            "n_centers_": int(sum(report.n_centers for report in reports)),
+            "n_effective_words_": int(sum(report.n_effective_words for report in reports)),
+            "training_seconds_": float(sum(report.seconds for report in reports)),
+            "batch_size_": self._batch_size(),
+            "corpus_word_count_": int(corpus.n_tokens),
+            "idf_": idf,
+            "sif_weights_": sif_weights(vocab_counts, self.sif_alpha),
+        }
+        embedding = self._embedding_of(fitted["vectors_"], fitted["context_vectors_"])
+        fitted["sif_component_"] = (
+            fit_sif_component_from_corpus(corpus, embedding, fitted["sif_weights_"])
+            if self.pooling == "sif" else None)
+        del embedding
         if not keep_corpus:
             corpus = None  # freed before the vocabulary dict is built: a lower peak
-        self.vocabulary_ = {word: row for row, word in enumerate(vocab_words)}
+        fitted["vocabulary_"] = {word: row for row, word in enumerate(vocab_words)}
+        # The whole fitted state changes at once, so that an interruption never leaves
+        # the vectors of one fit with the vocabulary of another.
+        vars(self).update(fitted)
         return corpus
 
-    def _fit_pooling(self, corpus, idf):
-        self.idf_ = idf
-        self.sif_weights_ = sif_weights(self.word_counts_, self.sif_alpha)
-        self.sif_component_ = fit_sif_component_from_corpus(corpus, self.embedding_,
-                                                            self.sif_weights_)
+    def _training_processes(self, n_tokens):
+        n_jobs = effective_n_jobs(self.n_jobs)
+        if n_jobs > 1 and n_tokens * self.epochs < MIN_TOKENS_FOR_PROCESSES:
+            return 1
+        return n_jobs
+
+    def _epoch_callback(self):
+        if self.epoch_callback is None:
+            return None
+
+        def callback(report, parameters):
+            self.epoch_callback(report, parameters["input"], parameters["output"])
+        return callback
 
     def _validate_param_combinations(self):
         if self.objective in ("negative", "nce") and self.negative < 1:
@@ -422,9 +457,6 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                 f"np.float64.")
         return dtype
 
-    def _n_threads(self):
-        return 1 if self.n_jobs is None else int(self.n_jobs)
-
     def _build_analyzer(self):
         return build_analyzer(
             analyzer=self.analyzer, lowercase=self.lowercase,
@@ -432,25 +464,13 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             preprocessor=self.preprocessor, encoding=self.encoding,
             decode_error=self.decode_error)
 
-    def _make_step(self, noise_probabilities):
-        if self.objective == "softmax":
-            return SoftmaxStep()
-        with np.errstate(divide="ignore"):
-            log_q = np.log(noise_probabilities)
-        noise = NoiseModel(sampler=NoiseSampler(noise_probabilities), log_probabilities=log_q)
-        step_type = WindowNoiseStep if self.share_negatives else ContrastiveStep
-        return step_type(noise=noise, negative=self.negative, nce=self.objective == "nce")
-
     def _batch_size(self):
         if self.batch_size != "auto":
             return self.batch_size
         # The softmax output gradient is dense and sums the updates of every center of the
         # minibatch into every output row; at 256 centers it diverged at learning_rate
         # 0.025 (5,000 words, d=100), at 32 it trains stably.
-        if self.objective == "softmax":
-            # n_jobs minibatches are applied together: keep their sum at 32 centers.
-            return max(8, 32 // self._n_threads())
-        return 256
+        return 32 if self.objective == "softmax" else 256
 
     # ---------------------------------------------------------------- transform
 
@@ -464,8 +484,12 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
             self._require_trained("word_vectors='input+output'")
-            return self.vectors_ + self.context_vectors_
-        return self.vectors_
+        return self._embedding_of(self.vectors_, self.context_vectors_)
+
+    def _embedding_of(self, vectors, context_vectors):
+        if self.word_vectors == "input+output":
+            return vectors + context_vectors
+        return vectors
 
     def _require_trained(self, what):
         if self.context_vectors_ is None:
@@ -473,6 +497,16 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                 f"{what} needs a model trained by fit: vectors loaded with "
                 f"from_word2vec_format have no context vectors, counts or idf. Use "
                 f"pooling='mean', 'sum' or 'max' and word_vectors='input', or fit the model.")
+
+    def _require_pooling_statistics(self):
+        self._require_trained(f"pooling={self.pooling!r}")
+        learned = self.idf_ if self.pooling == "tfidf" else self.sif_component_
+        if learned is None:
+            what = "idf" if self.pooling == "tfidf" else "SIF principal component"
+            raise ValueError(
+                f"pooling={self.pooling!r} needs the {what} of the training documents, "
+                f"which fit learns only when pooling={self.pooling!r}; this model was "
+                f"fitted with another pooling. Fit again with pooling={self.pooling!r}.")
 
     def transform(self, X):
         """Document vectors: the pooled vectors of each document's known words.
@@ -496,7 +530,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
     def _pool(self, corpus):
         if self.pooling in ("tfidf", "sif"):
-            self._require_trained(f"pooling={self.pooling!r}")
+            self._require_pooling_statistics()
         return pool_documents(
             corpus, self.embedding_, self.pooling, idf=self.idf_,
             sif_weights=self.sif_weights_, sif_component=self.sif_component_,

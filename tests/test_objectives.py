@@ -266,15 +266,15 @@ def _all_calls(dtype):
     Ug = r.standard_normal((B, K, D)).astype(dtype)
     lkc, lkn = r.standard_normal(P), r.standard_normal((P, K))  # float64 offsets
     off = r.standard_normal(N_WORDS)
-    inputs = [V, U, Vp, Uo, Un, Ug, lkc, lkn, off, CONTEXT_IDS, OWNER]
+    grid, mask, _ = to_grid(Uo, np.sort(OWNER))
+    inputs = [V, U, Vp, Uo, Un, Ug, lkc, lkn, off, CONTEXT_IDS, OWNER, grid, mask]
     calls = [
         lambda: softmax_loss_and_grads(V, U, CONTEXT_IDS, OWNER, logit_offset=off),
         lambda: negative_sampling_loss_and_grads(Vp, Uo, Un),
         lambda: nce_loss_and_grads(Vp, Uo, Un, lkc, lkn),
         lambda: contrastive_loss_and_grads(Vp, Uo, Un, context_offset=lkc,
                                            noise_offset=lkn),
-        lambda: window_contrastive_loss_and_grads(Uo, Ug, np.sort(OWNER),
-                                                  output_offsets=lkn[:B]),
+        lambda: window_contrastive_loss_and_grads(grid, Ug, mask, output_offsets=lkn[:B]),
     ]
     return inputs, calls
 
@@ -323,6 +323,19 @@ def test_softmax_rejects_bad_pairs():
 SORTED_OWNER = np.sort(OWNER)  # window form: the pairs of one window are contiguous
 
 
+def to_grid(pair_inputs, owner, n_windows=B, padding=7.0):
+    """Lay pair rows out as a left-aligned (window, slot) grid; padding slots hold
+    ``padding`` (garbage that must not affect anything)."""
+    counts = np.bincount(owner, minlength=n_windows)
+    slots = np.arange(len(owner)) - (np.cumsum(counts) - counts)[owner]
+    grid = np.full((n_windows, counts.max(), pair_inputs.shape[1]), padding,
+                   dtype=pair_inputs.dtype)
+    grid[owner, slots] = pair_inputs
+    mask = np.zeros(grid.shape[:2], dtype=bool)
+    mask[owner, slots] = True
+    return grid, mask, slots
+
+
 def window_problem(seed):
     """Inputs (P, D), per-window outputs (B, 1 + K, D) (center word, then noise) and their
     offsets (B, 1 + K); window 3 owns no pair."""
@@ -333,37 +346,55 @@ def window_problem(seed):
 
 def test_window_gradients():
     Vin, Uw, offsets = window_problem(30)
+    grid, mask, _ = to_grid(Vin, SORTED_OWNER)
 
     def call():
-        return window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER, output_offsets=offsets)
+        return window_contrastive_loss_and_grads(grid, Uw, mask, output_offsets=offsets)
 
     _, g_in, g_out = call()
-    assert (g_in.shape, g_out.shape) == ((P, D), (B, 1 + K, D))
-    assert_grads(lambda: call()[0], [Vin, Uw], [g_in, g_out])
+    assert (g_in.shape, g_out.shape) == (grid.shape, (B, 1 + K, D))
+    assert_grads(lambda: call()[0], [grid, Uw], [g_in, g_out])
     assert not g_out[3].any()  # the window without pairs
+    assert not g_in[~mask].any()  # padding gets no gradient
 
 
 def test_window_equals_per_pair_with_each_window_noise_repeated():
     """Sharing a window's noise among its pairs is the per-pair loss with repeated draws,
     with the context word as the input and the window's center word as the target."""
     Vin, Uw, offsets = window_problem(31)
-    loss, g_in, g_out = window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER,
+    grid, mask, slots = to_grid(Vin, SORTED_OWNER)
+    loss, g_in, g_out = window_contrastive_loss_and_grads(grid, Uw, mask,
                                                           output_offsets=offsets)
     per_pair = contrastive_loss_and_grads(Vin, Uw[SORTED_OWNER, 0], Uw[SORTED_OWNER, 1:],
                                           context_offset=offsets[SORTED_OWNER, 0],
                                           noise_offset=offsets[SORTED_OWNER, 1:])
     np.testing.assert_allclose(loss, per_pair[0], rtol=1e-13)
-    np.testing.assert_allclose(g_in, per_pair[1], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(g_in[SORTED_OWNER, slots], per_pair[1], rtol=1e-12,
+                               atol=1e-14)
     per_window = np.zeros((B, 1 + K, D))
     np.add.at(per_window[:, 0], SORTED_OWNER, per_pair[2])
     np.add.at(per_window[:, 1:], SORTED_OWNER, per_pair[3])
     np.testing.assert_allclose(g_out, per_window, rtol=1e-12, atol=1e-14)
 
 
+def test_window_padding_does_not_matter():
+    Vin, Uw, offsets = window_problem(35)
+    results = []
+    for padding in (0.0, 1e3, -5.0):
+        grid, mask, _ = to_grid(Vin, SORTED_OWNER, padding=padding)
+        results.append(window_contrastive_loss_and_grads(grid, Uw, mask,
+                                                         output_offsets=offsets))
+    for other in results[1:]:
+        assert other[0] == results[0][0]
+        for a, b in zip(other[1:], results[0][1:]):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_window_scalar_offsets_equal_constant_arrays():
     Vin, Uw, _ = window_problem(33)
-    scalar = window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER, output_offsets=0.5)
-    arrays = window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER,
+    grid, mask, _ = to_grid(Vin, SORTED_OWNER)
+    scalar = window_contrastive_loss_and_grads(grid, Uw, mask, output_offsets=0.5)
+    arrays = window_contrastive_loss_and_grads(grid, Uw, mask,
                                                output_offsets=np.full((B, 1 + K), 0.5))
     for a, b in zip(scalar, arrays):
         np.testing.assert_allclose(a, b, rtol=1e-14)
@@ -371,20 +402,39 @@ def test_window_scalar_offsets_equal_constant_arrays():
 
 def test_window_stable_large_scores():
     Vin, Uw, _ = window_problem(34)
+    grid, mask, _ = to_grid(1e3 * Vin, SORTED_OWNER)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with np.errstate(over="raise", invalid="raise", divide="raise"):
-            out = window_contrastive_loss_and_grads(1e3 * Vin, 1e3 * Uw, SORTED_OWNER)
+            out = window_contrastive_loss_and_grads(grid, 1e3 * Uw, mask)
     assert np.isfinite(out[0]) and all(np.all(np.isfinite(g)) for g in out[1:])
 
 
-def test_window_rejects_bad_owner_and_shapes():
+def test_window_exact_for_thousands_of_noise_words():
+    """No term depends on the others: K = 2,000 noise words give the per-pair loss
+    (a product over a row of softplus factors used to overflow from K = 1,023)."""
+    r = rng(36)
+    n_noise = 2000
+    Vin = r.standard_normal((P, D))
+    Uw = r.standard_normal((B, 1 + n_noise, D))
+    grid, mask, _ = to_grid(Vin, SORTED_OWNER)
+    loss, _, g_out = window_contrastive_loss_and_grads(grid, Uw, mask)
+    per_pair = contrastive_loss_and_grads(Vin, Uw[SORTED_OWNER, 0], Uw[SORTED_OWNER, 1:])
+    assert np.isfinite(loss)
+    np.testing.assert_allclose(loss, per_pair[0], rtol=1e-12)
+    assert np.all(np.isfinite(g_out))
+
+
+def test_window_rejects_bad_mask_and_shapes():
     Vin, Uw, _ = window_problem(32)
-    with pytest.raises(ValueError, match="owner"):
-        window_contrastive_loss_and_grads(Vin, Uw, OWNER)  # not grouped by window
-    with pytest.raises(ValueError, match="owner"):
-        window_contrastive_loss_and_grads(Vin, Uw, SORTED_OWNER[:-1])
+    grid, mask, _ = to_grid(Vin, SORTED_OWNER)
+    with pytest.raises(ValueError, match="mask"):
+        window_contrastive_loss_and_grads(grid, Uw, mask[:, :-1])
+    with pytest.raises(ValueError, match="mask"):
+        window_contrastive_loss_and_grads(grid, Uw, mask.astype(int))
+    with pytest.raises(ValueError, match="input_vectors"):
+        window_contrastive_loss_and_grads(Vin, Uw, mask)  # pairs, not a grid
     with pytest.raises(ValueError, match="output_vectors"):
-        window_contrastive_loss_and_grads(Vin, Uw[:, :1], SORTED_OWNER)  # no noise word
+        window_contrastive_loss_and_grads(grid, Uw[:, :1], mask)  # no noise word
     with pytest.raises(ValueError, match="output_vectors"):
-        window_contrastive_loss_and_grads(Vin, Uw[:, :, :-1], SORTED_OWNER)
+        window_contrastive_loss_and_grads(grid, Uw[:, :, :-1], mask)

@@ -1,19 +1,17 @@
-"""Tests of sklearn_w2v._trainer: sparse updates, schedule, steps, threads, divergence."""
+"""Tests of sklearn_w2v._trainer and _segments: updates, schedule, loop, divergence."""
 
 import numpy as np
 import pytest
 
-from sklearn_w2v._batches import Minibatch
+from sklearn_w2v._segments import capped_row_scales, scatter_add_rows, sum_per_owner
+from sklearn_w2v._steps import SoftmaxStep, WindowNoiseStep
 from sklearn_w2v._trainer import (
-    ContrastiveStep,
-    NoiseModel,
-    SoftmaxStep,
+    TrainingConfig,
     TrainingDivergedError,
-    WindowNoiseStep,
+    TrainingState,
     linear_learning_rate,
     train,
 )
-from sklearn_w2v._segments import scatter_add_rows, sum_per_owner
 from sklearn_w2v._vocab import EncodedCorpus, NoiseSampler
 
 
@@ -22,9 +20,10 @@ def test_scatter_add_rows_sums_repeated_rows():
     matrix = rng.standard_normal((20, 3)).astype(np.float32)
     rows = np.array([3, 3, 3, 0, 19, 3, 0])
     updates = rng.standard_normal((7, 3)).astype(np.float32)
+    scales = rng.random(7).astype(np.float32)
     expected = matrix.copy()
-    np.add.at(expected, rows, updates)
-    scatter_add_rows(matrix, rows, updates)
+    np.add.at(expected, rows, -0.5 * scales[:, None] * updates)
+    scatter_add_rows(matrix, rows, updates, scales, -0.5)
     np.testing.assert_allclose(matrix, expected, rtol=1e-6)
     # The naive form loses updates of repeated rows: make sure the test would catch that.
     naive = expected.copy()
@@ -32,18 +31,30 @@ def test_scatter_add_rows_sums_repeated_rows():
     assert not np.allclose(naive, expected)
 
 
-def test_public_scipy_fallback_gives_the_same_sums(monkeypatch):
+def test_scatter_add_rows_fallback_gives_the_same_result(monkeypatch):
     from sklearn_w2v import _segments
 
     rng = np.random.default_rng(3)
     rows = rng.integers(0, 10, size=50)
-    updates = rng.standard_normal((50, 4)).astype(np.float32)
-    fast = np.zeros((10, 4), dtype=np.float32)
-    scatter_add_rows(fast, rows, updates)
-    monkeypatch.setattr(_segments, "_csr_matvecs", None)
-    slow = np.zeros((10, 4), dtype=np.float32)
-    scatter_add_rows(slow, rows, updates)
+    updates = rng.standard_normal((50, 2, 4)).astype(np.float32)  # leading axes flattened
+    fast = np.zeros((100, 4), dtype=np.float32)
+    scatter_add_rows(fast, np.repeat(rows, 2), updates, factor=2.0)
+    monkeypatch.setattr(_segments, "_csc_matvecs", None)
+    slow = np.zeros((100, 4), dtype=np.float32)
+    scatter_add_rows(slow, np.repeat(rows, 2), updates, factor=2.0)
     np.testing.assert_allclose(fast, slow, rtol=1e-6)
+
+
+def test_capped_row_scales():
+    rows = np.array([0, 0, 0, 1, 2, 2])
+    counts = np.array([10, 10, 20, 5, 0, 3], dtype=np.float32)
+    scales = capped_row_scales(rows, 3, counts, max_updates_per_row=8)
+    # Row 0 sums 40 pair updates: each of its occurrences is scaled by 8 / 40; row 1 is
+    # under the cap; row 2's padding occurrence (count 0) carries nothing.
+    np.testing.assert_allclose(scales, [0.2, 0.2, 0.2, 1.0, 0.0, 1.0])
+    np.testing.assert_allclose(capped_row_scales(rows, 3, max_updates_per_row=2),
+                               [2 / 3] * 3 + [1, 1, 1], rtol=1e-6)
+    np.testing.assert_array_equal(capped_row_scales(rows, 3, counts), [1, 1, 1, 1, 0, 1])
 
 
 def test_sum_per_owner():
@@ -60,43 +71,9 @@ def test_linear_learning_rate():
     assert linear_learning_rate(0.025, 1e-4, 2.0) == pytest.approx(1e-4)  # clipped
 
 
-def make_noise(n_words, seed=0):
+def make_sampler(n_words, seed=0):
     counts = np.random.default_rng(seed).integers(1, 100, size=n_words)
-    q = counts / counts.sum()
-    return NoiseModel(sampler=NoiseSampler(q), log_probabilities=np.log(q))
-
-
-def make_batch():
-    centers = np.array([0, 1, 2], dtype=np.int32)
-    contexts = np.array([1, 2, 2, 0, 3, 3], dtype=np.int32)
-    owner = np.array([0, 0, 1, 2, 2, 2])
-    return Minibatch(centers=centers, contexts=contexts, owner=owner, n_raw_tokens=3.0,
-                     n_effective_words=3)
-
-
-@pytest.mark.parametrize("step", [
-    SoftmaxStep(),
-    ContrastiveStep(noise=make_noise(5), negative=3),
-    ContrastiveStep(noise=make_noise(5), negative=3, nce=True),
-    WindowNoiseStep(noise=make_noise(5), negative=3),
-    WindowNoiseStep(noise=make_noise(5), negative=3, nce=True),
-])
-def test_a_small_step_lowers_the_minibatch_loss(step):
-    """Gradients point uphill: a small step along -gradient lowers the same loss."""
-    rng = np.random.default_rng(1)
-    V = rng.standard_normal((5, 4))
-    U = rng.standard_normal((5, 4))
-    batch = make_batch()
-    gradients = step(V, U, batch, np.random.default_rng(2))
-    assert gradients.n_pairs == 6
-    V2, U2 = V.copy(), U.copy()
-    scatter_add_rows(V2, gradients.center_rows, -1e-3 * gradients.center_grads)
-    if gradients.output_rows is None:
-        U2 -= 1e-3 * gradients.output_grads
-    else:
-        scatter_add_rows(U2, gradients.output_rows, -1e-3 * gradients.output_grads)
-    after = step(V2, U2, batch, np.random.default_rng(2)).loss  # same noise draws
-    assert after < gradients.loss
+    return NoiseSampler(counts / counts.sum())
 
 
 def random_corpus(seed=0, n_docs=400, n_words=40):
@@ -109,20 +86,22 @@ def random_corpus(seed=0, n_docs=400, n_words=40):
     return EncodedCorpus(ids=ids, doc_offsets=offsets)
 
 
-def run_train(step, n_threads=1, seed=0, learning_rate=0.05, epochs=3, n_words=40):
+def run_train(step, seed=0, learning_rate=0.05, epochs=3, n_words=40, block_size=1000,
+              **kwargs):
     corpus = random_corpus(n_words=n_words)
     init = np.random.default_rng(0)
-    V = ((init.random((n_words, 8)) - 0.5) / 8).astype(np.float32)
-    U = np.zeros((n_words, 8), dtype=np.float32)
-    reports = train(corpus, V, U, step, epochs=epochs, window=2, shrink_windows=True,
-                    keep_probability=None, batch_size=16, learning_rate=learning_rate,
-                    min_learning_rate=1e-4, seed_sequence=np.random.SeedSequence(seed),
-                    n_threads=n_threads)
-    return V, U, reports
+    parameters = {"input": ((init.random((n_words, 8)) - 0.5) / 8).astype(np.float32),
+                  "output": np.zeros((n_words, 8), dtype=np.float32)}
+    config = TrainingConfig(epochs=epochs, window=2, shrink_windows=True,
+                            keep_probability=None, batch_size=16,
+                            learning_rate=learning_rate, min_learning_rate=1e-4,
+                            block_size=block_size)
+    reports = train(corpus, parameters, step, config,
+                    seed_sequence=np.random.SeedSequence(seed), **kwargs)
+    return parameters["input"], parameters["output"], reports
 
 
-@pytest.mark.parametrize("step", [SoftmaxStep(), ContrastiveStep(make_noise(40), 5),
-                                  WindowNoiseStep(make_noise(40), 5)])
+@pytest.mark.parametrize("step", [SoftmaxStep(), WindowNoiseStep(make_sampler(40), 5)])
 def test_training_lowers_the_loss(step):
     _, _, reports = run_train(step)
     losses = [r.mean_loss for r in reports]
@@ -131,25 +110,53 @@ def test_training_lowers_the_loss(step):
                for r in reports)
 
 
-@pytest.mark.parametrize("n_threads", [1, 2])
-def test_training_is_reproducible_for_a_given_thread_count(n_threads):
-    step = WindowNoiseStep(make_noise(40), 5)
-    V1, U1, _ = run_train(step, n_threads=n_threads, seed=3)
-    V2, U2, _ = run_train(step, n_threads=n_threads, seed=3)
+def test_training_is_reproducible_in_one_process():
+    step = WindowNoiseStep(make_sampler(40), 5)
+    V1, U1, _ = run_train(step, seed=3)
+    V2, U2, _ = run_train(step, seed=3)
     assert np.array_equal(V1, V2) and np.array_equal(U1, U2)
-    V3, _, _ = run_train(step, n_threads=n_threads, seed=4)
+    V3, _, _ = run_train(step, seed=4)
     assert not np.array_equal(V1, V3)
 
 
-def test_two_threads_learn_as_well_as_one():
-    step = WindowNoiseStep(make_noise(40), 5)
-    _, _, one = run_train(step, n_threads=1, epochs=5)
-    _, _, two = run_train(step, n_threads=2, epochs=5)
-    # Synchronous pairs of minibatches are a batch twice as large: same objective, close.
-    assert two[-1].mean_loss == pytest.approx(one[-1].mean_loss, rel=0.05)
-    assert two[-1].mean_loss < two[0].mean_loss
+def test_block_size_changes_only_the_cutting_not_the_pair_count():
+    """Blocks are cut at document boundaries: every window is trained whatever the size."""
+    step = WindowNoiseStep(make_sampler(40), 5)
+    pairs = {size: sum(r.n_pairs for r in run_train(step, block_size=size)[2])
+             for size in (50, 1000, 10**6)}
+    # Different seeds per block change the windows drawn, not their expected number.
+    assert len(set(pairs.values())) > 1
+    assert max(pairs.values()) < 1.05 * min(pairs.values())
+
+
+def test_epoch_seeds_are_spawned_when_the_epoch_starts():
+    state = TrainingState(np.random.SeedSequence(0))
+    config = TrainingConfig(epochs=10**9, window=2, shrink_windows=True,
+                            keep_probability=None, batch_size=4, learning_rate=0.1,
+                            min_learning_rate=1e-4)
+    cuts = np.array([0, 10, 25])
+    first = state.epoch_tasks(0, cuts, config)
+    assert state.seed_sequence.n_children_spawned == 1
+    second = state.epoch_tasks(1, cuts, config)
+    assert [t.start for t in first] == [0, 10] and first[1].progress_tokens == 10
+    assert second[0].progress_tokens == 25
+    assert first[0].seed.entropy == second[0].seed.entropy
+    assert first[0].seed.spawn_key != second[0].seed.spawn_key
 
 
 def test_divergence_raises_and_names_the_learning_rate():
     with pytest.raises(TrainingDivergedError, match="learning_rate"):
         run_train(SoftmaxStep(), learning_rate=1e4)
+
+
+def test_an_epoch_without_pairs_reports_nan():
+    corpus = EncodedCorpus(ids=np.arange(5, dtype=np.int32), doc_offsets=np.arange(6))
+    parameters = {"input": np.zeros((5, 2), np.float32),
+                  "output": np.zeros((5, 2), np.float32)}
+    config = TrainingConfig(epochs=2, window=2, shrink_windows=True, keep_probability=None,
+                            batch_size=4, learning_rate=0.1, min_learning_rate=1e-4)
+    reports = train(corpus, parameters, WindowNoiseStep(make_sampler(5), 2), config,
+                    seed_sequence=np.random.SeedSequence(0))
+    assert [r.n_pairs for r in reports] == [0, 0]
+    assert all(np.isnan(r.mean_loss) for r in reports)
+    assert reports[0].n_effective_words == 5

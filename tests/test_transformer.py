@@ -69,8 +69,8 @@ def fitted_state(model):
         word_counts_=model.word_counts_.copy(),
         noise_distribution_=model.noise_distribution_.copy(),
         loss_curve_=list(model.loss_curve_),
-        idf_=model.idf_.copy(),
-        sif_component_=model.sif_component_.copy(),
+        idf_=None if model.idf_ is None else model.idf_.copy(),
+        sif_component_=None if model.sif_component_ is None else model.sif_component_.copy(),
     )
 
 
@@ -78,7 +78,10 @@ def assert_same_state(model, state):
     assert model.vocabulary_ == state["vocabulary_"]
     for name in ("vectors_", "context_vectors_", "word_counts_", "noise_distribution_",
                  "idf_", "sif_component_"):
-        assert_array_equal(getattr(model, name), state[name], err_msg=name)
+        if state[name] is None:
+            assert getattr(model, name) is None, name
+        else:
+            assert_array_equal(getattr(model, name), state[name], err_msg=name)
     assert model.loss_curve_ == state["loss_curve_"]
 
 
@@ -288,7 +291,8 @@ def test_epoch_callback_sees_every_epoch_and_auto_batch_size_resolves(short_text
     assert [loss for _, loss, *_ in seen] == model.loss_curve_
     assert seen[0][2] == model.vectors_.shape == seen[0][3]
     assert model.batch_size_ == 256
-    assert small(objective="softmax", n_jobs=2).fit(short_texts).batch_size_ == 16
+    # Processes do not sum their minibatches: the softmax keeps 32 whatever n_jobs.
+    assert small(objective="softmax", n_jobs=2).fit(short_texts).batch_size_ == 32
 
 
 @pytest.mark.parametrize("share_negatives", [True, False])
@@ -345,11 +349,10 @@ def test_fitted_attributes(fitted, short_texts):
 
 
 def test_float64_dtype(short_texts):
-    model = small(dtype=np.float64).fit(short_texts)
-    assert model.vectors_.dtype == np.float64
-    assert model.context_vectors_.dtype == np.float64
     for pooling in POOLINGS:
-        model.set_params(pooling=pooling)
+        model = small(dtype=np.float64, pooling=pooling).fit(short_texts)
+        assert model.vectors_.dtype == np.float64
+        assert model.context_vectors_.dtype == np.float64
         assert model.transform(short_texts[:3]).dtype == np.float64
 
 
@@ -381,23 +384,28 @@ def test_unknown_only_and_empty_documents_give_zero_rows(pooling, normalize, fit
 
 
 def test_pooling_methods(fitted, short_texts):
-    model = clone(fitted)
-    model.fit(short_texts)
+    # One fit per pooling: fit learns the idf / SIF component only for their pooling.
+    models = {pooling: clone(fitted).set_params(pooling=pooling).fit(short_texts)
+              for pooling in POOLINGS}
+    model = models["mean"]
+    for other in models.values():  # pooling does not change training
+        assert_array_equal(other.vectors_, model.vectors_)
     doc = "the whale the sea qqqq and"
     rows = [model.vocabulary_[w] for w in doc.split() if w in model.vocabulary_]
     assert len(rows) == 5
     vectors = model.vectors_.astype(np.float64)[rows]
 
-    def transform(**params):
-        return model.set_params(**params).transform([doc])[0].astype(np.float64)
+    def transform(pooling, **params):
+        fitted_model = models[pooling].set_params(**params)
+        return fitted_model.transform([doc])[0].astype(np.float64)
 
     assert_allclose(transform(pooling="mean"), vectors.mean(axis=0), rtol=1e-5)
     assert_allclose(transform(pooling="sum"), vectors.sum(axis=0), rtol=1e-5)
     assert_allclose(transform(pooling="max"), vectors.max(axis=0), rtol=1e-6)
-    idf = model.idf_[rows]
+    idf = models["tfidf"].idf_[rows]
     assert_allclose(transform(pooling="tfidf"), idf @ vectors / idf.sum(), rtol=1e-5)
     sif = model.sif_weights_[rows] @ vectors / len(rows)
-    c = model.sif_component_.astype(np.float64)
+    c = models["sif"].sif_component_.astype(np.float64)
     c /= np.linalg.norm(c)
     assert_allclose(transform(pooling="sif"), sif - (sif @ c) * c, rtol=1e-4, atol=1e-7)
     for pooling in POOLINGS:
@@ -406,7 +414,16 @@ def test_pooling_methods(fitted, short_texts):
         assert_allclose(normalized, transform(pooling=pooling, normalize=False)
                         / np.linalg.norm(transform(pooling=pooling, normalize=False)),
                         rtol=1e-4)
-        model.set_params(normalize=False)
+        models[pooling].set_params(normalize=False)
+
+
+@pytest.mark.parametrize("pooling, what", [("tfidf", "idf"), ("sif", "principal component")])
+def test_pooling_statistics_are_learned_only_for_their_pooling(pooling, what, short_texts):
+    model = small(pooling="mean").fit(short_texts)
+    assert model.idf_ is None and model.sif_component_ is None
+    with pytest.raises(ValueError, match=f"{what}.*Fit again with pooling='{pooling}'"):
+        model.set_params(pooling=pooling).transform(short_texts[:2])
+    assert small(pooling=pooling).fit(short_texts).transform(short_texts[:2]).shape[0] == 2
 
 
 def test_word_vectors_input_plus_output(fitted, short_texts):

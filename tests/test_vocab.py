@@ -282,7 +282,22 @@ def test_noise_sampler_never_draws_zero_probability_or_out_of_range_ids():
     sampler = NoiseSampler([0.0, 3.0, 0.0, 1e-12, 1.0, 0.0, 0.0])
     draws = sampler.sample(np.random.default_rng(1), 100_000)
     assert set(np.unique(draws).tolist()) <= {1, 3, 4}
-    assert sampler.cdf[-1] == 1.0
+
+
+@pytest.mark.parametrize("probabilities", [
+    noise_distribution(np.array([500, 120, 60, 30, 8, 2, 1])),
+    noise_distribution(np.arange(1, 2000) ** -1.1),  # Zipf-like, most words below a slot
+    [0.0, 0.25, 0.25, 0.5],  # every mass fills whole slots: no residual
+])
+def test_noise_sampler_table_and_residual_add_up_to_the_distribution(probabilities):
+    """Each word's slots in the table plus its share of the residual mass is exactly its
+    probability (up to float rounding): the sampler is exact, not approximate."""
+    sampler = NoiseSampler(probabilities)
+    n_words = len(sampler.probabilities)
+    table_mass = np.bincount(sampler._table, minlength=n_words)
+    residual = np.diff(np.concatenate([[0.0], sampler._residual_cdf]))
+    implied = (table_mass + residual * sampler._residual_mass) / sampler._n_slots
+    np.testing.assert_allclose(implied, sampler.probabilities, rtol=1e-9, atol=1e-15)
 
 
 def test_noise_sampler_handles_uniform_draws_at_the_cdf_edges():
