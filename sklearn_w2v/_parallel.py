@@ -230,11 +230,15 @@ class _SharingPickler(pickle.Pickler):
         self._saved = {}
 
     def persistent_id(self, obj):
-        if not isinstance(obj, np.ndarray) or obj.nbytes < _SHARE_MIN_BYTES:
+        if not isinstance(obj, np.ndarray):
             return None
+        # The shared parameters whatever their size: pickled by value, a worker would
+        # train a copy of its own.
         if isinstance(obj, np.memmap) and obj.filename is not None \
                 and os.path.dirname(obj.filename) == self._folder:
             return ("array", os.path.basename(obj.filename), "r+")
+        if obj.nbytes < _SHARE_MIN_BYTES:
+            return None
         key = id(obj)
         if key not in self._saved:
             name = f"array{len(self._saved)}.npy"
