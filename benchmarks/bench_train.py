@@ -453,6 +453,7 @@ def run_driver(args):
     report = render_report(args, results, facts, total)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report)
+    plot_scaling(args, results, _plot_path(args))
     if args.json:
         args.json.write_text(json.dumps({"facts": facts, "runs": results}, indent=1))
     print(report)
@@ -680,6 +681,8 @@ def render_report(args, results, facts, total_seconds):
                          f"{_fmt(ratio, 'ratio')} |")
         lines.append("")
 
+    lines += render_scaling(args, results)
+
     soft = [r for r in results if r.get("trainer") == "softmax" and r.get("status") == "ok"]
     if soft:
         r0 = soft[0]
@@ -765,6 +768,120 @@ def render_report(args, results, facts, total_seconds):
         lines.append("  * " + ", ".join(f"{k}={v}" for k, v in info.items() if v is not None))
     lines.append("")
     return "\n".join(lines)
+
+
+def _median_of(results, kind, jobs, get):
+    return _median([get(r) for r in _ok(results, kind, jobs)])
+
+
+def _words_per_second(r):
+    return r.get("words_per_second")
+
+
+def render_scaling(args, results):
+    """Effective words/s per n_jobs for both trainers, and the targets of issue 8."""
+    jobs_list = sorted(j for j in args.jobs
+                       if _ok(results, "ours", j) or _ok(results, "gensim", j))
+    if not jobs_list:
+        return []
+    lines = ["## Scaling with n_jobs / workers", "",
+             "| n_jobs / workers | ours words/s | ours speed-up | gensim words/s | "
+             "gensim speed-up | ours / gensim |", "|---:|---:|---:|---:|---:|---:|"]
+    base = {kind: _median_of(results, kind, jobs_list[0], _words_per_second)
+            for kind in ("ours", "gensim")}
+    for jobs in jobs_list:
+        ours = _median_of(results, "ours", jobs, _words_per_second)
+        gens = _median_of(results, "gensim", jobs, _words_per_second)
+        lines.append(
+            f"| {jobs} | {_fmt(ours, 'int')} | "
+            f"{_fmt(ours / base['ours'] if ours and base['ours'] else None, 'ratio')} | "
+            f"{_fmt(gens, 'int')} | "
+            f"{_fmt(gens / base['gensim'] if gens and base['gensim'] else None, 'ratio')} | "
+            f"{_fmt(ours / gens if ours and gens else None, 'ratio')} |")
+    lines += ["", f"![effective words/s against n_jobs]({_plot_path(args).name})", ""]
+    targets = _targets(results)
+    if targets:
+        lines += ["## Targets", "", "| figure | measured | target | met? |",
+                  "|---|---:|---|---|"]
+        for label, value, target, met in targets:
+            lines.append(f"| {label} | {value} | {target} | {'✔' if met else '✘'} |")
+        lines.append("")
+    return lines
+
+
+def _targets(results):
+    """(label, measured, target, met) for every figure both runs exist for."""
+    rows = []
+
+    def both(jobs, get):
+        return (_median_of(results, "ours", jobs, get),
+                _median_of(results, "gensim", jobs, get))
+
+    for jobs in (1, 2):
+        ours, gens = both(jobs, _words_per_second)
+        if ours and gens:
+            rows.append((f"effective words/s, n_jobs={jobs} / gensim workers={jobs}",
+                         f"{ours / gens:.2f}×", "≥ 1.0×", ours / gens >= 1.0))
+    one = _median_of(results, "ours", 1, _words_per_second)
+    two = _median_of(results, "ours", 2, _words_per_second)
+    if one and two:
+        rows.append(("n_jobs=2 / n_jobs=1 (ours)", f"{two / one:.2f}×", "≥ 1.8×",
+                     two / one >= 1.8))
+    ours, gens = both(2, lambda r: r.get("eval_ours", {}).get("analogy_accuracy"))
+    if ours is not None and gens is not None:
+        rows.append(("analogy accuracy at n_jobs=2 (gensim workers=2)",
+                     f"{100 * ours:.1f}% ({100 * gens:.1f}%)", "≥ gensim − 1 point",
+                     ours >= gens - 0.01))
+    ours, gens = both(2, lambda r: r.get("eval_ours", {}).get("wordsim_spearman"))
+    if ours is not None and gens is not None:
+        rows.append(("WordSim-353 at n_jobs=2 (gensim workers=2)",
+                     f"{ours:.3f} ({gens:.3f})", "≥ gensim − 0.02", ours >= gens - 0.02))
+    ours, gens = both(1, lambda r: r.get("vocab_seconds"))
+    if ours and gens:
+        rows.append(("fit time outside the training loop / gensim build_vocab (1 job)",
+                     f"{ours:.1f} s / {gens:.1f} s = {ours / gens:.2f}×", "≤ 1.25×",
+                     ours / gens <= 1.25))
+    return rows
+
+
+def _plot_path(args):
+    return args.output.with_name(args.output.stem + "-scaling.png")
+
+
+def plot_scaling(args, results, path):
+    """PNG of effective words/s against n_jobs / workers for both trainers."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no scaling plot", file=sys.stderr)
+        return False
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    plotted = False
+    for kind, label, marker in (("ours", "sklearn-w2v (processes)", "o"),
+                                ("gensim", "gensim (threads)", "s")):
+        points = [(jobs, _median_of(results, kind, jobs, _words_per_second))
+                  for jobs in sorted(args.jobs)]
+        points = [(j, w) for j, w in points if w]
+        if points:
+            ax.plot(*zip(*points), marker=marker, label=label)
+            plotted = True
+    if not plotted:
+        plt.close(fig)
+        return False
+    ax.set_xlabel("n_jobs (ours) / workers (gensim)")
+    ax.set_ylabel("effective words/s")
+    ax.set_xticks(sorted(args.jobs))
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("Skip-gram NS training speed, same run", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
 
 
 # --------------------------------------------------------------------------------- CLI

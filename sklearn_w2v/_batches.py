@@ -1,7 +1,7 @@
 """Encoded corpus → minibatches of skip-gram windows.
 
-Everything here is vectorized over a *block* of tokens: the only Python loops are over blocks,
-minibatches and window offsets, never over tokens or pairs.
+Everything here is vectorized over a *block* of tokens: the only Python loops are over blocks
+and minibatches, never over tokens or pairs.
 
 A block is a run of whole documents of about ``block_size`` tokens (a document longer than
 that is cut, which only loses the few pairs that would straddle the cut). For each block:
@@ -12,27 +12,31 @@ that is cut, which only loses the few pairs that would straddle the cut). For ea
    ``shrink_windows`` (word2vec.c's "reduced window", which weights a context at distance k by
    ``(window - k + 1) / window``), otherwise ``b = window``;
 3. the contexts are the kept tokens at distance ``1..b`` on either side *within the same
-   document*.
+   document*: a contiguous run of kept tokens around the center, stored as how many lie
+   before it and after it.
 
-A window is stored as one row of a ``(n_windows, width)`` grid of context words, left-aligned,
-with a boolean mask of the slots in use: the pairwise objectives score a window's contexts
-against its ``K + 1`` output words as one small matrix product per window, which needs exactly
-that layout. Within a block the windows are ordered by their number of contexts (a stable
-sort), so that the windows of one minibatch have about the same size and the grid of a
-minibatch is only as wide as its widest window: on real text (shrinking windows of up to 5
-words each side) that halves the padding, and the rows gathered and scattered with it. Which
-windows share a minibatch changes, not which windows there are. Centers without any context
-(a one-word document after subsampling) are dropped.
+A minibatch is ``batch_size`` windows laid out as one row each of a ``(n_windows, width)``
+grid of context words, left-aligned, with a boolean mask of the slots in use: the pairwise
+objectives score a window's contexts against its ``K + 1`` output words as one small matrix
+product per window, which needs exactly that layout. Within a block the windows are ordered
+by their number of contexts (a stable sort), so that the windows of one minibatch have about
+the same size and the grid is only as wide as its widest window: on real text (shrinking
+windows of up to 5 words each side) that halves the padding, and the rows gathered and
+scattered with it. Which windows share a minibatch changes, not which windows there are.
+Centers without any context (a one-word document after subsampling) are dropped.
 
-A minibatch is ``batch_size`` consecutive windows. The full softmax and the per-pair objectives
-read the same pairs flattened: ``contexts`` (one entry per pair) and ``owner`` (the window of
-each pair).
+The full softmax and the per-pair objectives read the same pairs flattened: ``contexts`` (one
+entry per pair) and ``owner`` (the window of each pair).
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+
+
+# Slots (window x context) of the grids built at once: 8 MB of int64 positions.
+_GRID_ENTRIES = 1 << 20
 
 
 @dataclass
@@ -85,8 +89,9 @@ class Minibatch:
 class BlockWindows:
     """The windows of one block (see :func:`block_windows`)."""
 
+    ids: np.ndarray
     centers: np.ndarray
-    contexts: np.ndarray
+    left: np.ndarray
     n_contexts: np.ndarray
     n_kept: int
 
@@ -111,36 +116,47 @@ def block_boundaries(doc_offsets, block_size):
     return np.asarray(cuts, dtype=np.int64)
 
 
-def _longest_run(values):
-    """Length of the longest run of equal consecutive entries of a sorted array."""
-    if len(values) == 0:
-        return 0
-    starts = np.flatnonzero(np.diff(values)) + 1
-    edges = np.concatenate([[0], starts, [len(values)]])
-    return int(np.diff(edges).max())
+def _context_spans(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
+    """Subsample a block and find each kept token's contexts.
 
+    A center's contexts are the kept tokens within its reach on either side and in its
+    document: always a contiguous run of kept tokens, ``left`` of them before the center and
+    ``right`` after it. Storing those two numbers instead of a (tokens x 2 * window) matrix
+    keeps memory proportional to the text whatever ``window`` is.
 
-def _window_grid(ids, doc_of_token, reach, window):
-    """``valid[i, j]``: token ``i + offsets[j]`` is a context of center ``i``;
-    ``context_ids[i, j]`` its word (the center's own word where not valid)."""
+    Returns
+    -------
+    ids : ndarray of int32, shape (n_kept,)
+        Word of every kept token.
+    left, right : ndarray of int64, shape (n_kept,)
+        Number of contexts before and after each kept token.
+    """
+    if keep_probability is not None:
+        kept = rng.random(len(ids)) < keep_probability[ids]
+        ids = ids[kept]
+        doc_of_token = doc_of_token[kept]
     n = len(ids)
-    # No context lies further than the longest document of the block: capping the offsets
-    # there keeps memory proportional to the text, whatever ``window`` is.
-    max_distance = min(window, max(_longest_run(doc_of_token) - 1, 0))
-    offsets = np.concatenate([np.arange(-max_distance, 0), np.arange(1, max_distance + 1)])
-    valid = np.zeros((n, offsets.size), dtype=bool)
-    context_ids = np.repeat(ids[:, None], offsets.size, axis=1)
-    # Filled one offset (column) at a time from shifted slices, so no (n, 2 * window) matrix
-    # of positions or document numbers is built.
-    for column, offset in enumerate(offsets.tolist()):
-        distance = abs(offset)
-        centers = slice(0, n - offset) if offset > 0 else slice(distance, n)
-        contexts = slice(offset, n) if offset > 0 else slice(0, n - distance)
-        in_window = valid[centers, column]
-        np.equal(doc_of_token[centers], doc_of_token[contexts], out=in_window)
-        in_window &= reach[centers] >= distance
-        context_ids[centers, column] = ids[contexts]
-    return valid, context_ids
+    if shrink_windows:
+        reach = rng.integers(1, window + 1, size=n)
+    else:
+        reach = np.full(n, window, dtype=np.int64)
+    # Runs of equal document number: [run_start, run_stop) around every token.
+    boundaries = np.flatnonzero(doc_of_token[1:] != doc_of_token[:-1]) + 1
+    run_edges = np.concatenate([[0], boundaries, [n]])
+    run_lengths = np.diff(run_edges)
+    run_start = np.repeat(run_edges[:-1], run_lengths)
+    position = np.arange(n)
+    left = np.minimum(reach, position - run_start)
+    right = np.minimum(reach, np.repeat(run_edges[1:], run_lengths) - 1 - position)
+    return ids, left, right
+
+
+def _context_positions(centers, left, columns):
+    """Positions of the contexts of centers at positions ``centers`` with ``left`` contexts
+    before them, in slots ``columns``: slot s is the s-th kept token of the span, skipping
+    the center itself."""
+    first = (centers - left)[:, None]
+    return first + columns + (columns >= left[:, None])
 
 
 def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
@@ -170,57 +186,38 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
     contexts : ndarray of int32, shape (sum(context_counts),)
         Context words, grouped by center in center order.
     """
-    ids, valid, context_ids = _kept_windows(ids, doc_of_token, window=window,
-                                            shrink_windows=shrink_windows,
-                                            keep_probability=keep_probability, rng=rng)
-    # Boolean indexing walks the matrix row by row: the pairs come out center-major.
-    return ids, valid.sum(axis=1), context_ids[valid]
-
-
-def _kept_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
-    if keep_probability is not None:
-        kept = rng.random(len(ids)) < keep_probability[ids]
-        ids = ids[kept]
-        doc_of_token = doc_of_token[kept]
-    n = len(ids)
-    if shrink_windows:
-        reach = rng.integers(1, window + 1, size=n)
-    else:
-        reach = np.full(n, window)
-    valid, context_ids = _window_grid(ids, doc_of_token, reach, window)
-    return ids, valid, context_ids
+    ids, left, right = _context_spans(ids, doc_of_token, window=window,
+                                      shrink_windows=shrink_windows,
+                                      keep_probability=keep_probability, rng=rng)
+    counts = left + right
+    owner = np.repeat(np.arange(len(ids)), counts)
+    slots = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    positions = owner - left[owner] + slots + (slots >= left[owner])
+    return ids, counts.astype(np.intp), ids[positions]
 
 
 def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
     """The windows of one block, ordered by their number of contexts.
 
     Same random draws and the same windows as :func:`block_pairs`; centers without a
-    context are dropped, and each window's contexts are left-aligned in its row.
+    context are dropped.
 
     Returns
     -------
     BlockWindows
-        ``centers`` (int32, shape (n_windows,)), ``contexts`` (int32, shape
-        (n_windows, width), padding repeats the center), ``n_contexts`` (shape
-        (n_windows,), non-decreasing) and ``n_kept`` (tokens kept by subsampling,
+        ``ids`` (int32, the kept tokens), ``centers`` (positions in ``ids`` of the centers,
+        ordered by number of contexts), ``left`` and ``n_contexts`` (contexts before each
+        center and in all, non-decreasing) and ``n_kept`` (tokens kept by subsampling,
         including those without a context).
     """
-    ids, valid, context_ids = _kept_windows(ids, doc_of_token, window=window,
-                                            shrink_windows=shrink_windows,
-                                            keep_probability=keep_probability, rng=rng)
-    n_kept = len(ids)
-    counts = valid.sum(axis=1)
+    ids, left, right = _context_spans(ids, doc_of_token, window=window,
+                                      shrink_windows=shrink_windows,
+                                      keep_probability=keep_probability, rng=rng)
+    counts = left + right
     order = np.argsort(counts, kind="stable")
     order = order[counts[order] > 0]
-    counts = counts[order]
-    valid = valid[order]
-    # Left-align each row: the j-th valid slot of a row moves to slot j.
-    rows, columns = np.nonzero(valid)
-    slots = np.cumsum(valid, axis=1, dtype=np.int32)[rows, columns] - 1
-    contexts = np.repeat(ids[order, None], valid.shape[1], axis=1)
-    contexts[rows, slots] = context_ids[order][rows, columns]
-    return BlockWindows(centers=ids[order], contexts=contexts, n_contexts=counts,
-                        n_kept=n_kept)
+    return BlockWindows(ids=ids, centers=order, left=left[order], n_contexts=counts[order],
+                        n_kept=len(ids))
 
 
 def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
@@ -277,20 +274,34 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
     # Raw and kept tokens are spread evenly over the block's minibatches.
     raw_per_window = (stop - start) / n_windows
     kept_per_window = windows.n_kept / n_windows
-    columns = np.arange(windows.contexts.shape[1])
-    for first in range(0, n_windows, batch_size):
-        last = min(first + batch_size, n_windows)
-        counts = windows.n_contexts[first:last]
-        width = int(counts[-1])  # counts are sorted: the last window is the widest
-        yield Minibatch(
-            centers=windows.centers[first:last],
-            window_contexts=windows.contexts[first:last, :width],
-            window_mask=columns[:width] < counts[:, None],
-            n_raw_tokens=raw_per_window * (last - first),
-            n_effective_words=(round(kept_per_window * last)
-                               - round(kept_per_window * first)),
-            n_pairs=int(counts.sum()),
-        )
+    # The grids of several minibatches are built at once (a dozen NumPy calls each time,
+    # whatever their size), as many as fit in _GRID_ENTRIES slots.
+    widest = int(windows.n_contexts[-1])
+    per_grid = max(1, _GRID_ENTRIES // (batch_size * widest)) * batch_size
+    for grid_first in range(0, n_windows, per_grid):
+        grid_last = min(grid_first + per_grid, n_windows)
+        centers = windows.centers[grid_first:grid_last]
+        counts = windows.n_contexts[grid_first:grid_last]
+        # Counts are sorted: the last window is the widest, and the grid only as wide.
+        columns = np.arange(int(counts[-1]))
+        mask = columns < counts[:, None]
+        positions = _context_positions(centers, windows.left[grid_first:grid_last], columns)
+        # Padding slots point at the center itself: a valid row that the mask ignores.
+        np.copyto(positions, centers[:, None], where=~mask)
+        contexts = windows.ids[positions]
+        center_words = windows.ids[centers]
+        for first in range(0, len(centers), batch_size):
+            last = min(first + batch_size, len(centers))
+            width = int(counts[last - 1])
+            yield Minibatch(
+                centers=center_words[first:last],
+                window_contexts=contexts[first:last, :width],
+                window_mask=mask[first:last, :width],
+                n_raw_tokens=raw_per_window * (last - first),
+                n_effective_words=(round(kept_per_window * (grid_first + last))
+                                   - round(kept_per_window * (grid_first + first))),
+                n_pairs=int(counts[first:last].sum()),
+            )
 
 
 def iter_all_pairs(corpus, *, window, batch_size, block_size=65536):

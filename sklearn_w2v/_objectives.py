@@ -70,9 +70,14 @@ __all__ = [
 
 # --------------------------------------------------------------------------- helpers
 
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
 
 def _float_dtype(*arrays):
     """Common floating dtype of ``arrays`` (float64 if they are not floating)."""
+    first = getattr(arrays[0], "dtype", None)
+    if first in _FLOAT_DTYPES and all(getattr(a, "dtype", None) == first for a in arrays):
+        return first  # the trainer's case, without result_type's generality (~20 us)
     dtype = np.result_type(*arrays)
     if not np.issubdtype(dtype, np.floating):
         dtype = np.dtype(np.float64)
@@ -554,26 +559,24 @@ def window_contrastive_loss_and_grads(input_vectors, output_vectors, mask, *,
     if mask.shape != (n_windows, width) or mask.dtype != bool:
         raise ValueError(f"mask must be a boolean array of shape ({n_windows}, {width}), "
                          f"got {mask.dtype} {mask.shape}")
-    # (B, 1, W) multiplier that zeroes everything a padding slot computes, and the same
-    # with the data row (j = 0) negated: the data logits x_{b0s} enter the loss as
-    # softplus(-x) with derivative -sigma(-x), the noise logits as softplus(x) with
-    # derivative sigma(x), so after negating the data row every term has one form.
+    # (B, 1, W) multiplier that zeroes everything a padding slot computes.
     slot_weight = mask[:, None, :].astype(dtype)
-    data_sign = np.ones((1, outputs.shape[1], 1), dtype=dtype)
-    data_sign[0, 0, 0] = -1
-    signed_weight = slot_weight * data_sign
 
-    # Logits laid out (window, output word, slot).
+    # Logits laid out (window, output word, slot). The data logits x_{b0s} enter the loss
+    # as softplus(-x) with derivative -sigma(-x), the noise logits as softplus(x) with
+    # derivative sigma(x): after negating the data row every term has one form.
     logits = np.matmul(outputs, inputs.transpose(0, 2, 1))
     offsets = _as_float(output_offsets, dtype)
     if offsets.ndim:
         logits -= offsets[:, :, None]
     elif offsets:
         logits -= offsets
-    logits *= signed_weight
+    logits[:, 0] *= -1
+    logits *= slot_weight
     loss_terms, coefficients = _softplus_and_sigmoid(logits)
     loss_terms *= slot_weight
-    coefficients *= signed_weight
+    coefficients *= slot_weight
+    coefficients[:, 0] *= -1
     grad_output = np.matmul(coefficients, inputs)
     grad_input = np.matmul(coefficients.transpose(0, 2, 1), outputs)
     # Pairwise summation: float32 is accurate to ~1e-6 relative here, and twice as fast.

@@ -62,41 +62,59 @@ def sum_per_owner(values, owner, n_owners):
     return segment_sums(values, indptr)
 
 
-def capped_row_scales(rows, n_rows, counts=None, max_updates_per_row=None):
-    """Per-occurrence factors that cap each row's summed update.
+class RowUpdateCap:
+    """Per-occurrence factors that cap each row's summed update in one call.
 
     A row that receives ``m`` single (pair) updates in one call, with ``m`` above
     ``max_updates_per_row``, has each of its updates scaled by ``max_updates_per_row / m``,
     so that no row moves further in one call than that many single updates would move it on
     average (see ``_trainer.MAX_UPDATES_PER_ROW``).
 
+    The per-row totals are accumulated in a buffer of one float per matrix row that is
+    cleared again after each call, so a call costs O(len(rows)), not O(n_rows) (a bincount
+    over the whole vocabulary cost 1.6x more on 65k words).
+
     Parameters
     ----------
-    rows : ndarray of int, shape (n,)
     n_rows : int
-        Number of rows of the matrix (an upper bound of ``rows``).
-    counts : ndarray of shape (n,) or None
-        Single updates summed in each occurrence's gradient (None: one each; 0 marks an
-        occurrence that carries no update, such as padding).
+        Number of rows of the matrix.
     max_updates_per_row : int or None
         None: no cap.
-
-    Returns
-    -------
-    scales : ndarray of float32, shape (n,)
-        ``min(1, max_updates_per_row / m[rows])``, times ``counts > 0`` when counts are given.
     """
-    weights = np.ones(len(rows), dtype=np.float32) if counts is None else counts
-    if max_updates_per_row is None:
-        return (weights > 0).astype(np.float32)
-    totals = np.bincount(rows, weights=weights, minlength=n_rows)[rows]
-    # Rows with a zero total only carry zero-count (padding) occurrences: scale 0.
-    scales = np.divide(max_updates_per_row, totals, out=np.zeros_like(totals),
-                       where=totals > 0)
-    np.minimum(scales, 1.0, out=scales)
-    if counts is not None:
-        scales[weights == 0] = 0.0
-    return scales.astype(np.float32)
+
+    def __init__(self, n_rows, max_updates_per_row):
+        self.max_updates_per_row = max_updates_per_row
+        self._totals = np.zeros(n_rows, dtype=np.float32)
+
+    def scales(self, rows, counts=None):
+        """Factors for the occurrences ``rows``.
+
+        Parameters
+        ----------
+        rows : ndarray of int, shape (n,)
+        counts : ndarray of shape (n,) or None
+            Single updates summed in each occurrence's gradient (None: one each; 0 marks
+            an occurrence that carries no update, such as padding).
+
+        Returns
+        -------
+        scales : ndarray of float32, shape (n,)
+            ``min(1, max_updates_per_row / m[rows])``, and 0 where ``counts`` is 0.
+        """
+        weights = (np.ones(len(rows), dtype=np.float32) if counts is None
+                   else np.asarray(counts, dtype=np.float32))
+        if self.max_updates_per_row is None:
+            return (weights > 0).astype(np.float32)
+        np.add.at(self._totals, rows, weights)
+        totals = self._totals[rows]
+        self._totals[rows] = 0
+        # A zero total only comes with zero counts, whose scale is zeroed below anyway.
+        with np.errstate(divide="ignore"):
+            scales = np.float32(self.max_updates_per_row) / totals
+        np.minimum(scales, np.float32(1), out=scales)
+        if counts is not None:
+            scales *= weights > 0
+        return scales
 
 
 def scatter_add_rows(matrix, rows, updates, scales=None, factor=1.0):
@@ -113,7 +131,7 @@ def scatter_add_rows(matrix, rows, updates, scales=None, factor=1.0):
     updates : ndarray of shape (n, d) or (n, ..., d)
         One update row per entry of ``rows`` (leading axes are flattened).
     scales : ndarray of shape (n,) or None
-        Per-row factor, e.g. from :func:`capped_row_scales` (None: 1).
+        Per-row factor, e.g. from :meth:`RowUpdateCap.scales` (None: 1).
     factor : float
         Common factor, e.g. ``-learning_rate``.
     """

@@ -25,7 +25,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._batches import block_boundaries, block_minibatches
-from ._segments import capped_row_scales, scatter_add_rows
+from ._segments import RowUpdateCap, scatter_add_rows
+from ._steps import BlockRandom
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -152,7 +153,7 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
         The parameter matrices the step reads and its updates name.
     corpus : EncodedCorpus
     step : callable
-        ``step(parameters, batch, rng) -> StepResult`` (see :mod:`sklearn_w2v._steps`).
+        ``step(parameters, batch, random) -> StepResult`` (see :mod:`sklearn_w2v._steps`).
     config : TrainingConfig
     task : BlockTask
     reference_loss : float or None
@@ -170,9 +171,11 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
         If a minibatch loss is not finite or exceeds the divergence threshold.
     """
     rng = np.random.default_rng(task.seed)
+    random = BlockRandom(rng)
     report = BlockReport()
     progress = task.progress_tokens
-    caps = {name: _RowCap(len(matrix)) for name, matrix in parameters.items()}
+    caps = {name: RowUpdateCap(len(matrix), MAX_UPDATES_PER_ROW)
+            for name, matrix in parameters.items()}
     for batch in block_minibatches(
             corpus, task.start, task.stop, window=config.window,
             batch_size=config.batch_size, shrink_windows=config.shrink_windows,
@@ -183,7 +186,7 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
         report.n_effective_words += batch.n_effective_words
         if not batch.n_pairs:
             continue
-        result = step(parameters, batch, rng)
+        result = step(parameters, batch, random)
         loss_per_pair = result.loss / result.n_pairs
         if report.first_loss_per_pair is None:
             report.first_loss_per_pair = max(loss_per_pair, 1e-3)
@@ -205,16 +208,6 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     return report
 
 
-class _RowCap:
-    """Per-occurrence scales that cap a row's summed update at MAX_UPDATES_PER_ROW."""
-
-    def __init__(self, n_rows):
-        self.n_rows = n_rows
-
-    def scales(self, rows, counts):
-        return capped_row_scales(rows, self.n_rows, counts, MAX_UPDATES_PER_ROW)
-
-
 def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=0,
           epoch_callback=None):
     """Train ``parameters`` in place for ``config.epochs`` epochs.
@@ -225,7 +218,7 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
     parameters : dict of str to ndarray
         ``{"input": ..., "output": ...}`` (see :mod:`sklearn_w2v._steps`), updated in place.
     step : callable
-        ``step(parameters, batch, rng) -> StepResult``.
+        ``step(parameters, batch, random) -> StepResult``.
     config : TrainingConfig
     seed_sequence : numpy.random.SeedSequence
         Source of all randomness (subsampling, windows, noise words).

@@ -589,8 +589,8 @@ class NoiseSampler:
 
     word2vec.c draws noise words from a table of 10^8 word ids in which each word fills a
     share of the slots proportional to its probability (rounded); gensim binary-searches the
-    cumulative distribution. This sampler combines both, exactly: with ``T`` slots (4 per
-    word), word ``w`` fills ``floor(T q_w)`` slots of a table, and the leftover mass
+    cumulative distribution. This sampler combines both, exactly: with ``T`` slots (4 to 16
+    per word), word ``w`` fills ``floor(T q_w)`` slots of a table, and the leftover mass
     ``T q_w - floor(T q_w)`` (at most one slot per word, so at most a quarter of the
     draws) goes to a residual distribution sampled by inverse CDF. A draw ``x`` uniform in
     ``[0, T)`` reads the table at ``floor(x)`` when ``x`` falls in it and the residual CDF
@@ -613,9 +613,12 @@ class NoiseSampler:
         NCE, whose logits subtract ``log(k * q(w))``.
     """
 
-    # Table slots per word: more slots send fewer draws to the residual binary search but
-    # cost 4 bytes each.
-    _SLOTS_PER_WORD = 4
+    # Table slots: more slots send fewer draws to the residual binary search (16 per word:
+    # 3% of the draws, 4 per word: 12%, measured 35 vs 51 us per 1,280 draws on 65k words)
+    # but cost 4 bytes each, so large vocabularies get fewer per word, never fewer than 4.
+    _SLOTS_PER_WORD = 16
+    _MIN_SLOTS_PER_WORD = 4
+    _MAX_TABLE_SLOTS = 1 << 22
 
     def __init__(self, probabilities):
         probabilities = np.asarray(probabilities, dtype=np.float64)
@@ -631,7 +634,8 @@ class NoiseSampler:
         self.probabilities = probabilities / total
         with np.errstate(divide="ignore"):
             self.log_probabilities = np.log(self.probabilities)
-        n_slots = self._SLOTS_PER_WORD * probabilities.size
+        n_slots = max(self._MIN_SLOTS_PER_WORD * probabilities.size,
+                      min(self._SLOTS_PER_WORD * probabilities.size, self._MAX_TABLE_SLOTS))
         scaled = self.probabilities * n_slots
         whole = np.floor(scaled)
         self._table = np.repeat(np.arange(probabilities.size, dtype=np.int32),

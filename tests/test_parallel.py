@@ -86,9 +86,9 @@ class RecordingStep:
     inner: object
     folder: str
 
-    def __call__(self, parameters, batch, rng):
+    def __call__(self, parameters, batch, random):
         open(os.path.join(self.folder, str(os.getpid())), "a").close()
-        return self.inner(parameters, batch, rng)
+        return self.inner(parameters, batch, random)
 
 
 @dataclass
@@ -100,7 +100,7 @@ class FailingStep:
     # Set in the test process (a worker importing this module gets its own PARENT_PID).
     parent_pid: int = PARENT_PID
 
-    def __call__(self, parameters, batch, rng):
+    def __call__(self, parameters, batch, random):
         if os.getpid() != self.parent_pid:
             if self.how == "raise":
                 raise ValueError("boom from a worker")
@@ -109,9 +109,9 @@ class FailingStep:
             if self.how == "kill":
                 os.kill(os.getpid(), signal.SIGKILL)
             if self.how == "diverge":
-                result = self.inner(parameters, batch, rng)
+                result = self.inner(parameters, batch, random)
                 return StepResult(float("inf"), result.n_pairs, result.updates)
-        return self.inner(parameters, batch, rng)
+        return self.inner(parameters, batch, random)
 
 
 def wrap_steps(monkeypatch, wrapper):

@@ -6,12 +6,17 @@ import pytest
 from sklearn_w2v._batches import iter_minibatches
 from sklearn_w2v._segments import scatter_add_rows
 from sklearn_w2v._steps import (
+    BlockRandom,
     PairNoiseStep,
     SoftmaxStep,
     WindowNoiseStep,
     make_step,
 )
 from sklearn_w2v._vocab import EncodedCorpus, NoiseSampler
+
+
+def random(seed):
+    return BlockRandom(np.random.default_rng(seed))
 
 
 def make_sampler(n_words, seed=0):
@@ -51,12 +56,12 @@ def test_a_small_step_along_the_updates_lowers_the_minibatch_loss(step):
     rng = np.random.default_rng(1)
     parameters = {"input": rng.standard_normal((6, 4)), "output": rng.standard_normal((6, 4))}
     batch = make_batch()
-    result = step(parameters, batch, np.random.default_rng(2))
+    result = step(parameters, batch, random(2))
     assert result.n_pairs == batch.n_pairs > 0
     assert {update.parameter for update in result.updates} == {"input", "output"}
     moved = {name: matrix.copy() for name, matrix in parameters.items()}
     apply(moved, result, 1e-3)
-    after = step(moved, batch, np.random.default_rng(2)).loss  # same noise draws
+    after = step(moved, batch, random(2)).loss  # same noise draws
     assert after < result.loss
     # And the step is pure: it read the parameters without writing them.
     assert not any(np.shares_memory(update.gradients, matrix)
@@ -69,14 +74,14 @@ def test_update_directional_derivative_matches_finite_differences(step):
     rng = np.random.default_rng(5)
     parameters = {"input": rng.standard_normal((6, 4)), "output": rng.standard_normal((6, 4))}
     batch = make_batch()
-    result = step(parameters, batch, np.random.default_rng(9))
+    result = step(parameters, batch, random(9))
     dense = {name: np.zeros_like(matrix) for name, matrix in parameters.items()}
     apply(dense, result, -1.0)  # the summed gradient per parameter row
     eps = 1e-6
 
     def loss_at(t):
         moved = {name: parameters[name] - t * dense[name] for name in parameters}
-        return step(moved, batch, np.random.default_rng(9)).loss
+        return step(moved, batch, random(9)).loss
 
     numerical = (loss_at(eps) - loss_at(-eps)) / (2 * eps)
     expected = -sum((g ** 2).sum() for g in dense.values())
@@ -88,7 +93,7 @@ def test_window_step_counts_mark_padding_and_pairs():
     batch = make_batch()
     rng = np.random.default_rng(0)
     parameters = {"input": rng.standard_normal((6, 3)), "output": rng.standard_normal((6, 3))}
-    inputs, outputs = step(parameters, batch, rng).updates
+    inputs, outputs = step(parameters, batch, BlockRandom(rng)).updates
     assert np.array_equal(inputs.counts, batch.window_mask.ravel())
     pairs = batch.window_mask.sum(axis=1)
     assert np.array_equal(outputs.counts, np.repeat(pairs, 3))
@@ -104,3 +109,16 @@ def test_make_step_table():
     assert isinstance(step, PairNoiseStep) and step.nce
     with pytest.raises(ValueError, match="architecture='cbow'"):
         make_step("cbow", "negative", sampler=sampler)
+
+
+def test_block_random_serves_noise_in_request_order_from_bulk_draws():
+    sampler = make_sampler(50)
+    bulk = sampler.sample(np.random.default_rng(4), BlockRandom._NOISE_CHUNK)
+    source = random(4)
+    first = source.noise(sampler, (3, 5))
+    second = source.noise(sampler, (7,))
+    assert first.shape == (3, 5) and first.dtype == np.int32
+    np.testing.assert_array_equal(np.concatenate([first.ravel(), second]), bulk[:22])
+    # A request larger than what is left draws more; nothing is skipped or repeated.
+    rest = source.noise(sampler, (BlockRandom._NOISE_CHUNK,))
+    np.testing.assert_array_equal(rest[:BlockRandom._NOISE_CHUNK - 22], bulk[22:])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_w2v._segments import capped_row_scales, scatter_add_rows, sum_per_owner
+from sklearn_w2v._segments import RowUpdateCap, scatter_add_rows, sum_per_owner
 from sklearn_w2v._steps import SoftmaxStep, WindowNoiseStep
 from sklearn_w2v._trainer import (
     TrainingConfig,
@@ -45,16 +45,19 @@ def test_scatter_add_rows_fallback_gives_the_same_result(monkeypatch):
     np.testing.assert_allclose(fast, slow, rtol=1e-6)
 
 
-def test_capped_row_scales():
+def test_row_update_cap():
     rows = np.array([0, 0, 0, 1, 2, 2])
     counts = np.array([10, 10, 20, 5, 0, 3], dtype=np.float32)
-    scales = capped_row_scales(rows, 3, counts, max_updates_per_row=8)
+    cap = RowUpdateCap(4, max_updates_per_row=8)
     # Row 0 sums 40 pair updates: each of its occurrences is scaled by 8 / 40; row 1 is
     # under the cap; row 2's padding occurrence (count 0) carries nothing.
-    np.testing.assert_allclose(scales, [0.2, 0.2, 0.2, 1.0, 0.0, 1.0])
-    np.testing.assert_allclose(capped_row_scales(rows, 3, max_updates_per_row=2),
+    np.testing.assert_allclose(cap.scales(rows, counts), [0.2, 0.2, 0.2, 1.0, 0.0, 1.0])
+    # The totals do not carry over from one call to the next.
+    np.testing.assert_allclose(cap.scales(rows, counts), [0.2, 0.2, 0.2, 1.0, 0.0, 1.0])
+    np.testing.assert_allclose(RowUpdateCap(3, 2).scales(rows),
                                [2 / 3] * 3 + [1, 1, 1], rtol=1e-6)
-    np.testing.assert_array_equal(capped_row_scales(rows, 3, counts), [1, 1, 1, 1, 0, 1])
+    np.testing.assert_array_equal(RowUpdateCap(3, None).scales(rows, counts),
+                                  [1, 1, 1, 1, 0, 1])
 
 
 def test_sum_per_owner():
