@@ -26,8 +26,10 @@ def train_on_sample_corpus(n_lines, epochs):
     n_tokens = sum(text.count(" ") + 1 for text in texts)
     print(f"Training skip-gram (negative sampling) on {len(texts):,} lines, "
           f"{n_tokens:,} tokens of the embedded sample corpus ...")
+    # n_jobs=-1: one worker process per CPU (small corpora stay in this process).
     model = Word2VecTransformer(objective="negative", vector_size=100, window=5,
-                                min_count=5, epochs=epochs, random_state=0, verbose=1)
+                                min_count=5, epochs=epochs, random_state=0, verbose=1,
+                                n_jobs=-1)
     model.fit(texts)
     print(f"Vocabulary: {len(model.vocabulary_):,} words; "
           f"{model.n_effective_words_ / model.training_seconds_:,.0f} words/s\n")

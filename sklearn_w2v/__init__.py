@@ -5,8 +5,10 @@ sampling or noise-contrastive estimation in vectorized NumPy, and turns document
 feature vectors for a :class:`~sklearn.pipeline.Pipeline`.
 """
 
+from ._parallel import TrainingWorkerError
 from ._trainer import TrainingDivergedError
-from ._transformer import Word2VecTransformer
+from ._transformer import InconsistentVersionWarning, Word2VecTransformer
+from ._version import __version__
 
-__all__ = ["Word2VecTransformer", "TrainingDivergedError"]
-__version__ = "0.1.0"
+__all__ = ["Word2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
+           "InconsistentVersionWarning", "__version__"]

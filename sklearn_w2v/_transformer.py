@@ -6,6 +6,7 @@ encoding), ``_batches`` (pairs), ``_objectives`` (loss and gradients), ``_traine
 loop) and ``_pooling`` (document vectors).
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -28,6 +29,7 @@ from .evaluation import cosine_similarity_of, most_similar
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
 from ._steps import make_step
 from ._trainer import TrainingConfig, train, warn_if_untrained
+from ._version import __version__
 from ._vocab import (
     NoiseSampler,
     build_vocabulary,
@@ -37,6 +39,10 @@ from ._vocab import (
     noise_distribution,
     remap_corpus,
 )
+
+class InconsistentVersionWarning(UserWarning):
+    """A pickled Word2VecTransformer is loaded with another sklearn-w2v version."""
+
 
 # Corpus tokens per block, the unit of work of the trainer and its worker processes: large
 # enough that the per-block costs (spawning a generator, a task for a worker) vanish next to
@@ -450,17 +456,35 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                 f"to min_learning_rate, so set min_learning_rate <= learning_rate.")
         if self.tokenizer is not None and not callable(self.tokenizer):
             raise TypeError("tokenizer must be a callable or None.")
+        # bool is an Integral for scikit-learn's validation, but vector_size=True is a
+        # mistake, not a 1-dimensional model.
+        for name in _INTEGER_PARAMETERS:
+            if isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r} is a boolean; {name} must be an "
+                    f"integer.")
 
     def _check_dtype(self):
-        try:
-            dtype = np.dtype(self.dtype)
-        except TypeError:
-            dtype = None
-        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        dtype = _float_dtype_or_none(self.dtype)
+        if dtype is None:
             raise ValueError(
                 f"dtype={self.dtype!r} is not supported; use np.float32 (default) or "
                 f"np.float64.")
         return dtype
+
+    def __getstate__(self):
+        # Like scikit-learn's own version stamp: a pickle records the package version.
+        return dict(super().__getstate__(), _sklearn_w2v_version=__version__)
+
+    def __setstate__(self, state):
+        version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
+        if version != __version__:
+            warnings.warn(
+                f"This Word2VecTransformer was pickled with sklearn-w2v {version} and is "
+                f"loaded with {__version__}; it may not work or may give different "
+                f"results. Refit it with this version, or load it with {version}.",
+                InconsistentVersionWarning, stacklevel=2)
+        super().__setstate__(state)
 
     def _build_analyzer(self):
         return build_analyzer(
@@ -707,6 +731,22 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
+
+
+_INTEGER_PARAMETERS = ("vector_size", "window", "min_count", "max_vocab_size", "negative",
+                       "epochs", "batch_size", "n_jobs", "verbose")
+
+
+def _float_dtype_or_none(dtype):
+    """np.float32 or np.float64 as a dtype, None for anything else (np.dtype(None) and
+    np.dtype("float64") == None are both true in NumPy, hence the explicit checks)."""
+    if dtype is None or isinstance(dtype, (bool, np.bool_)):
+        return None
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        return None
+    return dtype if dtype.type in (np.float32, np.float64) else None
 
 
 def _as_word_list(words):

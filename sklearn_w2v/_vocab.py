@@ -559,8 +559,9 @@ def noise_distribution(counts, ns_exponent=0.75) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``counts`` is empty or negative, ``ns_exponent`` is not finite,
-        or the weights cannot be normalized.
+        If ``counts`` is empty or negative, ``ns_exponent`` is not finite, or
+        it is so far from 0 that the probability of a word with a positive
+        count underflows to 0.
     """
     counts = np.asarray(counts, dtype=np.float64)
     if counts.ndim != 1 or counts.size == 0:
@@ -574,14 +575,24 @@ def noise_distribution(counts, ns_exponent=0.75) -> np.ndarray:
             "A negative `ns_exponent` needs every count to be positive "
             "(0 ** negative is infinite)."
         )
-    # np.power(0.0, 0.0) == 1, so ns_exponent == 0 is uniform over all words.
-    weights = np.power(counts, ns_exponent)
-    total = weights.sum()
-    if not np.isfinite(total) or total <= 0:
+    positive = counts > 0
+    if not positive.any() and ns_exponent > 0:
+        raise ValueError("The noise weights count ** ns_exponent are all zero.")
+    # In log space, shifted by the largest: count ** ns_exponent itself overflows or
+    # underflows for large |ns_exponent|, while the normalised q may still be fine.
+    # 0 ** 0 == 1 (ns_exponent == 0 is uniform over all words); 0 ** positive == 0.
+    log_weights = np.full(counts.shape, -np.inf if ns_exponent > 0 else 0.0)
+    log_weights[positive] = ns_exponent * np.log(counts[positive])
+    weights = np.exp(log_weights - log_weights.max())
+    q = weights / weights.sum()
+    underflow = positive & (q == 0)
+    if underflow.any():
         raise ValueError(
-            "The noise weights count ** ns_exponent sum to zero or overflow."
-        )
-    return weights / total
+            f"ns_exponent={ns_exponent!r} makes the noise probability "
+            f"q(w) ∝ count(w)**ns_exponent underflow to 0 for {int(underflow.sum())} of "
+            f"the {counts.size} words, which could then never be noise words and would "
+            f"score -inf. Use an ns_exponent closer to 0 (word2vec uses 0.75).")
+    return q
 
 
 class NoiseSampler:

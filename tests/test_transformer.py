@@ -6,6 +6,7 @@ Every fit uses a tiny corpus and a few-dimensional model so the file runs in sec
 
 import pickle
 import re
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -251,6 +252,15 @@ def test_transform_uses_the_fitted_tokenization():
     (dict(word_vectors="output"), "word_vectors"),
     (dict(dtype=np.int32), "dtype"),
     (dict(dtype="float16"), "dtype"),
+    # np.dtype(None) is float64 and np.dtype("float64") == None: both used to train.
+    (dict(dtype=None), "dtype"),
+    (dict(dtype="bogus"), "dtype"),
+    (dict(dtype=complex), "dtype"),
+    (dict(dtype=bool), "dtype"),
+    (dict(vector_size=True), "vector_size.*boolean"),
+    (dict(window=True), "window.*boolean"),
+    (dict(epochs=False), "epochs"),
+    (dict(ns_exponent=-300.0), "ns_exponent=-300.0.*underflow"),
     (dict(batch_size=0), "batch_size"),
     (dict(batch_size="big"), "batch_size"),
     (dict(share_negatives="yes"), "share_negatives"),
@@ -745,3 +755,73 @@ def test_initial_vectors_drawn_in_blocks_equal_one_draw(monkeypatch):
         got = _transformer._initial_center_vectors(np.random.default_rng(4), n_words, d,
                                                    np.float32)
         assert got.dtype == np.float32 and np.array_equal(got, expected)
+
+
+# ------------------------------------------------------------------ reliability of fit state
+
+FIT_STAGES = ["count_and_encode", "build_vocabulary", "remap_corpus",
+              "inverse_document_frequency", "noise_distribution", "make_step", "train",
+              "sif_weights", "fit_sif_component_from_corpus"]
+
+
+@pytest.mark.parametrize("stage", FIT_STAGES)
+@pytest.mark.parametrize("error", [KeyboardInterrupt, MemoryError])
+def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_texts, texts,
+                                                           monkeypatch):
+    """An interrupt anywhere in fit leaves the previous fitted state as it was, never the
+    vectors of one fit with the vocabulary of another."""
+    from sklearn_w2v import _transformer
+
+    model = small(pooling="sif").fit(short_texts)
+    state = fitted_state(model)
+    X_new = model.transform(short_texts[:20])
+
+    def interrupt(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(_transformer, stage, interrupt)
+    with pytest.raises(error):
+        model.set_params(pooling="tfidf" if stage == "inverse_document_frequency"
+                         else "sif").fit(texts[1000:1600])
+    monkeypatch.undo()
+    model.set_params(pooling="sif")
+    assert_same_state(model, state)
+    assert_array_equal(model.transform(short_texts[:20]), X_new)
+
+
+def test_a_corpus_too_small_to_train_warns_and_reports_nan():
+    model = Word2VecTransformer(min_count=1, vector_size=4, random_state=0)
+    with pytest.warns(RuntimeWarning, match="no \\(center, context\\) pair"):
+        model.fit([["a", "b", "c"]] * 3)  # subsampling drops nearly every token
+    assert model.n_pairs_ == 0
+    assert len(model.loss_curve_) == model.epochs and np.isnan(model.loss_curve_).all()
+
+
+def test_thousands_of_noise_words_train_without_diverging(short_texts):
+    """negative >= 1023 used to overflow the loss and 'diverge' at any learning rate."""
+    model = small(negative=2000, max_vocab_size=300).fit(short_texts[:200])
+    assert np.isfinite(model.loss_curve_).all() and np.isfinite(model.vectors_).all()
+
+
+def test_huge_window_on_short_documents_costs_the_documents_not_the_window(short_texts):
+    model = small(window=10**8, epochs=1).fit(short_texts[:100])
+    assert np.isfinite(model.vectors_).all()
+    model.set_params(window=10**7)
+    assert np.isfinite(model.score(short_texts[:50]))
+
+
+def test_pickle_records_the_package_version_and_warns_on_another(fitted):
+    import sklearn_w2v
+    from sklearn_w2v import InconsistentVersionWarning
+
+    data = pickle.dumps(fitted)
+    state = fitted.__getstate__()
+    assert state["_sklearn_w2v_version"] == sklearn_w2v.__version__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pickle.loads(data)  # same version: no warning
+    state["_sklearn_w2v_version"] = "0.0.1"
+    clone_ = Word2VecTransformer.__new__(Word2VecTransformer)
+    with pytest.warns(InconsistentVersionWarning, match="0.0.1.*Refit"):
+        clone_.__setstate__(state)
+    assert_array_equal(clone_.vectors_, fitted.vectors_)

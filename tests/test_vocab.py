@@ -463,3 +463,19 @@ def test_offsets_are_int32_unless_a_token_position_needs_64_bits():
     assert small.dtype == np.int32 and small.tolist() == [0, 5, 2**31 - 1]
     large = _compact_offsets(np.array([0, 5, 2**31], dtype=np.int64))
     assert large.dtype == np.int64 and large.tolist() == [0, 5, 2**31]
+
+
+def test_noise_distribution_in_log_space_and_underflow_rejected():
+    close = np.array([5, 6, 7, 8])
+    # 8 ** 400 overflows float64, but q is well defined: the normalisation runs in log space.
+    q = noise_distribution(close, 400.0)
+    expected = np.exp(400 * (np.log(close) - np.log(8)))
+    np.testing.assert_allclose(q, expected / expected.sum(), rtol=1e-10)
+    assert (q > 0).all()
+    counts = np.array([1, 2, 3, 1000])
+    np.testing.assert_allclose(noise_distribution(counts, 0.75),
+                               counts ** 0.75 / (counts ** 0.75).sum())
+    # With -300 the most frequent word's q underflows to 0: it could never be a noise word
+    # and score would be -inf, so it is rejected with the parameter's value.
+    with pytest.raises(ValueError, match=r"ns_exponent=-300.*underflow to 0 for 1 of the 4"):
+        noise_distribution(counts, -300.0)
