@@ -659,15 +659,17 @@ def _parse_text_row(raw, line_no, path, vector_size, encoding, unicode_errors):
     try:
         return word, np.array(parts[1:], dtype=np.float64)
     except ValueError:
-        bad = next(p for p in parts[1:] if not _is_float(p))
+        bad = next(p for p in parts[1:] if not _is_number(p))
         raise ValueError(
             f"{path}: line {line_no}: value {bad!r} of word {word!r} is not a number"
         ) from None
 
 
-def _is_float(text):
+def _is_number(text):
+    # NumPy's own parser, not float(): the two disagree on a few strings, and the one that
+    # failed above must be found.
     try:
-        float(text)
+        np.array([text], dtype=np.float64)
     except ValueError:
         return False
     return True
