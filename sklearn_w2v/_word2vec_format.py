@@ -327,6 +327,11 @@ def _create_file_beside(target):
             return os.open(temporary, flags, 0o666), temporary
         except FileExistsError:
             continue
+        except FileNotFoundError:
+            # Name the folder, not the temporary file the user never asked for.
+            raise FileNotFoundError(
+                errno.ENOENT, "No such folder to write the file in", folder or "."
+            ) from None
     raise FileExistsError(errno.EEXIST, "no free temporary file name beside", target)
 
 

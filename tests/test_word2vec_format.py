@@ -334,6 +334,12 @@ def test_successful_save_replaces_the_file(old_file, vectors):
     assert _folder_listing(path.parent) == [path.name]
 
 
+def test_save_into_a_missing_folder_names_the_folder(tmp_path, vectors):
+    with pytest.raises(FileNotFoundError, match="No such folder") as info:
+        save_word2vec_format(tmp_path / "missing" / "v.txt", WORDS, vectors)
+    assert info.value.filename == str(tmp_path / "missing")
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 def test_save_keeps_permissions_and_follows_symlinks(tmp_path, vectors):
     target = tmp_path / "real.txt"
