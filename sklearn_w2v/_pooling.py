@@ -24,9 +24,10 @@ __all__ = [
 
 POOLING_METHODS = ("mean", "sum", "max", "tfidf", "sif")
 
-# Upper bound on the size of the (tokens, d) block gathered at once by max pooling, so that
-# pooling a large corpus does not materialise one vector per token in memory.
-_MAX_POOL_BLOCK_BYTES = 64 * 2**20
+# Upper bound on the size of the (tokens, d) block gathered at once by max pooling (1M
+# float32 values), so that pooling neither a large corpus nor one long document
+# materialises one vector per token in memory.
+_MAX_POOL_BLOCK_BYTES = 4 * 2**20
 
 
 def _check_corpus(corpus, n_words):
@@ -288,32 +289,47 @@ def _safe_reciprocal(x):
     return out
 
 
-def _max_pool(ids, offsets, embedding):
-    """Element-wise max over each document's token vectors; empty documents give zeros."""
+def _max_pool(corpus, offsets, embedding):
+    """Element-wise max over each document's token vectors; empty documents give zeros.
+
+    Tokens are gathered in blocks of at most ``_MAX_POOL_BLOCK_BYTES`` of vectors whatever the
+    document lengths (a 5M-token document used to take one 2 GB temporary). A document cut by
+    a block boundary gets the maximum of its partial maxima, which is exactly its maximum.
+    """
     n_docs = offsets.size - 1
     d = embedding.shape[1]
     out = np.zeros((n_docs, d), dtype=embedding.dtype)
-    lengths = np.diff(offsets)
-    nonempty = np.flatnonzero(lengths > 0)
-    if nonempty.size == 0 or d == 0:
+    n_tokens = int(offsets[-1])
+    if n_tokens == 0 or d == 0:
         return out
-    starts = offsets[nonempty]
-    # reduceat over the starts of the non-empty documents only: consecutive non-empty starts
-    # are strictly increasing and the tokens between them belong to one document, so each
-    # segment is exactly one document. (With empty documents included, reduceat would
-    # return a[start] for them instead of an empty reduction.)
     block_tokens = max(1, _MAX_POOL_BLOCK_BYTES // (d * embedding.itemsize))
-    first = 0
-    while first < nonempty.size:
-        # Take as many whole documents as fit in the token budget (at least one).
-        last = np.searchsorted(starts, starts[first] + block_tokens, side="left")
-        last = max(last, first + 1)
-        lo = starts[first]
-        hi = offsets[nonempty[last - 1] + 1]
-        vectors = embedding[ids[lo:hi]]
-        out[nonempty[first:last]] = np.maximum.reduceat(vectors, starts[first:last] - lo, axis=0)
-        first = last
+    for lo in range(0, n_tokens, block_tokens):
+        hi = min(lo + block_tokens, n_tokens)
+        docs, starts = _documents_in_block(offsets, lo, hi)
+        vectors = embedding[_token_ids(corpus, lo, hi)]
+        partial = np.maximum.reduceat(vectors, starts - lo, axis=0)
+        if offsets[docs[0]] < lo:
+            # The first document began in an earlier block. Earlier maxima come first, as in
+            # reduceat's own left-to-right order.
+            np.maximum(out[docs[0]], partial[0], out=partial[0])
+        out[docs] = partial
     return out
+
+
+def _documents_in_block(offsets, lo, hi):
+    """The non-empty documents holding tokens ``lo:hi`` and where each starts in that range.
+
+    Returns ``(docs, starts)``; ``starts`` are token positions clipped to ``lo``. reduceat
+    needs them strictly increasing: with an empty document included it would return the
+    next token's vector for it instead of an empty reduction, so those are left out.
+    """
+    # side="right" skips the empty documents that share an offset with the one holding lo.
+    first = int(np.searchsorted(offsets, lo, side="right")) - 1
+    last = int(np.searchsorted(offsets, hi - 1, side="right")) - 1
+    doc_starts = offsets[first:last + 1]
+    nonempty = offsets[first + 1:last + 2] > doc_starts
+    docs = np.arange(first, last + 1)[nonempty]
+    return docs, np.maximum(doc_starts[nonempty], lo)
 
 
 def pool_documents(
@@ -404,8 +420,8 @@ def pool_documents(
                 )
 
     if pooling == "max":
-        ids, offsets = _check_corpus(corpus, n_words)
-        out = _max_pool(ids, offsets, embedding)
+        # Only the offsets are checked whole; ids are decoded block by block.
+        out = _max_pool(corpus, _check_corpus_offsets(corpus, n_words), embedding)
     else:
         weights = document_term_matrix(corpus, n_words)
         n_tokens = np.asarray(weights.sum(axis=1)).ravel()

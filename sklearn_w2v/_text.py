@@ -381,6 +381,9 @@ def iter_token_lists(X, analyzer) -> Iterator[list[str]]:
         If ``X`` is not a valid collection of documents, or (when the document
         is reached) a document is None, a number, or a list/tuple containing
         a non-str. The message gives the document's position in ``X``.
+    UnicodeDecodeError
+        If a ``bytes`` document cannot be decoded and ``decode_error`` is
+        ``"strict"``. The message gives the document's position in ``X``.
     """
     check_documents(X)
     for index, doc in enumerate(X):
@@ -398,9 +401,26 @@ def iter_token_lists(X, analyzer) -> Iterator[list[str]]:
                 )
             yield doc if doc_type is list else list(doc)
         elif isinstance(doc, (str, bytes)):
-            yield analyzer(doc)
+            yield _analyze_naming_document(analyzer, doc, index)
         else:
             raise TypeError(
                 f"Document {index} is of type {doc_type.__name__}; expected a "
                 f"str, bytes or a list of str tokens. {_MISSING_DOCUMENT_HINT}"
             )
+
+
+def _analyze_naming_document(analyzer, doc, index):
+    """``analyzer(doc)``, with the document's position added to a decoding error.
+
+    The error stays a UnicodeDecodeError (a ValueError), so code that catches
+    either still does; only its reason gains the position and the fix, and
+    the original error is chained.
+    """
+    try:
+        return analyzer(doc)
+    except UnicodeDecodeError as error:
+        raise UnicodeDecodeError(
+            error.encoding, error.object, error.start, error.end,
+            f"{error.reason} in document {index}; pass decode_error='replace' "
+            "or 'ignore', or the documents' `encoding`",
+        ) from error

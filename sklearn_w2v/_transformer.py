@@ -710,9 +710,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         -------
         Word2VecTransformer
         """
-        words, vectors = load_word2vec_format(path, binary=binary,
-                                              dtype=np.dtype(params.get("dtype", np.float32)))
-        model = cls(vector_size=vectors.shape[1], **params)
+        model = cls(**params)
+        # The estimator's dtype rule (float32 or float64), with its error message.
+        dtype = model._check_dtype()
+        words, vectors = load_word2vec_format(path, binary=binary, dtype=dtype)
+        model.set_params(vector_size=vectors.shape[1])
         model.vocabulary_ = {word: row for row, word in enumerate(words)}
         model.vectors_ = vectors
         model.context_vectors_ = None

@@ -10,65 +10,213 @@ Both formats start with an ASCII header line ``"<n_words> <vector_size>\\n"``.
 
 These are the files written by word2vec.c (``-binary 0/1``) and read and written by gensim's
 ``KeyedVectors.load_word2vec_format`` / ``save_word2vec_format``.
+
+Files are treated as untrusted input: the header's counts are claims, checked against what
+the file holds, and nothing is allocated or read because the header says so. Every read is
+bounded by what a valid header or row can be, so memory and time follow the bytes the file
+really contains.
 """
 
+import bz2
+import codecs
+import contextlib
+import errno
 import gzip
+import lzma
 import os
+import re
+import stat
+import sys
+import zlib
+from array import array
+from functools import partial
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 __all__ = ["load_word2vec_format", "save_word2vec_format"]
 
-# Characters that end a word for some reader of the format: gensim splits text lines and finds
-# the end of a binary word at b" ", word2vec.c's fscanf("%s") stops at any ASCII whitespace,
-# and a newline would end a text line. A word containing one of them cannot be read back.
-_SEPARATORS = frozenset(" \t\n\r\v\f")
+# Characters no word may contain, on reading and writing alike: ASCII whitespace ends a word
+# for some reader of the format (gensim splits text lines and finds the end of a binary word
+# at b" ", word2vec.c's ReadWord stops at space, tab and newline, a newline ends a text line),
+# NUL ends a C string, and a lone surrogate has no UTF-8 encoding.
+_UNWRITABLE_CHARACTER = re.compile(r"[\x00\t\n\v\f\r ]|[\ud800-\udfff]")
+_CHARACTER_NAMES = {
+    "\x00": "NUL", "\t": "a tab", "\n": "a newline", "\v": "a vertical tab",
+    "\f": "a form feed", "\r": "a carriage return", " ": "a space",
+}
 
-# Bytes read from the file per call when reading the binary format. Large enough that the
-# per-chunk Python overhead is negligible, small enough not to matter for memory.
-_CHUNK_SIZE = 1 << 20
-
-# A binary word longer than this (in bytes) means we are reading float bytes as a word: the
-# header's vector_size is wrong or the file is corrupt. Real vocabularies stay far below it.
+# A word longer than this (in UTF-8 bytes) is rejected: in a binary file it means float bytes
+# are being read as a word (the header's vector_size is wrong or the file is corrupt). Real
+# vocabularies stay far below it; word2vec.c itself truncates words at 100 bytes.
 _MAX_WORD_BYTES = 1 << 16
 
+# Longest header a valid file can have: two integers of at most 20 digits, separators, CRLF.
+_MAX_HEADER_BYTES = 100
 
-def _open(path, mode):
-    """Open ``path`` in binary ``mode``, transparently (de)compressing ``.gz`` files."""
-    path = os.fspath(path)
-    if str(path).endswith(".gz"):
-        return gzip.open(path, mode)
-    return open(path, mode)
+# Longest text a writer produces for one value: C's "%lf" prints -DBL_MAX with 309 digits and
+# ".000000" (317 characters); repr() and "%g" forms are much shorter.
+_MAX_VALUE_BYTES = 320
+
+# Room for a trailing space, "\r\n" and the odd doubled separator in a text row.
+_TEXT_ROW_SLACK = 16
+
+# Bytes asked of the file per read. Large enough that per-chunk Python overhead is negligible,
+# small enough not to matter for memory.
+_CHUNK_SIZE = 1 << 20
+
+# Vectors are grown and checked in blocks of about this many values (8 MiB of float64), so
+# no temporary scales with the whole matrix.
+_BLOCK_VALUES = 1 << 20
+
+# Each value takes at least 2 bytes of a text file (" 1") and 4 of a binary one, and no file
+# exceeds 2**63 bytes: a header claiming more values than this is not a size, it is garbage.
+_MAX_CLAIMED_VALUES = 1 << 62
+
+_SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class _Compression(NamedTuple):
+    name: str
+    open: Callable  # (binary file object, mode, target file name) -> file object
+
+
+# By file name suffix, as gensim and most tools decide. Each wraps an already open file, so
+# that opening errors (missing file, permissions) are not mistaken for corrupt data.
+_COMPRESSIONS = {
+    ".gz": _Compression("gzip", lambda f, mode, name: gzip.GzipFile(name, mode, fileobj=f)),
+    ".bz2": _Compression("bzip2", lambda f, mode, name: bz2.BZ2File(f, mode)),
+    ".xz": _Compression("xz", lambda f, mode, name: lzma.LZMAFile(f, mode)),
+}
+
+# What the decompressors raise on corrupt or truncated data: gzip.BadGzipFile and bz2's
+# "Invalid data stream" are OSErrors, a stream cut short is an EOFError.
+_DECOMPRESSION_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+
+
+def _compression_of(path):
+    """The :class:`_Compression` that the suffix of ``path`` asks for, or None."""
+    name = os.fsdecode(path)
+    return next((c for suffix, c in _COMPRESSIONS.items() if name.endswith(suffix)), None)
+
+
+def _word_problem(word):
+    """Why ``word`` cannot be stored in a word2vec file, or None if it can.
+
+    The single rule of the writer and both readers, so that every file this module writes
+    reads back and every word it reads can be written again.
+    """
+    if not isinstance(word, str):
+        return f"is {type(word).__name__}, expected str"
+    if not word:
+        return "is empty"
+    bad = _UNWRITABLE_CHARACTER.search(word)
+    if bad is not None:
+        char = bad.group()
+        if char in _CHARACTER_NAMES:
+            return (
+                f"contains {_CHARACTER_NAMES[char]}, which readers of the format take as the "
+                "end of a word"
+            )
+        return f"contains the lone surrogate U+{ord(char):04X}, which UTF-8 cannot encode"
+    # Four UTF-8 bytes per character at most: only long words need encoding to be measured.
+    if len(word) > _MAX_WORD_BYTES // 4 and len(word.encode("utf-8")) > _MAX_WORD_BYTES:
+        return f"is longer than {_MAX_WORD_BYTES} bytes in UTF-8"
+    return None
+
+
+def _check_dtype(dtype):
+    """``dtype`` as a NumPy dtype if it is float32 or float64, else a ValueError."""
+    try:
+        # np.dtype(None) is float64, but None is not one of the two documented choices.
+        checked = None if dtype is None else np.dtype(dtype)
+    except (TypeError, ValueError):
+        checked = None
+    # (``is None`` first: a dtype compares equal to None, which it reads as float64.)
+    if checked is None or checked not in _SUPPORTED_DTYPES:
+        raise ValueError(
+            f"dtype={dtype!r} is not supported; use np.float32 (default) or np.float64."
+        )
+    return checked
+
+
+def _first_nonfinite_row(matrix):
+    """Index of the first row of ``matrix`` holding nan or inf, or None.
+
+    Checked in blocks of rows, so the boolean temporary stays small for any matrix.
+    """
+    rows_per_block = max(1, _BLOCK_VALUES // max(1, matrix.shape[1]))
+    for start in range(0, matrix.shape[0], rows_per_block):
+        finite = np.isfinite(matrix[start:start + rows_per_block]).all(axis=1)
+        if not finite.all():
+            return start + int(np.argmin(finite))
+    return None
+
+
+# ------------------------------------------------------------------------------ writing
 
 
 def save_word2vec_format(path, words, vectors, *, binary=False):
     """Write word vectors in the word2vec.c text or binary format.
 
+    The file is written to a temporary file beside ``path`` that replaces ``path`` only once
+    it is complete: if anything fails (an invalid word, a full disk, Ctrl-C), an existing
+    file at ``path`` is left as it was and no temporary file remains.
+
     Parameters
     ----------
     path : str or os.PathLike
-        Output file. A name ending in ``.gz`` is written gzip-compressed.
+        Output file. A name ending in ``.gz``, ``.bz2`` or ``.xz`` is written compressed
+        with gzip, bzip2 or xz. A symbolic link is followed: the file it points to is
+        replaced and the link kept.
     words : sequence of str
-        The words, in row order of ``vectors``. Words must be unique, non-empty and must not
-        contain ASCII whitespace (space, tab, newline, carriage return, vertical tab, form
-        feed): readers of the format use those characters to find where a word ends.
+        The words, in row order of ``vectors``. Words must be unique, non-empty, at most
+        65536 bytes in UTF-8, and must not contain ASCII whitespace (space, tab, newline,
+        carriage return, vertical tab, form feed), NUL or lone surrogates: readers of the
+        format use those characters to find where a word ends, or cannot encode them.
     vectors : array-like of shape (n_words, vector_size)
-        The vectors. The binary format always stores float32. The text format writes the
-        shortest decimal representation that reads back to the same float32 value (float64
-        when ``vectors`` is float64).
+        The vectors, finite. The binary format always stores float32. The text format writes
+        the shortest decimal representation that reads back to the same float32 value
+        (float64 when ``vectors`` is float64).
     binary : bool, default=False
         Write the binary format instead of the text format.
 
     Raises
     ------
     ValueError
-        If the shapes disagree, ``vectors`` is not 2-D with at least one column, or a word is
-        empty, duplicated, not a string or contains whitespace.
+        If the shapes disagree, ``vectors`` is not 2-D with at least one column or holds nan
+        or inf (or values beyond float32's range when they are stored as float32), or a word
+        is not a string, empty, duplicated or contains a character listed above. Nothing is
+        written then.
 
     See Also
     --------
     load_word2vec_format : Read the files this function writes.
+
+    Notes
+    -----
+    Replacing the file gives ``path`` a new inode: hard links to the old file keep the old
+    content. The old file's permission bits are kept. A ``path`` that exists and is not a
+    regular file (``/dev/null``, a named pipe) is written in place.
     """
+    vectors = _check_vectors_shape(vectors)
+    encoded = _encode_words(words, vectors.shape[0])
+    data = _values_to_write(vectors, encoded, binary)
+    header = f"{data.shape[0]} {data.shape[1]}\n".encode("ascii")
+    compression = _compression_of(path)
+
+    def write(raw):
+        target_name = os.path.basename(os.fspath(path))
+        with (contextlib.nullcontext(raw) if compression is None
+              else compression.open(raw, "wb", target_name)) as fout:
+            fout.write(header)
+            for row in _row_bytes(encoded, data, binary):
+                fout.write(row)
+
+    _replace_file(path, write)
+
+
+def _check_vectors_shape(vectors):
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or vectors.shape[1] < 1:
         raise ValueError(
@@ -76,43 +224,128 @@ def save_word2vec_format(path, words, vectors, *, binary=False):
         )
     if not np.issubdtype(vectors.dtype, np.number) or np.iscomplexobj(vectors):
         raise ValueError(f"vectors must be a real numeric array, got dtype {vectors.dtype}")
+    return vectors
+
+
+def _encode_words(words, n_vectors):
+    """The UTF-8 bytes of each word, after checking every word against :func:`_word_problem`."""
     words = list(words)
-    if len(words) != vectors.shape[0]:
+    if len(words) != n_vectors:
         raise ValueError(
-            f"got {len(words)} words but {vectors.shape[0]} vectors; they must match one to one"
+            f"got {len(words)} words but {n_vectors} vectors; they must match one to one"
         )
     seen = set()
     for i, word in enumerate(words):
-        if not isinstance(word, str):
-            raise ValueError(f"word {i} is {type(word).__name__}, expected str")
-        if not word:
-            raise ValueError(f"word {i} is empty; the word2vec format cannot represent it")
-        if not _SEPARATORS.isdisjoint(word):
+        problem = _word_problem(word)
+        if problem is not None:
             raise ValueError(
-                f"word {i} {word!r} contains whitespace; the word2vec format cannot represent "
-                "it (readers split words at spaces, tabs and newlines)"
+                f"word {i} {word!r} {problem}; the word2vec format cannot represent it. "
+                "Remove or rename the word before saving."
             )
         if word in seen:
             raise ValueError(f"word {i} {word!r} is a duplicate; words must be unique")
         seen.add(word)
+    return [word.encode("utf-8") for word in words]
 
-    n_words, vector_size = vectors.shape
-    with _open(path, "wb") as fout:
-        fout.write(f"{n_words} {vector_size}\n".encode("ascii"))
+
+def _values_to_write(vectors, encoded_words, binary):
+    """The array whose values go to the file, checked to be finite in the stored type."""
+    with np.errstate(over="ignore"):  # an overflow becomes inf, reported below
         if binary:
             # '<f4' pins little-endian float32 whatever the machine, as word2vec.c files are
             # read everywhere as little-endian.
             data = np.ascontiguousarray(vectors, dtype="<f4")
-            for word, row in zip(words, data):
-                fout.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
         else:
-            # str() of a NumPy float scalar is its shortest round-tripping representation, so
-            # text files reload bit-identically. Other dtypes go through float32, the format's
-            # native precision.
+            # str() of a NumPy float scalar is its shortest round-tripping representation,
+            # so text files reload bit-identically. Other dtypes go through float32, the
+            # format's native precision.
             data = vectors if vectors.dtype == np.float64 else vectors.astype(np.float32)
-            for word, row in zip(words, data):
-                line = word + " " + " ".join(map(str, row)) + "\n"
-                fout.write(line.encode("utf-8"))
+    # Checked after the cast: a finite float64 beyond float32's range becomes inf on disk.
+    bad = _first_nonfinite_row(data)
+    if bad is not None:
+        raise ValueError(
+            f"the vector of word {bad} {encoded_words[bad].decode('utf-8')!r} holds nan or "
+            f"inf (in {data.dtype.name}, the type it is stored as); readers reject such "
+            "files. Fix or drop that row before saving."
+        )
+    return data
+
+
+def _row_bytes(encoded_words, data, binary):
+    """Yield the bytes of each word's row of the file, in order."""
+    if binary:
+        for word, row in zip(encoded_words, data):
+            yield word + b" " + row.tobytes() + b"\n"
+    else:
+        for word, row in zip(encoded_words, data):
+            yield word + b" " + " ".join(map(str, row)).encode("ascii") + b"\n"
+
+
+def _replace_file(path, write):
+    """Call ``write(binary_file)`` so that ``path`` ends up either complete or unchanged.
+
+    The bytes go to a temporary file in the folder of the target (``os.replace`` is atomic
+    only within one file system), are flushed to disk, and the temporary file is then renamed
+    over the target. On any failure, KeyboardInterrupt included, the temporary file is
+    removed and the exception re-raised.
+    """
+    # Replace the file a symbolic link points to rather than the link itself.
+    target = os.path.realpath(os.fspath(path))
+    if os.path.exists(target) and not os.path.isfile(target):
+        # /dev/null, a named pipe...: there is nothing to keep intact, and renaming over
+        # such a path would be wrong.
+        with open(target, "wb") as raw:
+            write(raw)
+        return
+    fd, temporary = _create_file_beside(target)
+    try:
+        with open(fd, "wb") as raw:
+            if os.path.exists(target):
+                os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+            write(raw)
+            raw.flush()
+            _sync_to_disk(raw.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _create_file_beside(target):
+    """Create a new, uniquely named hidden file in the folder of ``target``.
+
+    Returns ``(fd, path)``. ``os.open`` with mode 0o666 lets the umask decide the
+    permissions, as ``open(target, "wb")`` would (``tempfile.mkstemp`` forces 0o600).
+    """
+    folder, name = os.path.split(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        # 200 characters of the name leave room for the suffix within NAME_MAX (255).
+        temporary = os.path.join(folder, f".{name[:200]}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            # Name the folder, not the temporary file the user never asked for.
+            raise FileNotFoundError(
+                errno.ENOENT, "No such folder to write the file in", folder or "."
+            ) from None
+    raise FileExistsError(errno.EEXIST, "no free temporary file name beside", target)
+
+
+def _sync_to_disk(fd):
+    # A full disk can surface only when the data is flushed, and a rename that reaches the
+    # disk before the data would leave an empty file after a crash.
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise  # other than "this file system cannot sync", which leaves nothing to do
+
+
+# ------------------------------------------------------------------------------ reading
 
 
 def load_word2vec_format(
@@ -126,10 +359,14 @@ def load_word2vec_format(
 ):
     """Read word vectors from a word2vec.c text or binary file.
 
+    The file is treated as untrusted: memory and time are bounded by what it really holds,
+    whatever its header claims, and anything that is not a valid file raises ValueError.
+
     Parameters
     ----------
     path : str or os.PathLike
-        Input file. A name ending in ``.gz`` is read as gzip-compressed.
+        Input file. A name ending in ``.gz``, ``.bz2`` or ``.xz`` is read as gzip-, bzip2- or
+        xz-compressed.
     binary : bool, default=False
         Read the binary format instead of the text format.
     encoding : str, default="utf-8"
@@ -141,7 +378,7 @@ def load_word2vec_format(
     limit : int or None, default=None
         Read only the first ``limit`` vectors (the most frequent ones in files written by
         word2vec.c). None reads all of them.
-    dtype : numpy dtype, default=np.float32
+    dtype : {np.float32, np.float64}, default=np.float32
         dtype of the returned vectors.
 
     Returns
@@ -149,37 +386,107 @@ def load_word2vec_format(
     words : list of str
         The words in file order.
     vectors : ndarray of shape (n_words, vector_size)
-        The vectors, row ``i`` belonging to ``words[i]``.
+        The vectors, row ``i`` belonging to ``words[i]``; all values are finite.
 
     Raises
     ------
     ValueError
-        If the file is malformed: a missing or invalid header, a truncated file, a line with
-        the wrong number of values, a value that is not a number, a word that appears twice,
-        data after the declared number of words, or a word that cannot be decoded. The
-        message names the line number (text) or byte offset (binary) and what was expected.
-        Unlike gensim, which keeps the first of two duplicate words with a warning, a
-        duplicate is an error here: it means the file is not what its writer intended.
+        If a parameter is invalid, or the file is malformed: a missing, invalid or overlong
+        header, a header that claims more words than the file holds or fewer than it has, a
+        line with the wrong number of values or longer than a valid row can be, a value that
+        is not a number or is nan or inf (or does not fit in ``dtype``), a word that appears
+        twice, cannot be decoded or could not be written back (see
+        :func:`save_word2vec_format`), or compressed data that is corrupt or truncated. The
+        message names the file, the line number (text) or byte offset (binary) and what was
+        expected. Unlike gensim, which keeps the first of two duplicate words with a warning,
+        a duplicate is an error here: it means the file is not what its writer intended.
 
     See Also
     --------
     save_word2vec_format : Write files in this format.
     """
-    if limit is not None and (isinstance(limit, bool) or int(limit) != limit or limit < 1):
-        raise ValueError(f"limit must be None or a positive integer, got {limit!r}")
-    with _open(path, "rb") as fin:
-        header = fin.readline()
+    dtype = _check_dtype(dtype)
+    _check_limit(limit)
+    _check_decoding(encoding, unicode_errors)
+    with _open_for_reading(path) as fin:
+        header = _read_header(fin, path)
         n_words, vector_size = _parse_header(header, path, encoding)
         n_read = n_words if limit is None else min(n_words, int(limit))
         if binary:
-            words, vectors = _read_binary(
-                fin, path, n_words, n_read, vector_size, len(header), encoding, unicode_errors
+            return _read_binary(
+                fin, path, n_words, n_read, vector_size, len(header), encoding,
+                unicode_errors, dtype,
             )
-        else:
-            words, vectors = _read_text(
-                fin, path, n_words, n_read, vector_size, encoding, unicode_errors
-            )
-    return words, vectors.astype(dtype, copy=False)
+        return _read_text(
+            fin, path, n_words, n_read, vector_size, encoding, unicode_errors, dtype
+        )
+
+
+def _check_limit(limit):
+    try:
+        valid = limit is None or (
+            not isinstance(limit, bool) and int(limit) == limit and limit >= 1
+        )
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        raise ValueError(f"limit must be None or a positive integer, got {limit!r}")
+
+
+def _check_decoding(encoding, unicode_errors):
+    try:
+        # Decoding (not just codecs.lookup) also refuses codecs that do not turn bytes into
+        # str, such as rot13. Empty input would skip the lookup altogether.
+        b"a".decode(encoding)
+    except UnicodeDecodeError:
+        pass  # a real text codec, e.g. UTF-16 needs two bytes
+    except (LookupError, TypeError):
+        raise ValueError(
+            f"encoding must be the name of a Python codec such as 'utf-8', got {encoding!r}"
+        ) from None
+    try:
+        codecs.lookup_error(unicode_errors)
+    except (LookupError, TypeError):
+        raise ValueError(
+            "unicode_errors must be an error handler of bytes.decode such as 'strict', "
+            f"'replace' or 'ignore', got {unicode_errors!r}"
+        ) from None
+
+
+@contextlib.contextmanager
+def _open_for_reading(path):
+    """Open ``path`` for binary reading, decompressing by suffix.
+
+    Corrupt or truncated compressed data met while the file is read raises ValueError naming
+    the file instead of the codec's own exception. The file itself is opened first, outside
+    that translation, so a missing file is still a FileNotFoundError.
+    """
+    compression = _compression_of(path)
+    with open(path, "rb") as raw:
+        if compression is None:
+            yield raw
+            return
+        try:
+            with compression.open(raw, "rb", None) as fin:
+                yield fin
+        except _DECOMPRESSION_ERRORS as exc:
+            raise ValueError(
+                f"{path}: cannot read it as {compression.name}-compressed data ({exc}); the "
+                f"file is corrupt or truncated, or not {compression.name}-compressed (rename "
+                "it if its name's suffix is wrong)"
+            ) from exc
+
+
+def _read_header(fin, path):
+    """The raw header line, read with a bound so that a file of one huge line is refused
+    after ``_MAX_HEADER_BYTES`` bytes instead of being read whole."""
+    header = fin.readline(_MAX_HEADER_BYTES + 1)
+    if len(header) > _MAX_HEADER_BYTES:
+        raise ValueError(
+            f"{path}: line 1: expected a header 'n_words vector_size' of at most "
+            f"{_MAX_HEADER_BYTES} bytes, found {header[:80]!r}...; is this a word2vec file?"
+        )
+    return header
 
 
 def _parse_header(header, path, encoding):
@@ -196,154 +503,320 @@ def _parse_header(header, path, encoding):
         raise ValueError(
             f"{path}: line 1: {expected} with vector_size >= 1, found {header[:80]!r}"
         )
+    if max(n_words, 1) * vector_size > _MAX_CLAIMED_VALUES:
+        raise ValueError(
+            f"{path}: line 1: the header claims {n_words} words of {vector_size} values, "
+            "more than any file can hold; the header is corrupt"
+        )
     return n_words, vector_size
 
 
-def _check_duplicate(word, index, seen, where, path):
-    first = seen.setdefault(word, index)
-    if first != index:
-        raise ValueError(
-            f"{path}: {where}: duplicate word {word!r} (first seen as word {first + 1}); "
-            "expected unique words"
-        )
+class _GrowingRows:
+    """An (n, d) array filled one row at a time, grown as the rows arrive.
+
+    The header's word count is a claim: allocating it up front would let a 20-byte file ask
+    for terabytes. Capacity starts at about one block of values and doubles, up to the
+    claimed count, so memory follows the rows actually read. Storing straight into the
+    requested dtype avoids a second full-size copy at the end.
+    """
+
+    def __init__(self, n_columns, dtype, max_rows):
+        self._data = np.empty((0, n_columns), dtype=dtype)
+        self._max_rows = max_rows
+        self.n_rows = 0
+
+    def append(self, row):
+        if self.n_rows == len(self._data):
+            self._grow()
+        self._data[self.n_rows] = row
+        self.n_rows += 1
+
+    def _grow(self):
+        n_columns = self._data.shape[1]
+        capacity = max(2 * len(self._data), _BLOCK_VALUES // n_columns, 1)
+        # ndarray.resize reallocates in place where it can; no view of _data ever escapes,
+        # so skipping the reference check is safe.
+        self._data.resize((min(capacity, self._max_rows), n_columns), refcheck=False)
+
+    def to_array(self):
+        self._data.resize((self.n_rows, self._data.shape[1]), refcheck=False)
+        return self._data
 
 
-def _read_text(fin, path, n_words, n_read, vector_size, encoding, unicode_errors):
+def _duplicate_error(word, first, where, path):
+    return ValueError(
+        f"{path}: {where}: duplicate word {word!r} (first seen as word {first + 1}); "
+        "expected unique words"
+    )
+
+
+def _bad_word_error(word, problem, where, path, vector_size):
+    return ValueError(
+        f"{path}: {where}: word {word!r} {problem}, so it could not be written back in this "
+        f"format; the file is corrupt (in a binary file, or vector_size {vector_size} in the "
+        "header is wrong): fix or remove that word"
+    )
+
+
+def _check_finite(vectors, words, where, path, *, from_text):
+    """Raise ValueError if a vector holds nan or inf; ``where(row)`` locates a row.
+
+    Checked once on the result, in blocks, rather than row by row: a per-row check would
+    cost more than the rest of reading a binary row. Text values beyond float32's range,
+    finite in the file, became inf when stored as float32, so they are caught here too.
+    """
+    bad = _first_nonfinite_row(vectors)
+    if bad is None:
+        return
+    column = int(np.flatnonzero(~np.isfinite(vectors[bad]))[0])
+    overflow = (
+        ", or beyond the range of float32 (then load with dtype=np.float64)"
+        if from_text and vectors.dtype == np.float32 else ""
+    )
+    raise ValueError(
+        f"{path}: {where(bad)}: value {column + 1} of word {bad + 1} ({words[bad]!r}) is nan "
+        f"or inf{overflow}; such a vector would poison transform and most_similar, so fix or "
+        "remove that word"
+    )
+
+
+def _first_content(chunks):
+    """Find the first byte that is not ASCII whitespace in a stream of byte chunks.
+
+    Returns ``(n_bytes_before, n_newlines_before)``, or None if there is no such byte. Reads
+    chunk by chunk, so a long run of data is never held whole.
+    """
+    n_bytes = n_newlines = 0
+    for chunk in chunks:
+        stripped = chunk.lstrip()
+        if stripped:
+            skipped = len(chunk) - len(stripped)
+            return n_bytes + skipped, n_newlines + chunk.count(b"\n", 0, skipped)
+        n_bytes += len(chunk)
+        n_newlines += chunk.count(b"\n")
+    return None
+
+
+def _read_text(fin, path, n_words, n_read, vector_size, encoding, unicode_errors, dtype):
     words = []
     seen = {}
-    vectors = np.empty((n_read, vector_size), dtype=np.float64)
+    rows = _GrowingRows(vector_size, dtype, n_read)
+    row_limit = _MAX_WORD_BYTES + vector_size * (_MAX_VALUE_BYTES + 1) + _TEXT_ROW_SLACK
     for i in range(n_read):
         line_no = i + 2  # 1-based, after the header
-        raw = fin.readline()
+        # A bounded readline: a corrupt file of one huge line costs row_limit bytes, not the
+        # line (whose decoding and splitting used to take twenty times its size).
+        raw = fin.readline(min(row_limit + 1, sys.maxsize))
         if not raw:
             raise ValueError(
                 f"{path}: line {line_no}: unexpected end of file; the header declares "
                 f"{n_words} words but only {i} were found"
             )
-        try:
-            line = raw.decode(encoding, errors=unicode_errors)
-        except UnicodeDecodeError as exc:
+        if len(raw) > row_limit:
             raise ValueError(
-                f"{path}: line {line_no}: cannot decode with {encoding}: {exc}"
-            ) from None
-        # Split on single spaces like gensim, so words may contain non-ASCII whitespace such
-        # as U+00A0; empty fields from repeated spaces and word2vec.c's trailing space go.
-        parts = [p for p in line.rstrip("\r\n").split(" ") if p]
-        if len(parts) != vector_size + 1:
-            raise ValueError(
-                f"{path}: line {line_no}: expected a word and {vector_size} values "
-                f"(vector_size from the header), found {max(len(parts) - 1, 0)} values"
+                f"{path}: line {line_no}: longer than {row_limit} bytes, the most a word and "
+                f"{vector_size} values (vector_size from the header) can take; the file is "
+                "corrupt or its header wrong"
             )
-        try:
-            vectors[i] = np.array(parts[1:], dtype=np.float64)
-        except ValueError:
-            bad = next(p for p in parts[1:] if not _is_float(p))
-            raise ValueError(
-                f"{path}: line {line_no}: value {bad!r} of word {parts[0]!r} is not a number"
-            ) from None
-        words.append(parts[0])
-        _check_duplicate(parts[0], i, seen, f"line {line_no}", path)
+        word, values = _parse_text_row(raw, line_no, path, vector_size, encoding,
+                                       unicode_errors)
+        # Values beyond float32's range become inf here, and _check_finite reports them.
+        with np.errstate(over="ignore"):
+            rows.append(values)
+        words.append(word)
+        first = seen.setdefault(word, i)
+        if first != i:
+            raise _duplicate_error(word, first, f"line {line_no}", path)
     if n_read == n_words:
-        # Anything but blank lines after the declared words means the header is wrong.
-        line_no = n_words + 2
-        for raw in fin:
-            if raw.strip():
-                raise ValueError(
-                    f"{path}: line {line_no}: the header declares {n_words} words but the "
-                    "file has more lines"
-                )
-            line_no += 1
+        # Anything but whitespace after the declared words means the header is wrong.
+        found = _first_content(iter(partial(fin.read, _CHUNK_SIZE), b""))
+        if found is not None:
+            raise ValueError(
+                f"{path}: line {n_words + 2 + found[1]}: the header declares {n_words} words "
+                "but the file has more lines"
+            )
+    vectors = rows.to_array()
+    _check_finite(vectors, words, lambda row: f"line {row + 2}", path, from_text=True)
     return words, vectors
 
 
-def _is_float(text):
+def _parse_text_row(raw, line_no, path, vector_size, encoding, unicode_errors):
+    """``(word, float64 values)`` of one raw text line."""
     try:
-        float(text)
+        line = raw.decode(encoding, errors=unicode_errors)
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path}: line {line_no}: cannot decode with {encoding}: {exc}; pass "
+            "unicode_errors='replace' to load it anyway"
+        ) from None
+    # Split on single spaces like gensim, so words may contain non-ASCII whitespace such
+    # as U+00A0; empty fields from repeated spaces and word2vec.c's trailing space go.
+    parts = [p for p in line.rstrip("\r\n").split(" ") if p]
+    if len(parts) != vector_size + 1:
+        raise ValueError(
+            f"{path}: line {line_no}: expected a word and {vector_size} values "
+            f"(vector_size from the header), found {max(len(parts) - 1, 0)} values"
+        )
+    word = parts[0]
+    problem = _word_problem(word)
+    if problem is not None:
+        raise _bad_word_error(word, problem, f"line {line_no}", path, vector_size)
+    try:
+        return word, np.array(parts[1:], dtype=np.float64)
+    except ValueError:
+        bad = next(p for p in parts[1:] if not _is_number(p))
+        raise ValueError(
+            f"{path}: line {line_no}: value {bad!r} of word {word!r} is not a number"
+        ) from None
+
+
+def _is_number(text):
+    # NumPy's own parser, not float(): the two disagree on a few strings, and the one that
+    # failed above must be found.
+    try:
+        np.array([text], dtype=np.float64)
     except ValueError:
         return False
     return True
 
 
-def _read_binary(fin, path, n_words, n_read, vector_size, start_offset, encoding, unicode_errors):
+class _ByteStream:
+    """The bytes of a binary file, consumed front to back, read in bounded chunks.
+
+    Nothing is read because a header claims it exists: a long row is gathered chunk by chunk,
+    so memory follows the bytes the file really delivers. The buffer is a bytearray whose
+    consumed front is dropped with ``del buf[:n]`` (O(1) in CPython) and which grows by
+    amortised appends, so reading a row costs time linear in its length; concatenating
+    ``buf[pos:] + chunk`` for each chunk copied the partial row every time (quadratic).
+    """
+
+    def __init__(self, fin, offset):
+        self._fin = fin
+        self._buf = bytearray()
+        self._pos = 0  # index in _buf of the next unread byte
+        self._base = offset  # file offset of _buf[0]
+        self.at_eof = False
+
+    @property
+    def offset(self):
+        """File offset of the next unread byte."""
+        return self._base + self._pos
+
+    def _fill(self):
+        """Append one chunk to the buffer; False at end of file."""
+        chunk = self._fin.read(_CHUNK_SIZE)
+        if not chunk:
+            self.at_eof = True
+            return False
+        del self._buf[:self._pos]
+        self._base += self._pos
+        self._pos = 0
+        self._buf += chunk
+        return True
+
+    def next_word(self):
+        """``(offset, word)``: the bytes up to the next b" " (consumed with it) and their
+        file offset; ``word`` is None if the file ends or ``_MAX_WORD_BYTES`` bytes pass
+        without a space.
+
+        Newlines and CRs in front of the word are skipped: word2vec.c writes one after each
+        vector, gensim none, some files have more, and no word can start with them.
+        """
+        while True:
+            while self._pos < len(self._buf) and self._buf[self._pos] in b"\n\r":
+                self._pos += 1
+            if self._pos < len(self._buf) or not self._fill():
+                break
+        offset = self.offset
+        scanned = 0
+        while True:
+            space = self._buf.find(b" ", self._pos + scanned, self._pos + _MAX_WORD_BYTES + 1)
+            if space != -1:
+                word = bytes(self._buf[self._pos:space])
+                self._pos = space + 1
+                return offset, word
+            scanned = len(self._buf) - self._pos
+            if scanned > _MAX_WORD_BYTES or not self._fill():
+                return offset, None
+
+    def read_floats(self, count, consume):
+        """Pass the next ``count`` little-endian float32 values to ``consume``.
+
+        ``consume`` gets a view of the buffer, valid only during the call (later reads
+        resize the buffer), so a long row is never copied here. Returns the number of bytes
+        read: ``4 * count``, or fewer if the file ends first (``consume`` is then not called).
+        """
+        n_bytes = 4 * count
+        while len(self._buf) - self._pos < n_bytes and self._fill():
+            pass
+        available = min(n_bytes, len(self._buf) - self._pos)
+        if available == n_bytes:
+            consume(np.frombuffer(self._buf, dtype="<f4", count=count, offset=self._pos))
+        self._pos += available
+        return available
+
+    def remaining_chunks(self):
+        """Yield the rest of the file, the buffered bytes first."""
+        yield bytes(self._buf[self._pos:])
+        self._pos = len(self._buf)
+        while self._fill():
+            yield bytes(self._buf)
+            self._pos = len(self._buf)
+
+
+def _read_binary(fin, path, n_words, n_read, vector_size, start_offset, encoding,
+                 unicode_errors, dtype):
     words = []
     seen = {}
-    vectors = np.empty((n_read, vector_size), dtype=np.float32)
+    rows = _GrowingRows(vector_size, dtype, n_read)
+    vector_offsets = array("q")  # 8 bytes a row, to name a non-finite row afterwards
     n_bytes = 4 * vector_size
-    buf = b""
-    pos = 0  # position of the next unread byte in buf
-    buf_offset = start_offset  # file offset of buf[0], for error messages
-    eof = False
-
-    def refill():
-        # Drop consumed bytes and append the next chunk; returns False at end of file.
-        nonlocal buf, pos, buf_offset, eof
-        chunk = fin.read(_CHUNK_SIZE)
-        buf_offset += pos
-        buf = buf[pos:] + chunk
-        pos = 0
-        eof = not chunk
-        return bool(chunk)
-
+    stream = _ByteStream(fin, start_offset)
     for i in range(n_read):
-        # Skip the newline word2vec.c writes after each vector (and in front of the first
-        # word some writers leave one too). gensim strips only b"\n" here; we also skip
-        # b"\r" since no word can start with it.
-        while True:
-            while pos < len(buf) and buf[pos] in b"\n\r":
-                pos += 1
-            if pos < len(buf) or not refill():
-                break
-        word_start = pos
-        while True:
-            space = buf.find(b" ", word_start)
-            if space != -1:
-                break
-            if len(buf) - pos > _MAX_WORD_BYTES or not refill():
-                what = "unexpected end of file" if eof else "no space after a word"
-                raise ValueError(
-                    f"{path}: byte offset {buf_offset + pos}: {what} while reading word {i + 1} "
-                    f"of {n_words}; expected a word followed by b' ' and {n_bytes} bytes of "
-                    f"float32 (is vector_size {vector_size} in the header right?)"
-                )
-            word_start = pos
-        word_offset = buf_offset + pos
+        word_offset, raw_word = stream.next_word()
+        if raw_word is None:
+            what = (
+                "unexpected end of file" if stream.at_eof
+                else f"no space within {_MAX_WORD_BYTES} bytes (the longest word allowed)"
+            )
+            raise ValueError(
+                f"{path}: byte offset {word_offset}: {what} while reading word {i + 1} of "
+                f"{n_words}; expected a word followed by b' ' and {n_bytes} bytes of float32 "
+                f"(is vector_size {vector_size} in the header right?)"
+            )
         try:
-            word = buf[pos:space].decode(encoding, errors=unicode_errors)
+            word = raw_word.decode(encoding, errors=unicode_errors)
         except UnicodeDecodeError as exc:
             raise ValueError(
                 f"{path}: byte offset {word_offset}: word {i + 1} cannot be decoded with "
                 f"{encoding} ({exc}); the file may be corrupt or vector_size in the header "
                 "wrong, or pass unicode_errors='replace'"
             ) from None
-        if not word or not _SEPARATORS.isdisjoint(word):
+        problem = _word_problem(word)
+        if problem is not None:
+            raise _bad_word_error(word, problem, f"byte offset {word_offset}", path,
+                                  vector_size)
+        vector_offsets.append(stream.offset)
+        n_found = stream.read_floats(vector_size, rows.append)
+        if n_found < n_bytes:
             raise ValueError(
-                f"{path}: byte offset {word_offset}: word {i + 1} {word!r} is empty or "
-                "contains whitespace; the file is corrupt or vector_size "
-                f"{vector_size} in the header is wrong"
+                f"{path}: byte offset {vector_offsets[-1]}: unexpected end of file in the "
+                f"vector of word {i + 1} of {n_words} ({word!r}); expected {n_bytes} bytes, "
+                f"found {n_found}"
             )
-        pos = space + 1
-        while len(buf) - pos < n_bytes and refill():
-            pass
-        if len(buf) - pos < n_bytes:
-            raise ValueError(
-                f"{path}: byte offset {buf_offset + pos}: unexpected end of file in the vector "
-                f"of word {i + 1} of {n_words} ({word!r}); expected {n_bytes} bytes, found "
-                f"{len(buf) - pos}"
-            )
-        vectors[i] = np.frombuffer(buf, dtype="<f4", count=vector_size, offset=pos)
-        pos += n_bytes
         words.append(word)
-        _check_duplicate(word, i, seen, f"byte offset {word_offset}", path)
+        first = seen.setdefault(word, i)
+        if first != i:
+            raise _duplicate_error(word, first, f"byte offset {word_offset}", path)
     if n_read == n_words:
-        while True:
-            rest = buf[pos:]
-            if rest.strip():
-                extra = len(rest) - len(rest.lstrip())
-                raise ValueError(
-                    f"{path}: byte offset {buf_offset + pos + extra}: the header declares "
-                    f"{n_words} words but the file continues after them"
-                )
-            pos = len(buf)
-            if not refill():
-                break
+        end_of_words = stream.offset
+        found = _first_content(stream.remaining_chunks())
+        if found is not None:
+            raise ValueError(
+                f"{path}: byte offset {end_of_words + found[0]}: the header declares "
+                f"{n_words} words but the file continues after them"
+            )
+    vectors = rows.to_array()
+    _check_finite(vectors, words, lambda row: f"byte offset {vector_offsets[row]}", path,
+                  from_text=False)
     return words, vectors

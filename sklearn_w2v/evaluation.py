@@ -12,13 +12,15 @@ in descending corpus frequency) and ``embedding_`` (the matrix used for queries)
 ``(words, vectors)`` tuple with ``words`` in row order.
 """
 
-import gzip
+import math
 import os
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
+
+from ._word2vec_format import _open_for_reading
 
 __all__ = [
     "AnalogyResult",
@@ -195,10 +197,10 @@ def _folded_lookup(words, n_restrict, fold):
 
 
 def _read_lines(path):
-    """Yield ``(line_number, text)`` for a UTF-8 text file (gzip-compressed if ``.gz``)."""
+    """Yield ``(line_number, text)`` for a UTF-8 text file, compressed if its name ends in
+    ``.gz``, ``.bz2`` or ``.xz`` (corrupt compressed data raises ValueError naming it)."""
     path = os.fspath(path)
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as fin:
+    with _open_for_reading(path) as fin:
         for line_no, raw in enumerate(fin, start=1):
             try:
                 yield line_no, raw.decode("utf-8")
@@ -266,7 +268,8 @@ def evaluate_analogies(
         A model with ``vocabulary_`` and ``embedding_``, or ``(words, vectors)`` with rows in
         descending frequency order.
     path : str or os.PathLike
-        Questions file in the format of ``questions-words.txt`` (UTF-8, ``.gz`` allowed).
+        Questions file in the format of ``questions-words.txt`` (UTF-8; ``.gz``, ``.bz2``
+        or ``.xz`` compressed files are decompressed).
     restrict_vocab : int or None, default=300_000
         Number of most frequent words to use; None uses all.
     method : {"3cosadd", "3cosmul"}, default="3cosadd"
@@ -503,7 +506,8 @@ def evaluate_word_pairs(
         A model with ``vocabulary_`` and ``embedding_``, or ``(words, vectors)`` with rows in
         descending frequency order.
     path : str or os.PathLike
-        File of ``word1<delimiter>word2<delimiter>score`` lines (UTF-8, ``.gz`` allowed).
+        File of ``word1<delimiter>word2<delimiter>score`` lines (UTF-8; ``.gz``, ``.bz2``
+        or ``.xz`` compressed files are decompressed).
     restrict_vocab : int or None, default=300_000
         Number of most frequent words to use; None uses all.
     case_insensitive : bool, default=True
@@ -520,8 +524,8 @@ def evaluate_word_pairs(
     Raises
     ------
     ValueError
-        If a line does not have three fields or its score is not a number (the message names
-        the file and line), or no pair is in the vocabulary.
+        If a line does not have three fields or its score is not a finite number (the message
+        names the file and line), or fewer than two pairs are in the vocabulary.
 
     Notes
     -----
@@ -551,6 +555,12 @@ def evaluate_word_pairs(
             raise ValueError(
                 f"{path}: line {line_no}: score {fields[2].strip()!r} is not a number"
             ) from None
+        if not math.isfinite(score):
+            # A nan or inf score turns both correlations into nan without a word.
+            raise ValueError(
+                f"{path}: line {line_no}: score {fields[2].strip()!r} is not finite; "
+                "expected a number such as 7.35"
+            )
         row1 = lookup.get(fold(fields[0].strip()), -1)
         row2 = lookup.get(fold(fields[1].strip()), -1)
         if row1 < 0 or row2 < 0:
@@ -561,9 +571,13 @@ def evaluate_word_pairs(
         second.append(row2)
 
     n_pairs = len(gold)
-    if n_pairs == 0:
+    if n_pairs < 2:
+        # A correlation of fewer than two pairs is undefined (scipy returns nan).
+        found = "no word pair has" if n_pairs == 0 else "only 1 word pair has"
         raise ValueError(
-            f"{path}: no word pair has both words in the {n_restrict} most frequent words"
+            f"{path}: {found} both words in the {n_restrict} most frequent words "
+            f"({n_oov} pairs out of vocabulary); a correlation needs at least 2 pairs. "
+            "Raise restrict_vocab or use a larger file."
         )
     vectors = emb.vectors.astype(np.float64, copy=False)
     model_sim = np.einsum(

@@ -5,6 +5,7 @@ values. Synthetic data makes accuracy neither 0 nor 1 by planting d = b - a + c 
 some questions.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -171,6 +172,24 @@ def test_gzip_files(synthetic, tmp_path):
     assert evaluate_word_pairs(model, tmp_path / "pairs.tsv.gz") == evaluate_word_pairs(
         model, pairs
     )
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_compressed_and_corrupt_compressed_files(synthetic, tmp_path, suffix):
+    import bz2
+    import gzip
+    import lzma
+
+    compress = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    words, vectors, questions, pairs = synthetic
+    model = (words, vectors)
+    compressed = tmp_path / ("pairs.tsv" + suffix)
+    compressed.write_bytes(compress(pairs.read_bytes()))
+    assert evaluate_word_pairs(model, compressed) == evaluate_word_pairs(model, pairs)
+    truncated = tmp_path / ("questions.txt" + suffix)
+    truncated.write_bytes(compress(questions.read_bytes())[:-30])
+    with pytest.raises(ValueError, match=f"{re.escape(str(truncated))}: cannot read it as"):
+        evaluate_analogies(model, truncated)
 
 
 @pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
@@ -400,6 +419,28 @@ def test_word_pairs_delimiter_and_errors(tmp_path):
         evaluate_word_pairs((words, vectors), path)
     path.write_text("x\ty\t1\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no word pair"):
+        evaluate_word_pairs((words, vectors), path)
+
+
+@pytest.mark.parametrize("score", ["nan", "NaN", "inf", "-inf", "Infinity"])
+def test_word_pairs_non_finite_score_names_file_and_line(tmp_path, score):
+    words, vectors = ["a", "b", "c", "d"], np.random.default_rng(0).standard_normal((4, 5))
+    path = tmp_path / "p.tsv"
+    path.write_text(f"# header\na\tb\t1\nc\td\t{score}\nb\tc\t2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"p.tsv: line 3: score '{score}' is not finite"):
+        evaluate_word_pairs((words, vectors), path)
+
+
+def test_word_pairs_fewer_than_two_pairs_says_how_many_and_where(tmp_path):
+    words, vectors = ["a", "b", "c", "d"], np.random.default_rng(0).standard_normal((4, 5))
+    path = tmp_path / "p.tsv"
+    path.write_text("a\tb\t1\nx\ty\t2\nc\tzz\t3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"p.tsv: only 1 word pair has both words in the 4 "
+                       r"most frequent words \(2 pairs out of vocabulary\); a correlation "
+                       r"needs at least 2 pairs"):
+        evaluate_word_pairs((words, vectors), path)
+    path.write_text("x\ty\t1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"p.tsv: no word pair has .* \(1 pairs out of"):
         evaluate_word_pairs((words, vectors), path)
 
 

@@ -161,9 +161,49 @@ def test_max_pooling_in_blocks(corpus, embedding, monkeypatch):
     import sklearn_w2v._pooling as pooling_module
 
     expected = pool_documents(corpus, embedding, "max")
-    # A budget of one vector per block forces one document per block.
+    # A budget of one vector per block: each token is a block, so documents span blocks.
     monkeypatch.setattr(pooling_module, "_MAX_POOL_BLOCK_BYTES", 1)
     assert_array_equal(pool_documents(corpus, embedding, "max"), expected)
+
+
+@pytest.mark.parametrize("block_tokens", [1, 2, 3, 7, 64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pooling_is_the_same_for_any_block_size(monkeypatch, block_tokens, dtype):
+    import sklearn_w2v._pooling as pooling_module
+
+    # Random documents of 0 to 20 tokens, so that blocks of a few tokens start and end in
+    # the middle of documents, next to empty ones, and span several documents.
+    rng = np.random.default_rng(block_tokens)
+    docs = [list(rng.integers(0, N_WORDS, rng.integers(0, 21))) for _ in range(60)]
+    docs[0], docs[-1] = [], []
+    corpus = make_corpus(docs)
+    embedding = rng.normal(size=(N_WORDS, D)).astype(dtype)
+    expected = ref_pool(docs, embedding, "max").astype(dtype)
+    monkeypatch.setattr(pooling_module, "_MAX_POOL_BLOCK_BYTES",
+                        block_tokens * D * np.dtype(dtype).itemsize)
+    out = pool_documents(corpus, embedding, "max")
+    assert out.dtype == dtype
+    assert_array_equal(out, expected)
+
+
+def test_max_pooling_one_huge_document_uses_bounded_memory():
+    import tracemalloc
+
+    # 2M tokens of 16-dim float64 vectors: gathered at once they would take 256 MB.
+    rng = np.random.default_rng(0)
+    n_words, d, n_tokens = 1000, 16, 2_000_000
+    ids = rng.integers(0, n_words, n_tokens, dtype=np.int32)
+    corpus = EncodedCorpus(ids=ids, doc_offsets=np.array([0, 0, n_tokens, n_tokens]))
+    embedding = rng.normal(size=(n_words, d))
+    tracemalloc.start()
+    try:
+        out = pool_documents(corpus, embedding, "max")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20
+    assert_array_equal(out[1], embedding[np.unique(ids)].max(axis=0))
+    assert_array_equal(out[[0, 2]], 0)
 
 
 def test_tfidf_pooling_matches_reference(corpus, embedding):

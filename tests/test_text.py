@@ -232,6 +232,20 @@ def test_pretokenized_document_with_non_str_token_names_document_and_token():
         tokens_of([["a"], ["b", "c", 5]])
 
 
+@pytest.mark.parametrize("analyzer", ["word", str.split])
+def test_undecodable_document_error_names_its_index_and_the_fix(analyzer):
+    X = ["fine", b"also fine", "Caf\u00e9".encode("latin-1"), b"never reached \xff"]
+    with pytest.raises(UnicodeDecodeError) as info:
+        tokens_of(X, analyzer=analyzer)
+    message = str(info.value)
+    assert "'utf-8' codec can't decode byte 0xe9 in position 3" in message
+    assert "in document 2; pass decode_error='replace' or 'ignore'" in message
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value.__cause__, UnicodeDecodeError)
+    assert info.value.object == b"Caf\xe9"
+    assert (info.value.start, info.value.end) == (3, 4)
+
+
 def test_errors_are_raised_lazily_after_the_valid_documents():
     token_lists = iter_token_lists(["a b", None], build_analyzer())
     assert next(token_lists) == ["a", "b"]

@@ -825,3 +825,14 @@ def test_pickle_records_the_package_version_and_warns_on_another(fitted):
     with pytest.warns(InconsistentVersionWarning, match="0.0.1.*Refit"):
         clone_.__setstate__(state)
     assert_array_equal(clone_.vectors_, fitted.vectors_)
+
+
+@pytest.mark.parametrize("dtype", ["bogus", None, np.int32])
+def test_from_word2vec_format_validates_dtype_like_fit(dtype, fitted, tmp_path):
+    path = tmp_path / "vectors.txt"
+    fitted.save_word2vec_format(path)
+    with pytest.raises(ValueError, match="dtype=.*float32"):
+        Word2VecTransformer.from_word2vec_format(path, dtype=dtype)
+    loaded = Word2VecTransformer.from_word2vec_format(path, dtype=np.float64)
+    assert loaded.vectors_.dtype == np.float64
+    assert loaded.vector_size == fitted.vector_size
