@@ -15,8 +15,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._batches import iter_all_pairs
-from ._objectives import softmax_log_likelihood
+from ._huffman import huffman_tree
 from ._pooling import (
     fit_sif_component_from_corpus,
     inverse_document_frequency,
@@ -27,6 +26,7 @@ from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 from .evaluation import cosine_similarity_of, most_similar
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
+from ._scoring import mean_log_likelihood
 from ._steps import make_step
 from ._trainer import TrainingConfig, train, warn_if_untrained
 from ._version import __version__
@@ -49,23 +49,29 @@ class InconsistentVersionWarning(UserWarning):
 # ~0.3 s of training, small enough that two workers finish an epoch at about the same time.
 _BLOCK_SIZE = 65536
 
-# Scoring multiplies a block of centers by all output vectors at once; this bounds the size
-# of that (n_centers, n_words) logit matrix in elements.
-_SCORE_LOGITS_PER_BLOCK = 8_000_000
+_NO_OUTPUT_WORD_VECTORS = (
+    "word_vectors='input+output' needs output word vectors, which hierarchical softmax does "
+    "not have (its output vectors belong to the inner nodes of the Huffman tree). Use "
+    "word_vectors='input'.")
+
+# word2vec.c's starting learning rates: 0.025 for skip-gram, 0.05 for CBOW.
+_AUTO_LEARNING_RATE = {"skipgram": 0.025, "cbow": 0.05}
 
 
 class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Skip-gram word2vec embeddings as a scikit-learn transformer.
+    """word2vec embeddings (skip-gram or CBOW) as a scikit-learn transformer.
 
-    ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram model;
+    ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram or the
+    CBOW model;
     ``transform`` turns each document into one dense vector by pooling the vectors of its
     words, so the transformer can feed a classifier in a :class:`~sklearn.pipeline.Pipeline`;
     ``score`` is the held-out log-likelihood under the full softmax, so
     :class:`~sklearn.model_selection.GridSearchCV` can tune embeddings without labels.
 
-    Three objectives train the same two matrices: input (center) vectors v = ``vectors_``
-    and output (context) vectors u = ``context_vectors_``. For a center c with contexts
-    o_1..o_n (n = 2m for a full window of m words each side):
+    Four objectives train the input vectors v = ``vectors_`` together with output vectors:
+    u = ``context_vectors_`` per word for the first three, one vector per inner node of a
+    Huffman tree (``node_vectors_``) for hierarchical softmax. For skip-gram, a center c
+    with contexts o_1..o_n (n = 2m for a full window of m words each side):
 
     * ``"softmax"``: the exact full-softmax skip-gram objective
       ``J = -sum_j u_{o_j}.v_c + n log sum_w exp(u_w.v_c)``. Costs O(n_words) per center;
@@ -77,11 +83,27 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     * ``"nce"``: noise-contrastive estimation, self-normalised: the same binary
       classification with logit ``u_o.v_c - log(K q(o))``; its optimum is
       ``u_o.v_c = log p(o|c)``. Negative sampling is NCE with ``K q(o)`` replaced by 1.
+    * ``"hierarchical"``: hierarchical softmax (word2vec.c's ``-hs 1``):
+      ``p(o|c) = prod_k s(-t_k u_{n_k}.v_c)`` over the inner nodes n_k of o's path in the
+      Huffman tree of the word counts, with signs t_k = 2 code_k - 1. A normalised model
+      whose likelihood is exact and costs O(log n_words) per pair.
+
+    CBOW (``architecture="cbow"``) predicts each center word from the mean (or sum) h of
+    its context words' input vectors, with the same four objectives (h in place of v_c and
+    the center in place of o).
 
     Parameters
     ----------
-    objective : {"negative", "softmax", "nce"}, default="negative"
+    objective : {"negative", "softmax", "nce", "hierarchical"}, default="negative"
         Training objective, see above.
+    architecture : {"skipgram", "cbow"}, default="skipgram"
+        Skip-gram (each word predicts its context words) or CBOW (the context predicts the
+        word), as gensim's ``sg=1`` / ``sg=0``.
+    cbow_mean : bool, default=True
+        CBOW's hidden layer is the mean of the context vectors (True) or their sum, as
+        gensim's ``cbow_mean``. As in word2vec.c and gensim, each context word receives the
+        hidden layer's whole error for the mean, and the error divided by the number of
+        context words for the sum.
     vector_size : int, default=100
         Dimension of the word vectors (and of the document vectors ``transform`` returns).
     window : int, default=5
@@ -101,8 +123,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Exponent of the noise distribution q(w) ∝ count(w)^ns_exponent.
     epochs : int, default=5
         Passes over the corpus.
-    learning_rate : float, default=0.025
-        Initial SGD step size.
+    learning_rate : float or "auto", default="auto"
+        Initial SGD step size. ``"auto"`` is word2vec.c's choice for the architecture:
+        0.025 for skip-gram, 0.05 for CBOW.
     min_learning_rate : float, default=1e-4
         Final step size; the rate decays linearly from ``learning_rate`` over all epochs,
         by corpus tokens processed, as in word2vec.c.
@@ -182,9 +205,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     verbose : int, default=0
         Print loss, words/s and the estimated time left after each epoch.
     epoch_callback : callable or None, default=None
-        Called after each epoch as ``epoch_callback(report, vectors, context_vectors)``;
+        Called after each epoch as ``epoch_callback(report, vectors, output_vectors)``;
         ``report`` has ``epoch``, ``mean_loss``, ``n_pairs``, ``n_centers``,
-        ``n_effective_words`` and ``seconds``. The arrays are the live training matrices
+        ``n_effective_words`` and ``seconds``; ``output_vectors`` are the context vectors,
+        or the inner-node vectors for hierarchical softmax. The arrays are the live
+        training matrices
         (copy them to keep a snapshot), e.g. to score held-out text after every epoch.
 
     Attributes
@@ -193,8 +218,14 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Word → row of ``vectors_``; rows are in descending order of corpus count.
     vectors_ : ndarray of shape (n_words, vector_size)
         Input (center) vectors v.
-    context_vectors_ : ndarray of shape (n_words, vector_size)
-        Output (context) vectors u.
+    context_vectors_ : ndarray of shape (n_words, vector_size) or None
+        Output (context) vectors u (None for ``objective="hierarchical"``).
+    node_vectors_ : ndarray of shape (n_words - 1, vector_size) or None
+        Inner-node vectors of hierarchical softmax (word2vec.c's syn1), row ``n_words - 2``
+        the root; None for the other objectives.
+    huffman_tree_ : HuffmanTree or None
+        The tree of hierarchical softmax: each word's path (``points``), code bits
+        (``codes``) and path length (``lengths``); None for the other objectives.
     word_counts_ : ndarray of int64, shape (n_words,)
         Corpus count of each word.
     noise_distribution_ : ndarray of float64, shape (n_words,)
@@ -207,8 +238,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     sif_component_ : ndarray of shape (vector_size,)
         First principal component of the SIF-weighted training document vectors.
     loss_curve_ : list of float
-        Mean training loss per (center, context) pair in each epoch (for ``"negative"`` and
-        ``"nce"`` this includes the noise terms of the pair).
+        Mean training loss per prediction in each epoch: per (center, context) pair for
+        skip-gram, per center word for CBOW (for ``"negative"`` and ``"nce"`` this includes
+        the noise terms; NaN for an epoch that trained no pair).
     n_pairs_ : int
         Training (center, context) pairs over all epochs.
     n_centers_ : int
@@ -237,7 +269,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     """
 
     _parameter_constraints = {
-        "objective": [StrOptions({"negative", "softmax", "nce"})],
+        "objective": [StrOptions({"negative", "softmax", "nce", "hierarchical"})],
+        "architecture": [StrOptions({"skipgram", "cbow"})],
+        "cbow_mean": ["boolean"],
         "vector_size": [Interval(Integral, 1, None, closed="left")],
         "window": [Interval(Integral, 1, None, closed="left")],
         "min_count": [Interval(Integral, 1, None, closed="left")],
@@ -246,7 +280,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "negative": [Interval(Integral, 0, None, closed="left")],
         "ns_exponent": [Interval(Real, None, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "min_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "share_negatives": ["boolean"],
@@ -270,9 +304,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "epoch_callback": [callable, None],
     }
 
-    def __init__(self, *, objective="negative", vector_size=100, window=5, min_count=5,
+    def __init__(self, *, objective="negative", architecture="skipgram", cbow_mean=True,
+                 vector_size=100, window=5, min_count=5,
                  max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs=5,
-                 learning_rate=0.025, min_learning_rate=1e-4, batch_size="auto",
+                 learning_rate="auto", min_learning_rate=1e-4, batch_size="auto",
                  share_negatives=True, shrink_windows=True, pooling="mean", sif_alpha=1e-3,
                  normalize=False,
                  word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
@@ -280,6 +315,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                  decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
                  verbose=0, epoch_callback=None):
         self.objective = objective
+        self.architecture = architecture
+        self.cbow_mean = cbow_mean
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count
@@ -379,22 +416,27 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
         seed_sequence = _seed_sequence(self.random_state)
         init_seed, train_seed = seed_sequence.spawn(2)
-        # word2vec.c's initialisation: small uniform input vectors, zero output vectors.
+        # word2vec.c's initialisation: small uniform input vectors, zero output vectors
+        # (or zero inner-node vectors for hierarchical softmax).
+        hierarchical = self.objective == "hierarchical"
+        tree = huffman_tree(vocab_counts) if hierarchical else None
         parameters = {
             "input": _initial_center_vectors(np.random.default_rng(init_seed), n_words, d,
                                              dtype),
-            "output": np.zeros((n_words, d), dtype=dtype),
+            "inner" if hierarchical else "output":
+                np.zeros((n_words - 1 if hierarchical else n_words, d), dtype=dtype),
         }
         noise_probabilities = noise_distribution(vocab_counts, self.ns_exponent)
-        step = make_step("skipgram", self.objective,
+        step = make_step(self.architecture, self.objective,
                          sampler=(NoiseSampler(noise_probabilities)
-                                  if self.objective != "softmax" else None),
-                         negative=self.negative, share_negatives=self.share_negatives)
+                                  if self.objective in ("negative", "nce") else None),
+                         negative=self.negative, share_negatives=self.share_negatives,
+                         tree=tree, cbow_mean=self.cbow_mean)
         config = TrainingConfig(
             epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
             keep_probability=(keep_probabilities(vocab_counts, self.sample)
                               if self.sample > 0 else None),
-            batch_size=self._batch_size(), learning_rate=self.learning_rate,
+            batch_size=self._batch_size(), learning_rate=self._learning_rate(),
             min_learning_rate=self.min_learning_rate, block_size=_BLOCK_SIZE)
         reports = train(corpus, parameters, step, config, seed_sequence=train_seed,
                         n_jobs=self._training_processes(corpus.n_tokens),
@@ -403,7 +445,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
         fitted = {
             "vectors_": parameters["input"],
-            "context_vectors_": parameters["output"],
+            "context_vectors_": parameters.get("output"),
+            "node_vectors_": parameters.get("inner"),
+            "huffman_tree_": tree,
             "word_counts_": vocab_counts,
             "noise_distribution_": noise_probabilities,
             "loss_curve_": [float(report.mean_loss) for report in reports],
@@ -416,11 +460,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             "idf_": idf,
             "sif_weights_": sif_weights(vocab_counts, self.sif_alpha),
         }
-        embedding = self._embedding_of(fitted["vectors_"], fitted["context_vectors_"])
-        fitted["sif_component_"] = (
-            fit_sif_component_from_corpus(corpus, embedding, fitted["sif_weights_"])
-            if self.pooling == "sif" else None)
-        del embedding
+        fitted["sif_component_"] = None
+        if self.pooling == "sif":
+            fitted["sif_component_"] = fit_sif_component_from_corpus(
+                corpus, self._embedding_of(fitted["vectors_"], fitted["context_vectors_"]),
+                fitted["sif_weights_"])
         if not keep_corpus:
             corpus = None  # freed before the vocabulary dict is built: a lower peak
         fitted["vocabulary_"] = {word: row for row, word in enumerate(vocab_words)}
@@ -440,7 +484,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             return None
 
         def callback(report, parameters):
-            self.epoch_callback(report, parameters["input"], parameters["output"])
+            # The output vectors: per word, or per inner node for hierarchical softmax.
+            outputs = parameters["inner" if "inner" in parameters else "output"]
+            self.epoch_callback(report, parameters["input"], outputs)
         return callback
 
     def _validate_param_combinations(self):
@@ -449,11 +495,14 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                 f"negative={self.negative!r}: the {self.objective!r} objective needs at "
                 f"least one noise word per pair; set negative >= 1 (5 to 20 is usual) or "
                 f"use objective='softmax'.")
-        if self.min_learning_rate > self.learning_rate:
+        if self.min_learning_rate > self._learning_rate():
             raise ValueError(
                 f"min_learning_rate={self.min_learning_rate!r} is larger than "
-                f"learning_rate={self.learning_rate!r}; the rate decays from learning_rate "
-                f"to min_learning_rate, so set min_learning_rate <= learning_rate.")
+                f"learning_rate={self._learning_rate()!r}; the rate decays from "
+                f"learning_rate to min_learning_rate, so set min_learning_rate <= "
+                f"learning_rate.")
+        if self.objective == "hierarchical" and self.word_vectors == "input+output":
+            raise ValueError(_NO_OUTPUT_WORD_VECTORS)
         if self.tokenizer is not None and not callable(self.tokenizer):
             raise TypeError("tokenizer must be a callable or None.")
         # bool is an Integral for scikit-learn's validation, but vector_size=True is a
@@ -493,6 +542,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             preprocessor=self.preprocessor, encoding=self.encoding,
             decode_error=self.decode_error)
 
+    def _learning_rate(self):
+        if self.learning_rate == "auto":
+            return _AUTO_LEARNING_RATE[self.architecture]
+        return self.learning_rate
+
     def _batch_size(self):
         if self.batch_size != "auto":
             return self.batch_size
@@ -513,6 +567,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
             self._require_trained("word_vectors='input+output'")
+            if self.context_vectors_ is None:
+                raise ValueError(_NO_OUTPUT_WORD_VECTORS)
         return self._embedding_of(self.vectors_, self.context_vectors_)
 
     def _embedding_of(self, vectors, context_vectors):
@@ -521,7 +577,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         return vectors
 
     def _require_trained(self, what):
-        if self.context_vectors_ is None:
+        if self.word_counts_ is None:
             raise ValueError(
                 f"{what} needs a model trained by fit: vectors loaded with "
                 f"from_word2vec_format have no context vectors, counts or idf. Use "
@@ -573,20 +629,29 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     # -------------------------------------------------------------------- score
 
     def score(self, X, y=None):
-        """Mean log-likelihood per (center, context) pair of ``X`` under the full softmax.
+        """Mean held-out log-likelihood of the words of ``X`` under the model.
 
-        ``p(o|c) = exp(z_o) / sum_w exp(z_w)`` with logits ``z_w = u_w.v_c`` for the
-        ``"softmax"`` and ``"nce"`` objectives. Every pair of known words within ``window``
-        (full width, no subsampling, so the score is deterministic) is scored; higher is
+        For skip-gram, the mean of ``log p(o|c)`` over every (center, context) pair of known
+        words within ``window``; for CBOW, the mean of ``log p(c|context)`` over every center
+        word with a context, the context being the mean (or sum) of the context vectors. The
+        windows are full width, without subsampling, so the score is deterministic; higher is
         better.
+
+        ``"hierarchical"`` scores with the model's own normalised distribution, the product
+        of the sigmoids along the word's path in the Huffman tree: exact, O(log n_words) per
+        word. The other objectives score with the full softmax
+        ``p(o|c) = exp(z_o) / sum_w exp(z_w)``, logits ``z_w = u_w.v_c`` for ``"softmax"``
+        and ``"nce"``.
 
         For ``"negative"`` the raw scores are not log-probabilities: at the optimum of
         negative sampling ``u_o.v_c = log p(o|c) - log(K q(o))``, hence
         ``log p(o|c) = u_o.v_c + log q(o) + log K``. The term ``log K`` is the same for every
         o and cancels in the softmax normalisation, so the logits ``z_o = u_o.v_c + log q(o)``
         give the model's estimate of p(o|c). NCE's optimum is ``u_o.v_c = log p(o|c)``
-        (self-normalised), so its scores need no correction. This puts all three objectives
-        on the scale of the softmax objective: ``score`` is ``-J_softmax`` per pair.
+        (self-normalised), so its scores need no correction. This puts all the objectives on
+        one scale, nats per predicted word: ``score`` is ``-J_softmax`` per pair for the
+        first three and ``-J_hierarchical`` per pair for hierarchical softmax, both exact
+        log-likelihoods of normalised distributions.
 
         Parameters
         ----------
@@ -598,7 +663,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Returns
         -------
         score : float
-            Mean log p(o|c) in nats per pair.
+            Mean log p in nats per predicted word (per pair for skip-gram, per center word
+            for CBOW).
         """
         check_is_fitted(self, "vectors_")
         self._require_trained("score")
@@ -608,24 +674,17 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         if self.objective == "negative":
             with np.errstate(divide="ignore"):
                 logit_offset = np.log(self.noise_distribution_)
-        n_words = len(self.vocabulary_)
-        centers_per_block = max(1, _SCORE_LOGITS_PER_BLOCK // n_words)
-        total, n_pairs = 0.0, 0
-        for batch in iter_all_pairs(corpus, window=self.window,
-                                    batch_size=centers_per_block):
-            if batch.n_pairs == 0:
-                continue
-            log_likelihood = softmax_log_likelihood(
-                self.vectors_[batch.centers], self.context_vectors_, batch.contexts,
-                batch.owner, logit_offset=logit_offset)
-            total += float(log_likelihood.sum())
-            n_pairs += batch.n_pairs
-        if n_pairs == 0:
+        mean, n_predictions = mean_log_likelihood(
+            corpus, architecture=self.architecture, window=self.window,
+            input_vectors=self.vectors_, output_vectors=self.context_vectors_,
+            node_vectors=self.node_vectors_, tree=self.huffman_tree_,
+            logit_offset=logit_offset, cbow_mean=self.cbow_mean)
+        if n_predictions == 0:
             raise ValueError(
                 "X has no (center, context) pair of known words within the window, so "
                 "there is nothing to score. Pass longer documents or documents that use "
                 "the fitted vocabulary.")
-        return total / n_pairs
+        return mean
 
     # ------------------------------------------------------------ word queries
 
@@ -718,6 +777,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         model.vocabulary_ = {word: row for row, word in enumerate(words)}
         model.vectors_ = vectors
         model.context_vectors_ = None
+        model.node_vectors_ = None
+        model.huffman_tree_ = None
         model.word_counts_ = None
         model.noise_distribution_ = None
         model.idf_ = None
