@@ -66,6 +66,7 @@ __all__ = [
     "nce_loss_and_grads",
     "window_contrastive_loss_and_grads",
     "window_binary_loss_and_grads",
+    "window_binary_loss_and_logit_grads",
 ]
 
 
@@ -601,6 +602,37 @@ def window_binary_loss_and_grads(input_vectors, output_vectors, input_mask, *,
     grad_output : ndarray of shape (B, L, d)
         Zero in padding rows.
     """
+    loss, logit_grads, inputs, outputs = _window_binary(
+        input_vectors, output_vectors, input_mask, output_signs=output_signs,
+        output_mask=output_mask, output_offsets=output_offsets)
+    if inputs.shape[1] == 1:
+        # One input per window (CBOW): an outer product, which matmul computes as a
+        # product with an inner dimension of 1, measured 3x slower than broadcasting.
+        grad_output = logit_grads * inputs
+    else:
+        grad_output = np.matmul(logit_grads, inputs)
+    grad_input = np.matmul(logit_grads.transpose(0, 2, 1), outputs)
+    return loss, grad_input, grad_output
+
+
+def window_binary_loss_and_logit_grads(input_vectors, output_vectors, input_mask, *,
+                                       output_signs=None, output_mask=None,
+                                       output_offsets=0.0):
+    """The loss of :func:`window_binary_loss_and_grads` and its gradient with respect to
+    the logits, ``dJ/dx_{bjs}`` of shape (B, L, W), zero where masked.
+
+    For one input per window (CBOW), ``grad_output_{bj} = dJ/dx_{bj0} v_b`` is an outer
+    product: a caller that applies it as ``dJ/dx`` times ``v_b`` for each output row (a
+    sparse update) never builds the (B, L, d) array.
+    """
+    loss, logit_grads, _, _ = _window_binary(
+        input_vectors, output_vectors, input_mask, output_signs=output_signs,
+        output_mask=output_mask, output_offsets=output_offsets)
+    return loss, logit_grads
+
+
+def _window_binary(input_vectors, output_vectors, input_mask, *, output_signs, output_mask,
+                   output_offsets):
     dtype = _float_dtype(input_vectors, output_vectors)
     inputs = _as_float(input_vectors, dtype)
     outputs = _as_float(output_vectors, dtype)
@@ -648,10 +680,8 @@ def window_binary_loss_and_grads(input_vectors, output_vectors, input_mask, *,
         coefficients[:, 0] *= -1
     else:
         coefficients *= signed_weight
-    grad_output = np.matmul(coefficients, inputs)
-    grad_input = np.matmul(coefficients.transpose(0, 2, 1), outputs)
     # Pairwise summation: float32 is accurate to ~1e-6 relative here, and twice as fast.
-    return float(loss_terms.sum()), grad_input, grad_output
+    return float(loss_terms.sum()), coefficients, inputs, outputs
 
 
 def _check_mask(name, mask, shape):

@@ -32,6 +32,7 @@ from ._objectives import (
     negative_sampling_loss_and_grads,
     softmax_loss_and_grads,
     window_binary_loss_and_grads,
+    window_binary_loss_and_logit_grads,
     window_contrastive_loss_and_grads,
 )
 from ._segments import sum_per_owner, weighted_row_sums
@@ -58,6 +59,10 @@ class RowUpdate:
         If given, ``gradients`` has one row per group and every row in
         ``rows[groups[g]:groups[g + 1]]`` receives ``gradients[g]`` (CBOW: each context
         word of a window receives the window's update).
+    weights : ndarray of shape (len(rows),) or None
+        A factor per entry of ``rows`` (None: 1). With ``groups``, an update of rank one:
+        CBOW's output rows receive ``dJ/dx`` times the window's hidden vector, without a
+        (windows x outputs x d) array ever being built.
     """
 
     parameter: str
@@ -65,6 +70,7 @@ class RowUpdate:
     gradients: np.ndarray
     counts: object = None
     groups: object = None
+    weights: object = None
 
 
 class BlockRandom:
@@ -265,15 +271,10 @@ class CbowNoiseStep:
     def __call__(self, parameters, batch, random):
         inputs, outputs = parameters["input"], parameters["output"]
         hidden, groups, counts = cbow_hidden(inputs, batch, self.mean)
-        n_windows = len(batch.centers)
         output_words, offsets = _center_and_noise_words(self, batch, random)
-        loss, grad_hidden, grad_output = window_binary_loss_and_grads(
-            hidden[:, None, :], np.take(outputs, output_words, axis=0),
-            np.ones((n_windows, 1), dtype=bool), output_offsets=offsets)
-        return StepResult(loss, batch.n_pairs, [
-            _cbow_input_update(batch, grad_hidden[:, 0], groups, counts, self.mean),
-            RowUpdate("output", output_words.ravel(), grad_output),
-        ], n_predictions=n_windows)
+        return _cbow_binary_result(batch, hidden, groups, counts, self.mean, "output",
+                                   output_words, np.take(outputs, output_words, axis=0),
+                                   offsets=offsets)
 
 
 @dataclass
@@ -287,16 +288,33 @@ class CbowHierarchicalStep:
     def __call__(self, parameters, batch, random):
         inputs, nodes = parameters["input"], parameters["inner"]
         hidden, groups, counts = cbow_hidden(inputs, batch, self.mean)
-        n_windows = len(batch.centers)
         points, signs, path_mask = _paths_of(self.tree, batch.centers)
-        loss, grad_hidden, grad_nodes = window_binary_loss_and_grads(
-            hidden[:, None, :], np.take(nodes, points, axis=0),
-            np.ones((n_windows, 1), dtype=bool), output_signs=signs, output_mask=path_mask)
-        return StepResult(loss, batch.n_pairs, [
-            _cbow_input_update(batch, grad_hidden[:, 0], groups, counts, self.mean),
-            RowUpdate("inner", points.ravel(), grad_nodes,
-                      path_mask.ravel().astype(inputs.dtype)),
-        ], n_predictions=n_windows)
+        return _cbow_binary_result(batch, hidden, groups, counts, self.mean, "inner", points,
+                                   np.take(nodes, points, axis=0), signs=signs,
+                                   path_mask=path_mask)
+
+
+def _cbow_binary_result(batch, hidden, groups, counts, mean, parameter, output_rows,
+                        output_vectors, *, offsets=0.0, signs=None, path_mask=None):
+    """Loss and updates of CBOW with a binary output layer (NS, NCE or HS).
+
+    The output rows' gradient is ``dJ/dx_bj`` times the window's hidden vector ``h_b``, an
+    outer product: it is applied as a rank-one sparse update (``weights`` = ``dJ/dx``), which
+    measured faster than building the (windows x outputs x d) gradient and scattering it.
+    """
+    n_windows, n_outputs = output_rows.shape
+    loss, logit_grads = window_binary_loss_and_logit_grads(
+        hidden[:, None, :], output_vectors, np.ones((n_windows, 1), dtype=bool),
+        output_signs=signs, output_mask=path_mask, output_offsets=offsets)
+    logit_grads = logit_grads[:, :, 0]
+    grad_hidden = np.matmul(logit_grads[:, None, :], output_vectors)[:, 0]
+    counts_out = None if path_mask is None else path_mask.ravel().astype(hidden.dtype)
+    return StepResult(loss, batch.n_pairs, [
+        _cbow_input_update(batch, grad_hidden, groups, counts, mean),
+        RowUpdate(parameter, output_rows.ravel(), hidden, counts_out,
+                  groups=np.arange(0, n_windows * n_outputs + 1, n_outputs),
+                  weights=logit_grads.ravel()),
+    ], n_predictions=n_windows)
 
 
 def _center_and_noise_words(step, batch, random):

@@ -202,6 +202,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
                 matrix -= rate * update.gradients
             else:
                 scales = caps[update.parameter].scales(update.rows, update.counts)
+                if update.weights is not None:
+                    scales *= update.weights
                 scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate,
                                  groups=update.groups)
         report.loss += result.loss

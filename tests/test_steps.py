@@ -71,8 +71,8 @@ def apply(parameters, result, rate):
         if update.rows is None:
             matrix -= rate * update.gradients
         else:
-            scatter_add_rows(matrix, update.rows, update.gradients, factor=-rate,
-                             groups=update.groups)
+            scatter_add_rows(matrix, update.rows, update.gradients, update.weights,
+                             factor=-rate, groups=update.groups)
 
 
 @pytest.mark.parametrize("step", STEPS, ids=step_id)
@@ -102,12 +102,12 @@ def exact_gradients(step, result, batch):
     dense = {name: np.zeros_like(matrix) for name, matrix in make_parameters(0).items()}
     for update in result.updates:
         gradients = update.gradients
-        if update.groups is not None:
+        if update.parameter == "input" and update.groups is not None:
             gradients = gradients / counts[:, None] if step.mean else gradients * counts[:, None]
         if update.rows is None:
             dense[update.parameter] += gradients
         else:
-            scatter_add_rows(dense[update.parameter], update.rows, gradients,
+            scatter_add_rows(dense[update.parameter], update.rows, gradients, update.weights,
                              groups=update.groups)
     return dense
 
