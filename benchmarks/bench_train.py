@@ -821,8 +821,18 @@ def render_scaling(args, results):
     """Effective words/s per n_jobs for both trainers, and the targets of issue 8."""
     jobs_list = sorted(j for j in args.jobs
                        if _ok(results, "ours", j) or _ok(results, "gensim", j))
-    if not jobs_list:
-        return []
+    lines = _scaling_table(args, results, jobs_list) if jobs_list else []
+    targets = _targets(results)
+    if targets:
+        lines += ["## Targets", "", "| figure | measured | target | met? |",
+                  "|---|---:|---|---|"]
+        for label, value, target, met in targets:
+            lines.append(f"| {label} | {value} | {target} | {'✔' if met else '✘'} |")
+        lines.append("")
+    return lines
+
+
+def _scaling_table(args, results, jobs_list):
     lines = ["## Scaling with n_jobs / workers", "",
              "| n_jobs / workers | ours words/s | ours speed-up | gensim words/s | "
              "gensim speed-up | ours / gensim |", "|---:|---:|---:|---:|---:|---:|"]
@@ -838,13 +848,6 @@ def render_scaling(args, results):
             f"{_fmt(gens / base['gensim'] if gens and base['gensim'] else None, 'ratio')} | "
             f"{_fmt(ours / gens if ours and gens else None, 'ratio')} |")
     lines += ["", f"![effective words/s against n_jobs]({_plot_path(args).name})", ""]
-    targets = _targets(results)
-    if targets:
-        lines += ["## Targets", "", "| figure | measured | target | met? |",
-                  "|---|---:|---|---|"]
-        for label, value, target, met in targets:
-            lines.append(f"| {label} | {value} | {target} | {'✔' if met else '✘'} |")
-        lines.append("")
     return lines
 
 
