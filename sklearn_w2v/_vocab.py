@@ -12,7 +12,7 @@ and in what order, and :func:`remap_corpus` rewrites the ids chunk by chunk in p
 
 from array import array
 from collections.abc import Iterable, Mapping
-from itertools import chain, islice, repeat
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -283,38 +283,44 @@ def count_and_encode(
 def _encode_in_chunks(token_lists, lookup, on_chunk=None, default=None):
     """Encode all tokens with ``lookup`` into a :class:`_CompactIdsBuilder`.
 
-    The tokens of all documents go through one C-level pipeline (chain -> lookup ->
-    islice -> fromiter) of ``_ENCODE_CHUNK`` tokens at a time; Python code runs once per
-    chunk, once per document and (for ``count_and_encode``) once per new word, never once
-    per token. ``default`` is passed as a second argument to ``lookup`` (``dict.get``).
+    Documents are gathered into blocks of about ``_ENCODE_CHUNK`` tokens (Python code once
+    per document: append, len, add); each block's tokens then go through one C-level
+    pipeline (chain -> lookup -> fromiter) ``_ENCODE_CHUNK`` tokens at a time, so no
+    Python code runs per token except once per new word in ``count_and_encode``.
+    ``on_chunk`` is called with each chunk of ids. ``default`` is passed as a second
+    argument to ``lookup`` (``dict.get``).
 
     Returns the builder and the document offsets.
     """
-    doc_lengths = array("q")
-    tokens = chain.from_iterable(_recording_lengths(token_lists, doc_lengths))
-    stream = (map(lookup, tokens) if default is None
-              else map(lookup, tokens, repeat(default)))
     builder = _CompactIdsBuilder()
-    while True:
-        chunk = np.fromiter(islice(stream, _ENCODE_CHUNK), dtype=np.int32)
-        if chunk.size:
-            builder.append(chunk)
-            if on_chunk is not None:
-                on_chunk(chunk)
-        if chunk.size < _ENCODE_CHUNK:
-            break
+    doc_lengths = array("q")
+    block, block_tokens = [], 0
+    for tokens in token_lists:
+        block.append(tokens)
+        block_tokens += len(tokens)
+        if block_tokens >= _ENCODE_CHUNK:
+            _encode_block(block, block_tokens, lookup, default, builder, on_chunk)
+            doc_lengths.extend(map(len, block))
+            block, block_tokens = [], 0
+    _encode_block(block, block_tokens, lookup, default, builder, on_chunk)
+    doc_lengths.extend(map(len, block))
     return builder, _offsets_from_lengths(doc_lengths)
 
 
-def _recording_lengths(token_lists, doc_lengths):
-    """Yield each token list unchanged, appending its length to ``doc_lengths``.
-
-    This lets the documents be chained into one token stream while keeping
-    the information needed to rebuild the document boundaries.
-    """
-    for tokens in token_lists:
-        doc_lengths.append(len(tokens))
-        yield tokens
+def _encode_block(block, n_tokens, lookup, default, builder, on_chunk):
+    """Encode the ``n_tokens`` tokens of the documents in ``block`` into ``builder``."""
+    tokens = chain.from_iterable(block)
+    stream = (map(lookup, tokens) if default is None
+              else map(lookup, tokens, repeat(default)))
+    # A block ends with the document that fills it, which may be long: encode it in
+    # chunks so that the temporaries stay bounded.
+    for start in range(0, n_tokens, _ENCODE_CHUNK):
+        # With a count, fromiter takes exactly that many items and leaves the rest.
+        chunk = np.fromiter(stream, dtype=np.int32,
+                            count=min(_ENCODE_CHUNK, n_tokens - start))
+        builder.append(chunk)
+        if on_chunk is not None:
+            on_chunk(chunk)
 
 
 def _offsets_from_lengths(doc_lengths) -> np.ndarray:
