@@ -115,17 +115,19 @@ def document_term_matrix(corpus, n_words):
     offsets = _check_corpus_offsets(corpus, n_words)
     # Built from chunks of whole documents, so the temporaries (sort keys) stay small
     # whatever the corpus size; only the result grows with it.
-    words, counts, row_sizes = [], [], []
+    words, counts, indptr = [], [], [np.zeros(1, dtype=np.int64)]
+    n_entries = 0
     for first, last in _document_chunks(offsets):
-        chunk_words, chunk_counts, chunk_row_sizes = _document_term_counts(
-            _chunk_ids(corpus, offsets, first, last), np.diff(offsets[first:last + 1]),
+        chunk_words, chunk_counts, chunk_indptr = _document_term_counts(
+            _chunk_ids(corpus, offsets, first, last), _local_offsets(offsets, first, last),
             n_words)
         words.append(chunk_words)
         counts.append(chunk_counts)
-        row_sizes.append(chunk_row_sizes)
+        indptr.append(chunk_indptr[1:] + n_entries)
+        n_entries += chunk_words.size
     matrix = sp.csr_matrix(
         (_concatenate(counts, np.float64), _concatenate(words, np.int32),
-         _indptr(_concatenate(row_sizes, np.int64))),
+         np.concatenate(indptr)),
         shape=(offsets.size - 1, n_words),
     )
     matrix.has_canonical_format = True  # sorted, distinct (document, word) pairs
@@ -137,19 +139,17 @@ def _concatenate(arrays, dtype):
     return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
 
 
-def _indptr(row_sizes):
-    """CSR row pointers (int64) from the number of entries of each row."""
-    indptr = np.zeros(row_sizes.size + 1, dtype=np.int64)
-    np.cumsum(row_sizes, out=indptr[1:])
-    return indptr
-
-
 def _chunk_ids(corpus, offsets, first, last):
     """Ids of documents ``first:last`` (a decoded copy of that range only)."""
     return _token_ids(corpus, int(offsets[first]), int(offsets[last]))
 
 
-def _sorted_pair_keys(ids, lengths, n_words):
+def _local_offsets(offsets, first, last):
+    """Offsets of documents ``first:last`` within their chunk (starting at 0)."""
+    return offsets[first:last + 1] - offsets[first]
+
+
+def _sorted_pair_keys(ids, offsets, n_words):
     """Sorted ``(document << shift) | word`` keys of the tokens of consecutive documents.
 
     Packing each token's (document, word) pair into one unsigned integer lets one
@@ -163,24 +163,26 @@ def _sorted_pair_keys(ids, lengths, n_words):
     ----------
     ids : ndarray of int, shape (n_tokens,)
         Word ids in ``[0, n_words)`` of the tokens of the documents, concatenated.
-    lengths : ndarray of int, shape (n_docs,)
-        Number of tokens of each document; ``lengths.sum() == ids.size``.
+    offsets : ndarray of int, shape (n_docs + 1,)
+        Document boundaries in ``ids``: ``offsets[0] == 0``, ``offsets[-1] == ids.size``.
     n_words : int
         Number of vocabulary rows.
 
     Returns
     -------
     keys : ndarray of uint32 or uint64, shape (n_tokens,)
-        Sorted by document (0 for the first one) then word.
+        Sorted by document (0 for the first one) then word. The keys of document ``i``
+        stay in ``offsets[i]:offsets[i + 1]``.
     shift : int
         Bits of the word part: ``keys & ((1 << shift) - 1)`` is the word,
         ``keys >> shift`` the document.
     """
+    n_docs = offsets.size - 1
     shift = max(int(n_words) - 1, 1).bit_length()
-    document_bits = max(lengths.size - 1, 1).bit_length()
+    document_bits = max(n_docs - 1, 1).bit_length()
     # n_words < 2**31 and fewer than 2**32 documents per chunk: 63 bits at most.
     key_dtype = np.uint32 if shift + document_bits <= 32 else np.uint64
-    keys = np.repeat(np.arange(lengths.size, dtype=key_dtype), lengths)
+    keys = np.repeat(np.arange(n_docs, dtype=key_dtype), np.diff(offsets))
     keys <<= key_dtype(shift)
     keys |= ids.astype(key_dtype, copy=False)
     keys.sort()
@@ -195,21 +197,23 @@ def _first_of_each_pair(sorted_keys):
     return first
 
 
-def _document_term_counts(ids, lengths, n_words):
-    """Canonical CSR pieces of the document-term counts of consecutive documents.
+def _document_term_counts(ids, offsets, n_words):
+    """Canonical CSR arrays of the document-term counts of consecutive documents.
 
-    Returns ``(words, counts, row_sizes)``: the distinct words of each document in
-    increasing order (int32), how often each occurs there (float64, the CSR data), and
-    how many distinct words each document has (int64, shape ``(lengths.size,)``).
+    ``ids`` and ``offsets`` are as in :func:`_sorted_pair_keys`. Returns ``(words, counts,
+    indptr)``: the distinct words of each document in increasing order (int32), how
+    often each occurs there (float64, the CSR data), and the row pointers (int64).
     """
-    keys, shift = _sorted_pair_keys(ids, lengths, n_words)
-    starts = np.flatnonzero(_first_of_each_pair(keys))
-    pairs = keys[starts]
+    keys, shift = _sorted_pair_keys(ids, offsets, n_words)
+    first = _first_of_each_pair(keys)
+    starts = np.flatnonzero(first)
     counts = np.diff(starts, append=keys.size).astype(np.float64)
-    words = (pairs & pairs.dtype.type((1 << shift) - 1)).astype(np.int32)
-    row_sizes = np.bincount((pairs >> pairs.dtype.type(shift)).astype(np.intp),
-                            minlength=lengths.size)
-    return words, counts, row_sizes
+    words = (keys[starts] & keys.dtype.type((1 << shift) - 1)).astype(np.int32)
+    # Sorting kept each document's keys in its own range, so the distinct pairs before
+    # a document's first token are the entries of the rows above it.
+    distinct_before = np.zeros(keys.size + 1, dtype=np.int64)
+    np.cumsum(first, out=distinct_before[1:])
+    return words, counts, distinct_before[offsets]
 
 
 def inverse_document_frequency(corpus, n_words):
@@ -236,7 +240,7 @@ def inverse_document_frequency(corpus, n_words):
     # corpus; each distinct key of a chunk is one document containing the word.
     for first, last in _document_chunks(offsets):
         keys, shift = _sorted_pair_keys(_chunk_ids(corpus, offsets, first, last),
-                                        np.diff(offsets[first:last + 1]), n_words)
+                                        _local_offsets(offsets, first, last), n_words)
         words = keys[_first_of_each_pair(keys)] & keys.dtype.type((1 << shift) - 1)
         df += np.bincount(words.astype(np.intp), minlength=n_words)
     n_docs = offsets.size - 1
@@ -303,25 +307,29 @@ def fit_sif_component_from_corpus(corpus, embedding, sif_weights):
         # last bits.
         for first, last in _document_chunks(offsets, max_tokens=_SIF_CHUNK_TOKENS):
             pooled = _sif_vectors(_chunk_ids(corpus, offsets, first, last),
-                                  np.diff(offsets[first:last + 1]), vectors, sif_weights)
+                                  _local_offsets(offsets, first, last), vectors, sif_weights)
             gram += pooled.T @ pooled  # empty documents are zero rows and add nothing
         component = _top_eigenvector(gram)
     return component.astype(embedding.dtype)
 
 
-def _sif_vectors(ids, lengths, vectors, word_weights):
+def _sif_vectors(ids, offsets, vectors, word_weights):
     """SIF vectors (float64) of consecutive documents, bit-identical to pool_documents.
 
     The same operations in the same order as ``pool_documents(..., "sif")`` without a
     component: float64 weights ``count * a / (a + p(w)) * (1 / n_tokens)`` per distinct
     word of a document, cast to the vectors' dtype, then scipy's sparse product.
     """
-    n_docs, n_words = lengths.size, vectors.shape[0]
-    words, counts, row_sizes = _document_term_counts(ids, lengths, n_words)
-    weights = counts * word_weights[words]
-    weights *= np.repeat(_safe_reciprocal(lengths.astype(np.float64)), row_sizes)
-    matrix = sp.csr_matrix((weights.astype(vectors.dtype), words, _indptr(row_sizes)),
-                           shape=(n_docs, n_words))
+    n_docs, n_words = offsets.size - 1, vectors.shape[0]
+    words, counts, indptr = _document_term_counts(ids, offsets, n_words)
+    weights = counts * np.take(word_weights, words)  # take: faster than fancy indexing
+    n_tokens = np.diff(offsets).astype(np.float64)
+    weights *= np.repeat(_safe_reciprocal(n_tokens), np.diff(indptr))
+    # int32 index arrays (a chunk has far fewer than 2**31 entries) are used as they
+    # are by csr_matrix; int64 ones would be checked and converted.
+    matrix = sp.csr_matrix(
+        (weights.astype(vectors.dtype), words, indptr.astype(np.int32)),
+        shape=(n_docs, n_words))
     return (matrix @ vectors).astype(np.float64)
 
 

@@ -403,7 +403,7 @@ def test_idf_and_document_term_matrix_when_pair_keys_need_64_bits():
     docs, corpus = random_corpus(rng, 5000, n_words, max_length=4)
     docs[0] = [n_words - 1, n_words - 1, 3]  # the largest id, repeated
     corpus = make_corpus(docs)
-    keys, _ = _pooling._sorted_pair_keys(corpus.ids, np.diff(corpus.doc_offsets), n_words)
+    keys, _ = _pooling._sorted_pair_keys(corpus.ids, corpus.doc_offsets, n_words)
     assert keys.dtype == np.uint64
     df = Counter(w for doc in docs for w in set(doc))
     df = np.array([df[w] for w in range(n_words)], dtype=float)
@@ -424,7 +424,7 @@ def test_sif_vectors_of_a_chunk_are_bit_identical_to_pool_documents(dtype):
     embedding = rng.standard_normal((50, 8)).astype(dtype)
     weights = sif_weights(rng.integers(1, 100, size=50))
     expected = pool_documents(corpus, embedding, "sif", sif_weights=weights)
-    pooled = _pooling._sif_vectors(corpus.ids, np.diff(corpus.doc_offsets), embedding, weights)
+    pooled = _pooling._sif_vectors(corpus.ids, corpus.doc_offsets, embedding, weights)
     assert pooled.dtype == np.float64
     assert_array_equal(pooled, expected.astype(np.float64))
 
