@@ -286,9 +286,9 @@ def _encode_in_chunks(token_lists, lookup, on_chunk=None, default=None):
     Documents are gathered into blocks of about ``_ENCODE_CHUNK`` tokens (Python code once
     per document: append, len, add); each block's tokens then go through one C-level
     pipeline (chain -> lookup -> fromiter) ``_ENCODE_CHUNK`` tokens at a time, so no
-    Python code runs per token except once per new word in ``count_and_encode``.
-    ``on_chunk`` is called with each chunk of ids. ``default`` is passed as a second
-    argument to ``lookup`` (``dict.get``).
+    Python code runs per token except once per new word in ``count_and_encode``. A
+    generator's documents are held one block at a time. ``on_chunk`` is called with each
+    chunk of ids. ``default`` is passed as a second argument to ``lookup`` (``dict.get``).
 
     Returns the builder and the document offsets.
     """
