@@ -457,3 +457,23 @@ def test_sif_component_from_corpus_checks_its_inputs(corpus, embedding):
         _pooling.fit_sif_component_from_corpus(corpus, embedding, weights[:-1])
     with pytest.raises(ValueError, match="must lie in"):
         _pooling.fit_sif_component_from_corpus(corpus, embedding[:-2], weights[:-2])
+
+
+def test_corpus_like_object_with_ids_and_offsets_gives_the_same_results(monkeypatch):
+    from types import SimpleNamespace
+
+    from sklearn_w2v import _pooling
+
+    rng = np.random.default_rng(15)
+    docs, corpus = random_corpus(rng, 100, 20)
+    plain = SimpleNamespace(ids=corpus.ids.astype(np.int64),
+                            doc_offsets=corpus.doc_offsets.astype(np.int64))
+    embedding = rng.standard_normal((20, 4))
+    weights = sif_weights(rng.integers(1, 50, size=20))
+    small_chunks(monkeypatch, 30)
+    assert_array_equal(inverse_document_frequency(plain, 20),
+                       inverse_document_frequency(corpus, 20))
+    assert_array_equal(document_term_matrix(plain, 20).toarray(),
+                       document_term_matrix(corpus, 20).toarray())
+    assert_array_equal(_pooling.fit_sif_component_from_corpus(plain, embedding, weights),
+                       _pooling.fit_sif_component_from_corpus(corpus, embedding, weights))
