@@ -11,8 +11,9 @@ and in what order, and :func:`remap_corpus` rewrites the ids chunk by chunk in p
 """
 
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 
 import numpy as np
 
@@ -220,18 +221,15 @@ class _CompactIdsBuilder:
         return positions.astype(np.int64, copy=False), escaped
 
 
-class _FirstAppearanceIds(dict):
-    """A ``dict`` that gives each unseen key the next integer id.
+def _first_appearance_ids():
+    """A dict that gives each unseen key the next integer id (0, 1, 2, ...).
 
-    ``dict.__getitem__`` calls ``__missing__`` for absent keys, so
-    ``map(ids.__getitem__, tokens)`` looks up known words entirely in C and
-    only runs Python code once per distinct word.
+    ``defaultdict.__missing__`` and ``count.__next__`` are both C code, so
+    ``map(ids.__getitem__, tokens)`` runs no Python code at all, not even once per
+    distinct word (a ``dict`` subclass with a Python ``__missing__`` spent 0.1-0.2 s in
+    it for the 194k words of the 13M-token benchmark corpus).
     """
-
-    def __missing__(self, word):
-        new_id = len(self)
-        self[word] = new_id
-        return new_id
+    return defaultdict(count().__next__)
 
 
 # Tokens encoded per chunk while reading documents, and per chunk of remapping: bounds the
@@ -264,7 +262,7 @@ def count_and_encode(
         their slot. Use :func:`build_vocabulary` and :func:`remap_corpus` to
         turn it into vocabulary ids.
     """
-    word_to_id = _FirstAppearanceIds()
+    word_to_id = _first_appearance_ids()
     counts = np.zeros(0, dtype=np.int64)
 
     def add_counts(chunk):
