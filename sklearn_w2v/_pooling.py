@@ -205,15 +205,12 @@ def _document_term_counts(ids, offsets, n_words):
     often each occurs there (float64, the CSR data), and the row pointers (int64).
     """
     keys, shift = _sorted_pair_keys(ids, offsets, n_words)
-    first = _first_of_each_pair(keys)
-    starts = np.flatnonzero(first)
+    starts = np.flatnonzero(_first_of_each_pair(keys))
     counts = np.diff(starts, append=keys.size).astype(np.float64)
     words = (keys[starts] & keys.dtype.type((1 << shift) - 1)).astype(np.int32)
-    # Sorting kept each document's keys in its own range, so the distinct pairs before
-    # a document's first token are the entries of the rows above it.
-    distinct_before = np.zeros(keys.size + 1, dtype=np.int64)
-    np.cumsum(first, out=distinct_before[1:])
-    return words, counts, distinct_before[offsets]
+    # Sorting kept each document's keys in its own range, so the distinct pairs that
+    # start before a document's first token are the entries of the rows above it.
+    return words, counts, np.searchsorted(starts, offsets)
 
 
 def inverse_document_frequency(corpus, n_words):
