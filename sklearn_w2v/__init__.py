@@ -9,6 +9,8 @@ from ._parallel import TrainingWorkerError
 from ._trainer import TrainingDivergedError
 from ._transformer import InconsistentVersionWarning, Word2VecTransformer
 from ._version import __version__
+from ._word2vec_format import load_word2vec_format, save_word2vec_format
 
 __all__ = ["Word2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
-           "InconsistentVersionWarning", "__version__"]
+           "InconsistentVersionWarning", "load_word2vec_format", "save_word2vec_format",
+           "__version__"]
