@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._corpus_store import corpus_folder, encode_to_folder, remap_in_folder
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
 from ._pooling import (
     fit_sif_component_from_corpus,
@@ -111,8 +112,7 @@ class _Start:
     origin: str
 
 
-def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transform=False,
-              storage=None):
+def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transform=False):
     """Fit ``estimator``'s parameters to ``X``; return ``(state, X_new)``.
 
     Parameters
@@ -126,9 +126,6 @@ def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transfo
         ``partial_fit`` on a fitted model: append rows for new words of ``X``.
     transform : bool
         Also return the document vectors of ``X`` under the new state.
-    storage : object or None
-        Where the encoded corpus lives (see :mod:`sklearn_w2v._corpus_store`); None keeps
-        it in memory.
 
     Returns
     -------
@@ -136,6 +133,12 @@ def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transfo
         Every name of :data:`FITTED_ATTRIBUTES` that the model has.
     X_new : ndarray or None
     """
+    # With out_of_core, the encoded corpus lives in files of this folder until the end.
+    with corpus_folder(estimator.out_of_core, estimator.temp_folder) as folder:
+        return _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder)
+
+
+def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     dtype = estimator._check_dtype()
     previous = _previous_state(estimator, incremental)
     if previous is not None:
@@ -156,7 +159,10 @@ def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transfo
     add_words = (start is None or (incremental and (previous is None or grow_vocabulary))
                  or (not incremental and estimator.epochs != 0))
     token_lists = iter_token_lists(X, estimator._build_analyzer())
-    words, counts, corpus = count_and_encode(token_lists)
+    if folder is None:
+        words, counts, corpus = count_and_encode(token_lists)
+    else:
+        words, counts, corpus = encode_to_folder(token_lists, folder)
     if corpus.n_docs == 0:
         raise ValueError("X is an empty corpus: fit needs at least one document.")
     known = {} if start is None else start.index
@@ -185,7 +191,10 @@ def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transfo
             f"The vocabulary is empty: no word occurs at least min_count="
             f"{estimator.min_count} times in the {corpus.n_docs} documents "
             f"({corpus.n_tokens} tokens). Lower min_count or pass a larger corpus.")
-    corpus = remap_corpus(corpus, old_to_new, in_place=True)
+    if folder is None:
+        corpus = remap_corpus(corpus, old_to_new, in_place=True)
+    else:
+        corpus = remap_in_folder(corpus, old_to_new, folder)
     del old_to_new
     n_known, n_words = len(known), len(known) + len(new_words)
     # Counts of X, then what the statistics use: partial_fit adds them up over its calls.

@@ -211,6 +211,19 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         on. The statistics of the words (counts, idf, SIF) are those of the new X. The
         parameters that define the model (``vector_size``, ``objective``, ``dtype`` and
         the tokenization parameters) must keep the values it was fitted with.
+    out_of_core : bool, default=False
+        Keep the encoded training corpus in files instead of memory, for corpora larger
+        than RAM: fit reads X once (pass an iterable that reads lazily, such as
+        :func:`sklearn_w2v.read_lines`), writes the word ids (2 bytes a token) and the
+        document offsets (8 bytes a document) to a new folder in ``temp_folder``, and
+        every epoch (and the idf and SIF passes) streams them from there; the folder is
+        removed when fit ends, also on errors. Memory then follows the vocabulary and the
+        vectors, not the corpus (measured in ``benchmarks/RESULTS-memory.md``). The
+        documents of ``fit_transform``'s result and of ``transform`` and ``score`` are
+        still held in memory.
+    temp_folder : str, path-like or None, default=None
+        Where ``out_of_core`` puts its folder (an existing folder on a disk with room for
+        the corpus); None is the system's temporary folder (``tempfile.gettempdir()``).
     epoch_callback : callable or None, default=None
         Called after each epoch as ``epoch_callback(report, vectors, context_vectors)``;
         ``report`` has ``epoch``, ``mean_loss``, ``n_pairs``, ``n_centers``,
@@ -323,6 +336,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "out_of_core": ["boolean"],
+        "temp_folder": [str, os.PathLike, None],
         "epoch_callback": [callable, None],
     }
 
@@ -334,7 +349,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                  word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
                  tokenizer=None, preprocessor=None, analyzer="word", encoding="utf-8",
                  decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
-                 verbose=0, warm_start=False, epoch_callback=None):
+                 verbose=0, warm_start=False, out_of_core=False, temp_folder=None,
+                 epoch_callback=None):
         self.objective = objective
         self.vector_size = vector_size
         self.window = window
@@ -366,6 +382,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.out_of_core = out_of_core
+        self.temp_folder = temp_folder
         self.epoch_callback = epoch_callback
 
     # ------------------------------------------------------------------ fitting
