@@ -40,9 +40,9 @@ __all__ = ["CORPUS_FOLDER_PREFIX", "MappedCorpus", "corpus_folder", "encode_to_f
 # Prefix of the folders, so that a test (or a user) can find one that leaked.
 CORPUS_FOLDER_PREFIX = "sklearn_w2v_corpus_"
 
-# Tokens encoded before the chunk is appended to the files: 8 MB of uint16 ids, a few MB of
+# Tokens encoded before the chunk is appended to the files: 2 MB of uint16 ids, a few MB of
 # temporaries, about a second of tokenizing.
-_CHUNK_TOKENS = 1 << 22
+_CHUNK_TOKENS = 1 << 20
 
 # The arrays of a corpus, their file names and dtypes. Offsets are int64 here (8 bytes a
 # document, on disk): they are written before the corpus size is known.

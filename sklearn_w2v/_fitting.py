@@ -166,9 +166,13 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     if corpus.n_docs == 0:
         raise ValueError("X is an empty corpus: fit needs at least one document.")
     known = {} if start is None else start.index
-    pending = previous.get("_pending_counts") if previous is not None else None
-    if incremental and grow_vocabulary and pending is None:
-        pending = {}
+    # Counts of words still below min_count, kept between the partial_fit calls that grow
+    # the vocabulary (a fit counts X alone).
+    pending = None
+    if incremental:
+        pending = previous.get("_pending_counts") if previous is not None else None
+        if grow_vocabulary and pending is None:
+            pending = {}
     if start is None:
         # The common case, kept on the plain path (no lookups of the known words).
         new_words, new_counts, old_to_new = build_vocabulary(
@@ -402,17 +406,19 @@ def _initial_parameters(start, n_words, d, dtype, rng):
         parameters["input"][:n_known] = start.vectors
         if start.output is not None:
             parameters["output"][:n_known] = start.output
-    parameters["input"][n_known:] = initial_center_vectors(rng, n_words - n_known, d, dtype)
+    # Drawn straight into the matrix: a separate array would hold a second copy of it.
+    initial_center_vectors(rng, n_words - n_known, d, dtype, out=parameters["input"][n_known:])
     return parameters
 
 
-def initial_center_vectors(rng, n_words, d, dtype):
-    """word2vec.c's ``(u - 0.5) / d`` with u uniform in [0, 1), drawn in blocks of rows.
+def initial_center_vectors(rng, n_words, d, dtype, out=None):
+    """word2vec.c's ``(u - 0.5) / d`` with u uniform in [0, 1), drawn in blocks of rows
+    (into ``out`` if given).
 
     ``Generator.random`` fills arrays from one stream in C order, so the blocks hold the
     same values as one ``rng.random((n_words, d))`` draw.
     """
-    vectors = np.empty((n_words, d), dtype=dtype)
+    vectors = np.empty((n_words, d), dtype=dtype) if out is None else out
     rows = max(1, INIT_BLOCK_VALUES // d)
     for first in range(0, n_words, rows):
         block = rng.random((min(rows, n_words - first), d))
