@@ -74,6 +74,19 @@ NS_EXPONENT = 0.75
 ALPHA = 0.025
 MIN_ALPHA = 0.0001
 
+# Model configurations compared: ours (architecture, objective) against gensim's (sg, hs,
+# negative); the starting learning rate is word2vec.c's for the architecture, for both.
+CONFIGS = {
+    "sg-ns": dict(label="Skip-gram + negative sampling", architecture="skipgram",
+                  objective="negative", sg=1, hs=0, negative=NEGATIVE, alpha=0.025),
+    "cbow-ns": dict(label="CBOW + negative sampling", architecture="cbow",
+                    objective="negative", sg=0, hs=0, negative=NEGATIVE, alpha=0.05),
+    "sg-hs": dict(label="Skip-gram + hierarchical softmax", architecture="skipgram",
+                  objective="hierarchical", sg=1, hs=1, negative=0, alpha=0.025),
+    "cbow-hs": dict(label="CBOW + hierarchical softmax", architecture="cbow",
+                    objective="hierarchical", sg=0, hs=1, negative=0, alpha=0.05),
+}
+
 
 # ------------------------------------------------------------------------------ utilities
 
@@ -190,10 +203,14 @@ def _keyed_vectors(words, vectors):
 
 
 def _ours_params(args, jobs, objective="negative"):
+    config = CONFIGS[args.configs[0]]
+    if objective == "negative":
+        objective = config["objective"]
     params = dict(
-        objective=objective, vector_size=VECTOR_SIZE, window=WINDOW, min_count=MIN_COUNT,
-        sample=SAMPLE, negative=NEGATIVE, ns_exponent=NS_EXPONENT, epochs=args.epochs,
-        learning_rate=ALPHA, min_learning_rate=MIN_ALPHA, shrink_windows=True,
+        objective=objective, architecture=config["architecture"], vector_size=VECTOR_SIZE,
+        window=WINDOW, min_count=MIN_COUNT, sample=SAMPLE, negative=NEGATIVE,
+        ns_exponent=NS_EXPONENT, epochs=args.epochs, learning_rate=config["alpha"],
+        min_learning_rate=MIN_ALPHA, shrink_windows=True,
         n_jobs=jobs, random_state=args.seed, verbose=int(args.verbose),
     )  # documents are token lists, which the estimator takes verbatim (no analyzer)
     if args.batch_size is not None:
@@ -259,11 +276,12 @@ def worker_gensim(args, sentences, jobs):
     if args.verbose:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(message)s",
                             level=logging.INFO)
+    config = CONFIGS[args.configs[0]]
     model = Word2Vec(
-        sg=1, hs=0, vector_size=VECTOR_SIZE, window=WINDOW, min_count=MIN_COUNT,
-        sample=SAMPLE, negative=NEGATIVE, ns_exponent=NS_EXPONENT, epochs=args.epochs,
-        alpha=ALPHA, min_alpha=MIN_ALPHA, shrink_windows=True, seed=args.seed,
-        workers=jobs)
+        sg=config["sg"], hs=config["hs"], vector_size=VECTOR_SIZE, window=WINDOW,
+        min_count=MIN_COUNT, sample=SAMPLE, negative=config["negative"],
+        ns_exponent=NS_EXPONENT, epochs=args.epochs, alpha=config["alpha"],
+        min_alpha=MIN_ALPHA, shrink_windows=True, seed=args.seed, workers=jobs)
     gc.collect()
     rss_before = _proc_status_kib("VmRSS")
     cpu_before = _cpu_seconds()
@@ -363,7 +381,8 @@ def run_worker(args):
     result = WORKERS[args.worker](args, sentences, jobs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     result.update(
-        trainer=args.worker, jobs=jobs, epochs=args.epochs, seed=args.seed,
+        trainer=args.worker, jobs=jobs, config=args.configs[0], epochs=args.epochs,
+        seed=args.seed,
         n_sentences=len(sentences), n_tokens=n_tokens, read_seconds=read_seconds,
         peak_rss_mib=_mib(peak),
     )
@@ -382,9 +401,9 @@ def run_worker(args):
 # --------------------------------------------------------------------------------- driver
 
 
-def _worker_command(args, kind, jobs, out_path):
+def _worker_command(args, kind, jobs, out_path, config="sg-ns"):
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind,
-           "--jobs", str(jobs), "--corpus", str(args.corpus), "--eval-dir",
+           "--jobs", str(jobs), "--configs", config, "--corpus", str(args.corpus), "--eval-dir",
            str(args.eval_dir), "--epochs", str(args.epochs), "--seed", str(args.seed),
            "--max-vocab-size", str(args.max_vocab_size),
            "--softmax-epochs", str(args.softmax_epochs), "--result-json", str(out_path)]
@@ -402,17 +421,19 @@ def _worker_command(args, kind, jobs, out_path):
 
 
 def _plan(args):
-    """(kind, jobs, repeat) in run order: ours/gensim alternate, order flips every repeat."""
+    """(kind, jobs, repeat, config) in run order: ours/gensim alternate, order flips every
+    repeat. Skip-gram NS runs at every --jobs value, the other configurations at the first."""
     runs = []
     for repeat in range(args.repeats):
-        for jobs in args.jobs:
-            pair = [("ours", jobs), ("gensim", jobs)]
-            if repeat % 2:
-                pair.reverse()
-            if not args.softmax_only:
-                runs += [(kind, j, repeat) for kind, j in pair]
+        for config in args.configs:
+            for jobs in (args.jobs if config == "sg-ns" else args.jobs[:1]):
+                pair = [("ours", jobs), ("gensim", jobs)]
+                if repeat % 2:
+                    pair.reverse()
+                if not args.softmax_only:
+                    runs += [(kind, j, repeat, config) for kind, j in pair]
         if args.softmax or args.softmax_only:
-            runs += [("softmax", jobs, repeat) for jobs in args.jobs]
+            runs += [("softmax", jobs, repeat, "sg-ns") for jobs in args.jobs]
     return runs
 
 
@@ -421,11 +442,12 @@ def run_driver(args):
     results = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench_train_") as tmp:
-        for i, (kind, jobs, repeat) in enumerate(plan):
+        for i, (kind, jobs, repeat, config) in enumerate(plan):
             out_path = Path(tmp) / f"run{i}.json"
-            cmd = _worker_command(args, kind, jobs, out_path)
+            cmd = _worker_command(args, kind, jobs, out_path, config)
             print(f"[{time.perf_counter() - started:7.0f} s] run {i + 1}/{len(plan)}: "
-                  f"{kind} jobs={jobs} repeat={repeat + 1}", file=sys.stderr, flush=True)
+                  f"{kind} {config} jobs={jobs} repeat={repeat + 1}", file=sys.stderr,
+                  flush=True)
             load_before = _load_average()
             t0 = time.perf_counter()
             try:
@@ -437,7 +459,7 @@ def run_driver(args):
             if status == "ok" and out_path.exists():
                 result = json.loads(out_path.read_text())
             else:
-                result = {"trainer": kind, "jobs": jobs}
+                result = {"trainer": kind, "jobs": jobs, "config": config}
                 print(f"    run failed: {status}", file=sys.stderr, flush=True)
             result.update(repeat=repeat + 1, status=status, wall_seconds=wall,
                           load_before=load_before, load_after=_load_average())
@@ -465,12 +487,14 @@ def _forecast(plan, results, done_index, elapsed, budget_minutes):
     A later run of a kind is assumed to take as long as the last finished run of that kind
     (a run with more threads is not assumed to be faster); kinds not yet run are unknown.
     """
-    known = {r["trainer"]: r["wall_seconds"] for r in results if r.get("status") == "ok"}
-    remaining = plan[done_index + 1:]
+    known = {(r["trainer"], r.get("config")): r["wall_seconds"] for r in results
+             if r.get("status") == "ok"}
+    remaining = [(kind, config) for kind, _, _, config in plan[done_index + 1:]]
     if not remaining:
         return
-    unknown = sorted({kind for kind, _, _ in remaining if kind not in known})
-    projected = elapsed + sum(known.get(kind, 0.0) for kind, _, _ in remaining)
+    unknown = sorted({f"{kind} {config}" for kind, config in remaining
+                      if (kind, config) not in known})
+    projected = elapsed + sum(known.get(run, 0.0) for run in remaining)
     note = f" (+ {', '.join(unknown)} runs not yet timed)" if unknown else ""
     print(f"    projected total: {projected / 60:.1f} min{note}", file=sys.stderr, flush=True)
     if budget_minutes and projected > 60 * budget_minutes:
@@ -617,9 +641,9 @@ METRICS = [
 ]
 
 
-def _ok(results, kind, jobs):
+def _ok(results, kind, jobs, config="sg-ns"):
     return [r for r in results if r.get("trainer") == kind and r.get("jobs") == jobs
-            and r.get("status") == "ok"]
+            and r.get("config", "sg-ns") == config and r.get("status") == "ok"]
 
 
 def render_report(args, results, facts, total_seconds):
@@ -639,10 +663,14 @@ def render_report(args, results, facts, total_seconds):
         "",
         f"Corpus: `{args.corpus}`, {scope}"
         + (f" — {n_lines:,} lines, {n_tokens:,} tokens" if n_tokens else "") + ".",
-        f"Settings (both trainers): skip-gram negative sampling, vector_size={VECTOR_SIZE}, "
-        f"window={WINDOW}, min_count={MIN_COUNT}, sample={SAMPLE:g}, negative={NEGATIVE}, "
-        f"ns_exponent={NS_EXPONENT}, epochs={args.epochs}, learning rate {ALPHA} → "
-        f"{MIN_ALPHA} (linear), seed={args.seed}"
+        f"Settings (both trainers): "
+        + "; ".join(f"{CONFIGS[c]['label']} (gensim sg={CONFIGS[c]['sg']}, "
+                    f"hs={CONFIGS[c]['hs']}, negative={CONFIGS[c]['negative']}; learning "
+                    f"rate {CONFIGS[c]['alpha']} → {MIN_ALPHA}, linear)"
+                    for c in args.configs)
+        + f"; vector_size={VECTOR_SIZE}, "
+        f"window={WINDOW}, min_count={MIN_COUNT}, sample={SAMPLE:g}, "
+        f"ns_exponent={NS_EXPONENT}, epochs={args.epochs}, seed={args.seed}"
         + (f", our batch_size={args.batch_size}" if args.batch_size else
            ", our batch_size=default") + ".",
         f"Repeats: {args.repeats}; tables show the median over repeats. "
@@ -664,19 +692,22 @@ def render_report(args, results, facts, total_seconds):
                   f"competed for the CPU. Compare fit CPU seconds with fit seconds below; "
                   f"speeds (especially with 2 threads) are pessimistic.**", ""]
 
-    for jobs in args.jobs:
-        ours, gens = _ok(results, "ours", jobs), _ok(results, "gensim", jobs)
-        if not ours and not gens:
-            continue
-        lines += [f"## Negative sampling: ours n_jobs={jobs} vs gensim workers={jobs}", "",
-                  "| metric | ours | gensim | ours / gensim |", "|---|---:|---:|---:|"]
-        for label, get, kind in METRICS:
-            a = _median([get(r) for r in ours])
-            b = _median([get(r) for r in gens])
-            ratio = a / b if a is not None and b not in (None, 0) else None
-            lines.append(f"| {label} | {_fmt(a, kind)} | {_fmt(b, kind)} | "
-                         f"{_fmt(ratio, 'ratio')} |")
-        lines.append("")
+    for config in args.configs:
+        for jobs in args.jobs:
+            ours = _ok(results, "ours", jobs, config)
+            gens = _ok(results, "gensim", jobs, config)
+            if not ours and not gens:
+                continue
+            lines += [f"## {CONFIGS[config]['label']}: ours n_jobs={jobs} vs gensim "
+                      f"workers={jobs}", "",
+                      "| metric | ours | gensim | ours / gensim |", "|---|---:|---:|---:|"]
+            for label, get, kind in METRICS:
+                a = _median([get(r) for r in ours])
+                b = _median([get(r) for r in gens])
+                ratio = a / b if a is not None and b not in (None, 0) else None
+                lines.append(f"| {label} | {_fmt(a, kind)} | {_fmt(b, kind)} | "
+                             f"{_fmt(ratio, 'ratio')} |")
+            lines.append("")
 
     lines += render_scaling(args, results)
 
@@ -767,8 +798,16 @@ def render_report(args, results, facts, total_seconds):
     return "\n".join(lines)
 
 
-def _median_of(results, kind, jobs, get):
-    return _median([get(r) for r in _ok(results, kind, jobs)])
+def _median_of(results, kind, jobs, get, config="sg-ns"):
+    return _median([get(r) for r in _ok(results, kind, jobs, config)])
+
+
+def _analogy(r):
+    return r.get("eval_ours", {}).get("analogy_accuracy")
+
+
+def _wordsim(r):
+    return r.get("eval_ours", {}).get("wordsim_spearman")
 
 
 def _words_per_second(r):
@@ -779,8 +818,18 @@ def render_scaling(args, results):
     """Effective words/s per n_jobs for both trainers, and the targets of issue 8."""
     jobs_list = sorted(j for j in args.jobs
                        if _ok(results, "ours", j) or _ok(results, "gensim", j))
-    if not jobs_list:
-        return []
+    lines = _scaling_table(args, results, jobs_list) if jobs_list else []
+    targets = _targets(results)
+    if targets:
+        lines += ["## Targets", "", "| figure | measured | target | met? |",
+                  "|---|---:|---|---|"]
+        for label, value, target, met in targets:
+            lines.append(f"| {label} | {value} | {target} | {'✔' if met else '✘'} |")
+        lines.append("")
+    return lines
+
+
+def _scaling_table(args, results, jobs_list):
     lines = ["## Scaling with n_jobs / workers", "",
              "| n_jobs / workers | ours words/s | ours speed-up | gensim words/s | "
              "gensim speed-up | ours / gensim |", "|---:|---:|---:|---:|---:|---:|"]
@@ -796,13 +845,6 @@ def render_scaling(args, results):
             f"{_fmt(gens / base['gensim'] if gens and base['gensim'] else None, 'ratio')} | "
             f"{_fmt(ours / gens if ours and gens else None, 'ratio')} |")
     lines += ["", f"![effective words/s against n_jobs]({_plot_path(args).name})", ""]
-    targets = _targets(results)
-    if targets:
-        lines += ["## Targets", "", "| figure | measured | target | met? |",
-                  "|---|---:|---|---|"]
-        for label, value, target, met in targets:
-            lines.append(f"| {label} | {value} | {target} | {'✔' if met else '✘'} |")
-        lines.append("")
     return lines
 
 
@@ -833,6 +875,26 @@ def _targets(results):
     if ours is not None and gens is not None:
         rows.append(("WordSim-353 at n_jobs=2 (gensim workers=2)",
                      f"{ours:.3f} ({gens:.3f})", "≥ gensim − 0.02", ours >= gens - 0.02))
+    for config in CONFIGS:
+        if config == "sg-ns":
+            continue
+        label = CONFIGS[config]["label"]
+
+        def one_job(kind, get, config=config):
+            return _median_of(results, kind, 1, get, config)
+
+        speed = [one_job(kind, _words_per_second) for kind in ("ours", "gensim")]
+        if all(speed):
+            rows.append((f"{label}: effective words/s, n_jobs=1 / gensim workers=1",
+                         f"{speed[0] / speed[1]:.2f}×", "≥ 1.0×", speed[0] / speed[1] >= 1.0))
+        for name, get, margin, fmt in (
+                ("analogy accuracy", _analogy, 0.01, lambda x: f"{100 * x:.1f}%"),
+                ("WordSim-353", _wordsim, 0.02, lambda x: f"{x:.3f}")):
+            ours_q, gens_q = (one_job(kind, get) for kind in ("ours", "gensim"))
+            if ours_q is not None and gens_q is not None:
+                rows.append((f"{label}: {name} (gensim)", f"{fmt(ours_q)} ({fmt(gens_q)})",
+                             f"≥ gensim − {'1 point' if margin == 0.01 else margin}",
+                             ours_q >= gens_q - margin))
     ours, gens = both(1, lambda r: r.get("vocab_seconds"))
     if ours and gens:
         rows.append(("fit time outside the training loop / gensim build_vocab (1 job)",
@@ -906,6 +968,12 @@ def build_parser():
                         help="runs of every configuration; tables show medians (default: 1)")
     parser.add_argument("--seed", type=int, default=1,
                         help="random_state (ours) and seed (gensim) (default: 1)")
+    parser.add_argument("--configs", nargs="+", choices=sorted(CONFIGS), default=["sg-ns"],
+                        metavar="CONFIG",
+                        help="model configurations: sg-ns (skip-gram + negative sampling, "
+                             "at every --jobs), cbow-ns, sg-hs, cbow-hs (hierarchical "
+                             "softmax), the latter at the first --jobs value only "
+                             "(default: sg-ns)")
     parser.add_argument("--per-pair-negatives", action="store_true",
                         help="our share_negatives=False: K noise words drawn per pair as in "
                              "word2vec.c (default: the pairs of a window share them)")

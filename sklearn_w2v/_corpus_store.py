@@ -32,7 +32,7 @@ import uuid
 
 import numpy as np
 
-from ._vocab import EncodedCorpus, _encode_in_chunks, _FirstAppearanceIds, remap_corpus
+from ._vocab import EncodedCorpus, _encode_in_chunks, _first_appearance_ids, remap_corpus
 
 __all__ = ["CORPUS_FOLDER_PREFIX", "MappedCorpus", "corpus_folder", "encode_to_folder",
            "remap_in_folder"]
@@ -193,7 +193,7 @@ def encode_to_folder(token_lists, folder):
     Returns ``(words, counts, corpus)`` as ``count_and_encode`` does; ``corpus`` is a
     :class:`MappedCorpus` of the files ``ids.u2``, ... in ``folder``.
     """
-    word_to_id = _FirstAppearanceIds()
+    word_to_id = _first_appearance_ids()
     counts = np.zeros(0, dtype=np.int64)
     writer = _Writer(folder)
     documents = iter(token_lists)

@@ -18,11 +18,12 @@ which the estimator swaps in at once (an interrupt never leaves half of one fit 
 of another). Vectors that training continues from are copied first for the same reason.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ._corpus_store import corpus_folder, encode_to_folder, remap_in_folder
+from ._huffman import huffman_tree
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
 from ._pooling import (
     fit_sif_component_from_corpus,
@@ -56,8 +57,9 @@ INIT_BLOCK_VALUES = 1 << 17
 
 # Parameters that define what a fitted model is: training can only continue (warm_start,
 # partial_fit) with the values the model was fitted with.
-STRUCTURE_PARAMETERS = ("vector_size", "objective", "lowercase", "token_pattern",
-                        "tokenizer", "preprocessor", "analyzer", "encoding", "decode_error")
+STRUCTURE_PARAMETERS = ("vector_size", "objective", "architecture", "lowercase",
+                        "token_pattern", "tokenizer", "preprocessor", "analyzer", "encoding",
+                        "decode_error")
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,14 @@ class FittedParts:
         ``context_vectors_`` and ``noise_distribution_`` exist (``score``,
         ``word_vectors="input+output"``).
     word_counts : bool
-        ``word_counts_`` and ``sif_weights_`` exist (counted on the training documents).
+        ``word_counts_``, ``sif_weights_`` and ``idf_`` exist (learned from the training
+        documents).
     idf : bool
-        ``idf_`` exists (``pooling="tfidf"``).
+        ``idf_`` exists (learned with the word counts).
     sif_component : bool
         ``sif_component_`` exists (``pooling="sif"``).
+    node_vectors : bool
+        ``node_vectors_`` and ``huffman_tree_`` exist (``objective="hierarchical"``).
     """
 
     origin: str
@@ -87,12 +92,14 @@ class FittedParts:
     word_counts: bool
     idf: bool
     sif_component: bool
+    node_vectors: bool = False
 
 
 # Every attribute of the fitted state, public and private: a new state replaces all of them,
 # so that one from an earlier fit (an idf_ of another vocabulary) never survives.
 FITTED_ATTRIBUTES = (
-    "vocabulary_", "index_to_word_", "vectors_", "context_vectors_", "word_counts_",
+    "vocabulary_", "index_to_word_", "vectors_", "context_vectors_", "node_vectors_",
+    "huffman_tree_", "word_counts_",
     "noise_distribution_", "idf_", "sif_weights_", "sif_component_", "loss_curve_",
     "n_pairs_", "n_centers_", "n_effective_words_", "training_seconds_", "batch_size_",
     "epochs_", "corpus_word_count_", "fitted_parts_",
@@ -110,6 +117,8 @@ class _Start:
     vectors: np.ndarray
     output: object  # ndarray or None
     origin: str
+    nodes: object = None  # hierarchical softmax's inner-node vectors, or None
+    tree: object = None  # and its Huffman tree, which training must keep
 
 
 def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transform=False):
@@ -158,6 +167,16 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
             "epochs > 0.")
     add_words = (start is None or (incremental and (previous is None or grow_vocabulary))
                  or (not incremental and estimator.epochs != 0))
+    if start is not None and start.tree is not None:
+        # The inner-node vectors belong to the tree of the first fit's counts; a new word
+        # would change the tree, so continued hierarchical softmax keeps its vocabulary.
+        if incremental and grow_vocabulary:
+            raise ValueError(
+                "grow_vocabulary=True cannot be used with objective='hierarchical': the "
+                "inner-node vectors belong to the Huffman tree of the first fit's "
+                "vocabulary, which a new word would change. Call partial_fit without it, "
+                "or use objective='negative'.")
+        add_words = False
     token_lists = iter_token_lists(X, estimator._build_analyzer())
     if folder is None:
         words, counts, corpus = count_and_encode(token_lists)
@@ -209,14 +228,15 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     epochs = 1 if incremental else resolve_epochs(estimator.epochs, corpus.n_tokens)
 
     state = {}
-    # Before the vector matrices exist, so that its temporaries do not add to them.
-    if estimator.pooling == "tfidf":
-        df, n_docs = _document_frequency(corpus, n_words), corpus.n_docs
-        if incremental and previous is not None and "_document_frequency" in previous:
-            df += _padded(previous["_document_frequency"], n_words)
-            n_docs += previous["_n_documents"]
-        state.update(_document_frequency=df, _n_documents=n_docs,
-                     idf_=np.log((1.0 + n_docs) / (1.0 + df)) + 1.0)
+    # Before the vector matrices exist, so that its temporaries do not add to them. idf is
+    # cheap (one sort of packed keys per chunk), so it is always learned; the SIF component
+    # (a pass pooling every document) only for "sif".
+    df, n_docs = _document_frequency(corpus, n_words), corpus.n_docs
+    if incremental and previous is not None and "_document_frequency" in previous:
+        df += _padded(previous["_document_frequency"], n_words)
+        n_docs += previous["_n_documents"]
+    state.update(_document_frequency=df, _n_documents=n_docs,
+                 idf_=np.log((1.0 + n_docs) / (1.0 + df)) + 1.0)
 
     if epochs > 0:
         state.update(_train(estimator, corpus, start, n_words, counts_so_far, epochs, dtype,
@@ -254,7 +274,8 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     state["fitted_parts_"] = FittedParts(
         origin=_origin(start, epochs, previous),
         output_vectors="context_vectors_" in state, word_counts=True,
-        idf="idf_" in state, sif_component="sif_component_" in state)
+        idf="idf_" in state, sif_component="sif_component_" in state,
+        node_vectors="node_vectors_" in state)
     return state, X_new
 
 
@@ -289,12 +310,6 @@ def check_continuation(estimator, previous, method):
                 f"{method} continues training the fitted model, which was fitted with "
                 f"{name}={fitted_value!r}, but now {name}={value!r}. Set {name} back to "
                 f"{fitted_value!r}, or fit a new model (fit with warm_start=False).")
-    if (method == "partial_fit" and estimator.pooling == "tfidf"
-            and "_document_frequency" not in previous and "word_counts_" in previous):
-        raise ValueError(
-            "pooling='tfidf' needs the document frequencies of every document partial_fit "
-            "has seen, but the model was fitted with another pooling, which does not "
-            "count them. Set pooling back, or fit again with pooling='tfidf'.")
 
 
 def _previous_state(estimator, incremental):
@@ -308,7 +323,8 @@ def _previous_state(estimator, incremental):
 def _starting_point(estimator, previous, dtype):
     if previous is not None:
         return _Start(previous["index_to_word_"], previous["vocabulary_"],
-                      previous["vectors_"], previous.get("context_vectors_"), "model")
+                      previous["vectors_"], previous.get("context_vectors_"), "model",
+                      previous.get("node_vectors_"), previous.get("huffman_tree_"))
     if estimator.init is None:
         return None
     pretrained = resolve_init(estimator.init, vector_size=estimator.vector_size,
@@ -331,13 +347,19 @@ def _train(estimator, corpus, start, n_words, counts, epochs, dtype, incremental
     """Train from ``start`` (or word2vec.c's random start); the state training sets."""
     seed_sequence = seed_sequence_of(estimator.random_state)
     init_seed, train_seed = seed_sequence.spawn(2)
+    tree = None
+    if estimator.objective == "hierarchical":
+        # Continued training keeps its tree (the vocabulary is unchanged, see above).
+        tree = start.tree if start is not None and start.tree is not None \
+            else huffman_tree_of(counts)
     parameters = _initial_parameters(start, n_words, estimator.vector_size, dtype,
-                                     np.random.default_rng(init_seed))
+                                     np.random.default_rng(init_seed), tree)
     noise_probabilities = noise_distribution(counts, estimator.ns_exponent)
-    step = make_step("skipgram", estimator.objective,
+    step = make_step(estimator.architecture, estimator.objective,
                      sampler=(NoiseSampler(noise_probabilities)
-                              if estimator.objective != "softmax" else None),
-                     negative=estimator.negative, share_negatives=estimator.share_negatives)
+                              if estimator.objective in ("negative", "nce") else None),
+                     negative=estimator.negative, share_negatives=estimator.share_negatives,
+                     tree=tree, cbow_mean=estimator.cbow_mean)
     schedule = None  # fit: linear decay over its epochs
     if incremental:
         schedule = partial_fit_schedule(estimator, 0 if previous is None
@@ -346,16 +368,18 @@ def _train(estimator, corpus, start, n_words, counts, epochs, dtype, incremental
         epochs=epochs, window=estimator.window, shrink_windows=estimator.shrink_windows,
         keep_probability=(keep_probabilities(counts, estimator.sample)
                           if estimator.sample > 0 else None),
-        batch_size=estimator._batch_size(), learning_rate=estimator.learning_rate,
+        batch_size=estimator._batch_size(), learning_rate=estimator._learning_rate(),
         min_learning_rate=estimator.min_learning_rate, block_size=BLOCK_SIZE,
         schedule=schedule)
     reports = train(corpus, parameters, step, config, seed_sequence=train_seed,
                     n_jobs=_training_processes(estimator, corpus.n_tokens * epochs),
                     verbose=estimator.verbose, epoch_callback=estimator._epoch_callback())
     warn_if_untrained(reports)
+    outputs = ({"node_vectors_": parameters["inner"], "huffman_tree_": tree}
+               if tree is not None else {"context_vectors_": parameters["output"]})
     return {
         "vectors_": parameters["input"],
-        "context_vectors_": parameters["output"],
+        **outputs,
         "noise_distribution_": noise_probabilities,
         "loss_curve_": [float(report.mean_loss) for report in reports],
         "n_pairs_": int(sum(report.n_pairs for report in reports)),
@@ -374,13 +398,16 @@ def _untrained(start, previous):
              "_training_tokens": 0}
     if start.output is not None:
         state["context_vectors_"] = start.output
+    if start.nodes is not None:
+        state.update(node_vectors_=start.nodes, huffman_tree_=start.tree)
+    if previous is not None and "noise_distribution_" in previous:
         state["noise_distribution_"] = previous["noise_distribution_"]
     return state
 
 
 def partial_fit_schedule(estimator, tokens_before):
     """The learning rate of ``partial_fit``: see :class:`~sklearn_w2v._schedule.InverseTimeDecay`."""
-    return InverseTimeDecay(estimator.learning_rate, estimator.min_learning_rate,
+    return InverseTimeDecay(estimator._learning_rate(), estimator.min_learning_rate,
                             PARTIAL_FIT_HALF_LIFE, tokens_before)
 
 
@@ -394,18 +421,21 @@ def partial_fit_schedule(estimator, tokens_before):
 PARTIAL_FIT_HALF_LIFE = 10_000_000
 
 
-def _initial_parameters(start, n_words, d, dtype, rng):
+def _initial_parameters(start, n_words, d, dtype, rng, tree=None):
     """Input and output matrices: the starting rows copied, word2vec.c's start for the rest
-    (input rows uniform in [-0.5/d, 0.5/d), output rows zero)."""
+    (input rows uniform in [-0.5/d, 0.5/d), output rows zero). With hierarchical softmax
+    (``tree``) the output matrix is the ``n_words - 1`` inner-node vectors."""
     n_known = 0 if start is None else len(start.words)
+    output = "inner" if tree is not None else "output"
     parameters = {
         "input": np.empty((n_words, d), dtype=dtype),
-        "output": np.zeros((n_words, d), dtype=dtype),
+        output: np.zeros((n_words - 1 if tree is not None else n_words, d), dtype=dtype),
     }
     if n_known:
         parameters["input"][:n_known] = start.vectors
-        if start.output is not None:
-            parameters["output"][:n_known] = start.output
+        previous_output = start.nodes if tree is not None else start.output
+        if previous_output is not None:
+            parameters[output][:len(previous_output)] = previous_output
     # Drawn straight into the matrix: a separate array would hold a second copy of it.
     initial_center_vectors(rng, n_words - n_known, d, dtype, out=parameters["input"][n_known:])
     return parameters
@@ -426,6 +456,27 @@ def initial_center_vectors(rng, n_words, d, dtype, out=None):
         block /= d
         vectors[first:first + len(block)] = block
     return vectors
+
+
+def huffman_tree_of(counts):
+    """:func:`~sklearn_w2v._huffman.huffman_tree` of counts in any row order.
+
+    Rows that continue from ``init`` keep the pretrained order, so the counts of X need not
+    be non-increasing: the tree is built on them sorted (stably) and its per-word arrays
+    are put back in row order; inner nodes do not depend on the rows. A count of 0 (a
+    pretrained word that X lacks) counts as 1.
+    """
+    # Pretrained words that X lacks count 0; as 1 they form a balanced subtree (zeros would
+    # merge into one chain, a code longer than word2vec.c's 40 bits).
+    counts = np.maximum(np.asarray(counts), 1)
+    order = np.argsort(-counts, kind="stable")
+    tree = huffman_tree(counts[order])
+    if np.array_equal(order, np.arange(len(order))):
+        return tree
+    rows = np.empty_like(order)
+    rows[order] = np.arange(len(order))
+    return replace(tree, points=tree.points[rows], codes=tree.codes[rows],
+                   lengths=tree.lengths[rows], mask=tree.mask[rows], signs=tree.signs[rows])
 
 
 def _vocabulary(start, new_words, n_known):

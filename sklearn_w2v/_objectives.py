@@ -65,6 +65,8 @@ __all__ = [
     "negative_sampling_loss_and_grads",
     "nce_loss_and_grads",
     "window_contrastive_loss_and_grads",
+    "window_binary_loss_and_grads",
+    "window_binary_loss_and_logit_grads",
 ]
 
 
@@ -524,7 +526,8 @@ def window_contrastive_loss_and_grads(input_vectors, output_vectors, mask, *,
 
     With ``g_{bs0} = sigma(x_{bs0}) - 1`` and ``g_{bsj} = sigma(x_{bsj})`` for ``j >= 1``:
     ``grad_input_{bs} = sum_j g_{bsj} u_{bj}`` and ``grad_output_{bj} = sum_s g_{bsj} v_{bs}``.
-    Each of the three products is one batched matrix product over the windows.
+    This is :func:`window_binary_loss_and_grads` with the data as the positive class of row 0
+    and the noise as the negative class of the others.
 
     Parameters
     ----------
@@ -545,40 +548,143 @@ def window_contrastive_loss_and_grads(input_vectors, output_vectors, mask, *,
         Zero in padding slots.
     grad_output : ndarray of shape (B, K + 1, d)
     """
+    outputs = np.asarray(output_vectors)
+    if outputs.ndim != 3 or outputs.shape[1] < 2:
+        raise ValueError(f"output_vectors must have shape (B, K + 1, d) with K >= 1, got "
+                         f"{outputs.shape}")
+    return window_binary_loss_and_grads(input_vectors, output_vectors, mask,
+                                        output_offsets=output_offsets)
+
+
+def window_binary_loss_and_grads(input_vectors, output_vectors, input_mask, *,
+                                 output_signs=None, output_mask=None, output_offsets=0.0):
+    r"""Binary logistic losses of every (input, output) pair of each window.
+
+    Window ``b`` has inputs ``v_{bs}`` (slots ``s`` where ``input_mask[b, s]``) and outputs
+    ``u_{bj}`` (rows ``j`` where ``output_mask[b, j]``); every input meets every output. Each
+    output has a label, given as a sign ``t_{bj}``: ``-1`` when the pair should score high
+    (a data word; the left branch, code 0, of a hierarchical-softmax node) and ``+1`` when it
+    should score low (a noise word; code 1). With ``x_{bjs} = u_{bj} . v_{bs} - a_{bj}``,
+
+    .. math::
+
+        J = \sum_{b, j, s} \mathrm{softplus}(t_{bj} x_{bjs}),\qquad
+        \frac{\partial J}{\partial x_{bjs}} = t_{bj}\,\sigma(t_{bj} x_{bjs}),
+
+    which is ``-log sigma(x)`` for ``t = -1`` and ``-log sigma(-x)`` for ``t = +1``. Then
+    ``grad_input_{bs} = sum_j dJ/dx_{bjs} u_{bj}`` and
+    ``grad_output_{bj} = sum_s dJ/dx_{bjs} v_{bs}``: three batched matrix products over the
+    windows. Negative sampling and NCE are the signs ``(-1, +1, ..., +1)`` (a window's center
+    word, then its noise words); hierarchical softmax is the path of the center word, with
+    signs ``2 c - 1`` from its code bits ``c``; CBOW has one input per window, the combined
+    context.
+
+    Parameters
+    ----------
+    input_vectors : ndarray of shape (B, W, d)
+    output_vectors : ndarray of shape (B, L, d)
+    input_mask : ndarray of bool, shape (B, W)
+        Which input slots are in use (the others are padding and contribute nothing).
+    output_signs : ndarray of shape (B, L) or None
+        ``t_{bj}`` as above. None: ``-1`` for row 0 and ``+1`` for the other rows (the layout
+        of negative sampling), computed without an extra multiplication.
+    output_mask : ndarray of bool, shape (B, L) or None
+        Which output rows are in use (None: all).
+    output_offsets : float or ndarray of shape (B, L), default=0.0
+        ``a_{bj}``, subtracted from the scores (``log(K q)`` for NCE).
+
+    Returns
+    -------
+    loss : float
+        Summed over all pairs in use.
+    grad_input : ndarray of shape (B, W, d)
+        Zero in padding slots.
+    grad_output : ndarray of shape (B, L, d)
+        Zero in padding rows.
+    """
+    loss, logit_grads, inputs, outputs = _window_binary(
+        input_vectors, output_vectors, input_mask, output_signs=output_signs,
+        output_mask=output_mask, output_offsets=output_offsets)
+    if inputs.shape[1] == 1:
+        # One input per window (CBOW): an outer product, which matmul computes as a
+        # product with an inner dimension of 1, measured 3x slower than broadcasting.
+        grad_output = logit_grads * inputs
+    else:
+        grad_output = np.matmul(logit_grads, inputs)
+    grad_input = np.matmul(logit_grads.transpose(0, 2, 1), outputs)
+    return loss, grad_input, grad_output
+
+
+def window_binary_loss_and_logit_grads(input_vectors, output_vectors, input_mask, *,
+                                       output_signs=None, output_mask=None,
+                                       output_offsets=0.0):
+    """The loss of :func:`window_binary_loss_and_grads` and its gradient with respect to
+    the logits, ``dJ/dx_{bjs}`` of shape (B, L, W), zero where masked.
+
+    For one input per window (CBOW), ``grad_output_{bj} = dJ/dx_{bj0} v_b`` is an outer
+    product: a caller that applies it as ``dJ/dx`` times ``v_b`` for each output row (a
+    sparse update) never builds the (B, L, d) array.
+    """
+    loss, logit_grads, _, _ = _window_binary(
+        input_vectors, output_vectors, input_mask, output_signs=output_signs,
+        output_mask=output_mask, output_offsets=output_offsets)
+    return loss, logit_grads
+
+
+def _window_binary(input_vectors, output_vectors, input_mask, *, output_signs, output_mask,
+                   output_offsets):
     dtype = _float_dtype(input_vectors, output_vectors)
     inputs = _as_float(input_vectors, dtype)
     outputs = _as_float(output_vectors, dtype)
-    mask = np.asarray(mask)
+    input_mask = np.asarray(input_mask)
     if inputs.ndim != 3:
         raise ValueError(f"input_vectors must have shape (B, W, d), got {inputs.shape}")
     n_windows, width, d = inputs.shape
-    if outputs.ndim != 3 or outputs.shape[0] != n_windows or outputs.shape[1] < 2 \
-            or outputs.shape[2] != d:
-        raise ValueError(f"output_vectors must have shape ({n_windows}, K + 1, {d}) with "
-                         f"K >= 1, got {outputs.shape}")
-    if mask.shape != (n_windows, width) or mask.dtype != bool:
-        raise ValueError(f"mask must be a boolean array of shape ({n_windows}, {width}), "
-                         f"got {mask.dtype} {mask.shape}")
-    # (B, 1, W) multiplier that zeroes everything a padding slot computes.
-    slot_weight = mask[:, None, :].astype(dtype)
+    if outputs.ndim != 3 or outputs.shape[0] != n_windows or outputs.shape[2] != d:
+        raise ValueError(f"output_vectors must have shape ({n_windows}, L, {d}), got "
+                         f"{outputs.shape}")
+    n_outputs = outputs.shape[1]
+    _check_mask("mask", input_mask, (n_windows, width))
+    # Multipliers that zero everything a padding slot or row computes: (B, 1, W) for the
+    # inputs, (B, L, W) when output rows are masked too.
+    weight = input_mask[:, None, :].astype(dtype)
+    if output_mask is not None:
+        _check_mask("output_mask", np.asarray(output_mask), (n_windows, n_outputs))
+        weight = weight * np.asarray(output_mask)[:, :, None].astype(dtype)
+    if output_signs is None:
+        signed_weight = None
+    else:
+        signs = _as_float(output_signs, dtype)
+        if signs.shape != (n_windows, n_outputs):
+            raise ValueError(f"output_signs must have shape ({n_windows}, {n_outputs}), "
+                             f"got {signs.shape}")
+        signed_weight = weight * signs[:, :, None]
 
-    # Logits laid out (window, output word, slot). The data logits x_{b0s} enter the loss
-    # as softplus(-x) with derivative -sigma(-x), the noise logits as softplus(x) with
-    # derivative sigma(x): after negating the data row every term has one form.
+    # Logits laid out (window, output, slot), turned into t * x.
     logits = np.matmul(outputs, inputs.transpose(0, 2, 1))
     offsets = _as_float(output_offsets, dtype)
     if offsets.ndim:
         logits -= offsets[:, :, None]
     elif offsets:
         logits -= offsets
-    logits[:, 0] *= -1
-    logits *= slot_weight
+    if signed_weight is None:
+        # Negative sampling's layout: row 0 is the data (t = -1), the others noise.
+        logits[:, 0] *= -1
+        logits *= weight
+    else:
+        logits *= signed_weight
     loss_terms, coefficients = _softplus_and_sigmoid(logits)
-    loss_terms *= slot_weight
-    coefficients *= slot_weight
-    coefficients[:, 0] *= -1
-    grad_output = np.matmul(coefficients, inputs)
-    grad_input = np.matmul(coefficients.transpose(0, 2, 1), outputs)
+    loss_terms *= weight
+    if signed_weight is None:
+        coefficients *= weight
+        coefficients[:, 0] *= -1
+    else:
+        coefficients *= signed_weight
     # Pairwise summation: float32 is accurate to ~1e-6 relative here, and twice as fast.
-    return float(loss_terms.sum()), grad_input, grad_output
+    return float(loss_terms.sum()), coefficients, inputs, outputs
 
+
+def _check_mask(name, mask, shape):
+    if mask.shape != shape or mask.dtype != bool:
+        raise ValueError(f"{name} must be a boolean array of shape {shape}, got "
+                         f"{mask.dtype} {mask.shape}")

@@ -10,6 +10,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from ._vocab import EncodedCorpus
 
@@ -112,19 +113,105 @@ def document_term_matrix(corpus, n_words):
         ``counts[i, w]`` is the number of occurrences of word ``w`` in document ``i``, in
         canonical form (sorted indices, no duplicate entries). Empty documents are empty rows.
     """
-    ids, offsets = _check_corpus(corpus, n_words)
-    n_docs = offsets.size - 1
-    # The flat encoding already *is* a CSR structure with one entry per token; summing the
-    # duplicates turns token occurrences into counts. copy=True because csr_matrix would
-    # otherwise share `ids`, and sum_duplicates sorts the indices in place, which would
-    # reorder the caller's corpus.
-    counts = sp.csr_matrix(
-        (np.ones(ids.size, dtype=np.float64), ids, offsets),
-        shape=(n_docs, n_words),
-        copy=True,
+    offsets = _check_corpus_offsets(corpus, n_words)
+    # Built from chunks of whole documents, so the temporaries (sort keys) stay small
+    # whatever the corpus size; only the result grows with it.
+    words, counts, indptr = [], [], [np.zeros(1, dtype=np.int64)]
+    n_entries = 0
+    for first, last in _document_chunks(offsets):
+        chunk_words, chunk_counts, chunk_indptr = _document_term_counts(
+            _chunk_ids(corpus, offsets, first, last), _local_offsets(offsets, first, last),
+            n_words)
+        words.append(chunk_words)
+        counts.append(chunk_counts)
+        indptr.append(chunk_indptr[1:] + n_entries)
+        n_entries += chunk_words.size
+    matrix = sp.csr_matrix(
+        (_concatenate(counts, np.float64), _concatenate(words, np.int32),
+         np.concatenate(indptr)),
+        shape=(offsets.size - 1, n_words),
     )
-    counts.sum_duplicates()
-    return counts
+    matrix.has_canonical_format = True  # sorted, distinct (document, word) pairs
+    return matrix
+
+
+def _concatenate(arrays, dtype):
+    """``np.concatenate`` that also accepts an empty list (a corpus without documents)."""
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+
+
+def _chunk_ids(corpus, offsets, first, last):
+    """Ids of documents ``first:last`` (a decoded copy of that range only)."""
+    return _token_ids(corpus, int(offsets[first]), int(offsets[last]))
+
+
+def _local_offsets(offsets, first, last):
+    """Offsets of documents ``first:last`` within their chunk (starting at 0)."""
+    return offsets[first:last + 1] - offsets[first]
+
+
+def _sorted_pair_keys(ids, offsets, n_words):
+    """Sorted ``(document << shift) | word`` keys of the tokens of consecutive documents.
+
+    Packing each token's (document, word) pair into one unsigned integer lets one
+    ``np.sort`` (SIMD-vectorized for these dtypes) group equal pairs. ``np.unique`` of
+    such keys, which hashes in recent NumPy, took 3.0 s over the 13M-token benchmark
+    corpus where sorting takes 0.1 s; scipy's per-row sort of a CSR matrix took 0.25 s.
+    The keys are uint32 when they fit (a chunk of a few thousand documents over a
+    vocabulary of 2**17 words), else uint64.
+
+    Parameters
+    ----------
+    ids : ndarray of int, shape (n_tokens,)
+        Word ids in ``[0, n_words)`` of the tokens of the documents, concatenated.
+    offsets : ndarray of int, shape (n_docs + 1,)
+        Document boundaries in ``ids``: ``offsets[0] == 0``, ``offsets[-1] == ids.size``.
+    n_words : int
+        Number of vocabulary rows.
+
+    Returns
+    -------
+    keys : ndarray of uint32 or uint64, shape (n_tokens,)
+        Sorted by document (0 for the first one) then word. The keys of document ``i``
+        stay in ``offsets[i]:offsets[i + 1]``.
+    shift : int
+        Bits of the word part: ``keys & ((1 << shift) - 1)`` is the word,
+        ``keys >> shift`` the document.
+    """
+    n_docs = offsets.size - 1
+    shift = max(int(n_words) - 1, 1).bit_length()
+    document_bits = max(n_docs - 1, 1).bit_length()
+    # n_words < 2**31 and fewer than 2**32 documents per chunk: 63 bits at most.
+    key_dtype = np.uint32 if shift + document_bits <= 32 else np.uint64
+    keys = np.repeat(np.arange(n_docs, dtype=key_dtype), np.diff(offsets))
+    keys <<= key_dtype(shift)
+    keys |= ids.astype(key_dtype, copy=False)
+    keys.sort()
+    return keys, shift
+
+
+def _first_of_each_pair(sorted_keys):
+    """Boolean mask of the first occurrence of each distinct key (keys are sorted)."""
+    first = np.empty(sorted_keys.size, dtype=bool)
+    first[:1] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    return first
+
+
+def _document_term_counts(ids, offsets, n_words):
+    """Canonical CSR arrays of the document-term counts of consecutive documents.
+
+    ``ids`` and ``offsets`` are as in :func:`_sorted_pair_keys`. Returns ``(words, counts,
+    indptr)``: the distinct words of each document in increasing order (int32), how
+    often each occurs there (float64, the CSR data), and the row pointers (int64).
+    """
+    keys, shift = _sorted_pair_keys(ids, offsets, n_words)
+    starts = np.flatnonzero(_first_of_each_pair(keys))
+    counts = np.diff(starts, append=keys.size).astype(np.float64)
+    words = (keys[starts] & keys.dtype.type((1 << shift) - 1)).astype(np.int32)
+    # Sorting kept each document's keys in its own range, so the distinct pairs that
+    # start before a document's first token are the entries of the rows above it.
+    return words, counts, np.searchsorted(starts, offsets)
 
 
 def inverse_document_frequency(corpus, n_words):
@@ -147,14 +234,13 @@ def inverse_document_frequency(corpus, n_words):
     """
     offsets = _check_corpus_offsets(corpus, n_words)
     df = np.zeros(n_words, dtype=np.int64)
-    # Chunks of whole documents keep the temporary (document, word) keys small on a
-    # 13M-token corpus; np.unique of the keys leaves each word once per document.
+    # Chunks of whole documents keep the (document, word) keys small on a 13M-token
+    # corpus; each distinct key of a chunk is one document containing the word.
     for first, last in _document_chunks(offsets):
-        chunk_ids = _token_ids(corpus, offsets[first], offsets[last]).astype(np.int64)
-        doc_of_token = np.repeat(np.arange(last - first, dtype=np.int64),
-                                 np.diff(offsets[first:last + 1]))
-        keys = np.unique(doc_of_token * n_words + chunk_ids)
-        df += np.bincount(keys % n_words, minlength=n_words)
+        keys, shift = _sorted_pair_keys(_chunk_ids(corpus, offsets, first, last),
+                                        _local_offsets(offsets, first, last), n_words)
+        words = keys[_first_of_each_pair(keys)] & keys.dtype.type((1 << shift) - 1)
+        df += np.bincount(words.astype(np.intp), minlength=n_words)
     n_docs = offsets.size - 1
     return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
 
@@ -173,29 +259,76 @@ def _document_chunks(offsets, max_tokens=1 << 18):
 _SIF_CHUNK_TOKENS = 1 << 15
 
 
-def _corpus_slice(corpus, first, last):
-    if isinstance(corpus, EncodedCorpus):
-        return corpus.document_slice(first, last)
-    offsets = corpus.doc_offsets[first:last + 1]
-    return type(corpus)(ids=corpus.ids[offsets[0]:offsets[-1]], doc_offsets=offsets - offsets[0])
-
-
 def fit_sif_component_from_corpus(corpus, embedding, sif_weights):
     """:func:`fit_sif_component` of the SIF vectors of ``corpus``, in bounded memory.
 
     Pools chunks of documents and accumulates the (d, d) Gram matrix of their SIF vectors,
-    instead of holding the (n_docs, d) matrix of a whole training corpus.
+    instead of holding the (n_docs, d) matrix of a whole training corpus. Each document's
+    vector is computed exactly as ``pool_documents(..., "sif")`` computes it.
+
+    BLAS runs on one thread here: the Gram updates are (d, d) products of a few thousand
+    rows, which two OpenBLAS threads made 5-15x slower on a 2-core machine (and whose
+    last bits depended on the number of threads).
+
+    Parameters
+    ----------
+    corpus : EncodedCorpus
+        Encoded documents.
+    embedding : array-like of shape (n_words, d)
+        Word vectors.
+    sif_weights : array-like of shape (n_words,)
+        Per-word SIF weights (see :func:`sif_weights`).
+
+    Returns
+    -------
+    component : ndarray of shape (d,)
+        As :func:`fit_sif_component`, in the embedding's dtype.
     """
     embedding = np.asarray(embedding)
-    gram = np.zeros((embedding.shape[1], embedding.shape[1]))
-    # Small chunks: pooling holds several (documents, d) copies of a chunk at once
-    # (40 MiB with 2**18-token chunks on the benchmark corpus, where they are the peak).
-    chunks = _document_chunks(np.asarray(corpus.doc_offsets), max_tokens=_SIF_CHUNK_TOKENS)
-    for first, last in chunks:
-        pooled = pool_documents(_corpus_slice(corpus, first, last), embedding, "sif",
-                                sif_weights=sif_weights).astype(np.float64)
-        gram += pooled.T @ pooled  # empty documents are zero rows and add nothing
-    return _top_eigenvector(gram).astype(embedding.dtype)
+    if embedding.ndim != 2:
+        raise ValueError(f"embedding must be 2-D (n_words, d), got shape {embedding.shape}.")
+    # pool_documents pools in the embedding's dtype (float64 if it is not a float type).
+    vectors = (embedding if np.issubdtype(embedding.dtype, np.floating)
+               else embedding.astype(np.float64))
+    n_words, d = vectors.shape
+    sif_weights = np.asarray(sif_weights, dtype=np.float64)
+    if sif_weights.shape != (n_words,):
+        raise ValueError(
+            f"sif_weights must have shape ({n_words},) (one value per embedding row), "
+            f"got {sif_weights.shape}."
+        )
+    offsets = _check_corpus_offsets(corpus, n_words)
+    gram = np.zeros((d, d))
+    with threadpool_limits(limits=1, user_api="blas"):
+        # Small chunks: the pooled (documents, d) block of a chunk is the peak memory.
+        # The chunks also fix how the Gram matrix is summed: other sizes change its
+        # last bits.
+        for first, last in _document_chunks(offsets, max_tokens=_SIF_CHUNK_TOKENS):
+            pooled = _sif_vectors(_chunk_ids(corpus, offsets, first, last),
+                                  _local_offsets(offsets, first, last), vectors, sif_weights)
+            gram += pooled.T @ pooled  # empty documents are zero rows and add nothing
+        component = _top_eigenvector(gram)
+    return component.astype(embedding.dtype)
+
+
+def _sif_vectors(ids, offsets, vectors, word_weights):
+    """SIF vectors (float64) of consecutive documents, bit-identical to pool_documents.
+
+    The same operations in the same order as ``pool_documents(..., "sif")`` without a
+    component: float64 weights ``count * a / (a + p(w)) * (1 / n_tokens)`` per distinct
+    word of a document, cast to the vectors' dtype, then scipy's sparse product.
+    """
+    n_docs, n_words = offsets.size - 1, vectors.shape[0]
+    words, counts, indptr = _document_term_counts(ids, offsets, n_words)
+    weights = counts * np.take(word_weights, words)  # take: faster than fancy indexing
+    n_tokens = np.diff(offsets).astype(np.float64)
+    weights *= np.repeat(_safe_reciprocal(n_tokens), np.diff(indptr))
+    # int32 index arrays (a chunk has far fewer than 2**31 entries) are used as they
+    # are by csr_matrix; int64 ones would be checked and converted.
+    matrix = sp.csr_matrix(
+        (weights.astype(vectors.dtype), words, indptr.astype(np.int32)),
+        shape=(n_docs, n_words))
+    return (matrix @ vectors).astype(np.float64)
 
 
 def sif_weights(word_counts, alpha=1e-3):

@@ -55,6 +55,38 @@ def segment_sums(values, indptr, order=None):
     return np.asarray(selector @ values)
 
 
+def weighted_row_sums(matrix, rows, groups, weights):
+    """``out[g] = sum_i weights[i] * matrix[rows[i]]`` over ``i`` in group ``g``.
+
+    Reads the rows straight from ``matrix`` with scipy's CSR kernel (row ``g`` of the CSR
+    selector holds ``weights[i]`` at column ``rows[i]``), so no (n, d) gather is made.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (n_rows, d)
+    rows : ndarray of int, shape (n,)
+    groups : ndarray of int, shape (n_groups + 1,)
+        Group ``g`` is entries ``groups[g]:groups[g + 1]``.
+    weights : ndarray of shape (n,)
+
+    Returns
+    -------
+    ndarray of shape (n_groups, d), dtype of ``matrix``
+    """
+    n_rows, d = matrix.shape
+    n_groups = len(groups) - 1
+    groups = np.asarray(groups, dtype=np.int64)
+    rows = np.asarray(rows, dtype=np.int64)
+    weights = np.asarray(weights, dtype=matrix.dtype)
+    if _csr_matvecs is not None and matrix.flags.c_contiguous:
+        out = np.zeros((n_groups, d), dtype=matrix.dtype)
+        _csr_matvecs(n_groups, n_rows, d, groups, rows, weights, matrix.reshape(-1),
+                     out.reshape(-1))
+        return out
+    selector = sp.csr_matrix((weights, rows, groups), shape=(n_groups, n_rows))
+    return np.asarray(selector @ matrix)
+
+
 def sum_per_owner(values, owner, n_owners):
     """Sum the rows of ``values`` per owner; ``owner`` is sorted (center-major pairs)."""
     indptr = np.zeros(n_owners + 1, dtype=np.int64)
@@ -117,7 +149,7 @@ class RowUpdateCap:
         return scales
 
 
-def scatter_add_rows(matrix, rows, updates, scales=None, factor=1.0):
+def scatter_add_rows(matrix, rows, updates, scales=None, factor=1.0, groups=None):
     """``matrix[rows[i]] += factor * scales[i] * updates[i]`` for every i, in place.
 
     Correct when ``rows`` repeats (each occurrence is added), unlike
@@ -129,11 +161,15 @@ def scatter_add_rows(matrix, rows, updates, scales=None, factor=1.0):
         Updated in place (it may be a shared-memory map written by several processes).
     rows : ndarray of int, shape (n,)
     updates : ndarray of shape (n, d) or (n, ..., d)
-        One update row per entry of ``rows`` (leading axes are flattened).
+        One update row per entry of ``rows`` (leading axes are flattened); with ``groups``,
+        one per group instead.
     scales : ndarray of shape (n,) or None
         Per-row factor, e.g. from :meth:`RowUpdateCap.scales` (None: 1).
     factor : float
         Common factor, e.g. ``-learning_rate``.
+    groups : ndarray of int, shape (n_groups + 1,) or None
+        ``rows[groups[g]:groups[g + 1]]`` all receive ``updates[g]`` (CBOW: every context
+        word of a window gets the window's update), without materialising the repeats.
     """
     n_rows, d = matrix.shape
     n = len(rows)
@@ -142,14 +178,19 @@ def scatter_add_rows(matrix, rows, updates, scales=None, factor=1.0):
     dtype = matrix.dtype
     data = (np.full(n, factor, dtype=dtype) if scales is None
             else np.multiply(scales, factor, dtype=dtype))
-    updates = np.ascontiguousarray(updates, dtype=dtype).reshape(n, d)
+    n_columns = n if groups is None else len(groups) - 1
+    updates = np.ascontiguousarray(updates, dtype=dtype).reshape(n_columns, d)
+    pointers = (_column_pointers(n) if groups is None
+                else np.asarray(groups, dtype=np.int64))
     if _csc_matvecs is not None and matrix.flags.c_contiguous:
         rows = rows.astype(np.int64, copy=False)
-        # Column i of the (n_rows x n) CSC matrix holds data[i] at row rows[i].
-        _csc_matvecs(n_rows, n, d, _column_pointers(n), rows, data, updates,
+        # Column j of the (n_rows x n_columns) CSC matrix holds data[i] at row rows[i] for
+        # the entries i of column j (one per update row, or a group's rows).
+        _csc_matvecs(n_rows, n_columns, d, pointers, rows, data, updates,
                      matrix.reshape(-1))
         return
-    np.add.at(matrix, rows, data[:, None] * updates)
+    sources = np.repeat(np.arange(n_columns), np.diff(pointers))
+    np.add.at(matrix, rows, data[:, None] * updates[sources])
 
 
 def _column_pointers(n):

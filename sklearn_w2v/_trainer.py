@@ -92,9 +92,10 @@ class BlockReport:
 
     loss: float = 0.0
     n_pairs: int = 0
+    n_predictions: int = 0  # what the loss is summed over: pairs, or centers for CBOW
     n_centers: int = 0
     n_effective_words: int = 0
-    first_loss_per_pair: object = None  # mean loss per pair of its first minibatch
+    first_loss_per_pair: object = None  # mean loss per prediction of its first minibatch
 
 
 @dataclass
@@ -183,13 +184,13 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
         if not batch.n_pairs:
             continue
         result = step(parameters, batch, random)
-        loss_per_pair = result.loss / result.n_pairs
+        loss_per_prediction = result.loss_per_prediction
         if report.first_loss_per_pair is None:
-            report.first_loss_per_pair = max(loss_per_pair, 1e-3)
+            report.first_loss_per_pair = max(loss_per_prediction, 1e-3)
             if reference_loss is None:
                 reference_loss = report.first_loss_per_pair
-        if not (np.isfinite(loss_per_pair)
-                and loss_per_pair <= _DIVERGENCE_FACTOR * reference_loss):
+        if not (np.isfinite(loss_per_prediction)
+                and loss_per_prediction <= _DIVERGENCE_FACTOR * reference_loss):
             raise_diverged(task.epoch, config.learning_rate)
         for update in result.updates:
             matrix = parameters[update.parameter]
@@ -197,9 +198,14 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
                 matrix -= rate * update.gradients
             else:
                 scales = caps[update.parameter].scales(update.rows, update.counts)
-                scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate)
+                if update.weights is not None:
+                    scales *= update.weights
+                scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate,
+                                 groups=update.groups)
         report.loss += result.loss
         report.n_pairs += result.n_pairs
+        report.n_predictions += (result.n_pairs if result.n_predictions is None
+                                 else result.n_predictions)
         report.n_centers += len(batch.centers)
     return report
 
@@ -282,8 +288,10 @@ class _SerialBlockRunner:
 
 def _epoch_report(epoch, blocks, seconds):
     n_pairs = sum(block.n_pairs for block in blocks)
+    n_predictions = sum(block.n_predictions for block in blocks)
     # An epoch that trained no pair has no mean loss (NaN, not a misleading 0).
-    mean_loss = sum(block.loss for block in blocks) / n_pairs if n_pairs else float("nan")
+    mean_loss = (sum(block.loss for block in blocks) / n_predictions if n_predictions
+                 else float("nan"))
     return EpochReport(epoch=epoch + 1, mean_loss=mean_loss, n_pairs=n_pairs,
                        n_centers=sum(block.n_centers for block in blocks),
                        n_effective_words=sum(block.n_effective_words for block in blocks),

@@ -15,11 +15,10 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._batches import iter_all_pairs
 from ._fitting import FITTED_ATTRIBUTES, STRUCTURE_PARAMETERS, FittedParts, fit_state
-from ._objectives import softmax_log_likelihood
 from ._pooling import pool_documents
 from ._pretrained import PretrainedVectors
+from ._scoring import mean_log_likelihood
 from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 from .evaluation import cosine_similarity_of, most_similar
@@ -30,15 +29,20 @@ class InconsistentVersionWarning(UserWarning):
     """A pickled Word2VecTransformer is loaded with another sklearn-w2v version."""
 
 
-# Scoring multiplies a block of centers by all output vectors at once; this bounds the size
-# of that (n_centers, n_words) logit matrix in elements.
-_SCORE_LOGITS_PER_BLOCK = 8_000_000
+_NO_OUTPUT_WORD_VECTORS = (
+    "word_vectors='input+output' needs output word vectors, which hierarchical softmax does "
+    "not have (its output vectors belong to the inner nodes of the Huffman tree). Use "
+    "word_vectors='input'.")
+
+# word2vec.c's starting learning rates: 0.025 for skip-gram, 0.05 for CBOW.
+_AUTO_LEARNING_RATE = {"skipgram": 0.025, "cbow": 0.05}
 
 
 class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Skip-gram word2vec embeddings as a scikit-learn transformer.
+    """word2vec embeddings (skip-gram or CBOW) as a scikit-learn transformer.
 
-    ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram model;
+    ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram or the
+    CBOW model;
     ``transform`` turns each document into one dense vector by pooling the vectors of its
     words, so the transformer can feed a classifier in a :class:`~sklearn.pipeline.Pipeline`;
     ``score`` is the held-out log-likelihood under the full softmax, so
@@ -48,9 +52,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     (``epochs=0``), continue from the fitted vectors (``warm_start``, :meth:`partial_fit`)
     and read corpora larger than memory (``out_of_core``, :func:`sklearn_w2v.read_lines`).
 
-    Three objectives train the same two matrices: input (center) vectors v = ``vectors_``
-    and output (context) vectors u = ``context_vectors_``. For a center c with contexts
-    o_1..o_n (n = 2m for a full window of m words each side):
+    Four objectives train the input vectors v = ``vectors_`` together with output vectors:
+    u = ``context_vectors_`` per word for the first three, one vector per inner node of a
+    Huffman tree (``node_vectors_``) for hierarchical softmax. For skip-gram, a center c
+    with contexts o_1..o_n (n = 2m for a full window of m words each side):
 
     * ``"softmax"``: the exact full-softmax skip-gram objective
       ``J = -sum_j u_{o_j}.v_c + n log sum_w exp(u_w.v_c)``. Costs O(n_words) per center;
@@ -62,11 +67,27 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     * ``"nce"``: noise-contrastive estimation, self-normalised: the same binary
       classification with logit ``u_o.v_c - log(K q(o))``; its optimum is
       ``u_o.v_c = log p(o|c)``. Negative sampling is NCE with ``K q(o)`` replaced by 1.
+    * ``"hierarchical"``: hierarchical softmax (word2vec.c's ``-hs 1``):
+      ``p(o|c) = prod_k s(-t_k u_{n_k}.v_c)`` over the inner nodes n_k of o's path in the
+      Huffman tree of the word counts, with signs t_k = 2 code_k - 1. A normalised model
+      whose likelihood is exact and costs O(log n_words) per pair.
+
+    CBOW (``architecture="cbow"``) predicts each center word from the mean (or sum) h of
+    its context words' input vectors, with the same four objectives (h in place of v_c and
+    the center in place of o).
 
     Parameters
     ----------
-    objective : {"negative", "softmax", "nce"}, default="negative"
+    objective : {"negative", "softmax", "nce", "hierarchical"}, default="negative"
         Training objective, see above.
+    architecture : {"skipgram", "cbow"}, default="skipgram"
+        Skip-gram (each word predicts its context words) or CBOW (the context predicts the
+        word), as gensim's ``sg=1`` / ``sg=0``.
+    cbow_mean : bool, default=True
+        CBOW's hidden layer is the mean of the context vectors (True) or their sum, as
+        gensim's ``cbow_mean``. As in word2vec.c and gensim, each context word receives the
+        hidden layer's whole error for the mean, and the error divided by the number of
+        context words for the sum.
     vector_size : int, default=100
         Dimension of the word vectors (and of the document vectors ``transform`` returns).
     window : int, default=5
@@ -123,8 +144,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         weights and component); the vocabulary is that of the vectors, and words of X
         that are not in it are unknown to ``transform``. :meth:`partial_fit` ignores
         ``epochs`` (one pass per call).
-    learning_rate : float, default=0.025
-        Initial SGD step size.
+    learning_rate : float or "auto", default="auto"
+        Initial SGD step size. ``"auto"`` is word2vec.c's choice for the architecture:
+        0.025 for skip-gram, 0.05 for CBOW.
     min_learning_rate : float, default=1e-4
         Final step size; the rate decays linearly from ``learning_rate`` over all epochs,
         by corpus tokens processed, as in word2vec.c.
@@ -152,10 +174,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         How ``transform`` combines the vectors of a document's words. ``"tfidf"`` is the
         idf-weighted mean (idf learned at fit); ``"sif"`` is the smooth inverse frequency
         average of Arora et al. (2017), weights ``sif_alpha / (sif_alpha + p(w))`` followed by
-        removal of the first principal component learned at fit. ``fit`` learns the idf
-        only for ``"tfidf"`` and the principal component only for ``"sif"`` (both cost a
-        pass over the corpus), so changing ``pooling`` to one of them after ``fit`` needs
-        a new ``fit``.
+        removal of the first principal component learned at fit. ``fit`` learns the
+        principal component only for ``"sif"`` (it pools every training document), so
+        changing ``pooling`` to ``"sif"`` after ``fit`` needs a new ``fit``.
     sif_alpha : float, default=1e-3
         The constant a of the SIF weights.
     normalize : bool, default=False
@@ -225,9 +246,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Where ``out_of_core`` puts its folder (an existing folder on a disk with room for
         the corpus); None is the system's temporary folder (``tempfile.gettempdir()``).
     epoch_callback : callable or None, default=None
-        Called after each epoch as ``epoch_callback(report, vectors, context_vectors)``;
+        Called after each epoch as ``epoch_callback(report, vectors, output_vectors)``;
         ``report`` has ``epoch``, ``mean_loss``, ``n_pairs``, ``n_centers``,
-        ``n_effective_words`` and ``seconds``. The arrays are the live training matrices
+        ``n_effective_words`` and ``seconds``; ``output_vectors`` are the context vectors,
+        or the inner-node vectors for hierarchical softmax. The arrays are the live
+        training matrices
         (copy them to keep a snapshot), e.g. to score held-out text after every epoch.
 
     Attributes
@@ -249,8 +272,14 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Input (center) vectors v. Read-only when they are ``init``'s file vectors used as
         they are (shared by every model fitted from that file in this process).
     context_vectors_ : ndarray of shape (n_words, vector_size)
-        Output (context) vectors u. Absent when nothing was trained (``epochs=0``,
-        :meth:`from_word2vec_format`).
+        Output (context) vectors u. Absent for ``objective="hierarchical"`` and when
+        nothing was trained (``epochs=0``, :meth:`from_word2vec_format`).
+    node_vectors_ : ndarray of shape (n_words - 1, vector_size)
+        Inner-node vectors of hierarchical softmax (word2vec.c's syn1), row ``n_words - 2``
+        the root; only for ``objective="hierarchical"``.
+    huffman_tree_ : HuffmanTree
+        The tree of hierarchical softmax: each word's path (``points``), code bits
+        (``codes``) and path length (``lengths``); only for ``objective="hierarchical"``.
     word_counts_ : ndarray of int64, shape (n_words,)
         Corpus count of each word (0 for pretrained words that X does not contain);
         summed over the calls of :meth:`partial_fit`.
@@ -266,8 +295,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         First principal component of the SIF-weighted training document vectors (of the
         last :meth:`partial_fit` call's documents). Only with ``pooling="sif"``.
     loss_curve_ : list of float
-        Mean training loss per (center, context) pair in each epoch (for ``"negative"`` and
-        ``"nce"`` this includes the noise terms of the pair); continued training and
+        Mean training loss per prediction in each epoch: per (center, context) pair for
+        skip-gram, per center word for CBOW (for ``"negative"`` and ``"nce"`` this includes
+        the noise terms; NaN for an epoch that trained no pair); continued training and
         :meth:`partial_fit` (one entry per call) append to it.
     n_pairs_ : int
         Training (center, context) pairs over all epochs.
@@ -302,7 +332,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     """
 
     _parameter_constraints = {
-        "objective": [StrOptions({"negative", "softmax", "nce"})],
+        "objective": [StrOptions({"negative", "softmax", "nce", "hierarchical"})],
+        "architecture": [StrOptions({"skipgram", "cbow"})],
+        "cbow_mean": ["boolean"],
         "vector_size": [Interval(Integral, 1, None, closed="left")],
         "window": [Interval(Integral, 1, None, closed="left")],
         # A path, a tuple or any object with index_to_key and vectors: checked at fit by
@@ -314,7 +346,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "negative": [Interval(Integral, 0, None, closed="left")],
         "ns_exponent": [Interval(Real, None, None, closed="neither")],
         "epochs": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "min_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "share_negatives": ["boolean"],
@@ -341,9 +373,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "epoch_callback": [callable, None],
     }
 
-    def __init__(self, *, objective="negative", vector_size=100, window=5, init=None,
-                 min_count=5, max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs=5,
-                 learning_rate=0.025, min_learning_rate=1e-4, batch_size="auto",
+    def __init__(self, *, objective="negative", architecture="skipgram", cbow_mean=True,
+                 vector_size=100, window=5, init=None, min_count=5,
+                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs=5,
+                 learning_rate="auto", min_learning_rate=1e-4, batch_size="auto",
                  share_negatives=True, shrink_windows=True, pooling="mean", sif_alpha=1e-3,
                  normalize=False,
                  word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
@@ -352,6 +385,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                  verbose=0, warm_start=False, out_of_core=False, temp_folder=None,
                  epoch_callback=None):
         self.objective = objective
+        self.architecture = architecture
+        self.cbow_mean = cbow_mean
         self.vector_size = vector_size
         self.window = window
         self.init = init
@@ -509,7 +544,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             return None
 
         def callback(report, parameters):
-            self.epoch_callback(report, parameters["input"], parameters["output"])
+            # The output vectors: per word, or per inner node for hierarchical softmax.
+            outputs = parameters["inner" if "inner" in parameters else "output"]
+            self.epoch_callback(report, parameters["input"], outputs)
         return callback
 
     def _validate_param_combinations(self):
@@ -518,11 +555,14 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                 f"negative={self.negative!r}: the {self.objective!r} objective needs at "
                 f"least one noise word per pair; set negative >= 1 (5 to 20 is usual) or "
                 f"use objective='softmax'.")
-        if self.min_learning_rate > self.learning_rate:
+        if self.min_learning_rate > self._learning_rate():
             raise ValueError(
                 f"min_learning_rate={self.min_learning_rate!r} is larger than "
-                f"learning_rate={self.learning_rate!r}; the rate decays from learning_rate "
-                f"to min_learning_rate, so set min_learning_rate <= learning_rate.")
+                f"learning_rate={self._learning_rate()!r}; the rate decays from "
+                f"learning_rate to min_learning_rate, so set min_learning_rate <= "
+                f"learning_rate.")
+        if self.objective == "hierarchical" and self.word_vectors == "input+output":
+            raise ValueError(_NO_OUTPUT_WORD_VECTORS)
         if self.tokenizer is not None and not callable(self.tokenizer):
             raise TypeError("tokenizer must be a callable or None.")
         # bool is an Integral for scikit-learn's validation, but vector_size=True is a
@@ -562,6 +602,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             preprocessor=self.preprocessor, encoding=self.encoding,
             decode_error=self.decode_error)
 
+    def _learning_rate(self):
+        if self.learning_rate == "auto":
+            return _AUTO_LEARNING_RATE[self.architecture]
+        return self.learning_rate
+
     def _batch_size(self):
         if self.batch_size != "auto":
             return self.batch_size
@@ -581,6 +626,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         """
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
+            if not self.fitted_parts_.output_vectors and self.fitted_parts_.node_vectors:
+                raise ValueError(_NO_OUTPUT_WORD_VECTORS)
             self._require_part("output_vectors", "word_vectors='input+output'")
         return self._embedding_of(self.vectors_, getattr(self, "context_vectors_", None))
 
@@ -656,22 +703,31 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     # -------------------------------------------------------------------- score
 
     def score(self, X, y=None):
-        """Mean log-likelihood per (center, context) pair of ``X`` under the full softmax.
+        """Mean held-out log-likelihood of the words of ``X`` under the model.
 
-        ``p(o|c) = exp(z_o) / sum_w exp(z_w)`` with logits ``z_w = u_w.v_c`` for the
-        ``"softmax"`` and ``"nce"`` objectives. Every pair of known words within ``window``
-        (full width, no subsampling, so the score is deterministic) is scored; higher is
+        For skip-gram, the mean of ``log p(o|c)`` over every (center, context) pair of known
+        words within ``window``; for CBOW, the mean of ``log p(c|context)`` over every center
+        word with a context, the context being the mean (or sum) of the context vectors. The
+        windows are full width, without subsampling, so the score is deterministic; higher is
         better. After fine-tuning (``init``), pretrained words that the training documents
         did not contain have untrained output vectors: they are left out of the softmax,
-        and pairs whose context is one of them are skipped like unknown words.
+        and predictions of them are skipped like unknown words.
+
+        ``"hierarchical"`` scores with the model's own normalised distribution, the product
+        of the sigmoids along the word's path in the Huffman tree: exact, O(log n_words) per
+        word. The other objectives score with the full softmax
+        ``p(o|c) = exp(z_o) / sum_w exp(z_w)``, logits ``z_w = u_w.v_c`` for ``"softmax"``
+        and ``"nce"``.
 
         For ``"negative"`` the raw scores are not log-probabilities: at the optimum of
         negative sampling ``u_o.v_c = log p(o|c) - log(K q(o))``, hence
         ``log p(o|c) = u_o.v_c + log q(o) + log K``. The term ``log K`` is the same for every
         o and cancels in the softmax normalisation, so the logits ``z_o = u_o.v_c + log q(o)``
         give the model's estimate of p(o|c). NCE's optimum is ``u_o.v_c = log p(o|c)``
-        (self-normalised), so its scores need no correction. This puts all three objectives
-        on the scale of the softmax objective: ``score`` is ``-J_softmax`` per pair.
+        (self-normalised), so its scores need no correction. This puts all the objectives on
+        one scale, nats per predicted word: ``score`` is ``-J_softmax`` per pair for the
+        first three and ``-J_hierarchical`` per pair for hierarchical softmax, both exact
+        log-likelihoods of normalised distributions.
 
         Parameters
         ----------
@@ -683,56 +739,44 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Returns
         -------
         score : float
-            Mean log p(o|c) in nats per pair.
+            Mean log p in nats per predicted word (per pair for skip-gram, per center word
+            for CBOW).
         """
         check_is_fitted(self, "vectors_")
-        self._require_part("output_vectors", "score")
+        if not self.fitted_parts_.node_vectors:  # hierarchical softmax scores with its nodes
+            self._require_part("output_vectors", "score")
         corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
                                   self.vocabulary_)
-        outputs, logit_offset, column_of = self._scored_outputs()
-        centers_per_block = max(1, _SCORE_LOGITS_PER_BLOCK // len(outputs))
-        total, n_pairs = 0.0, 0
-        for batch in iter_all_pairs(corpus, window=self.window,
-                                    batch_size=centers_per_block):
-            contexts, owner = batch.contexts, batch.owner
-            if column_of is not None:
-                columns = column_of[contexts]
-                scored = columns >= 0
-                contexts, owner = columns[scored], owner[scored]
-            if contexts.size == 0:
-                continue
-            log_likelihood = softmax_log_likelihood(
-                self.vectors_[batch.centers], outputs, contexts, owner,
-                logit_offset=logit_offset)
-            total += float(log_likelihood.sum())
-            n_pairs += contexts.size
-        if n_pairs == 0:
+        mean, n_predictions = mean_log_likelihood(
+            corpus, architecture=self.architecture, window=self.window,
+            input_vectors=self.vectors_, output_vectors=getattr(self, "context_vectors_", None),
+            node_vectors=getattr(self, "node_vectors_", None),
+            tree=getattr(self, "huffman_tree_", None),
+            logit_offset=self._score_logit_offset(), cbow_mean=self.cbow_mean)
+        if n_predictions == 0:
             raise ValueError(
                 "X has no (center, context) pair of known words within the window, so "
                 "there is nothing to score. Pass longer documents or documents that use "
                 "the fitted vocabulary.")
-        return total / n_pairs
+        return mean
 
-    def _scored_outputs(self):
-        """``(output vectors, logit offset, column of each row or None)`` of the softmax
-        that ``score`` evaluates.
+    def _score_logit_offset(self):
+        """The offset of the softmax logits that ``score`` evaluates, or None.
 
-        Its outcomes are the words with a positive noise probability, i.e. a positive
-        count in the documents the output vectors were trained on: every word of a model
-        trained from scratch, but not a pretrained word that fine-tuning never saw, whose
-        output vector is still word2vec.c's zero start (and whose log q is -inf).
+        ``log q`` for negative sampling (see ``score``). The outcomes of the softmax are
+        the words with a positive noise probability, i.e. a positive count in the
+        documents the output vectors were trained on: every word of a model trained from
+        scratch, but not a pretrained word that fine-tuning never saw, whose output vector
+        is still word2vec.c's zero start; an offset of -inf leaves it out of the
+        normaliser, and its predictions are skipped.
         """
+        if self.objective == "hierarchical":
+            return None
         q = self.noise_distribution_
         with np.errstate(divide="ignore"):
-            logit_offset = np.log(q) if self.objective == "negative" else None
-        trained = q > 0
-        if trained.all():
-            return self.context_vectors_, logit_offset, None
-        rows = np.flatnonzero(trained)
-        column_of = np.full(len(q), -1, dtype=np.intp)
-        column_of[rows] = np.arange(len(rows))
-        return (self.context_vectors_[rows],
-                None if logit_offset is None else logit_offset[rows], column_of)
+            if self.objective == "negative":
+                return np.log(q)
+            return None if (q > 0).all() else np.where(q > 0, 0.0, -np.inf)
 
     # ------------------------------------------------------------ word queries
 

@@ -9,6 +9,9 @@ per pair drawn from q (``noise_distribution_``), the minimisers of the three obj
 * ``"nce"`` (self-normalised): ``u_o.v_c = log p(o|c)``,
 * ``"negative"``: ``u_o.v_c = log p(o|c) - log(K q(o))``, which is
   ``PMI(c, o) - log K`` when q is the unigram distribution (``ns_exponent=1``),
+* ``"hierarchical"``: the model's own distribution, a product of sigmoids along the path of
+  o in the Huffman tree, equal to ``p(o|c)`` (no pairwise score to compare: see
+  :func:`model_log_probabilities`),
 
 provided the vectors have enough capacity to represent every pair independently
 (``vector_size >= n_words``); otherwise training finds a low-rank compromise.
@@ -24,7 +27,7 @@ from ._text import iter_token_lists
 from ._vocab import encode_documents, keep_probabilities
 
 __all__ = ["cooccurrence_counts", "conditional_log_probabilities", "pmi_targets",
-           "pair_scores"]
+           "pair_scores", "model_log_probabilities"]
 
 
 def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampling=False):
@@ -156,3 +159,32 @@ def pair_scores(model):
     of the context; this is not a similarity between two word embeddings.
     """
     return model.vectors_.astype(np.float64) @ model.context_vectors_.astype(np.float64).T
+
+
+def model_log_probabilities(model):
+    """``log p(o|c)`` for every center word c (rows) and word o (columns), as the fitted
+    skip-gram ``model`` defines it (the distribution ``score`` evaluates).
+
+    * ``"hierarchical"``: ``sum_k log sigma(-t_k u_{n_k}.v_c)`` along o's path, a normalised
+      distribution by construction;
+    * the others: the softmax over o of ``u_o.v_c``, plus ``log q(o)`` for ``"negative"``.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_words, n_words)
+    """
+    from ._scoring import hierarchical_log_likelihood
+
+    V = model.vectors_.astype(np.float64)
+    n_words = len(V)
+    if model.objective == "hierarchical":
+        nodes = model.node_vectors_.astype(np.float64)
+        centers = np.repeat(np.arange(n_words), n_words)
+        words = np.tile(np.arange(n_words), n_words)
+        return hierarchical_log_likelihood(V[centers], nodes, model.huffman_tree_,
+                                           words).reshape(n_words, n_words)
+    S = pair_scores(model)
+    if model.objective == "negative":
+        S = S + np.log(model.noise_distribution_)[None, :]
+    S -= S.max(axis=1, keepdims=True)
+    return S - np.log(np.exp(S).sum(axis=1, keepdims=True))

@@ -141,10 +141,9 @@ def test_idf_adds_up_over_partial_fit_calls(chunks):
     df = Counter(w for doc in docs for w in set(doc.split()))
     expected = [np.log((1 + len(docs)) / (1 + df[w])) + 1 for w in stream.index_to_word_]
     assert_allclose(stream.idf_, expected, rtol=1e-12)
-    # Switching to tfidf after calls that did not count documents is refused.
-    other = model(pooling="mean").partial_fit(chunks[0])
-    with pytest.raises(ValueError, match="pooling='tfidf' needs the document frequencies"):
-        other.set_params(pooling="tfidf").partial_fit(chunks[1])
+    # Every call counts documents (idf is cheap), whatever the pooling.
+    other = model(pooling="mean").partial_fit(chunks[0]).partial_fit(chunks[1])
+    assert_allclose(other.idf_, expected, rtol=1e-12)
 
 
 def test_partial_fit_survives_pickling(chunks):
@@ -266,3 +265,55 @@ def test_an_interrupted_continuation_leaves_the_model_whole(how, stage, chunks, 
     monkeypatch.undo()
     assert_unchanged(fitted, state)
     assert_array_equal(fitted.transform(chunks[2][:10]), X_new)
+
+
+# -------------------------------------------------- other architectures and objectives
+
+
+def test_the_huffman_tree_of_rows_in_any_order_follows_the_rows():
+    from sklearn_w2v._huffman import huffman_tree
+
+    counts = np.array([3, 50, 2, 7, 50, 1])
+    tree = _fitting.huffman_tree_of(counts)
+    order = np.argsort(-counts, kind="stable")
+    sorted_tree = huffman_tree(counts[order])
+    for rank, row in enumerate(order):
+        assert_array_equal(tree.points[row], sorted_tree.points[rank])
+        assert_array_equal(tree.codes[row], sorted_tree.codes[rank])
+        assert tree.lengths[row] == sorted_tree.lengths[rank]
+    assert _fitting.huffman_tree_of(counts[order]) is not None
+    assert_array_equal(_fitting.huffman_tree_of(counts[order]).points, sorted_tree.points)
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_hierarchical_softmax_continues_on_its_tree(architecture, chunks, monkeypatch):
+    stream = model(objective="hierarchical", architecture=architecture).partial_fit(chunks[0])
+    tree, nodes = stream.huffman_tree_, stream.node_vectors_.copy()
+    calls = spy_on_training(monkeypatch)
+    stream.partial_fit(chunks[1])
+    assert stream.huffman_tree_ is tree
+    assert_array_equal(calls[0][0]["inner"], nodes)
+    assert np.isfinite(stream.score(chunks[2][:100]))
+    with pytest.raises(ValueError, match="grow_vocabulary=True cannot be used with "
+                                         "objective='hierarchical'"):
+        stream.partial_fit(chunks[2], grow_vocabulary=True)
+    assert stream.huffman_tree_ is tree
+
+
+@pytest.mark.parametrize("architecture, objective", [("cbow", "negative"),
+                                                     ("skipgram", "hierarchical"),
+                                                     ("cbow", "softmax")])
+def test_fine_tuning_works_for_every_architecture(architecture, objective, chunks):
+    source = model(epochs=1).fit(chunks[0])
+    tuned = model(architecture=architecture, objective=objective, epochs=1,
+                  max_vocab_size=len(source.index_to_word_) + 50,
+                  init=(source.index_to_word_, source.vectors_)).fit(chunks[1])
+    assert tuned.index_to_word_[:len(source.index_to_word_)] == source.index_to_word_
+    assert tuned.fitted_parts_.origin == "fine-tuned"
+    assert np.isfinite(tuned.score(chunks[2][:100]))
+
+
+def test_many_pretrained_words_that_x_lacks_keep_the_huffman_codes_short():
+    counts = np.concatenate([np.arange(50, 0, -1), np.zeros(5000, dtype=np.int64)])
+    tree = _fitting.huffman_tree_of(counts)
+    assert tree.lengths.max() <= 20  # as 1s, not a chain of zeros 40+ deep

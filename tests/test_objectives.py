@@ -438,3 +438,78 @@ def test_window_rejects_bad_mask_and_shapes():
         window_contrastive_loss_and_grads(grid, Uw[:, :1], mask)  # no noise word
     with pytest.raises(ValueError, match="output_vectors"):
         window_contrastive_loss_and_grads(grid, Uw[:, :, :-1], mask)
+
+
+# ------------------------------------------------------------- general window binary loss
+
+
+def binary_problem(seed, n_outputs=5):
+    """Window grid inputs, per-window outputs with signs in {-1, +1} and a ragged output
+    mask (as hierarchical softmax's padded paths), offsets."""
+    r = rng(seed)
+    Vin = r.standard_normal((P, D))
+    grid, mask, _ = to_grid(Vin, SORTED_OWNER)
+    outputs = r.standard_normal((B, n_outputs, D))
+    signs = r.choice([-1.0, 1.0], size=(B, n_outputs))
+    lengths = np.array([n_outputs, 2, 1, n_outputs - 1])[:B]
+    output_mask = np.arange(n_outputs) < lengths[:, None]
+    offsets = r.standard_normal((B, n_outputs))
+    return grid, mask, outputs, signs, output_mask, offsets
+
+
+def naive_binary(grid, mask, outputs, signs, output_mask, offsets):
+    loss = 0.0
+    for b in range(grid.shape[0]):
+        for j in range(outputs.shape[1]):
+            for s in range(grid.shape[1]):
+                if mask[b, s] and output_mask[b, j]:
+                    x = outputs[b, j] @ grid[b, s] - offsets[b, j]
+                    loss += np.logaddexp(0, signs[b, j] * x)
+    return loss
+
+
+def test_window_binary_gradients_and_value_with_signs_and_output_mask():
+    from sklearn_w2v._objectives import window_binary_loss_and_grads
+
+    grid, mask, outputs, signs, output_mask, offsets = binary_problem(40)
+
+    def call():
+        return window_binary_loss_and_grads(grid, outputs, mask, output_signs=signs,
+                                            output_mask=output_mask,
+                                            output_offsets=offsets)
+
+    loss, g_in, g_out = call()
+    np.testing.assert_allclose(loss, naive_binary(grid, mask, outputs, signs, output_mask,
+                                                  offsets), rtol=1e-12)
+    assert_grads(lambda: call()[0], [grid, outputs], [g_in, g_out])
+    assert not g_out[~output_mask].any() and not g_in[~mask].any()
+
+
+def test_window_binary_default_signs_are_negative_sampling():
+    from sklearn_w2v._objectives import window_binary_loss_and_grads
+
+    grid, mask, outputs, _, _, offsets = binary_problem(41)
+    signs = np.ones((B, outputs.shape[1]))
+    signs[:, 0] = -1
+    explicit = window_binary_loss_and_grads(grid, outputs, mask, output_signs=signs,
+                                            output_offsets=offsets)
+    implicit = window_contrastive_loss_and_grads(grid, outputs, mask, output_offsets=offsets)
+    np.testing.assert_allclose(explicit[0], implicit[0], rtol=1e-13)
+    for a, b in zip(explicit[1:], implicit[1:]):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
+
+
+def test_window_binary_padded_outputs_do_not_matter():
+    from sklearn_w2v._objectives import window_binary_loss_and_grads
+
+    grid, mask, outputs, signs, output_mask, offsets = binary_problem(42)
+    base = window_binary_loss_and_grads(grid, outputs, mask, output_signs=signs,
+                                        output_mask=output_mask, output_offsets=offsets)
+    noisy = outputs.copy()
+    noisy[~output_mask] = 1e3
+    other = window_binary_loss_and_grads(grid, noisy, mask, output_signs=-signs * ~output_mask
+                                         + signs * output_mask, output_mask=output_mask,
+                                         output_offsets=offsets)
+    assert other[0] == base[0]
+    np.testing.assert_array_equal(other[1], base[1])
+    np.testing.assert_array_equal(other[2][output_mask], base[2][output_mask])

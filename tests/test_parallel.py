@@ -39,13 +39,20 @@ def model(**params):
                                          random_state=0), **params})
 
 
-def leaked_folders():
-    # Only this process's folders (named after its pid): another program training at the
-    # same time (a benchmark) has its own.
+def shared_folders():
     roots = {tempfile.gettempdir(), "/dev/shm", os.environ.get("JOBLIB_TEMP_FOLDER", "")}
-    pattern = f"{FOLDER_PREFIX}{os.getpid()}_*"
-    return [path for root in roots if root
-            for path in glob.glob(os.path.join(root, pattern))]
+    return {path for root in roots if root
+            for path in glob.glob(os.path.join(root, FOLDER_PREFIX + "*"))}
+
+
+@pytest.fixture(autouse=True)
+def folders_before():
+    """The shared folders that existed before the test (another process's are not ours)."""
+    return shared_folders()
+
+
+def leaked_folders(before):
+    return sorted(shared_folders() - before)
 
 
 # ------------------------------------------------------------------------------ n_jobs
@@ -127,7 +134,7 @@ def wrap_steps(monkeypatch, wrapper):
 
 
 def test_two_processes_share_the_work_and_learn_like_one(texts, many_blocks, monkeypatch,
-                                                         tmp_path):
+                                                         tmp_path, folders_before):
     one = model(n_jobs=1).fit(texts)
     wrap_steps(monkeypatch, lambda step: RecordingStep(step, str(tmp_path)))
     two = model(n_jobs=2).fit(texts)
@@ -143,7 +150,7 @@ def test_two_processes_share_the_work_and_learn_like_one(texts, many_blocks, mon
     sims_one = [one.similarity(a, b) for a in words for b in words if a < b]
     sims_two = [two.similarity(a, b) for a in words for b in words if a < b]
     assert np.corrcoef(sims_one, sims_two)[0, 1] > 0.9
-    assert not leaked_folders()
+    assert not leaked_folders(folders_before)
 
 
 def test_small_corpus_trains_in_this_process(texts, monkeypatch, tmp_path):
@@ -198,13 +205,13 @@ def assert_unchanged(fitted, state):
     ("kill", TrainingWorkerError, "stopped unexpectedly"),
 ])
 def test_a_failing_worker_stops_training_cleanly(how, error, message, texts, many_blocks,
-                                                 monkeypatch):
+                                                 monkeypatch, folders_before):
     fitted, state = previous_state(texts)
     wrap_steps(monkeypatch, lambda step: FailingStep(step, how, os.getpid()))
     with pytest.raises(error, match=message):
         fitted.set_params(n_jobs=2).fit(texts)
     assert_unchanged(fitted, state)
-    assert not leaked_folders()
+    assert not leaked_folders(folders_before)
     # The pool recovers: the next fit with processes works.
     monkeypatch.undo()
     monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
@@ -212,7 +219,7 @@ def test_a_failing_worker_stops_training_cleanly(how, error, message, texts, man
     assert np.isfinite(clone(fitted).fit(texts).vectors_).all()
 
 
-def test_interrupt_between_epochs_keeps_the_previous_model(texts, many_blocks):
+def test_interrupt_between_epochs_keeps_the_previous_model(texts, many_blocks, folders_before):
     fitted, state = previous_state(texts)
 
     def interrupt(report, vectors, context_vectors):
@@ -221,10 +228,10 @@ def test_interrupt_between_epochs_keeps_the_previous_model(texts, many_blocks):
     with pytest.raises(KeyboardInterrupt):
         fitted.set_params(n_jobs=2, epoch_callback=interrupt).fit(texts)
     assert_unchanged(fitted, state)
-    assert not leaked_folders()
+    assert not leaked_folders(folders_before)
 
 
-def test_ctrl_c_while_workers_train(texts, many_blocks):
+def test_ctrl_c_while_workers_train(texts, many_blocks, folders_before):
     """SIGINT in the parent while the workers are busy: KeyboardInterrupt, the workers
     are stopped, nothing leaks and the model is unchanged."""
     fitted, state = previous_state(texts)
@@ -239,4 +246,4 @@ def test_ctrl_c_while_workers_train(texts, many_blocks):
     with pytest.raises(KeyboardInterrupt):
         fitted.set_params(n_jobs=2, epochs=50, epoch_callback=on_epoch).fit(texts)
     assert_unchanged(fitted, state)
-    assert not leaked_folders()
+    assert not leaked_folders(folders_before)

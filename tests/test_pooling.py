@@ -393,3 +393,127 @@ def test_idf_and_sif_component_of_a_corpus_with_ids_above_16_bits():
     np.testing.assert_allclose(chunked, whole, atol=1e-10)
     with pytest.raises(ValueError, match="must lie in"):
         inverse_document_frequency(corpus, n_words - 1)
+
+
+def random_corpus(rng, n_docs, n_words, max_length=12):
+    docs = [list(rng.integers(0, n_words, size=rng.integers(0, max_length)))
+            for _ in range(n_docs)]
+    return docs, make_corpus(docs)
+
+
+def small_chunks(monkeypatch, max_tokens):
+    """Make every chunked function of _pooling use chunks of about ``max_tokens`` tokens."""
+    from sklearn_w2v import _pooling
+
+    original = _pooling._document_chunks
+    monkeypatch.setattr(_pooling, "_document_chunks",
+                        lambda offsets, **_: original(offsets, max_tokens=max_tokens))
+
+
+def test_document_term_matrix_in_chunks_equals_summed_duplicates(monkeypatch):
+    rng = np.random.default_rng(11)
+    docs, corpus = random_corpus(rng, 200, 25)
+    docs[7:10] = [[], [], []]  # empty documents inside a chunk
+    corpus = make_corpus(docs)
+    # copy=True: sum_duplicates rewrites indptr in place, which is the corpus's offsets.
+    reference = sp.csr_matrix(
+        (np.ones(corpus.n_tokens), corpus.ids, corpus.doc_offsets), shape=(200, 25), copy=True)
+    reference.sum_duplicates()
+    small_chunks(monkeypatch, 5)
+    X = document_term_matrix(corpus, 25)
+    for name in ("data", "indices", "indptr"):
+        assert getattr(X, name).dtype == getattr(reference, name).dtype, name
+        assert_array_equal(getattr(X, name), getattr(reference, name), err_msg=name)
+    assert X.has_canonical_format
+
+
+def test_document_term_matrix_and_idf_of_a_corpus_without_documents():
+    empty = EncodedCorpus(ids=np.zeros(0, dtype=np.int32), doc_offsets=[0])
+    X = document_term_matrix(empty, 4)
+    assert X.shape == (0, 4) and X.nnz == 0
+    assert_array_equal(inverse_document_frequency(empty, 4), np.ones(4))
+
+
+def test_idf_and_document_term_matrix_when_pair_keys_need_64_bits():
+    """2**20 words and thousands of documents per chunk do not fit (doc, word) in 32 bits."""
+    from sklearn_w2v import _pooling
+
+    rng = np.random.default_rng(12)
+    n_words = 2**20
+    docs, corpus = random_corpus(rng, 5000, n_words, max_length=4)
+    docs[0] = [n_words - 1, n_words - 1, 3]  # the largest id, repeated
+    corpus = make_corpus(docs)
+    keys, _ = _pooling._sorted_pair_keys(corpus.ids, corpus.doc_offsets, n_words)
+    assert keys.dtype == np.uint64
+    df = Counter(w for doc in docs for w in set(doc))
+    df = np.array([df[w] for w in range(n_words)], dtype=float)
+    expected_idf = np.log((1 + len(docs)) / (1 + df)) + 1
+    assert_allclose(inverse_document_frequency(corpus, n_words), expected_idf)
+    X = document_term_matrix(corpus, n_words)
+    assert X[0, n_words - 1] == 2 and X[0, 3] == 1
+    assert_array_equal(np.asarray(X.sum(axis=1)).ravel(), [len(doc) for doc in docs])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sif_vectors_of_a_chunk_are_bit_identical_to_pool_documents(dtype):
+    """fit_sif_component_from_corpus pools exactly as transform's pool_documents does."""
+    from sklearn_w2v import _pooling
+
+    rng = np.random.default_rng(13)
+    docs, corpus = random_corpus(rng, 300, 50, max_length=30)
+    embedding = rng.standard_normal((50, 8)).astype(dtype)
+    weights = sif_weights(rng.integers(1, 100, size=50))
+    expected = pool_documents(corpus, embedding, "sif", sif_weights=weights)
+    pooled = _pooling._sif_vectors(corpus.ids, corpus.doc_offsets, embedding, weights)
+    assert pooled.dtype == np.float64
+    assert_array_equal(pooled, expected.astype(np.float64))
+
+
+def test_sif_component_from_corpus_does_not_depend_on_blas_threads():
+    from threadpoolctl import threadpool_limits
+
+    from sklearn_w2v import _pooling
+
+    rng = np.random.default_rng(14)
+    docs, corpus = random_corpus(rng, 1000, 200)
+    # d = 100: OpenBLAS splits this (d, d) product differently over two threads, which
+    # changed the last bits of the component before fitting was pinned to one thread.
+    embedding = rng.standard_normal((200, 100))
+    weights = sif_weights(rng.integers(1, 100, size=200))
+    components = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            components.append(_pooling.fit_sif_component_from_corpus(corpus, embedding, weights))
+    assert_array_equal(components[0], components[1])
+
+
+def test_sif_component_from_corpus_checks_its_inputs(corpus, embedding):
+    from sklearn_w2v import _pooling
+
+    weights = np.ones(N_WORDS)
+    with pytest.raises(ValueError, match="embedding must be 2-D"):
+        _pooling.fit_sif_component_from_corpus(corpus, embedding[0], weights)
+    with pytest.raises(ValueError, match=r"sif_weights must have shape \(7,\)"):
+        _pooling.fit_sif_component_from_corpus(corpus, embedding, weights[:-1])
+    with pytest.raises(ValueError, match="must lie in"):
+        _pooling.fit_sif_component_from_corpus(corpus, embedding[:-2], weights[:-2])
+
+
+def test_corpus_like_object_with_ids_and_offsets_gives_the_same_results(monkeypatch):
+    from types import SimpleNamespace
+
+    from sklearn_w2v import _pooling
+
+    rng = np.random.default_rng(15)
+    docs, corpus = random_corpus(rng, 100, 20)
+    plain = SimpleNamespace(ids=corpus.ids.astype(np.int64),
+                            doc_offsets=corpus.doc_offsets.astype(np.int64))
+    embedding = rng.standard_normal((20, 4))
+    weights = sif_weights(rng.integers(1, 50, size=20))
+    small_chunks(monkeypatch, 30)
+    assert_array_equal(inverse_document_frequency(plain, 20),
+                       inverse_document_frequency(corpus, 20))
+    assert_array_equal(document_term_matrix(plain, 20).toarray(),
+                       document_term_matrix(corpus, 20).toarray())
+    assert_array_equal(_pooling.fit_sif_component_from_corpus(plain, embedding, weights),
+                       _pooling.fit_sif_component_from_corpus(corpus, embedding, weights))

@@ -256,3 +256,31 @@ def test_errors_are_raised_lazily_after_the_valid_documents():
 def test_iter_token_lists_validates_the_container():
     with pytest.raises(TypeError, match="wrap it in a list"):
         list(iter_token_lists("just one string", build_analyzer()))
+
+
+def test_a_list_of_token_lists_is_yielded_as_is():
+    X = [["a", "b"], [], [np.str_("numpy"), "str"]]
+    token_lists = tokens_of(X)
+    assert token_lists == X
+    assert all(tokens is doc for tokens, doc in zip(token_lists, X))
+    assert tokens_of(tuple(X)) == X
+
+
+def test_a_bad_token_in_a_list_of_token_lists_is_reported_lazily_at_its_document():
+    for bad_token, type_name in ((5, "int"), (b"bytes", "bytes"), (None, "NoneType")):
+        X = [["a", "b"], ["c"], ["d", bad_token]]
+        token_lists = iter_token_lists(X, build_analyzer())
+        assert next(token_lists) == ["a", "b"]
+        assert next(token_lists) == ["c"]
+        message = f"Document 2 is a list whose token 1 is of type {type_name}"
+        with pytest.raises(TypeError, match=message):
+            next(token_lists)
+
+
+def test_list_subclass_and_tuple_documents_are_yielded_as_plain_lists():
+    class Tokens(list):
+        pass
+
+    token_lists = tokens_of([Tokens(["a"]), ("b", "c"), ["d"]])
+    assert token_lists == [["a"], ["b", "c"], ["d"]]
+    assert all(type(tokens) is list for tokens in token_lists)

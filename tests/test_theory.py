@@ -30,6 +30,7 @@ from sklearn_w2v import Word2VecTransformer
 from sklearn_w2v.theory import (
     conditional_log_probabilities,
     cooccurrence_counts,
+    model_log_probabilities,
     pair_scores,
     pmi_targets,
 )
@@ -78,6 +79,7 @@ def models():
         "ns1": _fit("negative", negative=1, ns_exponent=1.0),
         "nce": _fit("nce", negative=5),
         "softmax": _fit("softmax"),
+        "hs": _fit("hierarchical"),
     }
 
 
@@ -201,7 +203,7 @@ def test_softmax_recovers_log_probability_up_to_a_constant_per_center(models):
 # ------------------------------------------------------------------ score()
 
 
-@pytest.mark.parametrize("name", ["ns5", "ns1", "nce", "softmax"])
+@pytest.mark.parametrize("name", ["ns5", "ns1", "nce", "softmax", "hs"])
 def test_score_matches_true_log_likelihood(models, name):
     """score() (NS logits corrected by log q) ~ the best achievable mean log-likelihood.
 
@@ -223,3 +225,26 @@ def test_uncorrected_negative_sampling_logits_score_worse(models):
     raw = float((N * log_p_raw).sum() / N.sum())
     assert raw < TRUE_MEAN_LOGLIK - 0.05
     assert models["ns5"].score(DOCS) > raw + 0.05
+
+
+def test_hierarchical_softmax_learns_the_true_distribution(models):
+    """Hierarchical softmax is a normalised model: its p(o|c), a product of sigmoids along
+    o's path in the Huffman tree, sums to 1 over o exactly, and on a corpus it can represent
+    (16 words, 15 inner nodes, 20 dimensions) it approaches the true p(o|c)."""
+    model = models["hs"]
+    log_p = _in_word_order(model, model_log_probabilities(model))
+    np.testing.assert_allclose(np.exp(log_p).sum(axis=1), 1.0, rtol=1e-12)
+    e = _errors(log_p, TRUE_LOGP)
+    assert e["corr"] > 0.995, e
+    assert e["mae"] < 0.08, e
+    assert e["weighted_mae"] < 0.06, e
+    assert not hasattr(model, "context_vectors_") and model.node_vectors_.shape == (N_WORDS - 1,
+                                                                          N_WORDS + 4)
+
+
+@pytest.mark.parametrize("name", ["ns5", "nce", "softmax"])
+def test_model_log_probabilities_is_what_score_evaluates(models, name):
+    model = models[name]
+    log_p = _in_word_order(model, model_log_probabilities(model))
+    expected = float((N * log_p).sum() / N.sum())
+    assert model.score(DOCS) == pytest.approx(expected, abs=1e-9)

@@ -163,3 +163,23 @@ def test_an_epoch_without_pairs_reports_nan():
     assert [r.n_pairs for r in reports] == [0, 0]
     assert all(np.isnan(r.mean_loss) for r in reports)
     assert reports[0].n_effective_words == 5
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_scatter_add_rows_by_groups(fast, monkeypatch):
+    from sklearn_w2v import _segments
+
+    if not fast:
+        monkeypatch.setattr(_segments, "_csc_matvecs", None)
+    rng = np.random.default_rng(5)
+    matrix = rng.standard_normal((10, 3))
+    rows = np.array([1, 4, 4, 0, 9, 1])
+    groups = np.array([0, 3, 3, 6])  # group 1 is empty
+    updates = rng.standard_normal((3, 3))
+    scales = rng.random(6)
+    expected = matrix.copy()
+    for g in range(3):
+        for i in range(groups[g], groups[g + 1]):
+            expected[rows[i]] += -0.1 * scales[i] * updates[g]
+    scatter_add_rows(matrix, rows, updates, scales, -0.1, groups=groups)
+    np.testing.assert_allclose(matrix, expected, rtol=1e-12)

@@ -4,6 +4,7 @@ fitted attributes, transform, score, scikit-learn conventions and divergence han
 Every fit uses a tiny corpus and a few-dimensional model so the file runs in seconds.
 """
 
+import copy
 import pickle
 import re
 import warnings
@@ -433,14 +434,15 @@ def test_pooling_methods(fitted, short_texts):
         models[pooling].set_params(normalize=False)
 
 
-@pytest.mark.parametrize("pooling, what", [("tfidf", "idf"), ("sif", "principal component")])
-def test_pooling_statistics_are_learned_only_for_their_pooling(pooling, what, short_texts):
+def test_the_sif_component_is_learned_only_for_sif_pooling(short_texts):
     model = small(pooling="mean").fit(short_texts)
-    assert not hasattr(model, "idf_") and not hasattr(model, "sif_component_")
-    assert not model.fitted_parts_.idf and not model.fitted_parts_.sif_component
-    with pytest.raises(ValueError, match=f"{what}.*Fit again with pooling='{pooling}'"):
-        model.set_params(pooling=pooling).transform(short_texts[:2])
-    assert small(pooling=pooling).fit(short_texts).transform(short_texts[:2]).shape[0] == 2
+    assert not hasattr(model, "sif_component_") and not model.fitted_parts_.sif_component
+    # idf is cheap and always learned: switching to tfidf after fit works.
+    assert model.fitted_parts_.idf and model.idf_ is not None
+    assert model.set_params(pooling="tfidf").transform(short_texts[:2]).shape[0] == 2
+    with pytest.raises(ValueError, match="principal component.*Fit again with pooling='sif'"):
+        model.set_params(pooling="sif").transform(short_texts[:2])
+    assert small(pooling="sif").fit(short_texts).transform(short_texts[:2]).shape[0] == 2
 
 
 def test_word_vectors_input_plus_output(fitted, short_texts):
@@ -835,8 +837,7 @@ def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_t
 
     monkeypatch.setattr(_fitting, stage, interrupt)
     with pytest.raises(error):
-        model.set_params(pooling="tfidf" if stage == "inverse_document_frequency"
-                         else "sif").fit(texts[1000:1600])
+        model.set_params(pooling="sif").fit(texts[1000:1600])
     monkeypatch.undo()
     model.set_params(pooling="sif")
     assert_same_state(model, state)
@@ -890,3 +891,84 @@ def test_from_word2vec_format_validates_dtype_like_fit(dtype, fitted, tmp_path):
     loaded = Word2VecTransformer.from_word2vec_format(path, dtype=np.float64)
     assert loaded.vectors_.dtype == np.float64
     assert loaded.vector_size == fitted.vector_size
+
+
+# ------------------------------------------------------------ architectures x objectives
+
+ARCHITECTURES = ["skipgram", "cbow"]
+ALL_OBJECTIVES = ["negative", "softmax", "nce", "hierarchical"]
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+@pytest.mark.parametrize("objective", ALL_OBJECTIVES)
+def test_every_architecture_and_objective_trains_scores_and_pickles(architecture, objective,
+                                                                    texts, short_texts):
+    model = small(architecture=architecture, objective=objective, epochs=3, sample=0,
+                  max_vocab_size=300).fit(texts)
+    assert np.isfinite(model.vectors_).all() and np.isfinite(model.loss_curve_).all()
+    hierarchical = objective == "hierarchical"
+    n_words = len(model.vocabulary_)
+    assert hasattr(model, "node_vectors_") == hierarchical
+    assert hasattr(model, "context_vectors_") != hierarchical
+    assert model.fitted_parts_.node_vectors == hierarchical
+    if hierarchical:
+        assert model.node_vectors_.shape == (n_words - 1, 10)
+        assert model.huffman_tree_.n_inner == n_words - 1
+    score = model.score(short_texts[:100])
+    assert np.isfinite(score) and score < 0
+    if objective != "nce":
+        # Training helps: the model predicts words better than at its start, with zero
+        # output vectors (NCE is only self-normalised near its optimum, far away after 3
+        # epochs of 3,000 short documents, where it scores below its start).
+        untrained = copy.copy(model)
+        if hierarchical:
+            untrained.node_vectors_ = np.zeros_like(model.node_vectors_)
+        else:
+            untrained.context_vectors_ = np.zeros_like(model.context_vectors_)
+        assert score > untrained.score(short_texts[:100]) + 0.05
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.score(short_texts[:100]) == score
+    assert_array_equal(restored.transform(short_texts[:5]), model.transform(short_texts[:5]))
+
+
+def test_cbow_scores_the_center_word_per_window(short_texts):
+    model = small(architecture="cbow", objective="softmax", max_vocab_size=300,
+                  window=2).fit(short_texts)
+    # One document of three known words: the center of each window predicted from its
+    # context (full width, no subsampling), mean of the context vectors.
+    words = [w for w in ("the", "of", "and") if w in model.vocabulary_]
+    rows = [model.vocabulary_[w] for w in words]
+    V, U = model.vectors_.astype(np.float64), model.context_vectors_.astype(np.float64)
+    expected = []
+    for i, row in enumerate(rows):
+        context = [rows[j] for j in range(len(rows)) if j != i and abs(j - i) <= 2]
+        logits = V[context].mean(axis=0) @ U.T
+        expected.append(logits[row] - np.log(np.exp(logits - logits.max()).sum())
+                        - logits.max())
+    assert model.score([" ".join(words)]) == pytest.approx(np.mean(expected), rel=1e-5)
+
+
+def test_learning_rate_auto_is_the_architectures_usual_value(short_texts):
+    assert small()._learning_rate() == 0.025
+    assert small(architecture="cbow")._learning_rate() == 0.05
+    assert small(architecture="cbow", learning_rate=0.01)._learning_rate() == 0.01
+    # min_learning_rate is checked against the resolved rate.
+    small(architecture="cbow", min_learning_rate=0.03).fit(short_texts[:50])
+    with pytest.raises(ValueError, match="min_learning_rate=0.03 is larger than "
+                                         "learning_rate=0.025"):
+        small(min_learning_rate=0.03).fit(short_texts[:50])
+
+
+def test_hierarchical_softmax_has_no_output_word_vectors(short_texts):
+    model = small(objective="hierarchical", word_vectors="input+output")
+    with pytest.raises(ValueError, match="hierarchical softmax does not have"):
+        model.fit_transform(short_texts)
+    model.set_params(word_vectors="input").fit(short_texts)
+    with pytest.raises(ValueError, match="hierarchical softmax does not have"):
+        model.set_params(word_vectors="input+output").transform(short_texts[:2])
+
+
+def test_cbow_sum_and_mean_differ(short_texts):
+    mean = small(architecture="cbow", cbow_mean=True).fit(short_texts)
+    total = small(architecture="cbow", cbow_mean=False).fit(short_texts)
+    assert not np.allclose(mean.vectors_, total.vectors_)

@@ -479,3 +479,45 @@ def test_noise_distribution_in_log_space_and_underflow_rejected():
     # and score would be -inf, so it is rejected with the parameter's value.
     with pytest.raises(ValueError, match=r"ns_exponent=-300.*underflow to 0 for 1 of the 4"):
         noise_distribution(counts, -300.0)
+
+
+def test_count_and_encode_documents_across_block_and_chunk_boundaries(tiny_chunks):
+    # With 7-token chunks: empty documents at block ends, a document that fills a block
+    # exactly, and documents several chunks long.
+    lengths = [0, 7, 0, 6, 1, 8, 0, 15, 30, 0, 3]
+    docs = [[f"w{(start + i) % 11}" for i in range(n)]
+            for start, n in zip(np.cumsum([0] + lengths), lengths)]
+    words, counts, corpus = count_and_encode(iter(docs))
+    assert decode(corpus, words) == docs
+    assert np.diff(corpus.doc_offsets).tolist() == lengths
+    assert dict(zip(words, counts.tolist())) == Counter(t for doc in docs for t in doc)
+    vocabulary = {"w1": 0, "w4": 70_000}
+    encoded = encode_documents(iter(docs), vocabulary)
+    assert decode(encoded, {0: "w1", 70_000: "w4"}) == [
+        [t for t in doc if t in vocabulary] for doc in docs]
+
+
+def test_count_and_encode_holds_about_one_chunk_of_a_generators_documents(
+        tiny_chunks, monkeypatch):
+    """Documents are gathered until they hold a chunk of tokens, then encoded."""
+    from sklearn_w2v import _vocab
+
+    pulled = 0
+
+    def documents():
+        nonlocal pulled
+        for doc in _many_word_docs(n_words=300, seed=4)[:200]:
+            pulled += 1
+            yield doc
+
+    held = []
+    encode_block = _vocab._encode_block
+    monkeypatch.setattr(_vocab, "_encode_block", lambda block, *args: (
+        held.append((pulled, block)), encode_block(block, *args))[1])
+    count_and_encode(documents())
+    encoded = 0
+    for pulled_then, block in held:
+        assert pulled_then == encoded + len(block)  # nothing pulled beyond the block
+        assert sum(map(len, block[:-1])) < _vocab._ENCODE_CHUNK  # the last one fills it
+        encoded += len(block)
+    assert encoded == 200
