@@ -286,15 +286,19 @@ def resolve_epochs(epochs, n_tokens):
     return auto_epochs(n_tokens)
 
 
-# epochs="auto": enough passes that training sees at least this many tokens, at least
-# _MIN_AUTO_EPOCHS (word2vec's 5) and at most _MAX_AUTO_EPOCHS.
-_AUTO_TOKENS = 2_000_000
+# epochs="auto": enough passes that training sees at least _AUTO_TOKENS tokens, at least
+# word2vec's 5 and at most _MAX_AUTO_EPOCHS. Measured on the Rotten Tomatoes pipeline
+# (175k training tokens, Word2VecTransformer + LogisticRegression, test accuracy, seeds 0
+# and 1): 5 epochs 0.61, 10 0.65, 15 0.68, 20 0.70, 30 0.71, 40 0.72, 60 0.73, 100 0.73,
+# at 0.45 s an epoch; 4M tokens (23 epochs there) is past the knee of that curve. Corpora
+# of 800k tokens and more keep word2vec's 5 epochs.
+_AUTO_TOKENS = 4_000_000
 _MIN_AUTO_EPOCHS = 5
-_MAX_AUTO_EPOCHS = 30
+_MAX_AUTO_EPOCHS = 50
 
 
 def auto_epochs(n_tokens):
-    """``epochs="auto"``: ``ceil(2,000,000 / n_tokens)`` passes, clipped to 5..30."""
+    """``epochs="auto"``: ``ceil(4,000,000 / n_tokens)`` passes, clipped to 5..50."""
     passes = -(-_AUTO_TOKENS // max(int(n_tokens), 1))
     return int(min(max(passes, _MIN_AUTO_EPOCHS), _MAX_AUTO_EPOCHS))
 

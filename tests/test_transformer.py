@@ -845,11 +845,24 @@ def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_t
 
 
 def test_a_corpus_too_small_to_train_warns_and_reports_nan():
-    model = Word2VecTransformer(min_count=1, vector_size=4, random_state=0)
+    # 5 epochs (50 by epochs="auto" would give subsampling 50 chances to keep a pair).
+    model = Word2VecTransformer(min_count=1, vector_size=4, random_state=0, epochs=5)
     with pytest.warns(RuntimeWarning, match="no \\(center, context\\) pair"):
         model.fit([["a", "b", "c"]] * 3)  # subsampling drops nearly every token
     assert model.n_pairs_ == 0
-    assert len(model.loss_curve_) == model.epochs and np.isnan(model.loss_curve_).all()
+    assert len(model.loss_curve_) == model.epochs_ == 5
+    assert np.isnan(model.loss_curve_).all()
+
+
+def test_auto_epochs_give_small_corpora_more_passes(short_texts):
+    from sklearn_w2v._fitting import auto_epochs
+
+    assert [auto_epochs(n) for n in (1, 80_000, 175_081, 799_999, 800_000, 10**9)] == \
+        [50, 50, 23, 6, 5, 5]
+    model = small(epochs="auto").fit(short_texts)
+    assert model.epochs_ == auto_epochs(model.corpus_word_count_)
+    assert len(model.loss_curve_) == model.epochs_
+    assert small(epochs=3).fit(short_texts).epochs_ == 3
 
 
 def test_thousands_of_noise_words_train_without_diverging(short_texts):
