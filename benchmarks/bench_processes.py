@@ -44,9 +44,9 @@ def read_prefix(path, n_tokens):
 
 def worker(args):
     sys.path.insert(0, str(REPO))
-    from sklearn_w2v import Word2VecTransformer, _transformer
+    from sklearn_w2v import Word2VecTransformer, _fitting
 
-    _transformer.MIN_TOKENS_FOR_PROCESSES = 0  # measure processes at every size
+    _fitting.MIN_TOKENS_FOR_PROCESSES = 0  # measure processes at every size
     docs, n_tokens = read_prefix(args.corpus, args.tokens)
     times = []
     for _ in range(2):  # cold, then warm

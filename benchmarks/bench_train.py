@@ -235,10 +235,7 @@ def _ours_params(args, jobs, objective="negative"):
 
 
 def _words_of(model):
-    words = [None] * len(model.vocabulary_)
-    for word, row in model.vocabulary_.items():
-        words[row] = word
-    return words
+    return list(model.index_to_word_)
 
 
 def _fit_ours(args, sentences, jobs, objective):

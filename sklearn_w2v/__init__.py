@@ -5,10 +5,14 @@ sampling or noise-contrastive estimation in vectorized NumPy, and turns document
 feature vectors for a :class:`~sklearn.pipeline.Pipeline`.
 """
 
+from ._fitting import FittedParts
+from ._lines import read_lines
 from ._parallel import TrainingWorkerError
 from ._trainer import TrainingDivergedError
 from ._transformer import InconsistentVersionWarning, Word2VecTransformer
 from ._version import __version__
+from ._word2vec_format import load_word2vec_format, save_word2vec_format
 
 __all__ = ["Word2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
-           "InconsistentVersionWarning", "__version__"]
+           "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
+           "read_lines", "save_word2vec_format", "__version__"]

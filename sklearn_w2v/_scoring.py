@@ -44,7 +44,8 @@ def mean_log_likelihood(corpus, *, architecture, window, input_vectors, output_v
         Inner-node vectors of hierarchical softmax (with ``tree``).
     tree : HuffmanTree or None
     logit_offset : ndarray of shape (n_words,) or None
-        Added to the softmax logits (``log q`` for negative sampling).
+        Added to the softmax logits (``log q`` for negative sampling); a word whose offset
+        is -inf is not an outcome, and its predictions are not scored.
     cbow_mean : bool
 
     Returns
@@ -73,6 +74,14 @@ def mean_log_likelihood(corpus, *, architecture, window, input_vectors, output_v
             # One input row per center: the softmax normaliser is computed once per center.
             inputs = input_vectors[batch.centers]
             targets, owner = batch.contexts, batch.owner
+        if logit_offset is not None:
+            # An offset of -inf takes a word out of the softmax (an output vector that was
+            # never trained, after fine-tuning): predictions of it are skipped.
+            scored = np.isfinite(logit_offset[targets])
+            if not scored.all():
+                targets, owner = targets[scored], owner[scored]
+                if not len(targets):
+                    continue
         if tree is not None:
             log_p = hierarchical_log_likelihood(inputs[owner], node_vectors, tree, targets)
         else:

@@ -19,23 +19,19 @@ order (bit-reproducible), several processes share them (:mod:`sklearn_w2v._paral
 
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._batches import block_boundaries, block_minibatches
+from ._schedule import LinearDecay, linear_learning_rate  # noqa: F401 (re-exported)
 from ._segments import RowUpdateCap, scatter_add_rows
 from ._steps import BlockRandom
 
 
 class TrainingDivergedError(FloatingPointError):
     """Training produced a non-finite loss or non-finite vectors."""
-
-
-def linear_learning_rate(initial, final, progress):
-    """Learning rate decayed linearly from ``initial`` to ``final`` as ``progress`` goes 0 → 1."""
-    return initial - (initial - final) * min(max(progress, 0.0), 1.0)
 
 
 # Summing a minibatch's updates is word2vec.c's sequential SGD only while each row's updates
@@ -63,8 +59,9 @@ class TrainingConfig:
     ``epochs``, ``window``, ``shrink_windows``, ``keep_probability`` and ``batch_size`` are
     those of :class:`~sklearn_w2v.Word2VecTransformer`; the learning rate decays linearly
     from ``learning_rate`` to ``min_learning_rate`` over all epochs, by corpus tokens
-    processed (as word2vec.c). ``block_size`` is the number of tokens per block, the unit
-    of work.
+    processed (as word2vec.c), unless ``schedule`` (see :mod:`sklearn_w2v._schedule`) maps
+    the tokens processed to the rate otherwise. ``block_size`` is the number of tokens per
+    block, the unit of work.
     """
 
     epochs: int
@@ -75,6 +72,7 @@ class TrainingConfig:
     learning_rate: float
     min_learning_rate: float
     block_size: int = 65536
+    schedule: object = None  # None: LinearDecay over the epochs of this run
 
 
 @dataclass(frozen=True)
@@ -85,8 +83,7 @@ class BlockTask:
     start: int
     stop: int
     seed: np.random.SeedSequence
-    progress_tokens: float  # tokens processed before this block, over all epochs
-    total_tokens: float  # tokens of the whole training run
+    progress_tokens: float  # tokens of this run processed before this block, all epochs
 
 
 @dataclass
@@ -132,10 +129,9 @@ class TrainingState:
         """The blocks of ``epoch`` as tasks, in corpus order."""
         epoch_seed = self.seed_sequence.spawn(1)[0]
         n_tokens = int(cuts[-1])
-        total = max(n_tokens * config.epochs, 1)
         seeds = epoch_seed.spawn(len(cuts) - 1)
         return [BlockTask(epoch=epoch, start=int(start), stop=int(stop), seed=seed,
-                          progress_tokens=float(epoch * n_tokens + start), total_tokens=total)
+                          progress_tokens=float(epoch * n_tokens + start))
                 for start, stop, seed in zip(cuts[:-1], cuts[1:], seeds)]
 
     def record_block(self, report):
@@ -156,6 +152,7 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     step : callable
         ``step(parameters, batch, random) -> StepResult`` (see :mod:`sklearn_w2v._steps`).
     config : TrainingConfig
+        With its ``schedule`` set (:func:`train` sets the default one).
     task : BlockTask
     reference_loss : float or None
         Mean loss per pair that marks divergence when exceeded
@@ -181,8 +178,7 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
             corpus, task.start, task.stop, window=config.window,
             batch_size=config.batch_size, shrink_windows=config.shrink_windows,
             keep_probability=config.keep_probability, rng=rng):
-        rate = linear_learning_rate(config.learning_rate, config.min_learning_rate,
-                                    progress / task.total_tokens)
+        rate = config.schedule.rate(progress)
         progress += batch.n_raw_tokens
         report.n_effective_words += batch.n_effective_words
         if not batch.n_pairs:
@@ -243,6 +239,9 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
     list of EpochReport
     """
     cuts = block_boundaries(corpus.doc_offsets, config.block_size)
+    if config.schedule is None:
+        config = replace(config, schedule=LinearDecay(
+            config.learning_rate, config.min_learning_rate, int(cuts[-1]) * config.epochs))
     state = TrainingState(seed_sequence)
     if n_jobs > 1:
         from ._parallel import ProcessBlockRunner

@@ -6,48 +6,28 @@ encoding), ``_batches`` (pairs), ``_objectives`` (loss and gradients), ``_traine
 loop) and ``_pooling`` (document vectors).
 """
 
+import os
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._huffman import huffman_tree
-from ._pooling import (
-    fit_sif_component_from_corpus,
-    inverse_document_frequency,
-    pool_documents,
-    sif_weights,
-)
+from ._fitting import FITTED_ATTRIBUTES, STRUCTURE_PARAMETERS, FittedParts, fit_state
+from ._pooling import pool_documents
+from ._pretrained import PretrainedVectors
+from ._scoring import mean_log_likelihood
 from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 from .evaluation import cosine_similarity_of, most_similar
-from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
-from ._scoring import mean_log_likelihood
-from ._steps import make_step
-from ._trainer import TrainingConfig, train, warn_if_untrained
 from ._version import __version__
-from ._vocab import (
-    NoiseSampler,
-    build_vocabulary,
-    count_and_encode,
-    encode_documents,
-    keep_probabilities,
-    noise_distribution,
-    remap_corpus,
-)
+from ._vocab import encode_documents
 
 class InconsistentVersionWarning(UserWarning):
     """A pickled Word2VecTransformer is loaded with another sklearn-w2v version."""
 
-
-# Corpus tokens per block, the unit of work of the trainer and its worker processes: large
-# enough that the per-block costs (spawning a generator, a task for a worker) vanish next to
-# ~0.3 s of training, small enough that two workers finish an epoch at about the same time.
-_BLOCK_SIZE = 65536
 
 _NO_OUTPUT_WORD_VECTORS = (
     "word_vectors='input+output' needs output word vectors, which hierarchical softmax does "
@@ -67,6 +47,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     words, so the transformer can feed a classifier in a :class:`~sklearn.pipeline.Pipeline`;
     ``score`` is the held-out log-likelihood under the full softmax, so
     :class:`~sklearn.model_selection.GridSearchCV` can tune embeddings without labels.
+
+    Training can start from pretrained vectors (``init``), use them as they are
+    (``epochs=0``), continue from the fitted vectors (``warm_start``, :meth:`partial_fit`)
+    and read corpora larger than memory (``out_of_core``, :func:`sklearn_w2v.read_lines`).
 
     Four objectives train the input vectors v = ``vectors_`` together with output vectors:
     u = ``context_vectors_`` per word for the first three, one vector per inner node of a
@@ -108,6 +92,36 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Dimension of the word vectors (and of the document vectors ``transform`` returns).
     window : int, default=5
         Maximum distance between a center word and a context word.
+    init : str, path-like, (words, vectors) tuple, KeyedVectors-like or None, \
+            default=None
+        Pretrained input vectors to start from, as ``KMeans(init=array)`` starts from
+        given centers; None is word2vec.c's random start. Accepted:
+
+        * the path of a word2vec.c file, text or binary (told apart by the bytes of its
+          first row: binary float32 values practically never look like the numbers of a
+          text row; to decide it yourself, pass what
+          ``load_word2vec_format(path, binary=...)`` returns); ``.gz``, ``.bz2`` and
+          ``.xz`` files are decompressed. A file is read once per process (cached by its
+          path, size and modification time, at most two files), so the clones a grid
+          search fits share one read-only matrix;
+        * ``(words, vectors)``: a sequence of unique str and an array with one row each;
+        * any object with gensim KeyedVectors' ``index_to_key`` and ``vectors``.
+
+        Vectors in memory are copied at fit. Their dimension must be ``vector_size``.
+        With ``epochs=0`` fit uses them as they are (see ``epochs``). With ``epochs > 0``
+        fit continues training them on X (fine-tuning):
+
+        * every pretrained word keeps its row, in the order given; one that X does not
+          contain is never a center, context or noise word, so its vector stays exactly
+          as given;
+        * words of X that are not pretrained get new rows after them, chosen by
+          ``min_count`` and ``max_vocab_size`` (which caps the total) as in a fresh fit,
+          initialised as word2vec.c initialises them, and trained;
+        * output vectors, which word2vec files do not carry, start at zero for every
+          word, as word2vec.c starts them.
+
+        The learning rate decays from ``learning_rate`` as in any fit; fine-tuning often
+        wants fewer epochs or a lower rate than training from scratch.
     min_count : int, default=5
         Ignore words with a total corpus count below this.
     max_vocab_size : int or None, default=None
@@ -121,8 +135,18 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         ``"softmax"``.
     ns_exponent : float, default=0.75
         Exponent of the noise distribution q(w) ∝ count(w)^ns_exponent.
-    epochs : int, default=5
-        Passes over the corpus.
+    epochs : int >= 0 or "auto", default="auto"
+        Passes over the corpus. ``"auto"`` gives small corpora more passes:
+        ``ceil(4,000,000 / n_tokens)`` clipped to 5..50, where ``n_tokens`` counts the
+        training tokens in the vocabulary (``corpus_word_count_``): word2vec's 5 passes
+        from 800k tokens up, 23 for the 175k tokens of the Rotten Tomatoes training
+        reviews, where it raised the test accuracy of word2vec features + logistic
+        regression from 0.61 (5 epochs) to 0.70. ``epochs_`` is the resolved value.
+        ``0`` needs ``init`` (or a fitted model and ``warm_start``): the vectors are used
+        as they are, and fit learns from X only what pooling needs (word counts, idf, SIF
+        weights and component); the vocabulary is that of the vectors, and words of X
+        that are not in it are unknown to ``transform``. :meth:`partial_fit` ignores
+        ``epochs`` (one pass per call).
     learning_rate : float or "auto", default="auto"
         Initial SGD step size. ``"auto"`` is word2vec.c's choice for the architecture:
         0.025 for skip-gram, 0.05 for CBOW.
@@ -203,6 +227,27 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         one worker.
     verbose : int, default=0
         Print loss, words/s and the estimated time left after each epoch.
+    warm_start : bool, default=False
+        When the model is fitted, ``fit`` continues from its vectors (input and output)
+        instead of starting again, and ``init`` is ignored: the rows keep their words,
+        frequent new words of X are appended as with ``init``, the learning rate decays
+        again over this fit's epochs, and ``loss_curve_`` and the training counters go
+        on. The statistics of the words (counts, idf, SIF) are those of the new X. The
+        parameters that define the model (``vector_size``, ``objective``, ``dtype`` and
+        the tokenization parameters) must keep the values it was fitted with.
+    out_of_core : bool, default=False
+        Keep the encoded training corpus in files instead of memory, for corpora larger
+        than RAM: fit reads X once (pass an iterable that reads lazily, such as
+        :func:`sklearn_w2v.read_lines`), writes the word ids (2 bytes a token) and the
+        document offsets (8 bytes a document) to a new folder in ``temp_folder``, and
+        every epoch (and the idf and SIF passes) streams them from there; the folder is
+        removed when fit ends, also on errors. Memory then follows the vocabulary and the
+        vectors, not the corpus (measured in ``benchmarks/RESULTS-memory.md``). The
+        documents of ``fit_transform``'s result and of ``transform`` and ``score`` are
+        still held in memory.
+    temp_folder : str, path-like or None, default=None
+        Where ``out_of_core`` puts its folder (an existing folder on a disk with room for
+        the corpus); None is the system's temporary folder (``tempfile.gettempdir()``).
     epoch_callback : callable or None, default=None
         Called after each epoch as ``epoch_callback(report, vectors, output_vectors)``;
         ``report`` has ``epoch``, ``mean_loss``, ``n_pairs``, ``n_centers``,
@@ -214,32 +259,49 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     Attributes
     ----------
     vocabulary_ : dict
-        Word → row of ``vectors_``; rows are in descending order of corpus count.
+        Word → row of ``vectors_``. Rows are in descending order of corpus count, except
+        that continued training keeps the rows it starts from (the pretrained words in
+        their given order, or the fitted vocabulary) and appends new words after them.
+    index_to_word_ : list of str
+        Row → word, the inverse of ``vocabulary_`` (gensim's ``index_to_key``).
+    fitted_parts_ : FittedParts
+        What this model holds and where its vectors come from: ``origin`` is
+        ``"trained"``, ``"fine-tuned"`` (from ``init``), ``"pretrained"`` (``init`` used
+        as it is, ``epochs=0``) or ``"loaded"`` (:meth:`from_word2vec_format`); the flags
+        ``output_vectors``, ``word_counts``, ``idf`` and ``sif_component`` say which of
+        the attributes below exist. An attribute the model does not hold is absent (not
+        None), and what needs it fails with a message that says how to get it.
     vectors_ : ndarray of shape (n_words, vector_size)
-        Input (center) vectors v.
-    context_vectors_ : ndarray of shape (n_words, vector_size) or None
-        Output (context) vectors u (None for ``objective="hierarchical"``).
-    node_vectors_ : ndarray of shape (n_words - 1, vector_size) or None
+        Input (center) vectors v. Read-only when they are ``init``'s file vectors used as
+        they are (shared by every model fitted from that file in this process).
+    context_vectors_ : ndarray of shape (n_words, vector_size)
+        Output (context) vectors u. Absent for ``objective="hierarchical"`` and when
+        nothing was trained (``epochs=0``, :meth:`from_word2vec_format`).
+    node_vectors_ : ndarray of shape (n_words - 1, vector_size)
         Inner-node vectors of hierarchical softmax (word2vec.c's syn1), row ``n_words - 2``
-        the root; None for the other objectives.
-    huffman_tree_ : HuffmanTree or None
+        the root; only for ``objective="hierarchical"``.
+    huffman_tree_ : HuffmanTree
         The tree of hierarchical softmax: each word's path (``points``), code bits
-        (``codes``) and path length (``lengths``); None for the other objectives.
+        (``codes``) and path length (``lengths``); only for ``objective="hierarchical"``.
     word_counts_ : ndarray of int64, shape (n_words,)
-        Corpus count of each word.
+        Corpus count of each word (0 for pretrained words that X does not contain);
+        summed over the calls of :meth:`partial_fit`.
     noise_distribution_ : ndarray of float64, shape (n_words,)
         Noise distribution q(w) ∝ count(w)^ns_exponent (used by ``"negative"``, ``"nce"``
         and by ``score`` of negative-sampling models).
     idf_ : ndarray of float64, shape (n_words,)
-        Smooth inverse document frequency over the training documents.
+        Smooth inverse document frequency over the training documents (all the documents
+        of the :meth:`partial_fit` calls). Only with ``pooling="tfidf"``.
     sif_weights_ : ndarray of float64, shape (n_words,)
         SIF weights ``sif_alpha / (sif_alpha + p(w))``.
     sif_component_ : ndarray of shape (vector_size,)
-        First principal component of the SIF-weighted training document vectors.
+        First principal component of the SIF-weighted training document vectors (of the
+        last :meth:`partial_fit` call's documents). Only with ``pooling="sif"``.
     loss_curve_ : list of float
         Mean training loss per prediction in each epoch: per (center, context) pair for
         skip-gram, per center word for CBOW (for ``"negative"`` and ``"nce"`` this includes
-        the noise terms; NaN for an epoch that trained no pair).
+        the noise terms; NaN for an epoch that trained no pair); continued training and
+        :meth:`partial_fit` (one entry per call) append to it.
     n_pairs_ : int
         Training (center, context) pairs over all epochs.
     n_centers_ : int
@@ -250,12 +312,17 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Wall-clock time of the training loop (without tokenizing and counting).
     batch_size_ : int
         Centers per minibatch actually used (``batch_size`` with ``"auto"`` resolved).
+    epochs_ : int
+        Passes of the last fit (``epochs`` with ``"auto"`` resolved; 1 for
+        :meth:`partial_fit`).
     corpus_word_count_ : int
-        Tokens of the training corpus that are in the vocabulary.
+        Tokens of the training corpus that are in the vocabulary (summed over the calls
+        of :meth:`partial_fit`).
 
     See Also
     --------
     sklearn.feature_extraction.text.TfidfVectorizer : Sparse bag-of-words features.
+    sklearn_w2v.read_lines : Documents of a text file, one per line, read lazily.
 
     Examples
     --------
@@ -273,12 +340,15 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "cbow_mean": ["boolean"],
         "vector_size": [Interval(Integral, 1, None, closed="left")],
         "window": [Interval(Integral, 1, None, closed="left")],
+        # A path, a tuple or any object with index_to_key and vectors: checked at fit by
+        # resolve_init, whose messages say what each kind must hold.
+        "init": "no_validation",
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
         "sample": [Interval(Real, 0, None, closed="left")],
         "negative": [Interval(Integral, 0, None, closed="left")],
         "ns_exponent": [Interval(Real, None, None, closed="neither")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "min_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -300,24 +370,29 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                    Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "out_of_core": ["boolean"],
+        "temp_folder": [str, os.PathLike, None],
         "epoch_callback": [callable, None],
     }
 
     def __init__(self, *, objective="negative", architecture="skipgram", cbow_mean=True,
-                 vector_size=100, window=5, min_count=5,
-                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs=5,
+                 vector_size=100, window=5, init=None, min_count=5,
+                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs="auto",
                  learning_rate="auto", min_learning_rate=1e-4, batch_size="auto",
                  share_negatives=True, shrink_windows=True, pooling="mean", sif_alpha=1e-3,
                  normalize=False,
                  word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
                  tokenizer=None, preprocessor=None, analyzer="word", encoding="utf-8",
                  decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
-                 verbose=0, epoch_callback=None):
+                 verbose=0, warm_start=False, out_of_core=False, temp_folder=None,
+                 epoch_callback=None):
         self.objective = objective
         self.architecture = architecture
         self.cbow_mean = cbow_mean
         self.vector_size = vector_size
         self.window = window
+        self.init = init
         self.min_count = min_count
         self.max_vocab_size = max_vocab_size
         self.sample = sample
@@ -344,6 +419,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
+        self.out_of_core = out_of_core
+        self.temp_folder = temp_folder
         self.epoch_callback = epoch_callback
 
     # ------------------------------------------------------------------ fitting
@@ -386,98 +464,83 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         -------
         X_new : ndarray of shape (n_documents, vector_size)
         """
-        corpus = self._fit(X, keep_corpus=True)
-        return self._pool(corpus)
+        return self._fit(X, transform=True)
 
-    def _fit(self, X, keep_corpus=False):
-        """Fit; return the encoded training corpus if ``keep_corpus``, else None."""
-        # Parameters are validated by _fit_context before this runs.
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None, *, grow_vocabulary=False):
+        """Update the word vectors with one pass over ``X``.
+
+        As scikit-learn's ``partial_fit`` (MiniBatchNMF, MLPClassifier): ``X`` is the next
+        chunk of a stream (or of a corpus too large to fit at once), seen once. The first
+        call on an unfitted model builds the vocabulary from ``X`` (with ``init``: the
+        pretrained words plus the frequent new words of ``X``); a call on a fitted model
+        (also one fitted by ``fit``) continues from its vectors.
+
+        The vocabulary stays as it is unless ``grow_vocabulary=True``: then words of
+        ``X`` that reach ``min_count`` get new rows appended after the existing ones,
+        which stay unchanged. Counts of words still below ``min_count`` are kept across
+        the calls made with ``grow_vocabulary=True``, so a word that is rare in every
+        chunk joins once its total reaches ``min_count`` (``max_vocab_size`` caps the
+        total number of rows). Word counts and the idf add up over all calls; the SIF
+        component is estimated on the last call's documents.
+
+        Learning rate: the schedule of ``fit`` decays to ``min_learning_rate`` over a
+        corpus size known in advance; here nobody knows how much text will follow, so
+        the rate depends only on the number t of corpus tokens the model has been
+        trained on so far (by ``fit`` and all ``partial_fit`` calls), whatever the
+        chunk sizes: ``learning_rate / (1 + t / 10,000,000)``, never below
+        ``min_learning_rate``. It halves after 10M tokens and keeps decreasing, which
+        lets every word learn however long the stream (the sum of the rates diverges)
+        while later chunks move the vectors less and less. Measured on a 3.3M-token
+        corpus cut into 10 chunks, 3 passes of ``partial_fit`` (the first growing the
+        vocabulary) came close to ``fit`` with 3 epochs: analogies 7.5% vs 8.2%,
+        WordSim-353 0.50 vs 0.44 (``tests/test_end_to_end.py``).
+
+        Parameters that define the model (``vector_size``, ``objective``, ``dtype`` and
+        the tokenization parameters) must keep the values of the first call; ``epochs``
+        is ignored.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or list of str
+            Documents, as for :meth:`fit`.
+        y : None
+            Ignored.
+        grow_vocabulary : bool, default=False
+            Append rows for the new words of ``X`` that reach ``min_count``.
+
+        Returns
+        -------
+        self : Word2VecTransformer
+        """
+        if hasattr(self, "vectors_"):
+            # _fit_context validates only the first call of partial_fit; a parameter
+            # changed since is checked too (it is cheap).
+            self._validate_params()
+        if not isinstance(grow_vocabulary, (bool, np.bool_)):
+            raise ValueError(f"grow_vocabulary must be True or False, got "
+                             f"{grow_vocabulary!r}.")
+        self._fit(X, incremental=True, grow_vocabulary=bool(grow_vocabulary))
+        return self
+
+    def _fit(self, X, *, incremental=False, grow_vocabulary=False, transform=False):
+        """Fit (``incremental``: partial_fit) and swap the new state in; return the
+        document vectors of ``X`` if ``transform``."""
+        # Parameters are validated by _fit_context (fit) or partial_fit before this runs.
         self._validate_param_combinations()
-        dtype = self._check_dtype()
-        analyzer = self._build_analyzer()
-        words, counts, corpus = count_and_encode(iter_token_lists(X, analyzer))
-        if corpus.n_docs == 0:
-            raise ValueError("X is an empty corpus: fit needs at least one document.")
-        vocab_words, vocab_counts, old_to_new = build_vocabulary(
-            words, counts, min_count=self.min_count, max_vocab_size=self.max_vocab_size)
-        del words, counts  # every distinct word (194k on the benchmark corpus)
-        if not vocab_words:
-            raise ValueError(
-                f"The vocabulary is empty: no word occurs at least min_count="
-                f"{self.min_count} times in the {corpus.n_docs} documents "
-                f"({corpus.n_tokens} tokens). Lower min_count or pass a larger corpus.")
-        corpus = remap_corpus(corpus, old_to_new, in_place=True)
-        del old_to_new
-        n_words, d = len(vocab_words), self.vector_size
-        # Before the vector matrices exist, so that its temporaries do not add to them.
-        # idf is cheap (one sort of packed keys per chunk, ~0.2 s on 13M tokens), so it is
-        # always learned; the SIF component (a pass pooling every document) only for "sif".
-        idf = inverse_document_frequency(corpus, n_words)
+        state, X_new = fit_state(self, X, incremental=incremental,
+                                 grow_vocabulary=grow_vocabulary, transform=transform)
+        self._set_fitted_state(state)
+        return X_new
 
-        seed_sequence = _seed_sequence(self.random_state)
-        init_seed, train_seed = seed_sequence.spawn(2)
-        # word2vec.c's initialisation: small uniform input vectors, zero output vectors
-        # (or zero inner-node vectors for hierarchical softmax).
-        hierarchical = self.objective == "hierarchical"
-        tree = huffman_tree(vocab_counts) if hierarchical else None
-        parameters = {
-            "input": _initial_center_vectors(np.random.default_rng(init_seed), n_words, d,
-                                             dtype),
-            "inner" if hierarchical else "output":
-                np.zeros((n_words - 1 if hierarchical else n_words, d), dtype=dtype),
-        }
-        noise_probabilities = noise_distribution(vocab_counts, self.ns_exponent)
-        step = make_step(self.architecture, self.objective,
-                         sampler=(NoiseSampler(noise_probabilities)
-                                  if self.objective in ("negative", "nce") else None),
-                         negative=self.negative, share_negatives=self.share_negatives,
-                         tree=tree, cbow_mean=self.cbow_mean)
-        config = TrainingConfig(
-            epochs=self.epochs, window=self.window, shrink_windows=self.shrink_windows,
-            keep_probability=(keep_probabilities(vocab_counts, self.sample)
-                              if self.sample > 0 else None),
-            batch_size=self._batch_size(), learning_rate=self._learning_rate(),
-            min_learning_rate=self.min_learning_rate, block_size=_BLOCK_SIZE)
-        reports = train(corpus, parameters, step, config, seed_sequence=train_seed,
-                        n_jobs=self._training_processes(corpus.n_tokens),
-                        verbose=self.verbose, epoch_callback=self._epoch_callback())
-        warn_if_untrained(reports)
-
-        fitted = {
-            "vectors_": parameters["input"],
-            "context_vectors_": parameters.get("output"),
-            "node_vectors_": parameters.get("inner"),
-            "huffman_tree_": tree,
-            "word_counts_": vocab_counts,
-            "noise_distribution_": noise_probabilities,
-            "loss_curve_": [float(report.mean_loss) for report in reports],
-            "n_pairs_": int(sum(report.n_pairs for report in reports)),
-            "n_centers_": int(sum(report.n_centers for report in reports)),
-            "n_effective_words_": int(sum(report.n_effective_words for report in reports)),
-            "training_seconds_": float(sum(report.seconds for report in reports)),
-            "batch_size_": self._batch_size(),
-            "corpus_word_count_": int(corpus.n_tokens),
-            "idf_": idf,
-            "sif_weights_": sif_weights(vocab_counts, self.sif_alpha),
-        }
-        fitted["sif_component_"] = None
-        if self.pooling == "sif":
-            fitted["sif_component_"] = fit_sif_component_from_corpus(
-                corpus, self._embedding_of(fitted["vectors_"], fitted["context_vectors_"]),
-                fitted["sif_weights_"])
-        if not keep_corpus:
-            corpus = None  # freed before the vocabulary dict is built: a lower peak
-        fitted["vocabulary_"] = {word: row for row, word in enumerate(vocab_words)}
-        # The whole fitted state changes at once, so that an interruption never leaves
-        # the vectors of one fit with the vocabulary of another.
-        vars(self).update(fitted)
-        return corpus
-
-    def _training_processes(self, n_tokens):
-        n_jobs = effective_n_jobs(self.n_jobs)
-        if n_jobs > 1 and n_tokens * self.epochs < MIN_TOKENS_FOR_PROCESSES:
-            return 1
-        return n_jobs
+    def _set_fitted_state(self, state):
+        # The whole fitted state changes at once (one assignment of the instance dict), so
+        # that an interruption never leaves the vectors of one fit with the vocabulary of
+        # another, and no attribute of an earlier fit (an idf_ of another vocabulary)
+        # survives into a state that does not have it.
+        kept = {name: value for name, value in vars(self).items()
+                if name not in FITTED_ATTRIBUTES}
+        self.__dict__ = {**kept, **state}
 
     def _epoch_callback(self):
         if self.epoch_callback is None:
@@ -566,32 +629,46 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         """
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
-            self._require_trained("word_vectors='input+output'")
-            if self.context_vectors_ is None:
+            if not self.fitted_parts_.output_vectors and self.fitted_parts_.node_vectors:
                 raise ValueError(_NO_OUTPUT_WORD_VECTORS)
-        return self._embedding_of(self.vectors_, self.context_vectors_)
+            self._require_part("output_vectors", "word_vectors='input+output'")
+        return self._embedding_of(self.vectors_, getattr(self, "context_vectors_", None))
 
     def _embedding_of(self, vectors, context_vectors):
         if self.word_vectors == "input+output":
+            if context_vectors is None:
+                raise ValueError(
+                    "word_vectors='input+output' needs output vectors, which are trained "
+                    "only when epochs > 0; with epochs=0 use word_vectors='input'.")
             return vectors + context_vectors
         return vectors
 
-    def _require_trained(self, what):
-        if self.word_counts_ is None:
-            raise ValueError(
-                f"{what} needs a model trained by fit: vectors loaded with "
-                f"from_word2vec_format have no context vectors, counts or idf. Use "
-                f"pooling='mean', 'sum' or 'max' and word_vectors='input', or fit the model.")
+    def _require_part(self, part, what):
+        """Raise ValueError saying how to get ``part`` if this model does not have it."""
+        parts = self.fitted_parts_
+        if getattr(parts, part):
+            return
+        if part == "output_vectors":
+            missing = "output vectors (context_vectors_)"
+            fix = ("fit on documents with epochs > 0 (with init= these vectors, or "
+                   "warm_start=True) to train them")
+        elif part in ("idf", "sif_component") and parts.word_counts:
+            missing = ("the idf of the training documents" if part == "idf"
+                       else "the SIF principal component of the training documents")
+            fix = (f"fit learns it only when pooling={self.pooling!r}; this model was "
+                   f"fitted with another pooling. Fit again with pooling={self.pooling!r}")
+        else:
+            missing = "statistics of training documents (word counts, idf, SIF)"
+            fix = ("call fit(X) on documents; with epochs=0 it keeps the vectors as they "
+                   "are and learns only what pooling needs")
+        source = {"loaded": "vectors loaded with from_word2vec_format",
+                  "pretrained": "a model fitted with epochs=0 (pretrained vectors used as "
+                                "they are)"}.get(parts.origin, "this model")
+        raise ValueError(f"{what} needs {missing}, which {source} does not have: {fix}.")
 
     def _require_pooling_statistics(self):
-        self._require_trained(f"pooling={self.pooling!r}")
-        learned = self.idf_ if self.pooling == "tfidf" else self.sif_component_
-        if learned is None:
-            what = "idf" if self.pooling == "tfidf" else "SIF principal component"
-            raise ValueError(
-                f"pooling={self.pooling!r} needs the {what} of the training documents, "
-                f"which fit learns only when pooling={self.pooling!r}; this model was "
-                f"fitted with another pooling. Fit again with pooling={self.pooling!r}.")
+        self._require_part("idf" if self.pooling == "tfidf" else "sif_component",
+                           f"pooling={self.pooling!r}")
 
     def transform(self, X):
         """Document vectors: the pooled vectors of each document's known words.
@@ -617,9 +694,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         if self.pooling in ("tfidf", "sif"):
             self._require_pooling_statistics()
         return pool_documents(
-            corpus, self.embedding_, self.pooling, idf=self.idf_,
-            sif_weights=self.sif_weights_, sif_component=self.sif_component_,
-            normalize=self.normalize)
+            corpus, self.embedding_, self.pooling, idf=getattr(self, "idf_", None),
+            sif_weights=getattr(self, "sif_weights_", None),
+            sif_component=getattr(self, "sif_component_", None), normalize=self.normalize)
 
     @property
     def _n_features_out(self):
@@ -635,7 +712,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         words within ``window``; for CBOW, the mean of ``log p(c|context)`` over every center
         word with a context, the context being the mean (or sum) of the context vectors. The
         windows are full width, without subsampling, so the score is deterministic; higher is
-        better.
+        better. After fine-tuning (``init``), pretrained words that the training documents
+        did not contain have untrained output vectors: they are left out of the softmax,
+        and predictions of them are skipped like unknown words.
 
         ``"hierarchical"`` scores with the model's own normalised distribution, the product
         of the sigmoids along the word's path in the Huffman tree: exact, O(log n_words) per
@@ -667,24 +746,40 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             for CBOW).
         """
         check_is_fitted(self, "vectors_")
-        self._require_trained("score")
+        if not self.fitted_parts_.node_vectors:  # hierarchical softmax scores with its nodes
+            self._require_part("output_vectors", "score")
         corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
                                   self.vocabulary_)
-        logit_offset = None
-        if self.objective == "negative":
-            with np.errstate(divide="ignore"):
-                logit_offset = np.log(self.noise_distribution_)
         mean, n_predictions = mean_log_likelihood(
             corpus, architecture=self.architecture, window=self.window,
-            input_vectors=self.vectors_, output_vectors=self.context_vectors_,
-            node_vectors=self.node_vectors_, tree=self.huffman_tree_,
-            logit_offset=logit_offset, cbow_mean=self.cbow_mean)
+            input_vectors=self.vectors_, output_vectors=getattr(self, "context_vectors_", None),
+            node_vectors=getattr(self, "node_vectors_", None),
+            tree=getattr(self, "huffman_tree_", None),
+            logit_offset=self._score_logit_offset(), cbow_mean=self.cbow_mean)
         if n_predictions == 0:
             raise ValueError(
                 "X has no (center, context) pair of known words within the window, so "
                 "there is nothing to score. Pass longer documents or documents that use "
                 "the fitted vocabulary.")
         return mean
+
+    def _score_logit_offset(self):
+        """The offset of the softmax logits that ``score`` evaluates, or None.
+
+        ``log q`` for negative sampling (see ``score``). The outcomes of the softmax are
+        the words with a positive noise probability, i.e. a positive count in the
+        documents the output vectors were trained on: every word of a model trained from
+        scratch, but not a pretrained word that fine-tuning never saw, whose output vector
+        is still word2vec.c's zero start; an offset of -inf leaves it out of the
+        normaliser, and its predictions are skipped.
+        """
+        if self.objective == "hierarchical":
+            return None
+        q = self.noise_distribution_
+        with np.errstate(divide="ignore"):
+            if self.objective == "negative":
+                return np.log(q)
+            return None if (q > 0).all() else np.where(q > 0, 0.0, -np.inf)
 
     # ------------------------------------------------------------ word queries
 
@@ -705,6 +800,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                            f"({len(self.vocabulary_)} words)")
         row = self.vocabulary_[word]
         if self.word_vectors == "input+output":
+            self._require_part("output_vectors", "word_vectors='input+output'")
             return self.vectors_[row] + self.context_vectors_[row]
         return self.vectors_[row].copy()
 
@@ -734,9 +830,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     def save_word2vec_format(self, path, binary=False):
         """Write the word vectors in word2vec.c's text or binary format.
 
-        The file holds the matrix chosen by ``word_vectors``, rows in descending order of
-        corpus count, and can be read by gensim's ``KeyedVectors.load_word2vec_format`` or
-        by :meth:`from_word2vec_format`.
+        The file holds the matrix chosen by ``word_vectors``, rows in the order of
+        ``index_to_word_``, and can be read by gensim's
+        ``KeyedVectors.load_word2vec_format``, by :meth:`from_word2vec_format` or as
+        ``init`` of another model.
 
         Parameters
         ----------
@@ -745,23 +842,28 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         binary : bool, default=False
         """
         check_is_fitted(self, "vectors_")
-        words = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
-        save_word2vec_format(path, words, self.embedding_, binary=binary)
+        save_word2vec_format(path, self.index_to_word_, self.embedding_, binary=binary)
 
     @classmethod
     def from_word2vec_format(cls, path, binary=False, **params):
-        """A transformer with pretrained vectors from a word2vec.c text or binary file.
+        """A fitted transformer with the vectors of a word2vec.c text or binary file.
 
         The result transforms documents with the loaded vectors (pooling ``"mean"``,
         ``"sum"`` or ``"max"``) and answers word queries, so published vectors can be
-        plugged into a Pipeline. The file has no context vectors, counts or documents, so
-        ``score``, ``word_vectors="input+output"`` and pooling ``"tfidf"``/``"sif"`` are
-        unavailable; calling ``fit`` trains from scratch and replaces the vectors.
+        plugged into a Pipeline. It is ``Word2VecTransformer(init=path, epochs=0,
+        vector_size=<the file's>, **params)`` with the file's vectors already in place:
+        ``fit(X)`` then learns from X what pooling needs (``"tfidf"``, ``"sif"``) and keeps
+        the vectors, or fine-tunes them with ``epochs > 0`` (see ``init``), and its clones
+        (a grid search's) do the same. The file has no output vectors and no counts, so
+        until such a fit ``score``, ``word_vectors="input+output"`` and pooling
+        ``"tfidf"``/``"sif"`` raise an error that says so.
 
         Parameters
         ----------
         path : str or path-like
         binary : bool, default=False
+            Read the binary format (clones fitting ``init=path`` tell the formats apart
+            by themselves).
         **params
             Other parameters of the transformer (``pooling``, ``lowercase``, ...).
 
@@ -769,22 +871,16 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         -------
         Word2VecTransformer
         """
-        model = cls(**params)
+        model = cls(**{"epochs": 0, **params})
         # The estimator's dtype rule (float32 or float64), with its error message.
         dtype = model._check_dtype()
         words, vectors = load_word2vec_format(path, binary=binary, dtype=dtype)
-        model.set_params(vector_size=vectors.shape[1])
-        model.vocabulary_ = {word: row for row, word in enumerate(words)}
-        model.vectors_ = vectors
-        model.context_vectors_ = None
-        model.node_vectors_ = None
-        model.huffman_tree_ = None
-        model.word_counts_ = None
-        model.noise_distribution_ = None
-        model.idf_ = None
-        model.sif_weights_ = None
-        model.sif_component_ = None
-        model.loss_curve_ = []
+        model.set_params(init=path, vector_size=vectors.shape[1])
+        model._validate_params()
+        vectors.flags.writeable = False
+        pretrained = PretrainedVectors(words, vectors, {w: i for i, w in enumerate(words)},
+                                       f"init={os.fsdecode(path)!r}")
+        model._set_fitted_state(_loaded_state(model, pretrained, dtype))
         return model
 
     def __sklearn_tags__(self):
@@ -817,33 +913,17 @@ def _as_word_list(words):
     return [words] if isinstance(words, str) else list(words)
 
 
-# Values of the initial vectors drawn at once: a 1 MB float64 temporary instead of two
-# (n_words, d) float64 matrices (100 MB on the benchmark corpus).
-_INIT_BLOCK_VALUES = 1 << 17
-
-
-def _initial_center_vectors(rng, n_words, d, dtype):
-    """word2vec.c's ``(u - 0.5) / d`` with u uniform in [0, 1), drawn in blocks of rows.
-
-    ``Generator.random`` fills arrays from one stream in C order, so the blocks hold the
-    same values as one ``rng.random((n_words, d))`` draw.
-    """
-    vectors = np.empty((n_words, d), dtype=dtype)
-    rows = max(1, _INIT_BLOCK_VALUES // d)
-    for first in range(0, n_words, rows):
-        block = rng.random((min(rows, n_words - first), d))
-        block -= 0.5
-        block /= d
-        vectors[first:first + len(block)] = block
-    return vectors
-
-
-def _seed_sequence(random_state):
-    """A SeedSequence from scikit-learn's random_state convention."""
-    if random_state is None:
-        return np.random.SeedSequence()
-    if isinstance(random_state, Integral):
-        return np.random.SeedSequence(int(random_state))
-    # A RandomState instance: draw the seed from it, so successive fits differ.
-    rng = check_random_state(random_state)
-    return np.random.SeedSequence(int(rng.randint(np.iinfo(np.int32).max)))
+def _loaded_state(model, pretrained, dtype):
+    """The fitted state of vectors loaded without documents (nothing learned)."""
+    state = {
+        "vocabulary_": pretrained.index, "index_to_word_": pretrained.words,
+        "vectors_": pretrained.vectors, "loss_curve_": [], "n_pairs_": 0,
+        "n_centers_": 0, "n_effective_words_": 0, "training_seconds_": 0.0,
+        "corpus_word_count_": 0, "epochs_": 0, "batch_size_": model._batch_size(),
+        "_training_tokens": 0,
+        "_structure": {**{name: getattr(model, name) for name in STRUCTURE_PARAMETERS},
+                       "dtype": dtype},
+        "fitted_parts_": FittedParts(origin="loaded", output_vectors=False,
+                                     word_counts=False, idf=False, sif_component=False),
+    }
+    return state

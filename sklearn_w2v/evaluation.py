@@ -134,6 +134,9 @@ def _as_embedding(model):
                 "expected a fitted model with vocabulary_ and embedding_, or a "
                 f"(words, vectors) tuple; got {type(model).__name__}"
             )
+        words = getattr(model, "index_to_word_", None)
+        if words is not None and len(words) == len(vocabulary):
+            return _checked_embedding(list(words), vectors)
         words = [None] * len(vocabulary)
         for word, row in vocabulary.items():
             if not 0 <= row < len(words) or words[row] is not None:
@@ -142,6 +145,10 @@ def _as_embedding(model):
                     f"0..{len(words) - 1}; row {row} of {word!r} breaks that"
                 )
             words[row] = word
+    return _checked_embedding(words, vectors)
+
+
+def _checked_embedding(words, vectors):
     vectors = np.asarray(vectors)
     if vectors.ndim != 2:
         raise ValueError(f"vectors must be 2-D, got shape {vectors.shape}")

@@ -59,3 +59,28 @@ def test_embeddings_as_good_as_gensim_on_the_same_corpus(sentences, share_negati
     # that large, so the test allows twice the margin.
     assert our_similarity >= their_similarity - 0.04
     assert our_analogy >= their_analogy - 0.02
+
+
+def test_partial_fit_in_chunks_matches_fit_on_the_whole_corpus(sentences):
+    """10 chunks x 3 passes of partial_fit against fit with epochs=3 on the same prefix.
+
+    The first pass grows the vocabulary, so that after it the model knows the words fit
+    knows (min_count over the whole prefix, through the counts kept between calls) and
+    the analogy coverage is the same. Measured: fit 8.2% analogies / WS-353 0.440,
+    partial_fit 7.5% / 0.498 (seed 0; with the final vocabulary known from the first call,
+    8.0% / 0.482: words that join late in the first pass miss some updates).
+    """
+    settings = dict(SETTINGS, random_state=0)
+    whole = Word2VecTransformer(**settings).fit(sentences)
+    stream = Word2VecTransformer(**settings)
+    bounds = [len(sentences) * k // 10 for k in range(11)]
+    for epoch in range(SETTINGS["epochs"]):
+        for first, last in zip(bounds[:-1], bounds[1:]):
+            stream.partial_fit(sentences[first:last], grow_vocabulary=epoch == 0)
+    assert set(stream.vocabulary_) == set(whole.vocabulary_)
+    whole_similarity, whole_analogy = evaluate(whole)
+    stream_similarity, stream_analogy = evaluate(stream)
+    print(f"fit: WS-353 {whole_similarity:.3f}, analogies {whole_analogy:.3f}; "
+          f"partial_fit: WS-353 {stream_similarity:.3f}, analogies {stream_analogy:.3f}")
+    assert stream_analogy >= whole_analogy - 0.01
+    assert stream_similarity >= whole_similarity - 0.02

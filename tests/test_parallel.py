@@ -14,7 +14,7 @@ from joblib import Parallel, cpu_count, delayed, parallel_config
 from sklearn.base import clone
 
 from sklearn_w2v import TrainingDivergedError, Word2VecTransformer
-from sklearn_w2v import _parallel, _transformer
+from sklearn_w2v import _fitting, _parallel
 from sklearn_w2v._parallel import FOLDER_PREFIX, TrainingWorkerError, effective_n_jobs
 from sklearn_w2v._steps import StepResult
 from sklearn_w2v.datasets import load_sample_corpus
@@ -30,8 +30,8 @@ def texts():
 @pytest.fixture
 def many_blocks(monkeypatch):
     """Small blocks and no small-corpus fallback, so a test corpus spreads over workers."""
-    monkeypatch.setattr(_transformer, "_BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_transformer, "MIN_TOKENS_FOR_PROCESSES", 0)
+    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
+    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
 
 
 def model(**params):
@@ -125,8 +125,8 @@ class FailingStep:
 
 
 def wrap_steps(monkeypatch, wrapper):
-    make_step = _transformer.make_step
-    monkeypatch.setattr(_transformer, "make_step",
+    make_step = _fitting.make_step
+    monkeypatch.setattr(_fitting, "make_step",
                         lambda *args, **kwargs: wrapper(make_step(*args, **kwargs)))
 
 
@@ -214,8 +214,8 @@ def test_a_failing_worker_stops_training_cleanly(how, error, message, texts, man
     assert not leaked_folders(folders_before)
     # The pool recovers: the next fit with processes works.
     monkeypatch.undo()
-    monkeypatch.setattr(_transformer, "_BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_transformer, "MIN_TOKENS_FOR_PROCESSES", 0)
+    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
+    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
     assert np.isfinite(clone(fitted).fit(texts).vectors_).all()
 
 

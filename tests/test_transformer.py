@@ -63,28 +63,30 @@ def shuffle_words(docs, seed=0):
     return out
 
 
+ARRAY_STATE = ("vectors_", "context_vectors_", "word_counts_", "noise_distribution_", "idf_",
+               "sif_component_")
+
+
 def fitted_state(model):
-    return dict(
-        vocabulary_=dict(model.vocabulary_),
-        vectors_=model.vectors_.copy(),
-        context_vectors_=model.context_vectors_.copy(),
-        word_counts_=model.word_counts_.copy(),
-        noise_distribution_=model.noise_distribution_.copy(),
-        loss_curve_=list(model.loss_curve_),
-        idf_=None if model.idf_ is None else model.idf_.copy(),
-        sif_component_=None if model.sif_component_ is None else model.sif_component_.copy(),
-    )
+    """A copy of the fitted state; None for the attributes the model does not have."""
+    state = {name: getattr(model, name).copy() if hasattr(model, name) else None
+             for name in ARRAY_STATE}
+    state.update(vocabulary_=dict(model.vocabulary_), loss_curve_=list(model.loss_curve_),
+                 index_to_word_=list(model.index_to_word_),
+                 fitted_parts_=model.fitted_parts_)
+    return state
 
 
 def assert_same_state(model, state):
     assert model.vocabulary_ == state["vocabulary_"]
-    for name in ("vectors_", "context_vectors_", "word_counts_", "noise_distribution_",
-                 "idf_", "sif_component_"):
+    for name in ARRAY_STATE:
         if state[name] is None:
-            assert getattr(model, name) is None, name
+            assert not hasattr(model, name), name
         else:
             assert_array_equal(getattr(model, name), state[name], err_msg=name)
     assert model.loss_curve_ == state["loss_curve_"]
+    assert model.index_to_word_ == state["index_to_word_"]
+    assert model.fitted_parts_ == state["fitted_parts_"]
 
 
 # ----------------------------------------------------------------------------- input forms
@@ -266,7 +268,11 @@ def test_transform_uses_the_fitted_tokenization():
     (dict(batch_size="big"), "batch_size"),
     (dict(share_negatives="yes"), "share_negatives"),
     (dict(epoch_callback="print"), "epoch_callback"),
-    (dict(epochs=0), "epochs"),
+    (dict(epochs=0), "epochs=0.*init is None"),
+    (dict(epochs="many"), "epochs"),
+    (dict(warm_start="yes"), "warm_start"),
+    (dict(out_of_core="yes"), "out_of_core"),
+    (dict(temp_folder=3), "temp_folder"),
     (dict(sample=-0.001), "sample"),
     (dict(decode_error="bogus"), "decode_error"),
     (dict(min_count=0), "min_count"),
@@ -430,9 +436,9 @@ def test_pooling_methods(fitted, short_texts):
 
 def test_the_sif_component_is_learned_only_for_sif_pooling(short_texts):
     model = small(pooling="mean").fit(short_texts)
-    assert model.sif_component_ is None
+    assert not hasattr(model, "sif_component_") and not model.fitted_parts_.sif_component
     # idf is cheap and always learned: switching to tfidf after fit works.
-    assert model.idf_ is not None
+    assert model.fitted_parts_.idf and model.idf_ is not None
     assert model.set_params(pooling="tfidf").transform(short_texts[:2]).shape[0] == 2
     with pytest.raises(ValueError, match="principal component.*Fit again with pooling='sif'"):
         model.set_params(pooling="sif").transform(short_texts[:2])
@@ -660,19 +666,22 @@ def test_score_without_pairs_raises(objective, fitted, short_texts):
             model.score(X)
 
 
-def _reference_score(model, docs, logit_offset):
+def _reference_score(model, docs, logit_offset, outcomes=None):
     """Mean over all full-window pairs (unknown words removed first) of log p(o | c), with
-    logits U v_c + logit_offset, computed plainly in float64."""
+    logits U v_c + logit_offset, computed plainly in float64; the softmax runs over the
+    rows ``outcomes`` (all by default) and pairs with another context are skipped."""
     V = model.vectors_.astype(np.float64)
     U = model.context_vectors_.astype(np.float64)
+    outcomes = np.arange(len(U)) if outcomes is None else np.asarray(outcomes)
     log_likelihoods = []
     for doc in docs:
         ids = [model.vocabulary_[w] for w in doc.split() if w in model.vocabulary_]
         for i, c in enumerate(ids):
             logits = U @ V[c] + logit_offset
-            log_normalizer = np.log(np.sum(np.exp(logits - logits.max()))) + logits.max()
+            top = logits[outcomes].max()
+            log_normalizer = np.log(np.sum(np.exp(logits[outcomes] - top))) + top
             for j in range(max(0, i - model.window), min(len(ids), i + model.window + 1)):
-                if j != i:
+                if j != i and ids[j] in outcomes:
                     log_likelihoods.append(logits[ids[j]] - log_normalizer)
     return np.mean(log_likelihoods)
 
@@ -697,6 +706,31 @@ def test_score_matches_a_plain_computation(objective):
     other = _reference_score(model, held_out, np.zeros_like(log_q) if objective == "negative"
                              else log_q)
     assert abs(other - expected) > 1e-2
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_score_after_fine_tuning_leaves_out_the_untrained_outputs(objective):
+    """Pretrained words that fine-tuning never saw keep zero output vectors and q = 0:
+    score's softmax runs over the trained outputs and skips pairs with another context
+    (with them, a negative-sampling model scored -inf)."""
+    train = ["the whale and the sea and the ship", "the ship sails on the sea",
+             "a whale sees the ship", "the sea is wide and the whale is big"] * 3
+    params = dict(objective=objective, vector_size=6, window=2, min_count=1, epochs=30,
+                  learning_rate=0.05, batch_size=4, sample=0, dtype=np.float64,
+                  random_state=0)
+    source = Word2VecTransformer(**params).fit(train)
+    tuning = ["the ship and the sea", "a big ship"] * 3  # no whale, sails, wide, ...
+    model = Word2VecTransformer(**{**params, "epochs": 3},
+                                init=(source.index_to_word_, source.vectors_)).fit(tuning)
+    seen = sorted(model.vocabulary_[w] for w in {t for d in tuning for t in d.split()})
+    assert_array_equal(np.flatnonzero(model.noise_distribution_ > 0), seen)
+    held_out = ["the big whale and the ship", "qqqq the sea sails", "whale"]
+    with np.errstate(divide="ignore"):
+        log_q = np.log(model.noise_distribution_)
+    offset = log_q if objective == "negative" else np.zeros_like(log_q)
+    expected = _reference_score(model, held_out, offset, outcomes=seen)
+    assert np.isfinite(expected)
+    assert_allclose(model.score(held_out), expected, rtol=1e-10)
 
 
 # ---------------------------------------------------------------------------- divergence
@@ -728,6 +762,25 @@ def test_failed_refit_keeps_the_previous_model(short_texts, texts):
     assert model.score(short_texts[:20]) == score
 
 
+def fit_and_capture_corpus(model, docs):
+    """Fit ``model`` and return the training corpus it encoded (as remap_corpus returned it)."""
+    from sklearn_w2v import _fitting
+
+    captured = []
+
+    def spy(*args, **kwargs):
+        captured.append(remap_corpus(*args, **kwargs))
+        return captured[-1]
+
+    remap_corpus = _fitting.remap_corpus
+    _fitting.remap_corpus = spy
+    try:
+        model.fit(docs)
+    finally:
+        _fitting.remap_corpus = remap_corpus
+    return captured[0]
+
+
 def test_vocabulary_larger_than_16_bit_ids():
     """66,000 words: the rarest rows (>= 65535) are stored escaped in the training corpus."""
     rng = np.random.default_rng(0)
@@ -736,7 +789,7 @@ def test_vocabulary_larger_than_16_bit_ids():
     rng.shuffle(tokens)
     docs = [tokens[i:i + 40] for i in range(0, len(tokens), 40)]
     model = Word2VecTransformer(vector_size=8, min_count=1, epochs=1, random_state=0)
-    corpus = model._fit(docs, keep_corpus=True)
+    corpus = fit_and_capture_corpus(model, docs)
     assert len(model.vocabulary_) == 66_000 and corpus._escaped_ids.size > 0
     expected = np.array([model.vocabulary_[t] for doc in docs for t in doc])
     assert_array_equal(corpus.ids, expected)
@@ -750,13 +803,13 @@ def test_vocabulary_larger_than_16_bit_ids():
 
 
 def test_initial_vectors_drawn_in_blocks_equal_one_draw(monkeypatch):
-    from sklearn_w2v import _transformer
+    from sklearn_w2v import _fitting
 
-    monkeypatch.setattr(_transformer, "_INIT_BLOCK_VALUES", 70)
+    monkeypatch.setattr(_fitting, "INIT_BLOCK_VALUES", 70)
     for n_words, d in [(1, 1), (33, 7), (10, 100)]:
         expected = ((np.random.default_rng(4).random((n_words, d)) - 0.5) / d).astype(np.float32)
-        got = _transformer._initial_center_vectors(np.random.default_rng(4), n_words, d,
-                                                   np.float32)
+        got = _fitting.initial_center_vectors(np.random.default_rng(4), n_words, d,
+                                              np.float32)
         assert got.dtype == np.float32 and np.array_equal(got, expected)
 
 
@@ -773,7 +826,7 @@ def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_t
                                                            monkeypatch):
     """An interrupt anywhere in fit leaves the previous fitted state as it was, never the
     vectors of one fit with the vocabulary of another."""
-    from sklearn_w2v import _transformer
+    from sklearn_w2v import _fitting
 
     model = small(pooling="sif").fit(short_texts)
     state = fitted_state(model)
@@ -782,7 +835,7 @@ def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_t
     def interrupt(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(_transformer, stage, interrupt)
+    monkeypatch.setattr(_fitting, stage, interrupt)
     with pytest.raises(error):
         model.set_params(pooling="sif").fit(texts[1000:1600])
     monkeypatch.undo()
@@ -792,11 +845,24 @@ def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_t
 
 
 def test_a_corpus_too_small_to_train_warns_and_reports_nan():
-    model = Word2VecTransformer(min_count=1, vector_size=4, random_state=0)
+    # 5 epochs (50 by epochs="auto" would give subsampling 50 chances to keep a pair).
+    model = Word2VecTransformer(min_count=1, vector_size=4, random_state=0, epochs=5)
     with pytest.warns(RuntimeWarning, match="no \\(center, context\\) pair"):
         model.fit([["a", "b", "c"]] * 3)  # subsampling drops nearly every token
     assert model.n_pairs_ == 0
-    assert len(model.loss_curve_) == model.epochs and np.isnan(model.loss_curve_).all()
+    assert len(model.loss_curve_) == model.epochs_ == 5
+    assert np.isnan(model.loss_curve_).all()
+
+
+def test_auto_epochs_give_small_corpora_more_passes(short_texts):
+    from sklearn_w2v._fitting import auto_epochs
+
+    assert [auto_epochs(n) for n in (1, 80_000, 175_081, 799_999, 800_000, 10**9)] == \
+        [50, 50, 23, 6, 5, 5]
+    model = small(epochs="auto").fit(short_texts)
+    assert model.epochs_ == auto_epochs(model.corpus_word_count_)
+    assert len(model.loss_curve_) == model.epochs_
+    assert small(epochs=3).fit(short_texts).epochs_ == 3
 
 
 def test_thousands_of_noise_words_train_without_diverging(short_texts):
@@ -855,8 +921,9 @@ def test_every_architecture_and_objective_trains_scores_and_pickles(architecture
     assert np.isfinite(model.vectors_).all() and np.isfinite(model.loss_curve_).all()
     hierarchical = objective == "hierarchical"
     n_words = len(model.vocabulary_)
-    assert (model.node_vectors_ is not None) == hierarchical
-    assert (model.context_vectors_ is None) == hierarchical
+    assert hasattr(model, "node_vectors_") == hierarchical
+    assert hasattr(model, "context_vectors_") != hierarchical
+    assert model.fitted_parts_.node_vectors == hierarchical
     if hierarchical:
         assert model.node_vectors_.shape == (n_words - 1, 10)
         assert model.huffman_tree_.n_inner == n_words - 1

@@ -3,6 +3,7 @@
 * :func:`load_sample_corpus` - a public-domain / WordNet text corpus for training word vectors.
 * :func:`load_rotten_tomatoes` - movie review snippets labelled fresh / rotten, for evaluating
   document vectors in a classifier.
+* :func:`read_lines` - documents of your own text file, one per line, read lazily.
 """
 
 import csv
@@ -15,7 +16,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["load_sample_corpus", "load_rotten_tomatoes", "sample_corpus_licenses_path"]
+from .._lines import read_lines
+
+__all__ = ["load_sample_corpus", "load_rotten_tomatoes", "read_lines", "sample_corpus_path",
+           "sample_corpus_licenses_path"]
 
 # Plain paths next to this file: the package data is installed unzipped (setuptools
 # package-data), and callers get a real filesystem path they can open or copy.
@@ -48,6 +52,19 @@ References
 B. Pang and L. Lee. "Seeing stars: Exploiting class relationships for sentiment
 categorization with respect to rating scales", Proceedings of ACL 2005.
 """
+
+
+def sample_corpus_path():
+    """Path of the sample corpus file (xz-compressed text, one line per sentence or gloss).
+
+    :func:`load_sample_corpus` returns its lines as a list;
+    ``read_lines(sample_corpus_path())`` reads them lazily.
+
+    Returns
+    -------
+    path : pathlib.Path
+    """
+    return _DATA_DIR / _SAMPLE_CORPUS
 
 
 def sample_corpus_licenses_path():
