@@ -156,7 +156,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     batch_size : int or "auto", default="auto"
         Center words per minibatch. Each brings up to ``2 * window`` pairs. The gradient of
         a minibatch is summed, so larger batches are faster but add up many updates on
-        frequent words at once. ``"auto"`` is 256 for ``"negative"`` and ``"nce"`` and 32
+        frequent words at once. ``"auto"`` is 256 for skip-gram and 1024 for CBOW (one
+        prediction per window) with ``"negative"``, ``"nce"`` and ``"hierarchical"``, and 32
         for ``"softmax"``, whose dense output gradient adds every center's update to every
         output row (256 diverges there at the default learning rate). Within a block of the
         corpus the windows are grouped by size before they are cut into minibatches (see
@@ -616,7 +617,13 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         # The softmax output gradient is dense and sums the updates of every center of the
         # minibatch into every output row; at 256 centers it diverged at learning_rate
         # 0.025 (5,000 words, d=100), at 32 it trains stably.
-        return 32 if self.objective == "softmax" else 256
+        if self.objective == "softmax":
+            return 32
+        # A CBOW window is one prediction where a skip-gram window is up to 2 * window, so
+        # CBOW takes 4x the windows for a similar amount of work per minibatch: on a 3.4M
+        # token prefix (3 epochs) 1024 windows trained CBOW 24% (NS) and 36% (HS) faster
+        # than 256 with the same analogy accuracy and WordSim-353 (within 0.3 point, 0.01).
+        return 1024 if self.architecture == "cbow" else 256
 
     # ---------------------------------------------------------------- transform
 

@@ -310,6 +310,8 @@ def test_epoch_callback_sees_every_epoch_and_auto_batch_size_resolves(short_text
     assert model.batch_size_ == 256
     # Processes do not sum their minibatches: the softmax keeps 32 whatever n_jobs.
     assert small(objective="softmax", n_jobs=2).fit(short_texts).batch_size_ == 32
+    assert small(architecture="cbow").fit(short_texts).batch_size_ == 1024
+    assert small(architecture="cbow", objective="softmax").fit(short_texts).batch_size_ == 32
 
 
 @pytest.mark.parametrize("share_negatives", [True, False])
