@@ -214,7 +214,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         blocks of 65,536 tokens and the processes take blocks in turn, updating the vectors
         in shared memory without locks, as word2vec.c's and gensim's threads do (Hogwild).
         Measured on the full benchmark corpus (benchmarks/RESULTS.md), 2 processes train
-        1.9x as fast as 1 with the same quality. Starting processes costs about a second, so
+        1.89x as fast as 1 with the same quality. Starting processes costs about a second, so
         a fit with fewer than 2 million tokens x epochs (for example a cross-validation fold
         of a few thousand reviews) trains in this process. Inside a joblib worker (e.g.
         ``GridSearchCV(n_jobs=k)``) at most the ``cpu_count() // k`` CPUs joblib allots to
