@@ -173,18 +173,38 @@ def model_log_probabilities(model):
     -------
     ndarray of float64, shape (n_words, n_words)
     """
-    from ._scoring import hierarchical_log_likelihood
-
     V = model.vectors_.astype(np.float64)
-    n_words = len(V)
     if model.objective == "hierarchical":
-        nodes = model.node_vectors_.astype(np.float64)
-        centers = np.repeat(np.arange(n_words), n_words)
-        words = np.tile(np.arange(n_words), n_words)
-        return hierarchical_log_likelihood(V[centers], nodes, model.huffman_tree_,
-                                           words).reshape(n_words, n_words)
+        return _hierarchical_log_probabilities(V, model.node_vectors_.astype(np.float64),
+                                               model.huffman_tree_)
     S = pair_scores(model)
     if model.objective == "negative":
         S = S + np.log(model.noise_distribution_)[None, :]
     S -= S.max(axis=1, keepdims=True)
     return S - np.log(np.exp(S).sum(axis=1, keepdims=True))
+
+
+# Entries (centers x words x path steps) of the temporaries of one block of words.
+_HS_BLOCK_ENTRIES = 1 << 22
+
+
+def _hierarchical_log_probabilities(V, nodes, tree):
+    """``log p(o|c)`` for all pairs under hierarchical softmax, a block of words o at a time.
+
+    Every pair's logits are entries of the one (n_words, n_nodes) product ``V @ nodes.T``;
+    gathering each pair's path rows instead would take n_words^2 x path length x d floats
+    (21 GiB for 2,000 words at d=50).
+    """
+    n_words = len(V)
+    logits = V @ nodes.T
+    out = np.empty((n_words, n_words))
+    longest = max(int(tree.lengths.max(initial=1)), 1)
+    block = max(1, _HS_BLOCK_ENTRIES // (n_words * longest))
+    for first in range(0, n_words, block):
+        words = np.arange(first, min(first + block, n_words))
+        length = max(int(tree.lengths[words].max()), 1)
+        z = logits[:, tree.points[words, :length]] * tree.signs[words, :length]
+        # softplus(t x), stable for any x; padding steps are masked out.
+        terms = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+        out[:, words] = -(terms * tree.mask[words, :length]).sum(axis=2)
+    return out

@@ -242,9 +242,29 @@ def test_hierarchical_softmax_learns_the_true_distribution(models):
                                                                           N_WORDS + 4)
 
 
-@pytest.mark.parametrize("name", ["ns5", "nce", "softmax"])
+@pytest.mark.parametrize("name", ["ns5", "nce", "softmax", "hs"])
 def test_model_log_probabilities_is_what_score_evaluates(models, name):
     model = models[name]
     log_p = _in_word_order(model, model_log_probabilities(model))
     expected = float((N * log_p).sum() / N.sum())
     assert model.score(DOCS) == pytest.approx(expected, abs=1e-9)
+
+
+def test_hierarchical_log_probabilities_by_blocks_equal_the_pairwise_definition(
+        models, monkeypatch):
+    """All pairs at once would gather n_words^2 paths of vectors (21 GiB at 2,000 words,
+    d=50); blocks of words give the same numbers as scoring every pair on its own."""
+    from sklearn_w2v import theory
+    from sklearn_w2v._scoring import hierarchical_log_likelihood
+
+    model = models["hs"]
+    n_words = len(model.vectors_)
+    centers = np.repeat(np.arange(n_words), n_words)
+    words = np.tile(np.arange(n_words), n_words)
+    pairwise = hierarchical_log_likelihood(
+        model.vectors_.astype(np.float64)[centers], model.node_vectors_.astype(np.float64),
+        model.huffman_tree_, words).reshape(n_words, n_words)
+    for entries in (1, 3 * n_words * 8, 1 << 22):  # one word a block, a few, all at once
+        monkeypatch.setattr(theory, "_HS_BLOCK_ENTRIES", entries)
+        np.testing.assert_allclose(model_log_probabilities(model), pairwise, rtol=1e-12,
+                                   atol=1e-12)
