@@ -331,7 +331,8 @@ def main(argv=None):
     print("-" * len(header))
     for label, r in results.items():
         print(f"{label:9s} {r['curve'][-1]:14.3f} {r['model'].fit_seconds_:8.1f} "
-              f"{r['corr']:14.3f} {r['mae']:6.2f} {r['bias']:6.2f} {r['frac_negative']:6.0%} "
+              f"{r['corr']:14.3f} {r['mae']:6.2f} {r['bias']:6.2f} "
+              f"{'n/a' if np.isnan(r['frac_negative']) else format(r['frac_negative'], '.0%'):>6s} "
               f"{r['mean_cos']:13.3f} {r['accuracy']:7.3f}")
     print(f"{'random v':9s} {'':14s} {'':8s} {'':14s} {'':6s} {'':6s} {'':6s} {'':13s} "
           f"{baseline:7.3f}")
