@@ -11,7 +11,7 @@
    on the reviews alone (the defaults), and a ``FeatureUnion`` of TF-IDF with the
    pretrained word-vector features.
 
-Run:  python examples/quickstart.py  (about 3 minutes on 2 cores; --quick for seconds)
+Run:  python examples/quickstart.py  (about 70 seconds on 2 cores; --quick for seconds)
 """
 
 import argparse
