@@ -40,9 +40,12 @@ from ._trainer import _ignore_overflow, train_block
 # Arrays at least this large are shared through the folder instead of pickled per task.
 _SHARE_MIN_BYTES = 1 << 16
 
-# Below this many corpus tokens x epochs a fit trains in one process: starting worker
-# processes and mapping the shared arrays costs about a second (measured in
-# benchmarks/README.md), more than a second process saves on a small corpus.
+# Below this many corpus tokens x epochs a fit trains in one process. Measured with
+# benchmarks/bench_processes.py (benchmarks/RESULTS-processes.md, 2 cores): the first fit of
+# a Python process spends about 1.7 s starting the workers, so two processes only pay off
+# from about 1.4M tokens x epochs (0.81x one process at 1M, 1.22x at 2M); with the workers
+# already running they pay off from about 0.5M (1.07x at 0.5M, 1.49x at 1M). At 2M every
+# fit is at least as fast as in one process, cold or warm.
 MIN_TOKENS_FOR_PROCESSES = 2_000_000
 
 # Prefix of the temporary folders, so that a test (or a user) can find a leaked one.

@@ -214,9 +214,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         blocks of 65,536 tokens and the processes take blocks in turn, updating the vectors
         in shared memory without locks, as word2vec.c's and gensim's threads do (Hogwild).
         Measured on the full benchmark corpus (benchmarks/RESULTS.md), 2 processes train
-        1.89x as fast as 1 with the same quality. Starting processes costs about a second, so
-        a fit with fewer than 2 million tokens x epochs (for example a cross-validation fold
-        of a few thousand reviews) trains in this process. Inside a joblib worker (e.g.
+        1.89x as fast as 1 with the same quality. Starting processes costs about 1.7 s, so
+        a fit with fewer than 2 million tokens x epochs (5 epochs over 400k tokens; note
+        that ``epochs="auto"`` gives small corpora more epochs) trains in this process
+        (measured in benchmarks/RESULTS-processes.md). Inside a joblib worker (e.g.
         ``GridSearchCV(n_jobs=k)``) at most the ``cpu_count() // k`` CPUs joblib allots to
         that worker are used, so nested fits do not oversubscribe the machine.
     random_state : int, RandomState instance or None, default=None
