@@ -19,7 +19,6 @@ process and a child (17 us on the benchmark machine).
 """
 
 import argparse
-import lzma
 import multiprocessing
 import sys
 import time
@@ -30,21 +29,10 @@ import numpy as np
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))  # measure the package of this checkout
 
+from bench_processes import read_prefix  # noqa: E402  (this folder is on sys.path)
 from sklearn_w2v import Word2VecTransformer, _trainer  # noqa: E402
 
 DEFAULT_CORPUS = BENCH_DIR.parent.parent / "shared" / "data" / "corpus.txt.xz"
-
-
-def read_prefix(path, max_tokens):
-    docs, total = [], 0
-    with lzma.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            tokens = line.split()
-            if total + len(tokens) > max_tokens:
-                break
-            docs.append(tokens)
-            total += len(tokens)
-    return docs
 
 
 def minibatch_seconds(docs):
@@ -93,7 +81,8 @@ def main():
         parser.exit(2, f"corpus not found: {args.corpus} (pass --corpus)\n")
     barrier = barrier_seconds()
     print(f"multiprocessing.Barrier(2): {barrier * 1e6:.1f} us a round")
-    seconds = minibatch_seconds(read_prefix(args.corpus, args.max_tokens))
+    docs, _ = read_prefix(args.corpus, args.max_tokens)
+    seconds = minibatch_seconds(docs)
     n = len(seconds) // 2 * 2
     print(f"{len(seconds):,} minibatches: mean {seconds.mean() * 1e3:.3f} ms, coefficient of "
           f"variation {seconds.std() / seconds.mean():.2f}")
