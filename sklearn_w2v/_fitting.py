@@ -26,10 +26,11 @@ from ._corpus_store import corpus_folder, encode_to_folder, remap_in_folder
 from ._huffman import huffman_tree
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
 from ._pooling import (
+    document_frequency,
     fit_sif_component_from_corpus,
-    inverse_document_frequency,
     pool_documents,
     sif_weights,
+    smoothed_idf,
 )
 from ._pretrained import resolve_init
 from ._schedule import InverseTimeDecay
@@ -231,12 +232,11 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     # Before the vector matrices exist, so that its temporaries do not add to them. idf is
     # cheap (one sort of packed keys per chunk), so it is always learned; the SIF component
     # (a pass pooling every document) only for "sif".
-    df, n_docs = _document_frequency(corpus, n_words), corpus.n_docs
+    df, n_docs = document_frequency(corpus, n_words), corpus.n_docs
     if incremental and previous is not None and "_document_frequency" in previous:
         df += _padded(previous["_document_frequency"], n_words)
         n_docs += previous["_n_documents"]
-    state.update(_document_frequency=df, _n_documents=n_docs,
-                 idf_=np.log((1.0 + n_docs) / (1.0 + df)) + 1.0)
+    state.update(_document_frequency=df, _n_documents=n_docs, idf_=smoothed_idf(df, n_docs))
 
     if epochs > 0:
         state.update(_train(estimator, corpus, start, n_words, counts_so_far, epochs, dtype,
@@ -498,18 +498,6 @@ def _padded(values, n):
     out = np.zeros(n, dtype=values.dtype)
     out[:len(values)] = values
     return out
-
-
-def _document_frequency(corpus, n_words):
-    """Documents of ``corpus`` containing each word, as int64.
-
-    Recovered from :func:`~sklearn_w2v._pooling.inverse_document_frequency` (which another
-    branch is optimising) rather than computed by a copy of it: ``idf = ln((1 + n) / (1 +
-    df)) + 1`` inverts exactly after rounding for any corpus of fewer than 2**40 documents
-    (the relative error of exp and log, ~1e-16, times n stays far below 0.5).
-    """
-    idf = inverse_document_frequency(corpus, n_words)
-    return np.rint((1.0 + corpus.n_docs) * np.exp(1.0 - idf) - 1.0).astype(np.int64)
 
 
 def _training_processes(estimator, n_tokens_times_epochs):

@@ -17,7 +17,9 @@ from ._vocab import EncodedCorpus
 __all__ = [
     "POOLING_METHODS",
     "document_term_matrix",
+    "document_frequency",
     "inverse_document_frequency",
+    "smoothed_idf",
     "sif_weights",
     "fit_sif_component",
     "pool_documents",
@@ -232,6 +234,17 @@ def inverse_document_frequency(corpus, n_words):
     -------
     idf : ndarray of shape (n_words,), float64
     """
+    df = document_frequency(corpus, n_words)  # validates the corpus first
+    return smoothed_idf(df, np.asarray(corpus.doc_offsets).size - 1)
+
+
+def smoothed_idf(df, n_docs):
+    """``ln((1 + n_docs) / (1 + df)) + 1``: see :func:`inverse_document_frequency`."""
+    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
+def document_frequency(corpus, n_words):
+    """Number of documents of ``corpus`` containing each word: int64, shape (n_words,)."""
     offsets = _check_corpus_offsets(corpus, n_words)
     df = np.zeros(n_words, dtype=np.int64)
     # Chunks of whole documents keep the (document, word) keys small on a 13M-token
@@ -241,8 +254,7 @@ def inverse_document_frequency(corpus, n_words):
                                         _local_offsets(offsets, first, last), n_words)
         words = keys[_first_of_each_pair(keys)] & keys.dtype.type((1 << shift) - 1)
         df += np.bincount(words.astype(np.intp), minlength=n_words)
-    n_docs = offsets.size - 1
-    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    return df
 
 
 def _document_chunks(offsets, max_tokens=1 << 18):

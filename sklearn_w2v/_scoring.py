@@ -19,7 +19,7 @@ the word's path: exact, and O(log n_words) per word instead of O(n_words).
 import numpy as np
 
 from ._batches import iter_all_pairs
-from ._objectives import softmax_log_likelihood
+from ._objectives import log_sigmoid, softmax_log_likelihood
 from ._segments import weighted_row_sums
 
 # Bounds of the temporaries of one scoring block: the (centers x n_words) logits of the
@@ -115,7 +115,13 @@ def hierarchical_log_likelihood(input_vectors, node_vectors, tree, words):
     signs = tree.signs[words, :length].astype(np.float64)
     logits = np.einsum("pld,pd->pl", node_vectors[points], input_vectors,
                        dtype=np.float64)
-    # softplus(t x), stable for any x; padding steps have t = 0 and are masked out.
-    z = signs * logits
-    terms = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
-    return -(terms * tree.mask[words, :length]).sum(axis=1)
+    return path_log_likelihood(logits, signs, tree.mask[words, :length])
+
+
+def path_log_likelihood(logits, signs, mask):
+    """``sum_k log sigma(-t_k x_k)`` over the steps of paths (the last axis) in use.
+
+    ``logits`` are the ``x_k = u_{n_k} . v`` of each path step, ``signs`` its ``t_k`` and
+    ``mask`` which steps are in use (padding steps are left out).
+    """
+    return (log_sigmoid(-signs * logits) * mask).sum(axis=-1)

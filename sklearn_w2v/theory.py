@@ -23,6 +23,7 @@ provided the vectors have enough capacity to represent every pair independently
 import numpy as np
 import scipy.sparse as sp
 
+from ._scoring import path_log_likelihood
 from ._text import iter_token_lists
 from ._vocab import encode_documents, keep_probabilities
 
@@ -198,13 +199,11 @@ def _hierarchical_log_probabilities(V, nodes, tree):
     n_words = len(V)
     logits = V @ nodes.T
     out = np.empty((n_words, n_words))
-    longest = max(int(tree.lengths.max(initial=1)), 1)
-    block = max(1, _HS_BLOCK_ENTRIES // (n_words * longest))
+    block = max(1, _HS_BLOCK_ENTRIES // (n_words * int(tree.lengths.max(initial=1))))
     for first in range(0, n_words, block):
-        words = np.arange(first, min(first + block, n_words))
+        words = slice(first, first + block)
         length = max(int(tree.lengths[words].max()), 1)
-        z = logits[:, tree.points[words, :length]] * tree.signs[words, :length]
-        # softplus(t x), stable for any x; padding steps are masked out.
-        terms = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
-        out[:, words] = -(terms * tree.mask[words, :length]).sum(axis=2)
+        out[:, words] = path_log_likelihood(logits[:, tree.points[words, :length]],
+                                            tree.signs[words, :length],
+                                            tree.mask[words, :length])
     return out

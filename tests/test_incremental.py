@@ -221,7 +221,7 @@ def test_warm_start_on_loaded_vectors_fine_tunes_them(chunks, tmp_path):
 # ----------------------------------------------------- interrupted: the model stays whole
 
 CONTINUING_STAGES = ["count_and_encode", "extend_vocabulary", "remap_corpus",
-                     "inverse_document_frequency", "noise_distribution", "make_step", "train",
+                     "document_frequency", "noise_distribution", "make_step", "train",
                      "sif_weights", "fit_sif_component_from_corpus"]
 
 
@@ -246,7 +246,7 @@ def assert_unchanged(fitted, state):
 def test_an_interrupted_continuation_leaves_the_model_whole(how, stage, chunks, monkeypatch):
     if stage == "resolve_init" and how != "init":
         pytest.skip("only a fit from init reads init")
-    pooling = "tfidf" if stage == "inverse_document_frequency" else "sif"
+    pooling = "tfidf" if stage == "document_frequency" else "sif"
     fitted = model(epochs=1, pooling=pooling).fit(chunks[0])
     if how == "init":
         fitted.set_params(init=(fitted.index_to_word_, fitted.vectors_))

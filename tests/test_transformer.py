@@ -818,7 +818,7 @@ def test_initial_vectors_drawn_in_blocks_equal_one_draw(monkeypatch):
 # ------------------------------------------------------------------ reliability of fit state
 
 FIT_STAGES = ["count_and_encode", "build_vocabulary", "remap_corpus",
-              "inverse_document_frequency", "noise_distribution", "make_step", "train",
+              "document_frequency", "noise_distribution", "make_step", "train",
               "sif_weights", "fit_sif_component_from_corpus"]
 
 
