@@ -67,6 +67,8 @@ __all__ = [
     "window_contrastive_loss_and_grads",
     "window_binary_loss_and_grads",
     "window_binary_loss_and_logit_grads",
+    "hierarchical_log_likelihood",
+    "path_log_likelihood",
 ]
 
 
@@ -688,3 +690,41 @@ def _check_mask(name, mask, shape):
     if mask.shape != shape or mask.dtype != bool:
         raise ValueError(f"{name} must be a boolean array of shape {shape}, got "
                          f"{mask.dtype} {mask.shape}")
+
+
+# ------------------------------------------------------------------- hierarchical softmax
+
+
+def hierarchical_log_likelihood(input_vectors, node_vectors, tree, words):
+    r"""``log p(words[i] | input_vectors[i])`` under hierarchical softmax.
+
+    ``log p(o | v) = -sum_k softplus(t_k u_{n_k} . v)`` over the inner nodes ``n_k`` of
+    ``o``'s path and their signs ``t_k = 2 c_k - 1``: the same terms that training
+    minimises, so ``-hierarchical_log_likelihood(...).sum()`` is the training loss.
+
+    Parameters
+    ----------
+    input_vectors : ndarray of shape (n, d)
+    node_vectors : ndarray of shape (n_words - 1, d)
+    tree : HuffmanTree
+    words : ndarray of int, shape (n,)
+
+    Returns
+    -------
+    ndarray of float64, shape (n,)
+    """
+    length = int(tree.lengths[words].max(initial=1))
+    points = tree.points[words, :length]
+    signs = tree.signs[words, :length].astype(np.float64)
+    logits = np.einsum("pld,pd->pl", node_vectors[points], input_vectors,
+                       dtype=np.float64)
+    return path_log_likelihood(logits, signs, tree.mask[words, :length])
+
+
+def path_log_likelihood(logits, signs, mask):
+    """``sum_k log sigma(-t_k x_k)`` over the steps of paths (the last axis) in use.
+
+    ``logits`` are the ``x_k = u_{n_k} . v`` of each path step, ``signs`` its ``t_k`` and
+    ``mask`` which steps are in use (padding steps are left out).
+    """
+    return (log_sigmoid(-signs * logits) * mask).sum(axis=-1)

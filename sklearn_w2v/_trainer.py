@@ -10,7 +10,9 @@ Updates are plain SGD on the *summed* minibatch gradient, which is what word2vec
 pair at a time; a row that occurs many times in a minibatch gets the sum of its updates,
 capped (see :data:`MAX_UPDATES_PER_ROW`).
 
-The unit of work is a block of the corpus (:func:`train_block`). Everything a block needs is
+The unit of work is a block of the corpus (:func:`train_block`); a runner runs the blocks of
+an epoch (:class:`SerialBlockRunner` here, the worker processes of :mod:`sklearn_w2v._parallel`
+there), and the caller chooses it. Everything a block needs is
 fixed before it starts: its random generator is spawned from the epoch's seed by block index,
 and its learning rate follows from its position in the corpus. So a block trains the same
 way whichever process runs it and in whatever order: one process runs the blocks in corpus
@@ -215,8 +217,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     return report
 
 
-def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=0,
-          epoch_callback=None):
+def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=None,
+          verbose=0, epoch_callback=None):
     """Train ``parameters`` in place for ``config.epochs`` epochs.
 
     Parameters
@@ -229,11 +231,13 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
     config : TrainingConfig
     seed_sequence : numpy.random.SeedSequence
         Source of all randomness (subsampling, windows, noise words).
-    n_jobs : int
-        Worker processes (resolved, >= 1). 1 trains in this process, block after block:
-        bit-reproducible. More run the blocks in processes that update ``parameters``
-        lock-free in shared memory (:mod:`sklearn_w2v._parallel`): the same blocks with the
-        same random draws, but the order in which concurrent updates land depends on timing.
+    runner_factory : callable or None
+        ``runner_factory(parameters, corpus, step, config)`` makes the context manager that
+        runs the blocks of each epoch. None (:class:`SerialBlockRunner`) trains in this
+        process, block after block: bit-reproducible.
+        :class:`~sklearn_w2v._parallel.ProcessBlockRunner` runs them in worker processes
+        that update ``parameters`` lock-free in shared memory: the same blocks with the same
+        random draws, but the order in which concurrent updates land depends on timing.
     verbose : int
     epoch_callback : callable or None
         Called as ``epoch_callback(report, parameters)`` after each epoch with the live
@@ -248,12 +252,7 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
         config = replace(config, schedule=LinearDecay(
             config.learning_rate, config.min_learning_rate, int(cuts[-1]) * config.epochs))
     state = TrainingState(seed_sequence)
-    if n_jobs > 1:
-        from ._parallel import ProcessBlockRunner
-
-        runner = ProcessBlockRunner(parameters, corpus, step, config, n_jobs)
-    else:
-        runner = _SerialBlockRunner(parameters, corpus, step, config)
+    runner = (runner_factory or SerialBlockRunner)(parameters, corpus, step, config)
     started = time.perf_counter()
     with runner, threadpool_limits(limits=1), _ignore_overflow():
         for epoch in range(config.epochs):
@@ -269,7 +268,7 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
     return state.reports
 
 
-class _SerialBlockRunner:
+class SerialBlockRunner:
     """Runs the blocks one after the other in this process (``n_jobs=1``)."""
 
     def __init__(self, parameters, corpus, step, config):

@@ -254,8 +254,8 @@ def test_hierarchical_log_probabilities_by_blocks_equal_the_pairwise_definition(
         models, monkeypatch):
     """All pairs at once would gather n_words^2 paths of vectors (21 GiB at 2,000 words,
     d=50); blocks of words give the same numbers as scoring every pair on its own."""
-    from sklearn_w2v import theory
-    from sklearn_w2v._scoring import hierarchical_log_likelihood
+    from sklearn_w2v import _layers
+    from sklearn_w2v._objectives import hierarchical_log_likelihood
 
     model = models["hs"]
     n_words = len(model.vectors_)
@@ -265,6 +265,6 @@ def test_hierarchical_log_probabilities_by_blocks_equal_the_pairwise_definition(
         model.vectors_.astype(np.float64)[centers], model.node_vectors_.astype(np.float64),
         model.huffman_tree_, words).reshape(n_words, n_words)
     for entries in (1, 3 * n_words * 8, 1 << 22):  # one word a block, a few, all at once
-        monkeypatch.setattr(theory, "_HS_BLOCK_ENTRIES", entries)
+        monkeypatch.setattr(_layers, "_HS_BLOCK_ENTRIES", entries)
         np.testing.assert_allclose(model_log_probabilities(model), pairwise, rtol=1e-12,
                                    atol=1e-12)
