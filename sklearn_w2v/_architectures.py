@@ -14,8 +14,15 @@ fastText's ``FastText::cbow`` / ``skipgram`` do:
 * :class:`Cbow`: one hidden vector per window, the mean (or sum) of its context words'
   input rows, predicting the center word; every context word receives the hidden error.
 
+* :class:`DistributedBagOfWords` (PV-DBOW, Le & Mikolov 2014): skip-gram whose center is
+  the document: a document's vector (a row of the ``"documents"`` matrix) predicts each of
+  its kept tokens; optionally with skip-gram on the same windows (gensim's
+  ``dbow_words=1``), which trains the word vectors in the same space.
+* :class:`DistributedMemory` (PV-DM): CBOW whose context also holds the document's vector.
+
 Each architecture also forms what ``score`` evaluates (:meth:`SkipGram.score_inputs`), and
-carries its ``"auto"`` rules (starting learning rate, minibatch size).
+carries its ``"auto"`` rules (starting learning rate, minibatch size) and what its
+minibatches need (:attr:`SkipGram.batch_options`).
 """
 
 from dataclasses import dataclass
@@ -34,6 +41,9 @@ class SkipGram:
     # word2vec.c's starting learning rate for skip-gram.
     auto_learning_rate = 0.025
     auto_batch_size = 256
+    # Minibatch options (see TrainingConfig): plain windows, no documents.
+    batch_options = {}
+    trains_documents = False
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._batches.Minibatch`)."""
@@ -53,10 +63,10 @@ class SkipGram:
                                      batch.window_mask.sum(axis=1))
         return StepResult(out.loss, batch.n_pairs, [input_update, *out.updates])
 
-    def score_inputs(self, batch, input_vectors):
+    def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each center's input row predicts each
         of its context words (one softmax normaliser per center)."""
-        return input_vectors[batch.centers], batch.contexts, batch.owner
+        return parameters["input"][batch.centers], batch.contexts, batch.owner
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,8 @@ class Cbow:
     # token prefix (3 epochs) 1024 windows trained CBOW 24% (NS) and 36% (HS) faster than
     # 256 with the same analogy accuracy and WordSim-353 (within 0.3 point, 0.01).
     auto_batch_size = 1024
+    batch_options = {}
+    trains_documents = False
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._batches.Minibatch`)."""
@@ -97,10 +109,127 @@ class Cbow:
             RowUpdate("input", batch.contexts, grad_hidden, groups=groups), *out.updates,
         ], n_predictions=len(batch.centers))
 
-    def score_inputs(self, batch, input_vectors):
+    def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each window's combined context
         predicts its center word."""
-        hidden, _, _ = cbow_hidden(input_vectors, batch, self.mean)
+        hidden, _, _ = cbow_hidden(parameters["input"], batch, self.mean)
+        return hidden, batch.centers, np.arange(len(batch.centers))
+
+
+@dataclass(frozen=True)
+class DistributedBagOfWords:
+    """PV-DBOW: the document's vector predicts each kept token of the document.
+
+    It is skip-gram with the document as the center "word" in word2vec.c's orientation
+    (the input, here the document vector, predicts the output word). Minibatches keep
+    every kept token, also those without a context, since the document predicts them.
+
+    Parameters
+    ----------
+    train_words : bool
+        Also train skip-gram on the same windows (gensim's ``dbow_words=1``): word vectors
+        and document vectors then share the output layer.
+    """
+
+    train_words: bool = False
+    name = "dbow"
+    # gensim's Doc2Vec alpha.
+    auto_learning_rate = 0.025
+    trains_documents = True
+
+    @property
+    def auto_batch_size(self):
+        # A window is one prediction of the document (as a CBOW window), plus up to
+        # 2 * window skip-gram pairs with train_words.
+        return 256 if self.train_words else 1024
+
+    @property
+    def batch_options(self):
+        # Without word training the windows are not used: window 0 builds no grid.
+        options = {"keep_isolated": True, "with_documents": True}
+        if not self.train_words:
+            options.update(window=0, shrink_windows=False)
+        return options
+
+    def train(self, layer, parameters, batch, random):
+        """Loss and updates of ``batch`` (its :attr:`~sklearn_w2v._batches.Minibatch.
+        documents` set)."""
+        documents = parameters["documents"]
+        hidden = np.take(documents, batch.documents, axis=0)[:, None, :]
+        out = layer.forward(hidden, None, batch.centers, None,
+                            parameters[layer.parameter], random)
+        n_predictions = len(batch.centers)
+        result = StepResult(out.loss, n_predictions, [
+            RowUpdate("documents", batch.documents, out.grad_hidden), *out.updates,
+        ], n_predictions=n_predictions)
+        if self.train_words and batch.n_pairs:
+            words = SkipGram().train(layer, parameters, batch, random)
+            result = StepResult(result.loss + words.loss, n_predictions + words.n_pairs,
+                                result.updates + words.updates,
+                                n_predictions=n_predictions + words.n_pairs)
+        return result
+
+    def score_inputs(self, batch, parameters):
+        """``(hidden, targets, owner)`` of ``score``: each document's vector predicts each
+        of its tokens."""
+        return (parameters["documents"][batch.documents], batch.centers,
+                np.arange(len(batch.centers)))
+
+
+@dataclass(frozen=True)
+class DistributedMemory:
+    """PV-DM: the document's vector and the window's context words predict the center.
+
+    As gensim's ``dm=1``: the hidden vector is the mean (``mean=True``, gensim's
+    ``dm_mean=1``) or the sum of the document vector and the context input vectors; the
+    document vector and every context word receive the hidden error (divided by their
+    number for the sum), as CBOW's context words do. A center without context words is
+    predicted by its document vector alone.
+
+    Parameters
+    ----------
+    mean : bool
+    """
+
+    mean: bool = True
+    name = "dm"
+    auto_learning_rate = 0.025
+    auto_batch_size = 1024
+    batch_options = {"keep_isolated": True, "with_documents": True}
+    trains_documents = True
+
+    def train(self, layer, parameters, batch, random):
+        """Loss and updates of ``batch`` (its documents set)."""
+        hidden, groups, counts = self._hidden(parameters, batch)
+        out = layer.forward(hidden[:, None, :], None, batch.centers, None,
+                            parameters[layer.parameter], random)
+        grad_hidden = out.grad_hidden[:, 0]
+        if not self.mean:
+            grad_hidden = grad_hidden / counts[:, None].astype(grad_hidden.dtype)
+        n_windows = len(batch.centers)
+        return StepResult(out.loss, n_windows, [
+            RowUpdate("documents", batch.documents, grad_hidden),
+            RowUpdate("input", batch.contexts, grad_hidden, groups=groups), *out.updates,
+        ], n_predictions=n_windows)
+
+    def _hidden(self, parameters, batch):
+        """The mean (or sum) of each window's document vector and context input vectors;
+        the groups of the context words and the number of vectors combined."""
+        counts = batch.window_mask.sum(axis=1)
+        groups = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=groups[1:])
+        n_combined = counts + 1  # the context words and the document
+        scale = 1.0 / n_combined if self.mean else np.ones(len(counts))
+        weights = np.repeat(scale, counts)
+        hidden = weighted_row_sums(parameters["input"], batch.contexts, groups, weights)
+        documents = np.take(parameters["documents"], batch.documents, axis=0)
+        hidden += documents * scale[:, None].astype(documents.dtype)
+        return hidden, groups, n_combined
+
+    def score_inputs(self, batch, parameters):
+        """``(hidden, targets, owner)`` of ``score``: each window's document and context
+        predict its center word."""
+        hidden, _, _ = self._hidden(parameters, batch)
         return hidden, batch.centers, np.arange(len(batch.centers))
 
 
@@ -123,16 +252,22 @@ def cbow_hidden(inputs, batch, mean):
     return weighted_row_sums(inputs, batch.contexts, groups, weights), groups, counts
 
 
-ARCHITECTURES = ("skipgram", "cbow")
+ARCHITECTURES = ("skipgram", "cbow", "dbow", "dm")
 
 
-def make_architecture(architecture, *, cbow_mean=True):
-    """The architecture object of the ``architecture`` parameter."""
+def make_architecture(architecture, *, cbow_mean=True, dbow_words=False):
+    """The architecture object of the ``architecture`` parameter (``cbow_mean`` is also
+    PV-DM's ``dm_mean``)."""
     if architecture == "skipgram":
         return SkipGram()
     if architecture == "cbow":
         return Cbow(mean=bool(cbow_mean))
+    if architecture == "dbow":
+        return DistributedBagOfWords(train_words=bool(dbow_words))
+    if architecture == "dm":
+        return DistributedMemory(mean=bool(cbow_mean))
     raise ValueError(f"architecture={architecture!r} is not one of {list(ARCHITECTURES)}.")
 
 
-__all__ = ["ARCHITECTURES", "Cbow", "SkipGram", "cbow_hidden", "make_architecture"]
+__all__ = ["ARCHITECTURES", "Cbow", "DistributedBagOfWords", "DistributedMemory", "SkipGram",
+           "cbow_hidden", "make_architecture"]

@@ -25,7 +25,7 @@ from functools import partial
 
 import numpy as np
 
-from ._layers import make_layer
+from ._layers import fitted_layer, make_layer
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, ProcessBlockRunner
 from ._pooling import (
     document_frequency,
@@ -90,7 +90,7 @@ class FittedParts:
 # so that one from an earlier fit (an idf_ of another vocabulary) never survives.
 FITTED_ATTRIBUTES = (
     "vocabulary_", "index_to_word_", "vectors_", "context_vectors_", "node_vectors_",
-    "huffman_tree_", "word_counts_",
+    "huffman_tree_", "document_vectors_", "word_counts_",
     "noise_distribution_", "idf_", "sif_weights_", "sif_component_", "loss_curve_",
     "n_pairs_", "n_centers_", "n_effective_words_", "training_seconds_", "batch_size_",
     "epochs_", "corpus_word_count_", "fitted_parts_",
@@ -139,7 +139,7 @@ class FitPlan:
     store : MemoryStore or FolderStore
         Where the encoded corpus lives (:mod:`sklearn_w2v._stores`).
     n_jobs : int
-        Worker processes allowed; see :meth:`n_processes`.
+        Worker processes allowed; see :func:`runner_factory`.
     """
 
     start: str
@@ -152,19 +152,18 @@ class FitPlan:
     store: object
     n_jobs: int
 
-    def n_processes(self, n_tokens_times_epochs):
-        """Processes that train: one below :data:`MIN_TOKENS_FOR_PROCESSES` tokens x
-        epochs (starting workers would cost more than they give), else ``n_jobs``."""
-        if self.n_jobs > 1 and n_tokens_times_epochs < MIN_TOKENS_FOR_PROCESSES:
-            return 1
-        return self.n_jobs
-
     def runner_factory(self, n_tokens_times_epochs):
         """The block runner of :func:`~sklearn_w2v._trainer.train` for this much work."""
-        n_processes = self.n_processes(n_tokens_times_epochs)
-        if n_processes > 1:
-            return partial(ProcessBlockRunner, n_jobs=n_processes)
-        return SerialBlockRunner
+        return runner_factory(self.n_jobs, n_tokens_times_epochs)
+
+
+def runner_factory(n_jobs, n_tokens_times_epochs):
+    """The block runner for ``n_jobs`` allowed processes: one process below
+    :data:`MIN_TOKENS_FOR_PROCESSES` tokens x epochs (starting workers would cost more than
+    they give), else ``n_jobs`` worker processes."""
+    if n_jobs > 1 and n_tokens_times_epochs >= MIN_TOKENS_FOR_PROCESSES:
+        return partial(ProcessBlockRunner, n_jobs=n_jobs)
+    return SerialBlockRunner
 
 
 def plan_fit(settings, previous, *, incremental=False, grow_vocabulary=False):
@@ -426,28 +425,32 @@ def _train(settings, plan, corpus, n_words, counts, epochs):
                        noise_distribution=noise_probabilities, negative=settings.negative,
                        share_negatives=settings.share_negatives,
                        tree=None if start is None else start.tree)
+    rng = np.random.default_rng(init_seed)
     parameters = _initial_parameters(start, n_words, settings.vector_size, settings.dtype,
-                                     np.random.default_rng(init_seed), layer)
-    step = make_step(settings.architecture, layer)
+                                     rng, layer)
+    architecture = settings.architecture
+    if architecture.trains_documents:
+        # One vector per training document, started as the word vectors are (gensim).
+        parameters["documents"] = initial_center_vectors(
+            rng, corpus.n_docs, settings.vector_size, settings.dtype)
+    step = make_step(architecture, layer)
     schedule = None  # fit: linear decay over its epochs
     if plan.incremental:
         schedule = partial_fit_schedule(settings, 0 if previous is None
                                         else previous["_training_tokens"])
-    config = TrainingConfig(
-        epochs=epochs, window=settings.window, shrink_windows=settings.shrink_windows,
-        keep_probability=(keep_probabilities(counts, settings.sample)
-                          if settings.sample > 0 else None),
-        batch_size=settings.batch_size, learning_rate=settings.learning_rate,
-        min_learning_rate=settings.min_learning_rate, block_size=BLOCK_SIZE,
-        schedule=schedule)
+    config = training_config(settings, architecture, counts, epochs=epochs,
+                             learning_rate=settings.learning_rate, schedule=schedule)
     reports = train(corpus, parameters, step, config, seed_sequence=train_seed,
                     runner_factory=plan.runner_factory(corpus.n_tokens * epochs),
                     verbose=settings.verbose,
                     epoch_callback=_epoch_callback(settings.epoch_callback, layer))
     warn_if_untrained(reports)
+    documents = ({"document_vectors_": parameters["documents"]}
+                 if architecture.trains_documents else {})
     return {
         "vectors_": parameters["input"],
         **layer.fitted_state(parameters[layer.parameter]),
+        **documents,
         "noise_distribution_": noise_probabilities,
         "loss_curve_": [float(report.mean_loss) for report in reports],
         "n_pairs_": int(sum(report.n_pairs for report in reports)),
@@ -457,6 +460,78 @@ def _train(settings, plan, corpus, n_words, counts, epochs):
         "epochs_": epochs,
         "_training_tokens": int(corpus.n_tokens) * epochs,
     }
+
+
+def training_config(settings, architecture, counts, *, epochs, learning_rate,
+                    schedule=None, frozen=()):
+    """The :class:`~sklearn_w2v._trainer.TrainingConfig` of ``settings``, with the
+    minibatch options of ``architecture`` and subsampling by the word ``counts``."""
+    batches = {"window": settings.window, "shrink_windows": settings.shrink_windows,
+               "keep_isolated": False, "with_documents": False,
+               **architecture.batch_options}
+    return TrainingConfig(
+        epochs=epochs, keep_probability=(keep_probabilities(counts, settings.sample)
+                                         if settings.sample > 0 else None),
+        batch_size=settings.batch_size, learning_rate=learning_rate,
+        min_learning_rate=settings.min_learning_rate, block_size=BLOCK_SIZE,
+        schedule=schedule, frozen=tuple(frozen), **batches)
+
+
+def infer_document_vectors(settings, fitted, corpus, *, epochs, learning_rate):
+    """Vectors of the documents of ``corpus`` by gradient steps on them alone, the word
+    and output vectors of the ``fitted`` state frozen (Le & Mikolov's inference).
+
+    All documents train together, as one corpus of minibatches (gensim's
+    ``infer_vector`` runs one document per call); each starts as word2vec.c's random
+    vectors and follows ``learning_rate`` down to ``min_learning_rate`` over ``epochs``.
+    PV-DBOW's optional skip-gram part is left out: it would only train frozen vectors.
+
+    Parameters
+    ----------
+    settings : FitSettings
+    fitted : dict
+        The fitted state (``vectors_``, the layer's matrix and tables, ``word_counts_``).
+    corpus : EncodedCorpus
+        The documents, encoded with the fitted vocabulary.
+    epochs : int
+    learning_rate : float
+
+    Returns
+    -------
+    ndarray of shape (corpus.n_docs, vector_size)
+    """
+    layer, matrix = fitted_layer_of(settings, fitted)
+    architecture = settings.architecture
+    if getattr(architecture, "train_words", False):
+        architecture = type(architecture)(train_words=False)
+    init_seed, train_seed = seed_sequence_of(settings.random_state).spawn(2)
+    vectors = fitted["vectors_"]
+    documents = initial_center_vectors(np.random.default_rng(init_seed), corpus.n_docs,
+                                       vectors.shape[1], vectors.dtype)
+    if corpus.n_tokens == 0:
+        return documents
+    if layer.uses_noise_words:
+        # The output layer is frozen: a minibatch's predictions can share their noise
+        # words, which makes inference several times faster (see NoiseContrastive).
+        layer.minibatch_noise = layer.frozen_matrix = True
+        layer.sampler  # built once here, not in every worker
+    parameters = {"input": vectors, layer.parameter: matrix, "documents": documents}
+    config = training_config(settings, architecture, fitted["word_counts_"], epochs=epochs,
+                             learning_rate=learning_rate,
+                             frozen=("input", layer.parameter))
+    train(corpus, parameters, make_step(architecture, layer), config,
+          seed_sequence=train_seed,
+          runner_factory=runner_factory(settings.n_jobs, corpus.n_tokens * epochs))
+    return parameters["documents"]
+
+
+def fitted_layer_of(settings, fitted):
+    """The output layer of a fitted state, and its matrix."""
+    layer = fitted_layer(settings.objective,
+                         noise_distribution=fitted.get("noise_distribution_"),
+                         tree=fitted.get("huffman_tree_"), negative=settings.negative,
+                         share_negatives=settings.share_negatives)
+    return layer, fitted[layer.public_name]
 
 
 def _epoch_callback(user_callback, layer):

@@ -39,6 +39,7 @@ from ._objectives import (
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
     path_log_likelihood,
+    shared_noise_loss_and_grads,
     softmax_log_likelihood,
     softmax_loss_and_grads,
     window_binary_loss_and_grads,
@@ -260,16 +261,26 @@ class NoiseContrastive(_WordSoftmaxFamily):
     that all its pairs use, the context words being the inputs; otherwise each (center,
     context) pair draws its own, the center being the input (about half as fast for the
     same quality). In CBOW a window is one prediction, so the two are the same.
+
+    With ``minibatch_noise`` the predictions of a minibatch that have one hidden row each
+    (CBOW, paragraph vectors) all share one draw of ``K`` noise words, so the noise logits
+    are one matrix product and a minibatch gathers ``K`` noise rows instead of ``K`` per
+    prediction (Ji et al. 2016); each prediction still meets ``K`` draws from ``q``, but
+    they are the same for the whole minibatch. Inference of document vectors uses it: the
+    output layer is frozen there (``frozen_matrix``: its gradient is not even computed),
+    and the gathers were most of its time.
     """
 
     uses_noise_words = True
 
     def __init__(self, noise_distribution, negative, *, nce=False, share_negatives=True,
-                 sampler=None):
+                 sampler=None, minibatch_noise=False):
         super().__init__(noise_distribution)
         self.negative = int(negative)
         self.nce = bool(nce)
         self.share_negatives = bool(share_negatives)
+        self.minibatch_noise = bool(minibatch_noise)
+        self.frozen_matrix = False
         self._sampler = sampler
 
     @property
@@ -297,6 +308,8 @@ class NoiseContrastive(_WordSoftmaxFamily):
     def forward(self, hidden, hidden_mask, targets, owner, matrix, random):
         if owner is not None:
             return self._per_pair(hidden, targets, owner, matrix, random)
+        if self.minibatch_noise and hidden_mask is None:
+            return self._minibatch_noise(hidden, targets, matrix, random)
         n_windows = len(targets)
         output_words = np.empty((n_windows, self.negative + 1), dtype=np.int32)
         output_words[:, 0] = targets
@@ -316,6 +329,29 @@ class NoiseContrastive(_WordSoftmaxFamily):
         return LayerOutput(loss, grad_hidden, [
             RowUpdate(self.parameter, output_words.ravel(), grad_output,
                       np.repeat(pairs, self.negative + 1))])
+
+    def _minibatch_noise(self, hidden, targets, matrix, random):
+        """One hidden row per prediction, ``K`` noise words for the whole minibatch."""
+        noise_words = random.noise(self.sampler, (self.negative,))
+        target_offsets = noise_offsets = 0.0
+        if self.nce:
+            log_kq = np.log(self.negative) + self.sampler.log_probabilities
+            target_offsets, noise_offsets = log_kq[targets], log_kq[noise_words]
+        rows = hidden[:, 0]
+        loss, grad_rows, target_grads, grad_noise = shared_noise_loss_and_grads(
+            rows, np.take(matrix, targets, axis=0), np.take(matrix, noise_words, axis=0),
+            target_offsets=target_offsets, noise_offsets=noise_offsets,
+            noise_gradient=not self.frozen_matrix)
+        if self.frozen_matrix:
+            return LayerOutput(loss, grad_rows[:, None, :], [])
+        n = len(targets)
+        return LayerOutput(loss, grad_rows[:, None, :], [
+            # The targets' gradient is rank one: g_b times the prediction's hidden row.
+            RowUpdate(self.parameter, targets, rows, groups=np.arange(n + 1),
+                      weights=target_grads),
+            RowUpdate(self.parameter, noise_words, grad_noise,
+                      np.full(self.negative, n, dtype=rows.dtype)),
+        ])
 
     def _per_pair(self, hidden, contexts, owner, matrix, random):
         """The textbook form: each (hidden row, target) pair against noise of its own."""

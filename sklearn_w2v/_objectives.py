@@ -69,6 +69,7 @@ __all__ = [
     "window_binary_loss_and_logit_grads",
     "hierarchical_log_likelihood",
     "path_log_likelihood",
+    "shared_noise_loss_and_grads",
 ]
 
 
@@ -690,6 +691,62 @@ def _check_mask(name, mask, shape):
     if mask.shape != shape or mask.dtype != bool:
         raise ValueError(f"{name} must be a boolean array of shape {shape}, got "
                          f"{mask.dtype} {mask.shape}")
+
+
+def shared_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *,
+                                target_offsets=0.0, noise_offsets=0.0, noise_gradient=True):
+    r"""Data-vs-noise loss of ``B`` predictions that share one set of ``K`` noise words.
+
+    Prediction ``b`` has a hidden vector ``h_b`` and a target output vector ``u_b``; all
+    predictions meet the same noise output vectors ``n_1 .. n_K`` (drawn once for the
+    minibatch: the HogBatch form of Ji et al. 2016, which turns the noise logits into one
+    matrix product). With offsets ``a`` (0 for NS, ``log(K q)`` for NCE),
+
+    .. math::
+
+        J = \sum_b \Big(\mathrm{softplus}(-(u_b\cdot h_b - a_b))
+            + \sum_k \mathrm{softplus}(n_k\cdot h_b - a_k)\Big),
+
+    and with ``g_b = sigma(u_b.h_b - a_b) - 1``, ``G_{bk} = sigma(n_k.h_b - a_k)``:
+    ``grad_hidden = g[:, None] u + G @ n``, ``grad_targets = g[:, None] h``,
+    ``grad_noise = G.T @ h``.
+
+    Parameters
+    ----------
+    hidden : ndarray of shape (B, d)
+    target_vectors : ndarray of shape (B, d)
+    noise_vectors : ndarray of shape (K, d)
+    target_offsets : float or ndarray of shape (B,), default=0.0
+    noise_offsets : float or ndarray of shape (K,), default=0.0
+    noise_gradient : bool, default=True
+        False: ``grad_noise`` is None (frozen output vectors; saves a matrix product).
+
+    Returns
+    -------
+    loss : float
+    grad_hidden : ndarray of shape (B, d)
+    target_logit_grads : ndarray of shape (B,)
+        ``g``: the targets' gradient is ``g[:, None] * hidden``, a rank-one update.
+    grad_noise : ndarray of shape (K, d)
+    """
+    dtype = _float_dtype(hidden, target_vectors, noise_vectors)
+    H = _as_float(hidden, dtype)
+    T = _as_float(target_vectors, dtype)
+    N = _as_float(noise_vectors, dtype)
+    _check_2d("hidden", H)
+    _check_2d("target_vectors", T, H.shape[1])
+    _check_2d("noise_vectors", N, H.shape[1])
+    if T.shape[0] != H.shape[0]:
+        raise ValueError(f"target_vectors must have {H.shape[0]} rows, got {T.shape[0]}")
+    positive = np.einsum("bd,bd->b", H, T) - _as_float(target_offsets, dtype)
+    negative = H @ N.T - _as_float(noise_offsets, dtype)
+    loss_positive, sig_positive = _softplus_sum_and_sigmoid(-positive)
+    loss_negative, sig_negative = _softplus_sum_and_sigmoid(negative)
+    # d softplus(-x) / dx = -sigma(-x)
+    target_grads = -sig_positive
+    grad_hidden = target_grads[:, None] * T + sig_negative @ N
+    grad_noise = sig_negative.T @ H if noise_gradient else None
+    return loss_positive + loss_negative, grad_hidden, target_grads, grad_noise
 
 
 # ------------------------------------------------------------------- hierarchical softmax

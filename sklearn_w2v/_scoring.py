@@ -19,7 +19,7 @@ sigmoids along the word's path for hierarchical softmax (exact, O(log n_words) p
 from ._batches import iter_all_pairs
 
 
-def mean_log_likelihood(corpus, *, architecture, layer, window, input_vectors, matrix):
+def mean_log_likelihood(corpus, *, architecture, layer, window, parameters):
     """Mean held-out log-likelihood per prediction, and the number of predictions.
 
     Parameters
@@ -30,9 +30,9 @@ def mean_log_likelihood(corpus, *, architecture, layer, window, input_vectors, m
         A word whose probability the layer does not define (see
         :meth:`~sklearn_w2v._layers.OutputLayer.scored`) is not scored.
     window : int
-    input_vectors : ndarray of shape (n_words, d)
-    matrix : ndarray
-        The layer's parameter matrix.
+    parameters : dict of str to ndarray
+        ``"input"``, the layer's matrix, and ``"documents"`` (the vectors of the documents
+        of ``corpus``) for the paragraph-vector architectures.
 
     Returns
     -------
@@ -40,13 +40,15 @@ def mean_log_likelihood(corpus, *, architecture, layer, window, input_vectors, m
         Mean of ``log p`` in nats (nan when there is nothing to score).
     n_predictions : int
     """
-    n_words, d = input_vectors.shape
+    n_words, d = parameters["input"].shape
     per_block = layer.score_block_windows(n_words, d, window)
+    matrix = parameters[layer.parameter]
     total, count = 0.0, 0
-    for batch in iter_all_pairs(corpus, window=window, batch_size=per_block):
-        if batch.n_pairs == 0:
+    options = {"window": window, **architecture.batch_options}
+    for batch in iter_all_pairs(corpus, batch_size=per_block, **options):
+        if not batch.trainable:
             continue
-        hidden, targets, owner = architecture.score_inputs(batch, input_vectors)
+        hidden, targets, owner = architecture.score_inputs(batch, parameters)
         scored = layer.scored(targets)
         if scored is not None and not scored.all():
             targets, owner = targets[scored], owner[scored]

@@ -99,7 +99,7 @@ def resolve_settings(params):
     """
     check_parameter_combinations(params)
     dtype = check_dtype(params["dtype"])
-    architecture = make_architecture(params["architecture"], cbow_mean=params["cbow_mean"])
+    architecture = _architecture_of(params)
     return FitSettings(
         architecture=architecture, objective=params["objective"],
         vector_size=params["vector_size"], window=params["window"],
@@ -142,7 +142,7 @@ def check_parameter_combinations(params):
 def resolved_learning_rate(params):
     """``learning_rate``, ``"auto"`` being the architecture's (word2vec.c's) rate."""
     if params["learning_rate"] == "auto":
-        return make_architecture(params["architecture"]).auto_learning_rate
+        return _architecture_of(params).auto_learning_rate
     return params["learning_rate"]
 
 
@@ -154,7 +154,12 @@ def resolved_batch_size(params):
     layer_size = layer_class(params["objective"]).auto_batch_size
     if layer_size is not None:
         return layer_size
-    return make_architecture(params["architecture"]).auto_batch_size
+    return _architecture_of(params).auto_batch_size
+
+
+def _architecture_of(params):
+    return make_architecture(params["architecture"], cbow_mean=params["cbow_mean"],
+                             dbow_words=params.get("dbow_words", False))
 
 
 def check_dtype(dtype):

@@ -68,7 +68,10 @@ class TrainingConfig:
     from ``learning_rate`` to ``min_learning_rate`` over all epochs, by corpus tokens
     processed (as word2vec.c), unless ``schedule`` (see :mod:`sklearn_w2v._schedule`) maps
     the tokens processed to the rate otherwise. ``block_size`` is the number of tokens per
-    block, the unit of work.
+    block, the unit of work. ``keep_isolated`` and ``with_documents`` are the minibatch
+    options of the paragraph-vector architectures (see
+    :func:`~sklearn_w2v._batches.block_minibatches`); updates of the parameters named in
+    ``frozen`` are not applied.
     """
 
     epochs: int
@@ -80,6 +83,13 @@ class TrainingConfig:
     min_learning_rate: float
     block_size: int = 65536
     schedule: object = None  # None: LinearDecay over the epochs of this run
+    # Paragraph vectors: keep centers without a context (their document predicts them) and
+    # give each minibatch the document of each center.
+    keep_isolated: bool = False
+    with_documents: bool = False
+    # Parameters that the loop does not update (inference of document vectors keeps the
+    # word and output vectors fixed).
+    frozen: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -184,11 +194,12 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     for batch in block_minibatches(
             corpus, task.start, task.stop, window=config.window,
             batch_size=config.batch_size, shrink_windows=config.shrink_windows,
-            keep_probability=config.keep_probability, rng=rng):
+            keep_probability=config.keep_probability, rng=rng,
+            keep_isolated=config.keep_isolated, with_documents=config.with_documents):
         rate = config.schedule.rate(progress)
         progress += batch.n_raw_tokens
         report.n_effective_words += batch.n_effective_words
-        if not batch.n_pairs:
+        if not batch.trainable:
             continue
         result = step(parameters, batch, random)
         loss_per_prediction = result.loss_per_prediction
@@ -200,6 +211,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
                 and loss_per_prediction <= _DIVERGENCE_FACTOR * reference_loss):
             raise_diverged(task.epoch, config.learning_rate)
         for update in result.updates:
+            if update.parameter in config.frozen:
+                continue
             matrix = parameters[update.parameter]
             if update.rows is None:  # dense: one gradient row per matrix row
                 matrix -= rate * update.gradients
@@ -258,7 +271,8 @@ def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=Non
         for epoch in range(config.epochs):
             epoch_started = time.perf_counter()
             blocks = runner.run(state.epoch_tasks(epoch, cuts, config), state)
-            check_finite(runner.parameters, epoch, config.learning_rate)
+            check_finite({name: matrix for name, matrix in runner.parameters.items()
+                          if name not in config.frozen}, epoch, config.learning_rate)
             report = _epoch_report(epoch, blocks, time.perf_counter() - epoch_started)
             state.reports.append(report)
             if verbose:

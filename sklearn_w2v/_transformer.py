@@ -7,7 +7,6 @@ loop) and ``_pooling`` (document vectors).
 """
 
 import os
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -16,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._architectures import make_architecture
-from ._fitting import FITTED_ATTRIBUTES, FittedParts, embedding_of, fit_state
+from ._fitting import FittedParts, embedding_of, fit_state
 from ._layers import NO_OUTPUT_WORD_VECTORS, fitted_layer
 from ._pooling import pool_documents
 from ._pretrained import PretrainedVectors
@@ -33,14 +32,11 @@ from ._stores import encode
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 from .evaluation import cosine_similarity_of, most_similar
-from ._version import __version__
-
-class InconsistentVersionWarning(UserWarning):
-    """A pickled Word2VecTransformer is loaded with another sklearn-w2v version."""
+from ._estimator import InconsistentVersionWarning, TextEstimatorMixin  # noqa: F401
 
 
-
-class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                          BaseEstimator):
     """word2vec embeddings (skip-gram or CBOW) as a scikit-learn transformer.
 
     ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram or the
@@ -538,38 +534,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self._set_fitted_state(state)
         return X_new
 
-    def _fitted_state(self):
-        """The fitted state as a dict (None if unfitted): what training continues from."""
-        if not hasattr(self, "vectors_"):
-            return None
-        return {name: getattr(self, name) for name in FITTED_ATTRIBUTES
-                if hasattr(self, name)}
-
-    def _set_fitted_state(self, state):
-        # The whole fitted state changes at once (one assignment of the instance dict), so
-        # that an interruption never leaves the vectors of one fit with the vocabulary of
-        # another, and no attribute of an earlier fit (an idf_ of another vocabulary)
-        # survives into a state that does not have it.
-        kept = {name: value for name, value in vars(self).items()
-                if name not in FITTED_ATTRIBUTES}
-        self.__dict__ = {**kept, **state}
-
     def _check_dtype(self):
         return check_dtype(self.dtype)
-
-    def __getstate__(self):
-        # Like scikit-learn's own version stamp: a pickle records the package version.
-        return dict(super().__getstate__(), _sklearn_w2v_version=__version__)
-
-    def __setstate__(self, state):
-        version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
-        if version != __version__:
-            warnings.warn(
-                f"This Word2VecTransformer was pickled with sklearn-w2v {version} and is "
-                f"loaded with {__version__}; it may not work or may give different "
-                f"results. Refit it with this version, or load it with {version}.",
-                InconsistentVersionWarning, stacklevel=2)
-        super().__setstate__(state)
 
     def _build_analyzer(self):
         return analyzer_of(self.get_params(deep=False))
@@ -712,7 +678,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         mean, n_predictions = mean_log_likelihood(
             encode(X, self._build_analyzer(), self.vocabulary_),
             architecture=make_architecture(self.architecture, cbow_mean=self.cbow_mean),
-            layer=layer, window=self.window, input_vectors=self.vectors_, matrix=matrix)
+            layer=layer, window=self.window,
+            parameters={"input": self.vectors_, layer.parameter: matrix})
         if n_predictions == 0:
             raise ValueError(
                 "X has no (center, context) pair of known words within the window, so "
@@ -821,14 +788,6 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
                                        f"init={os.fsdecode(path)!r}")
         model._set_fitted_state(_loaded_state(model, pretrained, dtype))
         return model
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # Documents in, like CountVectorizer: scikit-learn's common checks then skip the
-        # numeric-array tests, and tests/test_transformer.py covers the behaviour instead.
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
 
 
 def _as_word_list(words):

@@ -10,6 +10,7 @@ from sklearn_w2v._objectives import (
     log_sigmoid,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
+    shared_noise_loss_and_grads,
     sigmoid,
     softmax_log_likelihood,
     softmax_loss_and_grads,
@@ -513,3 +514,31 @@ def test_window_binary_padded_outputs_do_not_matter():
     assert other[0] == base[0]
     np.testing.assert_array_equal(other[1], base[1])
     np.testing.assert_array_equal(other[2][output_mask], base[2][output_mask])
+
+
+# ------------------------------------------------------- noise shared by a minibatch
+
+
+def test_shared_noise_gradients():
+    r = rng(40)
+    H, T, N = r.standard_normal((P, D)), r.standard_normal((P, D)), r.standard_normal((K, D))
+    a_target, a_noise = r.standard_normal(P), r.standard_normal(K)
+
+    def loss():
+        return shared_noise_loss_and_grads(H, T, N, target_offsets=a_target,
+                                           noise_offsets=a_noise)[0]
+
+    _, gH, target_grads, gN = shared_noise_loss_and_grads(
+        H, T, N, target_offsets=a_target, noise_offsets=a_noise)
+    assert_grads(loss, [H, T, N], [gH, target_grads[:, None] * H, gN])
+    assert shared_noise_loss_and_grads(H, T, N, noise_gradient=False)[3] is None
+
+
+def test_shared_noise_is_negative_sampling_with_the_noise_repeated():
+    r = rng(41)
+    H, T, N = r.standard_normal((P, D)), r.standard_normal((P, D)), r.standard_normal((K, D))
+    shared = shared_noise_loss_and_grads(H, T, N)
+    per_pair = negative_sampling_loss_and_grads(H, T, np.broadcast_to(N, (P, K, D)))
+    np.testing.assert_allclose(shared[0], per_pair[0], rtol=1e-12)
+    np.testing.assert_allclose(shared[1], per_pair[1], rtol=1e-12)
+    np.testing.assert_allclose(shared[3], per_pair[3].sum(axis=0), rtol=1e-12)

@@ -8,7 +8,13 @@ from numpy.testing import assert_array_equal
 from sklearn_w2v._batches import iter_minibatches
 from sklearn_w2v._segments import scatter_add_rows
 from sklearn_w2v._huffman import huffman_tree
-from sklearn_w2v._architectures import Cbow, SkipGram, make_architecture
+from sklearn_w2v._architectures import (
+    Cbow,
+    DistributedBagOfWords,
+    DistributedMemory,
+    SkipGram,
+    make_architecture,
+)
 from sklearn_w2v._layers import (
     HierarchicalSoftmax,
     NoiseContrastive,
@@ -125,14 +131,9 @@ def exact_gradients(step, result, batch):
     return dense
 
 
-@pytest.mark.parametrize("step", STEPS, ids=step_id)
-def test_gradients_match_finite_differences(step):
-    """Per parameter entry: the (de-scaled) updates are the loss's gradient."""
-    parameters = make_parameters(5)
-    batch = make_batch()
-    result = step(parameters, batch, random(9))
-    dense = exact_gradients(step, result, batch)
-    eps = 1e-6
+def assert_matches_finite_differences(step, parameters, batch, gradients, eps=1e-6):
+    """Every entry of ``gradients`` (name -> dense array) is the derivative of the step's
+    loss (with the same noise draws) by central differences."""
     for name, matrix in parameters.items():
         numerical = np.zeros_like(matrix)
         for index in np.ndindex(matrix.shape):
@@ -140,8 +141,18 @@ def test_gradients_match_finite_differences(step):
                 moved = {key: value.copy() for key, value in parameters.items()}
                 moved[name][index] += sign * eps
                 numerical[index] += sign * step(moved, batch, random(9)).loss / (2 * eps)
-        np.testing.assert_allclose(dense[name], numerical, rtol=1e-5, atol=1e-6,
+        np.testing.assert_allclose(gradients[name], numerical, rtol=1e-5, atol=1e-6,
                                    err_msg=name)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=step_id)
+def test_gradients_match_finite_differences(step):
+    """Per parameter entry: the (de-scaled) updates are the loss's gradient."""
+    parameters = make_parameters(5)
+    batch = make_batch()
+    result = step(parameters, batch, random(9))
+    dense = exact_gradients(step, result, batch)
+    assert_matches_finite_differences(step, parameters, batch, dense)
 
 
 def test_window_step_counts_mark_padding_and_pairs():
@@ -177,6 +188,8 @@ def test_layers_and_architectures_are_made_from_the_parameters():
     assert make_architecture("cbow", cbow_mean=False) == Cbow(mean=False)
     with pytest.raises(ValueError, match="architecture='doc2vec'"):
         make_architecture("doc2vec")
+    assert make_architecture("dbow", dbow_words=True) == DistributedBagOfWords(True)
+    assert make_architecture("dm", cbow_mean=False) == DistributedMemory(mean=False)
     assert make_step(SkipGram(), layer) == Step(SkipGram(), layer)
 
 
@@ -192,12 +205,12 @@ def test_the_layer_scores_what_it_trains(step):
     architecture, layer = step.architecture, step.layer
     matrix = parameters[layer.parameter]
     if isinstance(architecture, Cbow):
-        hidden, targets, owner = architecture.score_inputs(batch, parameters["input"])
+        hidden, targets, owner = architecture.score_inputs(batch, parameters)
     else:  # the skip-gram pairs, as training forms them for this layer
         hidden, targets, owner = (parameters["input"][batch.contexts], batch.pair_centers,
                                   np.arange(batch.n_pairs))
         if layer.skipgram_input == "center":
-            hidden, targets, owner = architecture.score_inputs(batch, parameters["input"])
+            hidden, targets, owner = architecture.score_inputs(batch, parameters)
     log_p = layer.log_likelihood(hidden, targets, owner, matrix)
     assert -log_p.sum() == pytest.approx(result.loss, rel=1e-10)
 
@@ -213,3 +226,78 @@ def test_block_random_serves_noise_in_request_order_from_bulk_draws():
     # A request larger than what is left draws more; nothing is skipped or repeated.
     rest = source.noise(sampler, (BlockRandom._NOISE_CHUNK,))
     np.testing.assert_array_equal(rest[:BlockRandom._NOISE_CHUNK - 22], bulk[22:])
+
+
+# ------------------------------------------------------------------ paragraph vectors
+
+
+def make_document_batch(n_words=6):
+    rng = np.random.default_rng(3)
+    docs = [rng.integers(0, n_words, size=length) for length in (9, 1, 9, 5)]
+    lengths = np.cumsum([0] + [len(doc) for doc in docs])
+    corpus = EncodedCorpus(np.concatenate(docs), lengths)
+    return next(iter_minibatches(corpus, window=2, batch_size=64, keep_isolated=True,
+                                 with_documents=True,
+                                 seed_sequence=np.random.SeedSequence(1)))
+
+
+def make_document_parameters(seed, d=4):
+    return {**make_parameters(seed, d),
+            "documents": np.random.default_rng(seed + 100).standard_normal((4, d))}
+
+
+def minibatch_noise_layer():
+    layer = noise_layer()
+    layer.minibatch_noise = True
+    return layer
+
+
+DOCUMENT_STEPS = [
+    Step(DistributedBagOfWords(), noise_layer()),
+    Step(DistributedBagOfWords(), minibatch_noise_layer()),
+    Step(DistributedBagOfWords(), HierarchicalSoftmax(TREE)),
+    Step(DistributedBagOfWords(train_words=True), noise_layer()),
+    Step(DistributedMemory(mean=True), noise_layer()),
+    Step(DistributedMemory(mean=False), HierarchicalSoftmax(TREE)),
+    Step(DistributedMemory(mean=True), softmax_layer()),
+]
+
+
+def test_document_batches_name_the_document_of_every_kept_token():
+    batch = make_document_batch()
+    # Every token is kept (no subsampling) and is a center, even the one-word document.
+    assert len(batch.centers) == 24
+    assert sorted(np.bincount(batch.documents, minlength=4)) == [1, 5, 9, 9]
+    assert batch.window_mask[batch.documents == 1].sum() == 0
+
+
+@pytest.mark.parametrize("step", DOCUMENT_STEPS, ids=step_id)
+def test_document_step_gradients_match_finite_differences(step):
+    parameters = make_document_parameters(5)
+    batch = make_document_batch()
+    result = step(parameters, batch, random(9))
+    assert result.loss > 0
+    # CBOW's rule for the combined rows (document and context words of PV-DM): the whole
+    # hidden error for the mean, the error / count for the sum; undo it.
+    n_combined = batch.window_mask.sum(axis=1) + 1
+    dense = {name: np.zeros_like(matrix) for name, matrix in parameters.items()}
+    for update in result.updates:
+        gradients = update.gradients.reshape(-1, 4)
+        if isinstance(step.architecture, DistributedMemory) and update.parameter in (
+                "documents", "input"):
+            gradients = (gradients / n_combined[:, None] if step.architecture.mean
+                         else gradients * n_combined[:, None])
+        if update.rows is None:
+            dense[update.parameter] += gradients
+        else:
+            scatter_add_rows(dense[update.parameter], update.rows, gradients,
+                             update.weights, groups=update.groups)
+    assert_matches_finite_differences(step, parameters, batch, dense)
+
+
+def test_a_frozen_layer_returns_no_update_of_its_matrix():
+    layer = minibatch_noise_layer()
+    layer.frozen_matrix = True
+    result = Step(DistributedBagOfWords(), layer)(make_document_parameters(2),
+                                                   make_document_batch(), random(3))
+    assert [update.parameter for update in result.updates] == ["documents"]
