@@ -155,13 +155,23 @@ class DistributedBagOfWords:
         """Loss and updates of ``batch`` (its :attr:`~sklearn_w2v._batches.Minibatch.
         documents` set)."""
         documents = parameters["documents"]
-        hidden = np.take(documents, batch.documents, axis=0)[:, None, :]
-        out = layer.forward(hidden, None, batch.centers, None,
-                            parameters[layer.parameter], random)
+        if layer.groups_by_hidden:
+            # Each document of the minibatch once, its words grouped after it.
+            order = np.argsort(batch.documents, kind="stable")
+            rows, counts = np.unique(batch.documents[order], return_counts=True)
+            owner = np.repeat(np.arange(len(rows)), counts)
+            out = layer.forward(np.take(documents, rows, axis=0)[:, None, :], None,
+                                batch.centers[order], owner, parameters[layer.parameter],
+                                random)
+            document_update = RowUpdate("documents", rows, out.grad_hidden, counts)
+        else:
+            hidden = np.take(documents, batch.documents, axis=0)[:, None, :]
+            out = layer.forward(hidden, None, batch.centers, None,
+                                parameters[layer.parameter], random)
+            document_update = RowUpdate("documents", batch.documents, out.grad_hidden)
         n_predictions = len(batch.centers)
-        result = StepResult(out.loss, n_predictions, [
-            RowUpdate("documents", batch.documents, out.grad_hidden), *out.updates,
-        ], n_predictions=n_predictions)
+        result = StepResult(out.loss, n_predictions, [document_update, *out.updates],
+                            n_predictions=n_predictions)
         if self.train_words and batch.n_pairs:
             words = SkipGram().train(layer, parameters, batch, random)
             result = StepResult(result.loss + words.loss, n_predictions + words.n_pairs,

@@ -89,6 +89,10 @@ class OutputLayer:
         The matrix has one row per word (usable as ``word_vectors="input+output"``).
     uses_noise_words : bool
         Training draws ``negative`` noise words per prediction (so needs ``negative >= 1``).
+    groups_by_hidden : bool
+        Architectures whose predictions repeat hidden rows (a document's words) should
+        pass each distinct row once in the fan-out form: the layer then computes what
+        depends only on the row once.
     auto_batch_size : int or None
         ``batch_size="auto"`` of this layer, None for the architecture's own.
     """
@@ -99,6 +103,7 @@ class OutputLayer:
     skipgram_input = "contexts"
     has_output_word_vectors = True
     uses_noise_words = False
+    groups_by_hidden = False
     auto_batch_size = None
 
     def n_rows(self, n_words):
@@ -305,11 +310,17 @@ class NoiseContrastive(_WordSoftmaxFamily):
                 return np.log(self.noise_distribution)
         return super().logit_offset()
 
+    @property
+    def groups_by_hidden(self):
+        # With noise shared by the minibatch, predictions from one hidden row share its
+        # noise terms: the fan-out form computes them once per row.
+        return self.minibatch_noise
+
     def forward(self, hidden, hidden_mask, targets, owner, matrix, random):
+        if self.minibatch_noise and hidden_mask is None:
+            return self._minibatch_noise(hidden, targets, owner, matrix, random)
         if owner is not None:
             return self._per_pair(hidden, targets, owner, matrix, random)
-        if self.minibatch_noise and hidden_mask is None:
-            return self._minibatch_noise(hidden, targets, matrix, random)
         n_windows = len(targets)
         output_words = np.empty((n_windows, self.negative + 1), dtype=np.int32)
         output_words[:, 0] = targets
@@ -330,8 +341,9 @@ class NoiseContrastive(_WordSoftmaxFamily):
             RowUpdate(self.parameter, output_words.ravel(), grad_output,
                       np.repeat(pairs, self.negative + 1))])
 
-    def _minibatch_noise(self, hidden, targets, matrix, random):
-        """One hidden row per prediction, ``K`` noise words for the whole minibatch."""
+    def _minibatch_noise(self, hidden, targets, owner, matrix, random):
+        """One hidden row per window (``owner``: the window of each target, grouped),
+        ``K`` noise words for the whole minibatch."""
         noise_words = random.noise(self.sampler, (self.negative,))
         target_offsets = noise_offsets = 0.0
         if self.nce:
@@ -340,14 +352,15 @@ class NoiseContrastive(_WordSoftmaxFamily):
         rows = hidden[:, 0]
         loss, grad_rows, target_grads, grad_noise = shared_noise_loss_and_grads(
             rows, np.take(matrix, targets, axis=0), np.take(matrix, noise_words, axis=0),
-            target_offsets=target_offsets, noise_offsets=noise_offsets,
+            owner=owner, target_offsets=target_offsets, noise_offsets=noise_offsets,
             noise_gradient=not self.frozen_matrix)
         if self.frozen_matrix:
             return LayerOutput(loss, grad_rows[:, None, :], [])
         n = len(targets)
+        target_rows = rows if owner is None else rows[owner]
         return LayerOutput(loss, grad_rows[:, None, :], [
-            # The targets' gradient is rank one: g_b times the prediction's hidden row.
-            RowUpdate(self.parameter, targets, rows, groups=np.arange(n + 1),
+            # The targets' gradient is rank one: g_p times the prediction's hidden row.
+            RowUpdate(self.parameter, targets, target_rows, groups=np.arange(n + 1),
                       weights=target_grads),
             RowUpdate(self.parameter, noise_words, grad_noise,
                       np.full(self.negative, n, dtype=rows.dtype)),

@@ -56,6 +56,8 @@ trainer scatter-adds them into the parameter rows.
 
 import numpy as np
 
+from ._segments import sum_per_owner
+
 __all__ = [
     "log_sigmoid",
     "sigmoid",
@@ -693,30 +695,35 @@ def _check_mask(name, mask, shape):
                          f"{mask.dtype} {mask.shape}")
 
 
-def shared_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *,
+def shared_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *, owner=None,
                                 target_offsets=0.0, noise_offsets=0.0, noise_gradient=True):
-    r"""Data-vs-noise loss of ``B`` predictions that share one set of ``K`` noise words.
+    r"""Data-vs-noise loss of ``P`` predictions that share one set of ``K`` noise words.
 
-    Prediction ``b`` has a hidden vector ``h_b`` and a target output vector ``u_b``; all
-    predictions meet the same noise output vectors ``n_1 .. n_K`` (drawn once for the
-    minibatch: the HogBatch form of Ji et al. 2016, which turns the noise logits into one
-    matrix product). With offsets ``a`` (0 for NS, ``log(K q)`` for NCE),
+    Prediction ``p`` has the hidden vector ``h_{c(p)}`` (``c = owner``, the identity when
+    None) and a target output vector ``u_p``; all predictions meet the same noise output
+    vectors ``n_1 .. n_K``, drawn once for the minibatch (the HogBatch form of Ji et al.
+    2016, which turns the noise logits into one matrix product). Predictions that share a
+    hidden row then share its noise terms, computed once per row and counted ``m_c`` times
+    (``m_c`` predictions own row ``c``). With offsets ``a`` (0 for NS, ``log(K q)`` for NCE),
 
     .. math::
 
-        J = \sum_b \Big(\mathrm{softplus}(-(u_b\cdot h_b - a_b))
-            + \sum_k \mathrm{softplus}(n_k\cdot h_b - a_k)\Big),
+        J = \sum_p \mathrm{softplus}(-(u_p\cdot h_{c(p)} - a_p))
+            + \sum_c m_c \sum_k \mathrm{softplus}(n_k\cdot h_c - a_k),
 
-    and with ``g_b = sigma(u_b.h_b - a_b) - 1``, ``G_{bk} = sigma(n_k.h_b - a_k)``:
-    ``grad_hidden = g[:, None] u + G @ n``, ``grad_targets = g[:, None] h``,
-    ``grad_noise = G.T @ h``.
+    and with ``g_p = sigma(u_p.h_{c(p)} - a_p) - 1``, ``G_{ck} = sigma(n_k.h_c - a_k)``:
+    ``grad_hidden_c = sum_{p: c(p)=c} g_p u_p + m_c (G @ n)_c``,
+    ``grad_target_p = g_p h_{c(p)}``, ``grad_noise = (m G).T @ h``.
 
     Parameters
     ----------
-    hidden : ndarray of shape (B, d)
-    target_vectors : ndarray of shape (B, d)
+    hidden : ndarray of shape (C, d)
+    target_vectors : ndarray of shape (P, d)
     noise_vectors : ndarray of shape (K, d)
-    target_offsets : float or ndarray of shape (B,), default=0.0
+    owner : ndarray of int, shape (P,), or None
+        Hidden row of each prediction, non-decreasing; None: ``P = C`` and prediction
+        ``p`` owns row ``p``.
+    target_offsets : float or ndarray of shape (P,), default=0.0
     noise_offsets : float or ndarray of shape (K,), default=0.0
     noise_gradient : bool, default=True
         False: ``grad_noise`` is None (frozen output vectors; saves a matrix product).
@@ -724,10 +731,10 @@ def shared_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *,
     Returns
     -------
     loss : float
-    grad_hidden : ndarray of shape (B, d)
-    target_logit_grads : ndarray of shape (B,)
-        ``g``: the targets' gradient is ``g[:, None] * hidden``, a rank-one update.
-    grad_noise : ndarray of shape (K, d)
+    grad_hidden : ndarray of shape (C, d)
+    target_logit_grads : ndarray of shape (P,)
+        ``g``: the targets' gradient is ``g[:, None] * hidden[owner]``, a rank-one update.
+    grad_noise : ndarray of shape (K, d) or None
     """
     dtype = _float_dtype(hidden, target_vectors, noise_vectors)
     H = _as_float(hidden, dtype)
@@ -736,15 +743,30 @@ def shared_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *,
     _check_2d("hidden", H)
     _check_2d("target_vectors", T, H.shape[1])
     _check_2d("noise_vectors", N, H.shape[1])
-    if T.shape[0] != H.shape[0]:
-        raise ValueError(f"target_vectors must have {H.shape[0]} rows, got {T.shape[0]}")
-    positive = np.einsum("bd,bd->b", H, T) - _as_float(target_offsets, dtype)
+    if owner is None:
+        if T.shape[0] != H.shape[0]:
+            raise ValueError(f"target_vectors must have {H.shape[0]} rows, got "
+                             f"{T.shape[0]}")
+        H_targets, multiplicity = H, None
+    else:
+        owner = _check_owner(owner, T.shape[0], H.shape[0])
+        H_targets = H[owner]
+        multiplicity = np.bincount(owner, minlength=H.shape[0]).astype(dtype)
+    positive = np.einsum("pd,pd->p", H_targets, T) - _as_float(target_offsets, dtype)
     negative = H @ N.T - _as_float(noise_offsets, dtype)
     loss_positive, sig_positive = _softplus_sum_and_sigmoid(-positive)
-    loss_negative, sig_negative = _softplus_sum_and_sigmoid(negative)
+    terms, sig_negative = _softplus_and_sigmoid(negative)
     # d softplus(-x) / dx = -sigma(-x)
     target_grads = -sig_positive
-    grad_hidden = target_grads[:, None] * T + sig_negative @ N
+    target_part = target_grads[:, None] * T
+    if multiplicity is None:
+        loss_negative = float(terms.sum(dtype=np.float64))
+        grad_hidden = target_part + sig_negative @ N
+    else:
+        loss_negative = float(multiplicity @ terms.sum(axis=1, dtype=np.float64))
+        sig_negative *= multiplicity[:, None]
+        grad_hidden = sum_per_owner(target_part, owner, H.shape[0])
+        grad_hidden += sig_negative @ N
     grad_noise = sig_negative.T @ H if noise_gradient else None
     return loss_positive + loss_negative, grad_hidden, target_grads, grad_noise
 

@@ -542,3 +542,25 @@ def test_shared_noise_is_negative_sampling_with_the_noise_repeated():
     np.testing.assert_allclose(shared[0], per_pair[0], rtol=1e-12)
     np.testing.assert_allclose(shared[1], per_pair[1], rtol=1e-12)
     np.testing.assert_allclose(shared[3], per_pair[3].sum(axis=0), rtol=1e-12)
+
+
+def test_shared_noise_grouped_by_hidden_row_equals_the_rows_repeated():
+    """Predictions that share a hidden row (a document's words): the noise terms computed
+    once per row and counted, as if the row were repeated for each prediction."""
+    r = rng(42)
+    H, N = r.standard_normal((3, D)), r.standard_normal((K, D))
+    owner = np.array([0, 0, 0, 1, 2, 2])
+    T = r.standard_normal((len(owner), D))
+    grouped = shared_noise_loss_and_grads(H, T, N, owner=owner)
+    repeated = shared_noise_loss_and_grads(H[owner], T, N)
+    np.testing.assert_allclose(grouped[0], repeated[0], rtol=1e-12)
+    summed = np.zeros_like(H)
+    np.add.at(summed, owner, repeated[1])
+    np.testing.assert_allclose(grouped[1], summed, rtol=1e-12)
+    np.testing.assert_allclose(grouped[2], repeated[2], rtol=1e-12)
+    np.testing.assert_allclose(grouped[3], repeated[3], rtol=1e-12)
+
+    def loss():
+        return shared_noise_loss_and_grads(H, T, N, owner=owner)[0]
+
+    assert_grads(loss, [H, N], [grouped[1], grouped[3]])
