@@ -29,9 +29,7 @@ Example::
 """
 
 import argparse
-import csv
 import datetime
-import gzip
 import platform
 import statistics
 import sys
@@ -48,6 +46,8 @@ sys.path.insert(0, str(REPO))  # benchmark the package of this checkout
 
 from sklearn_w2v import Doc2VecTransformer  # noqa: E402
 
+from bench_classification import load  # noqa: E402 (this folder, the same CSV reader)
+
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "classification"
 DATASETS = ("rotten_tomatoes", "fine_foods", "news_source", "newsgroups_mini")
 # name -> (our parameters, gensim's)
@@ -58,13 +58,6 @@ CONFIGS = {
 }
 SHARED = dict(vector_size=100, window=5, min_count=2, sample=1e-3, negative=5,
               ns_exponent=0.75)
-
-
-def load(path):
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return ([r["text"] for r in rows], np.array([r["label"] for r in rows]),
-            np.array([r["split"] for r in rows]))
 
 
 def splits(labels, split):

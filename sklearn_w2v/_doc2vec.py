@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._estimator import TextEstimatorMixin
 from ._fitting import fit_state, fitted_layer_of, infer_document_vectors
 from ._scoring import mean_log_likelihood
-from ._settings import resolve_settings
+from ._settings import analyzer_of, resolve_settings
 from ._stores import encode
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._transformer import Word2VecTransformer
@@ -217,6 +217,9 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
     def _settings(self):
         params = self.get_params(deep=False)
         return resolve_settings({**params, **_FIXED_SETTINGS, "cbow_mean": params["dm_mean"]})
+
+    def _build_analyzer(self):
+        return analyzer_of(self.get_params(deep=False))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

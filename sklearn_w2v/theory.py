@@ -28,7 +28,8 @@ from ._stores import encode
 from ._vocab import keep_probabilities
 
 __all__ = ["cooccurrence_counts", "conditional_log_probabilities", "pmi_targets",
-           "pair_scores", "model_log_probabilities"]
+           "pair_scores", "model_log_probabilities", "document_word_counts",
+           "document_scores"]
 
 
 def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampling=False):
@@ -88,6 +89,40 @@ def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampli
                                         shape=(n_words, n_words))
     counts.sum_duplicates()
     return counts
+
+
+def document_word_counts(X, model):
+    """How often each word of the fitted vocabulary occurs in each document of ``X``.
+
+    For PV-DBOW (:class:`~sklearn_w2v.Doc2VecTransformer`, ``architecture="dbow"``) without
+    subsampling these are exactly the (document, word) predictions of one epoch, the
+    counterpart of :func:`cooccurrence_counts` with the document as the center: pass them
+    to :func:`pmi_targets` for the optimum of ``document_vectors_ @ context_vectors_.T``.
+
+    Parameters
+    ----------
+    X : iterable of str, bytes or list of str
+    model : Word2VecTransformer or Doc2VecTransformer
+        Fitted; its analyzer and vocabulary encode X.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of float64, shape (n_documents, n_words)
+    """
+    corpus = encode(X, model._build_analyzer(), model.vocabulary_)
+    ids = corpus.ids.astype(np.int64)
+    doc = np.searchsorted(corpus.doc_offsets, np.arange(len(ids)), side="right") - 1
+    counts = sp.csr_matrix((np.ones(len(ids)), (doc, ids)),
+                           shape=(corpus.n_docs, len(model.vocabulary_)))
+    counts.sum_duplicates()
+    return counts
+
+
+def document_scores(model):
+    """``S[j, o] = u_o . d_j``: the scores of a fitted Doc2VecTransformer, document vector
+    against output word vector (PV-DBOW's counterpart of :func:`pair_scores`)."""
+    return (model.document_vectors_.astype(np.float64)
+            @ model.context_vectors_.astype(np.float64).T)
 
 
 def conditional_log_probabilities(counts):
