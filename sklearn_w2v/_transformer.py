@@ -1,9 +1,9 @@
 """Word2VecTransformer: the scikit-learn estimator.
 
-This module only validates parameters, wires the pipeline of private modules together and
-stores fitted state; the work is done in ``_text`` (tokens), ``_vocab`` (vocabulary and
-encoding), ``_batches`` (pairs), ``_objectives`` (loss and gradients), ``_trainer`` (SGD
-loop) and ``_pooling`` (document vectors).
+This module only validates parameters and stores fitted state: ``_settings`` resolves the
+parameters once, ``_fitting`` runs the fit procedure on them (vocabulary, output layer and
+architecture, trainer), ``_pooling`` turns word vectors into document vectors and
+``_scoring`` scores held-out text; see docs/architecture.md.
 """
 
 import os
