@@ -8,14 +8,23 @@ first on ``sys.path``, on the same in-memory token lists (a prefix of whole line
 shared corpus), and reports the median effective words/s of each and their ratio, and
 whether the two fits learned bit-identical vectors.
 
+On a busy machine wall-clock ratios wander by 10-20% from run to run; ``--instructions``
+counts instead the instructions each fit executes under valgrind's callgrind, which do not
+depend on the load: each worker runs at ``--max-tokens`` and at a quarter of it, and the
+difference (the work of three quarters of the corpus, imports and start-up cancelled) is
+compared.
+
 Example::
 
     python benchmarks/compare_checkouts.py /path/to/old/checkout . --max-tokens 2000000 \\
         --epochs 1 --repeats 3 --output benchmarks/RESULTS-refactor.md
+    python benchmarks/compare_checkouts.py /path/to/old/checkout . --instructions \\
+        --max-tokens 400000 --epochs 2
 """
 
 import argparse
 import datetime
+import re
 import hashlib
 import json
 import lzma
@@ -64,12 +73,38 @@ def worker(args):
     }))
 
 
+def _worker_command(args, checkout, config, max_tokens):
+    return [sys.executable, __file__, "--worker", "--checkout", str(checkout),
+            "--config", config, "--corpus", str(args.corpus), "--max-tokens",
+            str(max_tokens), "--epochs", str(args.epochs), "--jobs", str(args.jobs)]
+
+
 def run_one(args, checkout, config):
-    command = [sys.executable, __file__, "--worker", "--checkout", str(checkout),
-               "--config", config, "--corpus", str(args.corpus), "--max-tokens",
-               str(args.max_tokens), "--epochs", str(args.epochs), "--jobs", str(args.jobs)]
+    command = _worker_command(args, checkout, config, args.max_tokens)
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def instructions(args, checkout, config, max_tokens):
+    """Instructions callgrind counts for one worker's whole run."""
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+               *_worker_command(args, checkout, config, max_tokens)]
+    stderr = subprocess.run(command, check=True, capture_output=True, text=True).stderr
+    return int(re.search(r"Collected : (\d+)", stderr).group(1))
+
+
+def compare_instructions(args):
+    """Rows of (config, A, B, B / A) for the instructions of 3/4 of the corpus."""
+    rows = []
+    for config in args.configs:
+        counts = {}
+        for side, checkout in (("a", args.checkout_a), ("b", args.checkout_b)):
+            full = instructions(args, checkout, config, args.max_tokens)
+            quarter = instructions(args, checkout, config, args.max_tokens // 4)
+            counts[side] = full - quarter
+            print(f"{config} {side} {counts[side]:,} instructions", flush=True)
+        rows.append((config, counts["a"], counts["b"], counts["b"] / counts["a"]))
+    return rows
 
 
 def main(argv=None):
@@ -84,6 +119,8 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions under callgrind instead of timing")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--checkout", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
@@ -92,6 +129,22 @@ def main(argv=None):
         return worker(args)
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} not found (the shared corpus is needed)")
+    if args.instructions:
+        rows = compare_instructions(args)
+        lines = [
+            f"# Two checkouts, instructions under callgrind "
+            f"({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
+            f"A = `{args.checkout_a}`, B = `{args.checkout_b}`; instructions of a fit on "
+            f"{args.max_tokens:,} tokens minus those on {args.max_tokens // 4:,} "
+            f"(`{args.corpus.name}` prefix, {args.epochs} epoch(s), n_jobs={args.jobs}).", "",
+            "| configuration | A instructions | B instructions | B / A |",
+            "|---|---:|---:|---:|"]
+        lines += [f"| {c} | {a:,} | {b:,} | {r:.4f} |" for c, a, b, r in rows]
+        report = "\n".join(lines) + "\n"
+        print(report)
+        if args.output:
+            args.output.write_text(report)
+        return
     rows = []
     for config in args.configs:
         runs = {"a": [], "b": []}

@@ -26,6 +26,7 @@ minibatches need (:attr:`SkipGram.batch_options`).
 """
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class SkipGram:
     auto_learning_rate = 0.025
     auto_batch_size = 256
     # Minibatch options (see TrainingConfig): plain windows, no documents.
-    batch_options = {}
+    batch_options: ClassVar[dict] = {}
     trains_documents = False
 
     def train(self, layer, parameters, batch, random):
@@ -89,7 +90,7 @@ class Cbow:
     # token prefix (3 epochs) 1024 windows trained CBOW 24% (NS) and 36% (HS) faster than
     # 256 with the same analogy accuracy and WordSim-353 (within 0.3 point, 0.01).
     auto_batch_size = 1024
-    batch_options = {}
+    batch_options: ClassVar[dict] = {}
     trains_documents = False
 
     def train(self, layer, parameters, batch, random):
@@ -205,7 +206,7 @@ class DistributedMemory:
     name = "dm"
     auto_learning_rate = 0.025
     auto_batch_size = 1024
-    batch_options = {"keep_isolated": True, "with_documents": True}
+    batch_options: ClassVar[dict] = {"keep_isolated": True, "with_documents": True}
     trains_documents = True
 
     def train(self, layer, parameters, batch, random):

@@ -97,14 +97,14 @@ class OutputLayer:
         ``batch_size="auto"`` of this layer, None for the architecture's own.
     """
 
-    objective = None
+    objective: "str | None" = None
     parameter = "output"
     public_name = "context_vectors_"
     skipgram_input = "contexts"
     has_output_word_vectors = True
     uses_noise_words = False
     groups_by_hidden = False
-    auto_batch_size = None
+    auto_batch_size: "int | None" = None
 
     def n_rows(self, n_words):
         """Rows of the layer's matrix for a vocabulary of ``n_words``."""
