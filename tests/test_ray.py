@@ -28,6 +28,14 @@ def local_ray():
 
 
 def test_grid_search_on_a_local_ray_instance_matches_the_local_backend(local_ray):
+    def imported_package():
+        # Defined in here so that it is pickled by value: Ray's workers cannot import
+        # this test module.
+        import sklearn_w2v
+        return sklearn_w2v.__file__
+
+    # Ray's workers build their own sys.path: make sure they fit the code under test.
+    assert ray.get(ray.remote(imported_package).remote()) == imported_package()
     X, y = reviews()
     local = grid_search().fit(X, y)
     ray_joblib.register_ray()
