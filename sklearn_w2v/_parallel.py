@@ -167,8 +167,10 @@ class ProcessBlockRunner:
             if self._parallel is not None:
                 self._parallel.__exit__(exc_type, exc, traceback)
             if exc_type is None:
+                # Frozen parameters were only read (and may be read-only arrays).
                 for name, matrix in self._originals.items():
-                    matrix[...] = self.parameters[name]
+                    if name not in self._config.frozen:
+                        matrix[...] = self.parameters[name]
         finally:
             self.parameters = None
             self._remove_folder()

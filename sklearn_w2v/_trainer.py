@@ -10,7 +10,9 @@ Updates are plain SGD on the *summed* minibatch gradient, which is what word2vec
 pair at a time; a row that occurs many times in a minibatch gets the sum of its updates,
 capped (see :data:`MAX_UPDATES_PER_ROW`).
 
-The unit of work is a block of the corpus (:func:`train_block`). Everything a block needs is
+The unit of work is a block of the corpus (:func:`train_block`); a runner runs the blocks of
+an epoch (:class:`SerialBlockRunner` here, the worker processes of :mod:`sklearn_w2v._parallel`
+there), and the caller chooses it. Everything a block needs is
 fixed before it starts: its random generator is spawned from the epoch's seed by block index,
 and its learning rate follows from its position in the corpus. So a block trains the same
 way whichever process runs it and in whatever order: one process runs the blocks in corpus
@@ -66,7 +68,10 @@ class TrainingConfig:
     from ``learning_rate`` to ``min_learning_rate`` over all epochs, by corpus tokens
     processed (as word2vec.c), unless ``schedule`` (see :mod:`sklearn_w2v._schedule`) maps
     the tokens processed to the rate otherwise. ``block_size`` is the number of tokens per
-    block, the unit of work.
+    block, the unit of work. ``keep_isolated`` and ``with_documents`` are the minibatch
+    options of the paragraph-vector architectures (see
+    :func:`~sklearn_w2v._batches.block_minibatches`); updates of the parameters named in
+    ``frozen`` are not applied.
     """
 
     epochs: int
@@ -78,6 +83,13 @@ class TrainingConfig:
     min_learning_rate: float
     block_size: int = 65536
     schedule: object = None  # None: LinearDecay over the epochs of this run
+    # Paragraph vectors: keep centers without a context (their document predicts them) and
+    # give each minibatch the document of each center.
+    keep_isolated: bool = False
+    with_documents: bool = False
+    # Parameters that the loop does not update (inference of document vectors keeps the
+    # word and output vectors fixed).
+    frozen: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -182,11 +194,12 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     for batch in block_minibatches(
             corpus, task.start, task.stop, window=config.window,
             batch_size=config.batch_size, shrink_windows=config.shrink_windows,
-            keep_probability=config.keep_probability, rng=rng):
+            keep_probability=config.keep_probability, rng=rng,
+            keep_isolated=config.keep_isolated, with_documents=config.with_documents):
         rate = config.schedule.rate(progress)
         progress += batch.n_raw_tokens
         report.n_effective_words += batch.n_effective_words
-        if not batch.n_pairs:
+        if not batch.trainable:
             continue
         result = step(parameters, batch, random)
         loss_per_prediction = result.loss_per_prediction
@@ -198,6 +211,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
                 and loss_per_prediction <= _DIVERGENCE_FACTOR * reference_loss):
             raise_diverged(task.epoch, config.learning_rate)
         for update in result.updates:
+            if update.parameter in config.frozen:
+                continue
             matrix = parameters[update.parameter]
             if update.rows is None:  # dense: one gradient row per matrix row
                 matrix -= rate * update.gradients
@@ -215,8 +230,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     return report
 
 
-def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=0,
-          epoch_callback=None):
+def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=None,
+          verbose=0, epoch_callback=None):
     """Train ``parameters`` in place for ``config.epochs`` epochs.
 
     Parameters
@@ -229,11 +244,13 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
     config : TrainingConfig
     seed_sequence : numpy.random.SeedSequence
         Source of all randomness (subsampling, windows, noise words).
-    n_jobs : int
-        Worker processes (resolved, >= 1). 1 trains in this process, block after block:
-        bit-reproducible. More run the blocks in processes that update ``parameters``
-        lock-free in shared memory (:mod:`sklearn_w2v._parallel`): the same blocks with the
-        same random draws, but the order in which concurrent updates land depends on timing.
+    runner_factory : callable or None
+        ``runner_factory(parameters, corpus, step, config)`` makes the context manager that
+        runs the blocks of each epoch. None (:class:`SerialBlockRunner`) trains in this
+        process, block after block: bit-reproducible.
+        :class:`~sklearn_w2v._parallel.ProcessBlockRunner` runs them in worker processes
+        that update ``parameters`` lock-free in shared memory: the same blocks with the same
+        random draws, but the order in which concurrent updates land depends on timing.
     verbose : int
     epoch_callback : callable or None
         Called as ``epoch_callback(report, parameters)`` after each epoch with the live
@@ -248,18 +265,14 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
         config = replace(config, schedule=LinearDecay(
             config.learning_rate, config.min_learning_rate, int(cuts[-1]) * config.epochs))
     state = TrainingState(seed_sequence)
-    if n_jobs > 1:
-        from ._parallel import ProcessBlockRunner
-
-        runner = ProcessBlockRunner(parameters, corpus, step, config, n_jobs)
-    else:
-        runner = _SerialBlockRunner(parameters, corpus, step, config)
+    runner = (runner_factory or SerialBlockRunner)(parameters, corpus, step, config)
     started = time.perf_counter()
     with runner, threadpool_limits(limits=1), _ignore_overflow():
         for epoch in range(config.epochs):
             epoch_started = time.perf_counter()
             blocks = runner.run(state.epoch_tasks(epoch, cuts, config), state)
-            check_finite(runner.parameters, epoch, config.learning_rate)
+            check_finite({name: matrix for name, matrix in runner.parameters.items()
+                          if name not in config.frozen}, epoch, config.learning_rate)
             report = _epoch_report(epoch, blocks, time.perf_counter() - epoch_started)
             state.reports.append(report)
             if verbose:
@@ -269,7 +282,7 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
     return state.reports
 
 
-class _SerialBlockRunner:
+class SerialBlockRunner:
     """Runs the blocks one after the other in this process (``n_jobs=1``)."""
 
     def __init__(self, parameters, corpus, step, config):
