@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._estimator import TextEstimatorMixin
 from ._fitting import fit_state, fitted_layer_of, infer_document_vectors
+from ._progress import verbose_output
 from ._scoring import mean_log_likelihood
 from ._settings import analyzer_of, resolve_settings
 from ._stores import encode
@@ -236,7 +237,9 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         -------
         self : Doc2VecTransformer
         """
-        state, _ = fit_state(self._settings(), X)
+        settings = self._settings()
+        with verbose_output(self.verbose):
+            state, _ = fit_state(settings, X)
         self._set_fitted_state(state)
         return self
 
@@ -256,7 +259,9 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
             A copy of ``document_vectors_``: the vectors training learned, not inferred
             ones (see :meth:`transform`).
         """
-        state, _ = fit_state(self._settings(), X)
+        settings = self._settings()
+        with verbose_output(self.verbose):
+            state, _ = fit_state(settings, X)
         self._set_fitted_state(state)
         return self.document_vectors_.copy()
 

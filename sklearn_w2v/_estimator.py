@@ -6,6 +6,8 @@ import warnings
 from sklearn.exceptions import InconsistentVersionWarning as _SklearnInconsistentVersion
 
 from ._fitting import FITTED_ATTRIBUTES
+from ._parallel import effective_n_jobs
+from ._settings import _float_dtype_or_none
 from ._version import __version__
 
 
@@ -77,4 +79,10 @@ class TextEstimatorMixin:
         # numeric-array tests, and the estimator's tests cover the behaviour instead.
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
+        # transform returns the dtype of the vectors, whatever the input.
+        dtype = _float_dtype_or_none(getattr(self, "dtype", None))
+        if dtype is not None and tags.transformer_tags is not None:
+            tags.transformer_tags.preserves_dtype = [dtype.name]
+        # Worker processes update the vectors lock-free: the result depends on timing.
+        tags.non_deterministic = effective_n_jobs(getattr(self, "n_jobs", None)) > 1
         return tags

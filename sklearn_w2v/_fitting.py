@@ -20,6 +20,7 @@ swaps in at once (an interrupt never leaves half of one fit with half of another
 that training continues from are copied first for the same reason.
 """
 
+import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -35,6 +36,7 @@ from ._pooling import (
     smoothed_idf,
 )
 from ._pretrained import resolve_init
+from ._progress import log_vocabulary
 from ._schedule import InverseTimeDecay
 from ._steps import make_step
 from ._stores import corpus_store
@@ -248,6 +250,7 @@ def fit_state(settings, X, previous=None, *, incremental=False, grow_vocabulary=
 
 def _fit_with_plan(settings, plan, X, transform):
     previous, start, incremental = plan.previous, plan.start_vectors, plan.incremental
+    started = time.perf_counter()
     words, counts, corpus = plan.store.count_and_encode(
         iter_token_lists(X, settings.analyzer))
     if corpus.n_docs == 0:
@@ -285,6 +288,7 @@ def _fit_with_plan(settings, plan, X, transform):
     corpus = plan.store.remap(corpus, old_to_new)
     del old_to_new
     n_known, n_words = len(known), len(known) + len(new_words)
+    log_vocabulary(corpus.n_docs, corpus.n_tokens, n_words, time.perf_counter() - started)
     # Counts of X, then what the statistics use: partial_fit adds them up over its calls.
     x_counts = np.concatenate([known_counts, new_counts])
     counts_so_far = x_counts

@@ -27,6 +27,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._batches import block_boundaries, block_minibatches
+from ._progress import EpochProgress
 from ._schedule import LinearDecay, linear_learning_rate  # noqa: F401 (re-exported)
 from ._segments import RowUpdateCap, scatter_add_rows
 from ._steps import BlockRandom
@@ -252,6 +253,8 @@ def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=Non
         that update ``parameters`` lock-free in shared memory: the same blocks with the same
         random draws, but the order in which concurrent updates land depends on timing.
     verbose : int
+        Detail of the progress records (see :mod:`sklearn_w2v._progress`): they are logged
+        whatever its value; 2 or more asks for a progress bar on a terminal.
     epoch_callback : callable or None
         Called as ``epoch_callback(report, parameters)`` after each epoch with the live
         parameter arrays (copy them to keep a snapshot).
@@ -266,17 +269,18 @@ def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=Non
             config.learning_rate, config.min_learning_rate, int(cuts[-1]) * config.epochs))
     state = TrainingState(seed_sequence)
     runner = (runner_factory or SerialBlockRunner)(parameters, corpus, step, config)
-    started = time.perf_counter()
+    progress = EpochProgress(config.epochs, int(cuts[-1]), verbose)
     with runner, threadpool_limits(limits=1), _ignore_overflow():
         for epoch in range(config.epochs):
             epoch_started = time.perf_counter()
-            blocks = runner.run(state.epoch_tasks(epoch, cuts, config), state)
+            progress.start_epoch(epoch)
+            blocks = runner.run(state.epoch_tasks(epoch, cuts, config), state,
+                                on_block=progress.block_done)
             check_finite({name: matrix for name, matrix in runner.parameters.items()
                           if name not in config.frozen}, epoch, config.learning_rate)
             report = _epoch_report(epoch, blocks, time.perf_counter() - epoch_started)
             state.reports.append(report)
-            if verbose:
-                _print_progress(report, config.epochs, time.perf_counter() - started)
+            progress.epoch_done(report)
             if epoch_callback is not None:
                 epoch_callback(report, runner.parameters)
     return state.reports
@@ -289,10 +293,15 @@ class SerialBlockRunner:
         self.parameters = parameters
         self._args = (parameters, corpus, step, config)
 
-    def run(self, tasks, state):
+    def run(self, tasks, state, on_block=None):
+        """Train the blocks of ``tasks`` in order; ``on_block(task, report)`` after each."""
         # The reference is the one known when the epoch starts, as for the processes.
         reference = state.reference_loss
-        reports = [train_block(*self._args, task, reference) for task in tasks]
+        reports = []
+        for task in tasks:
+            reports.append(train_block(*self._args, task, reference))
+            if on_block is not None:
+                on_block(task, reports[-1])
         for report in reports:
             state.record_block(report)
         return reports
@@ -348,12 +357,3 @@ def warn_if_untrained(reports):
             "two known words within the window, so the vectors are their random "
             "initialisation and loss_curve_ is NaN. Pass more text, lower min_count, or "
             "disable subsampling with sample=0.", RuntimeWarning, stacklevel=3)
-
-
-def _print_progress(report, epochs, elapsed):
-    words_per_second = report.n_effective_words / max(report.seconds, 1e-9)
-    remaining = elapsed / report.epoch * (epochs - report.epoch)
-    print(f"[Word2VecTransformer] epoch {report.epoch}/{epochs}: "
-          f"loss {report.mean_loss:.4f} per pair, {report.n_pairs:,} pairs, "
-          f"{words_per_second:,.0f} words/s, {report.seconds:.1f} s, "
-          f"ETA {remaining:.0f} s", flush=True)

@@ -1,9 +1,9 @@
 """Word2VecTransformer: the scikit-learn estimator.
 
-This module only validates parameters, wires the pipeline of private modules together and
-stores fitted state; the work is done in ``_text`` (tokens), ``_vocab`` (vocabulary and
-encoding), ``_batches`` (pairs), ``_objectives`` (loss and gradients), ``_trainer`` (SGD
-loop) and ``_pooling`` (document vectors).
+This module only validates parameters and stores fitted state: ``_settings`` resolves the
+parameters once, ``_fitting`` runs the fit procedure on them (vocabulary, output layer and
+architecture, trainer), ``_pooling`` turns word vectors into document vectors and
+``_scoring`` scores held-out text; see docs/architecture.md.
 """
 
 import os
@@ -19,6 +19,7 @@ from ._fitting import FittedParts, embedding_of, fit_state
 from ._layers import NO_OUTPUT_WORD_VECTORS, fitted_layer
 from ._pooling import pool_documents
 from ._pretrained import PretrainedVectors
+from ._progress import verbose_output
 from ._scoring import mean_log_likelihood
 from ._settings import (
     analyzer_of,
@@ -529,8 +530,10 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
         # Parameters are validated by _fit_context (fit) or partial_fit before this runs;
         # the settings check their combinations and resolve every "auto" once.
         settings = resolve_settings(self.get_params(deep=False))
-        state, X_new = fit_state(settings, X, self._fitted_state(), incremental=incremental,
-                                 grow_vocabulary=grow_vocabulary, transform=transform)
+        with verbose_output(self.verbose):
+            state, X_new = fit_state(settings, X, self._fitted_state(),
+                                     incremental=incremental,
+                                     grow_vocabulary=grow_vocabulary, transform=transform)
         self._set_fitted_state(state)
         return X_new
 

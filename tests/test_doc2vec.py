@@ -14,7 +14,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from sklearn_w2v import Doc2VecTransformer, InconsistentVersionWarning, _fitting
+from sklearn_w2v import (
+    Doc2VecTransformer,
+    InconsistentVersionWarning,
+    Word2VecTransformer,
+    _fitting,
+)
 from sklearn_w2v.datasets import load_sample_corpus
 
 ARCHITECTURES = [dict(architecture="dbow"), dict(architecture="dbow", dbow_words=True),
@@ -214,3 +219,16 @@ def test_bad_input_is_named():
         model.score(["x y z"])
     # Unknown words only: the document keeps a finite (random) vector.
     assert np.isfinite(model.transform(["x y z"])).all()
+
+
+@pytest.mark.parametrize("estimator", [Doc2VecTransformer, Word2VecTransformer])
+def test_tags_tell_the_returned_dtype_and_nondeterminism(estimator):
+    from sklearn.utils import get_tags
+
+    tags = get_tags(estimator())
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert tags.transformer_tags.preserves_dtype == ["float32"]
+    assert not tags.non_deterministic
+    assert get_tags(estimator(dtype=np.float64)).transformer_tags.preserves_dtype == \
+        ["float64"]
+    assert get_tags(estimator(n_jobs=2)).non_deterministic
