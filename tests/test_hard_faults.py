@@ -1,0 +1,271 @@
+"""Hard faults (issue 17): a fitting process killed without cleanup, owner-locked folders
+and the removal of stale ones, two fits at once, full or read-only folders."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import sklearn_w2v
+from sklearn_w2v import Word2VecTransformer, _fitting
+from sklearn_w2v._corpus_store import CORPUS_FOLDER_PREFIX
+from sklearn_w2v._parallel import FOLDER_PREFIX
+from sklearn_w2v._shared_folders import LOCK_NAME, OwnedFolder, remove_stale_folders
+from sklearn_w2v.datasets import load_sample_corpus
+
+pytestmark = pytest.mark.skipif(not os.path.isdir("/proc") or os.name != "posix",
+                                reason="kills processes and reads /proc (Linux)")
+
+# Bound on the time a dead parent's workers and files may outlive it. Measured: 0.3-0.45 s
+# (the workers poll their parent every 0.25 s, then loky's resource tracker cleans up).
+DEADLINE_SECONDS = 10.0
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(sklearn_w2v.__file__)))
+
+# A fit that reports its process id and its children (the workers and loky's resource
+# trackers) once the first epoch is over, waits for a line on stdin (so that fits started
+# together for several tests do not compete for the CPUs meanwhile), and then trains until
+# killed.
+FIT_UNTIL_KILLED = textwrap.dedent('''
+    import json, os, sys
+    from sklearn_w2v import Word2VecTransformer, _fitting
+    from sklearn_w2v.datasets import load_sample_corpus
+
+    n_jobs, out_of_core, temp_folder = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3]
+    _fitting.BLOCK_SIZE = 4096
+    _fitting.MIN_TOKENS_FOR_PROCESSES = 0
+
+    def children():
+        found = []
+        for name in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == os.getpid():
+                found.append(int(name))
+        return found
+
+    def report(epoch_report, vectors, context_vectors):
+        if epoch_report.epoch == 1:
+            print(json.dumps({"pid": os.getpid(), "children": children()}), flush=True)
+            sys.stdin.readline()
+
+    Word2VecTransformer(vector_size=16, epochs=100_000, min_count=2, random_state=0,
+                        n_jobs=n_jobs, out_of_core=out_of_core,
+                        temp_folder=temp_folder or None, epoch_callback=report,
+                        ).fit(load_sample_corpus(n_lines=2000))
+''')
+
+
+def child_env():
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": PACKAGE_ROOT + (os.pathsep + path if path else "")}
+
+
+class RunningFit:
+    """A fit in a child process (its own session), paused at the first epoch's end."""
+
+    def __init__(self, folder, n_jobs=2, out_of_core=False):
+        folder.mkdir()
+        self.temp_folder = folder / "corpus"
+        self.temp_folder.mkdir()
+        script = folder / "fit_until_killed.py"
+        script.write_text(FIT_UNTIL_KILLED)
+        self._stderr = open(folder / "child_stderr.txt", "w+")
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), str(n_jobs), str(int(out_of_core)),
+             str(self.temp_folder) if out_of_core else ""], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._stderr, env=child_env(),
+            start_new_session=True)
+        self.pid = self.children = None
+
+    def wait_until_paused(self):
+        """Wait for the end of the first epoch: the workers are running."""
+        if self.pid is not None:
+            return self
+        watchdog = threading.Timer(300, self.process.kill)  # never hang the suite
+        watchdog.start()
+        try:
+            line = self.process.stdout.readline()
+        finally:
+            watchdog.cancel()
+        if not line:
+            self.process.wait()
+            self._stderr.seek(0)
+            pytest.fail(f"the fit did not start:\n{self._stderr.read()}")
+        info = json.loads(line)
+        self.pid, self.children = info["pid"], info["children"]
+        return self
+
+    def resume(self):
+        """Let the fit train on; return once blocks are in the workers."""
+        self.process.stdin.write(b"go\n")
+        self.process.stdin.flush()
+        time.sleep(0.3)  # an epoch takes about a second here: this is mid-epoch
+
+    def kill(self, signum, group=False):
+        """Send ``signum`` (to the whole process group if ``group``); return when the
+        process is dead, with the time of the signal."""
+        sent = time.monotonic()
+        if self.process.poll() is None:
+            if group:
+                os.killpg(self.process.pid, signum)
+            else:
+                self.process.send_signal(signum)
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self._stderr):
+            stream.close()
+        return sent
+
+
+# The runs the tests below kill, started together (their start-up, mostly importing
+# in the workers, is most of the time of these tests): name -> (n_jobs, out_of_core).
+RUNS = {"sigkill": (2, True), "sigterm": (2, False), "one_process": (1, True),
+        "group": (2, True)}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    started = {name: RunningFit(root / name, *params) for name, params in RUNS.items()}
+    yield started
+    for fit in started.values():
+        fit.kill(signal.SIGKILL, group=True)
+
+
+def alive(pids):
+    """The processes of ``pids`` still running (zombies are dead: nothing reaps an orphan
+    in some containers)."""
+    running = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            running.append(pid)
+    return running
+
+
+def files_of(pid, *roots):
+    """Everything in ``/dev/shm``, the temporary folder and ``roots`` named after the run
+    of process ``pid``: our folders, joblib's memmapping folders, loky's semaphores."""
+    prefixes = (f"{FOLDER_PREFIX}{pid}_", f"{CORPUS_FOLDER_PREFIX}{pid}_",
+                f"joblib_memmapping_folder_{pid}_", f"sem.loky-{pid}-")
+    found = []
+    for root in {"/dev/shm", tempfile.gettempdir(), *map(str, roots)}:
+        if os.path.isdir(root):
+            found += [os.path.join(root, name) for name in os.listdir(root)
+                      if name.startswith(prefixes)]
+    return sorted(found)
+
+
+def wait_until_gone(fit, sent, *roots):
+    """Poll until the children and files of ``fit`` are gone or the deadline passes;
+    return (seconds since the signal, children alive, files left)."""
+    while True:
+        running, left = alive(fit.children), files_of(fit.pid, *roots)
+        elapsed = time.monotonic() - sent
+        if (not running and not left) or elapsed > DEADLINE_SECONDS:
+            return elapsed, running, left
+        time.sleep(0.05)
+
+
+# ------------------------------------------------------------------ a killed parent
+
+
+@pytest.mark.parametrize("name, signum", [("sigkill", signal.SIGKILL),
+                                          ("sigterm", signal.SIGTERM),
+                                          ("one_process", signal.SIGKILL)])
+def test_a_killed_fit_leaves_no_process_and_no_file(name, signum, runs):
+    """The parent alone is killed mid-training (as the OOM killer, a notebook restart or
+    ``kill`` do): its workers and loky's trackers exit, and the shared folder, the
+    out-of-core folder, joblib's folders and loky's semaphores all go within the deadline.
+    """
+    fit = runs[name].wait_until_paused()
+    n_jobs, _ = RUNS[name]
+    assert len(fit.children) >= n_jobs  # the workers (and loky's trackers) were running
+    assert files_of(fit.pid, fit.temp_folder)
+    fit.resume()
+    elapsed, running, left = wait_until_gone(fit, fit.kill(signum), fit.temp_folder)
+    assert not running, f"processes alive {elapsed:.1f} s after the parent's death"
+    assert not left, f"files left {elapsed:.1f} s after the parent's death"
+
+
+def test_a_killed_process_group_leaves_folders_that_the_next_fit_removes(runs, monkeypatch):
+    """The whole process group killed (a scheduler's time limit): loky's tracker dies too,
+    so our folders stay until the next fit, which removes them. A fit while the other one
+    runs removes nothing of it."""
+    fit = runs["group"].wait_until_paused()
+    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
+    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
+    next_fit = Word2VecTransformer(vector_size=8, epochs=1, min_count=2, n_jobs=2,
+                                   out_of_core=True, temp_folder=fit.temp_folder)
+    fit.resume()
+    running = files_of(fit.pid, fit.temp_folder)
+    ours = [path for path in running if os.path.basename(path).startswith(FOLDER_PREFIX)]
+    assert len(ours) == 2  # the shared folder and the corpus folder
+    next_fit.fit(load_sample_corpus(n_lines=300))
+    assert files_of(fit.pid, fit.temp_folder) == running  # locked: nothing removed
+    assert fit.process.poll() is None  # and it trains on
+    fit.kill(signal.SIGKILL, group=True)
+    assert all(os.path.exists(path) for path in ours)
+    next_fit.fit(load_sample_corpus(n_lines=300))
+    assert not any(os.path.exists(path) for path in ours)
+
+
+# -------------------------------------------------------------- owner-locked folders
+
+
+def dead_pid():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_live_owners_folder_is_kept_and_a_dead_owners_removed(tmp_path):
+    live = OwnedFolder(str(tmp_path), "w2v_test_")
+    assert os.path.exists(os.path.join(live.path, LOCK_NAME))
+    # A folder whose owner died without removing it: its lock was released by the kernel.
+    # (The module alone, by its path: importing the package would take seconds.)
+    code = ("import importlib.util, os, sys\n"
+            "spec = importlib.util.spec_from_file_location('folders', sys.argv[1])\n"
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+            "print(module.OwnedFolder(sys.argv[2], 'w2v_test_').path, flush=True)\n"
+            "os._exit(0)")
+    module_path = os.path.join(PACKAGE_ROOT, "sklearn_w2v", "_shared_folders.py")
+    orphan = subprocess.run([sys.executable, "-c", code, module_path, str(tmp_path)],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert os.path.isdir(orphan)
+    assert remove_stale_folders(str(tmp_path), "w2v_test_") == [orphan]
+    assert os.path.isdir(live.path) and not os.path.exists(orphan)
+    live.remove()
+    assert not os.path.exists(live.path)
+    live.remove()  # twice is harmless
+
+
+def test_a_folder_without_lock_is_judged_by_its_pid_and_age(tmp_path):
+    """Folders of versions without locks (or being created) carry only a process id."""
+    live = tmp_path / f"w2v_test_{os.getpid()}_a"
+    dead_old = tmp_path / f"w2v_test_{dead_pid()}_b"
+    dead_new = tmp_path / f"w2v_test_{dead_pid()}_c"
+    other = tmp_path / "unrelated_1_d"
+    for folder in (live, dead_old, dead_new, other):
+        folder.mkdir()
+        (folder / "data.npy").write_bytes(b"x")
+    an_hour_ago = time.time() - 3600
+    for folder in (live, dead_old, other):
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+    assert remove_stale_folders(str(tmp_path), "w2v_test_") == [str(dead_old)]
+    assert live.exists() and dead_new.exists() and other.exists()
