@@ -65,6 +65,7 @@ FOLDER_PREFIX = "sklearn_w2v_"
 # /dev/shm is used when it has this much free space beyond what the arrays need (joblib's
 # rule is 2 GB): a container's default 64 MB /dev/shm would make writes fail with SIGBUS.
 _SHM_HEADROOM_BYTES = 1 << 30
+_SHM_FOLDER = "/dev/shm"
 
 # How often a worker checks that its parent is alive. Measured cost: none visible (one
 # getppid() and a GIL hand-over per period); a dead parent's workers exit within it.
@@ -219,7 +220,7 @@ def _make_folder(needed_bytes):
     shared arrays: in ``JOBLIB_TEMP_FOLDER`` if set, else in ``/dev/shm`` when it has room
     to spare, else in the system's temporary folder (joblib's choice). Folders left by
     dead processes in those places are removed first."""
-    shm = "/dev/shm"
+    shm = _SHM_FOLDER
     root = os.environ.get("JOBLIB_TEMP_FOLDER")
     for place in {root or tempfile.gettempdir(), shm}:
         remove_stale_folders(place, FOLDER_PREFIX)
@@ -267,8 +268,18 @@ def _shared_copy(array, path):
     file whose blocks are allocated only when the map is written, and on a full file system
     (a full ``/dev/shm``) that write kills the process with SIGBUS instead of raising.
     """
-    np.save(path, array, allow_pickle=False)
+    _save_array(path, array)
     return np.load(path, mmap_mode="r+")
+
+
+def _save_array(path, array):
+    """``np.save(path, array)``, but a full file system raises an OSError with its errno
+    (``np.save`` writes with ``ndarray.tofile``, whose short write has none)."""
+    array = np.ascontiguousarray(array)
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(
+            f, np.lib.format.header_data_from_array_1_0(array))
+        f.write(memoryview(array.reshape(-1)).cast("B"))
 
 
 class _SharingPickler(pickle.Pickler):
@@ -297,7 +308,7 @@ class _SharingPickler(pickle.Pickler):
         key = id(obj)
         if key not in self._saved:
             name = f"array{len(self._saved)}.npy"
-            np.save(os.path.join(self._folder, name), obj, allow_pickle=False)
+            _save_array(os.path.join(self._folder, name), obj)
             # Keep obj alive so that its id is not reused by another array meanwhile.
             self._saved[key] = (name, obj)
         return ("array", self._saved[key][0], "r")

@@ -310,6 +310,9 @@ def _replace_file(path, write):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    # The rename lives in the folder's own data: until the folder is synced, a crash can
+    # bring back the old file (or none) although the new one was complete on disk.
+    _sync_folder(os.path.dirname(target))
 
 
 def _create_file_beside(target):
@@ -333,6 +336,20 @@ def _create_file_beside(target):
                 errno.ENOENT, "No such folder to write the file in", folder or "."
             ) from None
     raise FileExistsError(errno.EEXIST, "no free temporary file name beside", target)
+
+
+def _sync_folder(folder):
+    """fsync a folder, where the file system allows it (not on Windows, where a folder
+    cannot be opened, nor on file systems that refuse to sync one)."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(folder or ".", flags)
+    except OSError:
+        return  # PermissionError on Windows; the file itself is on disk already
+    try:
+        _sync_to_disk(fd)
+    finally:
+        os.close(fd)
 
 
 def _sync_to_disk(fd):

@@ -2,10 +2,12 @@
 and the removal of stale ones, two fits at once, full or read-only folders."""
 
 import contextlib
+import io
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -289,3 +291,164 @@ def test_a_folder_without_lock_is_judged_by_its_pid_and_age(tmp_path):
         os.utime(folder, (an_hour_ago, an_hour_ago))
     assert remove_stale_folders(str(tmp_path), "w2v_test_") == [str(dead_old)]
     assert live.exists() and dead_new.exists() and other.exists()
+
+
+# ---------------------------------------------------------- full and read-only folders
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """``tmpfs(size, read_only=False)`` mounts a small tmpfs and returns its path (root
+    only: the test is skipped otherwise); all are unmounted at the end."""
+    mounted = []
+
+    def mount(size, read_only=False):
+        if os.geteuid() != 0:
+            pytest.skip("mounting a tmpfs needs root")
+        point = tmp_path / f"tmpfs{len(mounted)}"
+        point.mkdir()
+        options = f"size={size}" + (",ro" if read_only else "")
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],
+                              capture_output=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode(errors='replace')}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def fitted_state(fitted):
+    return (dict(fitted.vocabulary_), fitted.vectors_.copy(), list(fitted.loss_curve_))
+
+
+def assert_state(fitted, state):
+    vocabulary, vectors, loss_curve = state
+    assert fitted.vocabulary_ == vocabulary and fitted.loss_curve_ == loss_curve
+    np.testing.assert_array_equal(fitted.vectors_, vectors)
+
+
+@pytest.fixture
+def texts():
+    return load_sample_corpus(n_lines=2000)
+
+
+@pytest.fixture
+def many_blocks(monkeypatch):
+    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
+    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
+
+
+def small_model(**params):
+    return Word2VecTransformer(**{"vector_size": 16, "epochs": 1, "min_count": 2,
+                                  "random_state": 0, **params})
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_full_or_read_only_shared_folder_is_named_with_its_fix(read_only, tmpfs, texts,
+                                                                 many_blocks, monkeypatch):
+    """Before, a full folder killed the fit with SIGBUS (the arrays were sparse maps)."""
+    place = tmpfs("64k", read_only=read_only)
+    fitted = small_model().fit(texts[:300])
+    state = fitted_state(fitted)
+    monkeypatch.setenv("JOBLIB_TEMP_FOLDER", str(place))
+    expected = "Read-only file system" if read_only else "No space left on device"
+    with pytest.raises(OSError, match=f"{place}.*{expected}.*JOBLIB_TEMP_FOLDER.*n_jobs=1"):
+        fitted.set_params(n_jobs=2).fit(texts)
+    assert_state(fitted, state)
+    assert os.listdir(place) == []
+    monkeypatch.delenv("JOBLIB_TEMP_FOLDER")
+    assert fitted.fit(texts).vectors_.shape[0] > 0  # elsewhere it works
+
+
+def test_a_read_only_dev_shm_falls_back_to_the_temporary_folder(tmpfs, texts, many_blocks,
+                                                                 monkeypatch):
+    from sklearn_w2v import _parallel
+
+    monkeypatch.setattr(_parallel, "_SHM_FOLDER", str(tmpfs("1m", read_only=True)))
+    seen = []
+    real = _parallel._make_folder
+    monkeypatch.setattr(_parallel, "_make_folder",
+                        lambda needed: seen.append(real(needed)) or seen[-1])
+    small_model(n_jobs=2).fit(texts)
+    assert os.path.dirname(seen[0].path) == tempfile.gettempdir()
+
+
+def test_a_corpus_folder_that_fills_up_is_named_with_its_fix(tmpfs, texts):
+    """out_of_core=True on a disk that fills while the corpus is written."""
+    place = tmpfs("48k")
+    fitted = small_model().fit(texts[:300])
+    state = fitted_state(fitted)
+    with pytest.raises(OSError, match=f"{place}.*No space left.*temp_folder=.*out_of_core"):
+        fitted.set_params(out_of_core=True, temp_folder=place).fit(texts)
+    assert_state(fitted, state)
+    assert os.listdir(place) == []
+    stats = os.statvfs(place)
+    assert stats.f_bfree == stats.f_blocks  # no file kept open, its space held
+
+
+def test_a_read_only_temp_folder_is_named(tmpfs, texts):
+    place = tmpfs("1m", read_only=True)
+    with pytest.raises(OSError, match=f"{place}.*Read-only.*temp_folder="):
+        small_model(out_of_core=True, temp_folder=place).fit(texts[:300])
+
+
+@pytest.mark.parametrize("where", ["shared", "corpus"])
+def test_no_room_errors_without_a_tmpfs(where, texts, many_blocks, monkeypatch, tmp_path):
+    """The same, by a fault-injecting writer (runs where no tmpfs can be mounted)."""
+    import errno
+
+    from sklearn_w2v import _corpus_store, _parallel
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    class FullFile(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, data):
+            no_space()
+
+    def open_full(path, mode="r", *args, **kwargs):
+        if "w" not in mode:
+            return open(path, mode, *args, **kwargs)
+        return FullFile() if "b" in mode else io.TextIOWrapper(FullFile())
+
+    module = _parallel if where == "shared" else _corpus_store
+    monkeypatch.setattr(module, "open", open_full, raising=False)
+    if where == "shared":
+        params, fix = {"n_jobs": 2}, "JOBLIB_TEMP_FOLDER"
+    else:
+        params, fix = {"out_of_core": True, "temp_folder": tmp_path}, "temp_folder="
+    with pytest.raises(OSError, match=f"No space left.*{fix}") as caught:
+        small_model(**params).fit(texts)
+    assert caught.value.errno == errno.ENOSPC
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(FOLDER_PREFIX)]
+
+
+def test_save_word2vec_format_syncs_the_folder_after_the_rename(tmp_path, monkeypatch):
+    """The rename is durable only once the folder is synced (the file alone was before)."""
+    from sklearn_w2v import save_word2vec_format
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        status = os.fstat(fd)
+        events.append(("fsync", "folder" if stat.S_ISDIR(status.st_mode) else "file",
+                       status.st_ino))
+        real_fsync(fd)
+
+    def replace(source, target):
+        events.append(("replace", os.path.basename(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    save_word2vec_format(tmp_path / "vectors.txt", ["a", "b"], np.eye(2))
+    file_inode = os.stat(tmp_path / "vectors.txt").st_ino
+    assert events == [("fsync", "file", file_inode), ("replace", "vectors.txt"),
+                      ("fsync", "folder", os.stat(tmp_path).st_ino)]
