@@ -34,6 +34,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from ._compressed import open_decompressed
+
 __all__ = ["load_word2vec_format", "save_word2vec_format"]
 
 # Characters no word may contain, on reading and writing alike: ASCII whitespace ends a word
@@ -474,8 +476,9 @@ def _check_decoding(encoding, unicode_errors):
 def _open_for_reading(path):
     """Open ``path`` for binary reading, decompressing by suffix.
 
-    Corrupt or truncated compressed data met while the file is read raises ValueError naming
-    the file instead of the codec's own exception. The file itself is opened first, outside
+    Corrupt or truncated compressed data, or bytes after the compressed data that are not
+    another stream (zero padding is allowed), met while the file is read raise ValueError
+    naming the file instead of the codec's own exception. The file itself is opened first, outside
     that translation, so a missing file is still a FileNotFoundError.
     """
     compression = _compression_of(path)
@@ -484,7 +487,8 @@ def _open_for_reading(path):
             yield raw
             return
         try:
-            with compression.open(raw, "rb", None) as fin:
+            # One rule for what follows a stream, whatever the codec (see _compressed).
+            with open_decompressed(raw, compression.name) as fin:
                 yield fin
         except _DECOMPRESSION_ERRORS as exc:
             raise ValueError(
