@@ -2,6 +2,8 @@
 and the removal of stale ones, two fits at once, full or read-only folders."""
 
 import contextlib
+import glob
+import inspect
 import io
 import json
 import os
@@ -34,30 +36,35 @@ DEADLINE_SECONDS = 10.0
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(sklearn_w2v.__file__)))
 
-# A fit that reports its process id and its children (the workers and loky's resource
-# trackers) once the first epoch is over, waits for a line on stdin (so that fits started
-# together for several tests do not compete for the CPUs meanwhile), and then trains until
-# killed.
-FIT_UNTIL_KILLED = textwrap.dedent('''
-    import json, os, sys
+def children(parent=None):
+    """The process ids of the children of ``parent`` (this process by default): the
+    workers and loky's resource trackers. Also run in the child processes (CHILDREN)."""
+    parent = os.getpid() if parent is None else parent
+    found = []
+    for name in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent:
+            found.append(int(name))
+    return found
+
+
+CHILDREN = "import os\n" + inspect.getsource(children)
+
+# A fit that reports its process id and its children once the first epoch is over, waits
+# for a line on stdin (so that fits started together for several tests do not compete for
+# the CPUs meanwhile), and then trains until killed.
+FIT_UNTIL_KILLED = CHILDREN + textwrap.dedent('''
+    import json, sys
     from sklearn_w2v import Word2VecTransformer, _fitting
     from sklearn_w2v.datasets import load_sample_corpus
 
     n_jobs, out_of_core, temp_folder = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3]
     _fitting.BLOCK_SIZE = 4096
     _fitting.MIN_TOKENS_FOR_PROCESSES = 0
-
-    def children():
-        found = []
-        for name in os.listdir("/proc"):
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            if ppid == os.getpid():
-                found.append(int(name))
-        return found
 
     def report(epoch_report, vectors, context_vectors):
         if epoch_report.epoch == 1:
@@ -452,3 +459,115 @@ def test_save_word2vec_format_syncs_the_folder_after_the_rename(tmp_path, monkey
     file_inode = os.stat(tmp_path / "vectors.txt").st_ino
     assert events == [("fsync", "file", file_inode), ("replace", "vectors.txt"),
                       ("fsync", "folder", os.stat(tmp_path).st_ino)]
+
+
+# ---------------------------------------------------------------- two fits at once
+
+# A fit with n_jobs=2 that pauses after its first epoch until the test says go, then a fit
+# with n_jobs=1; it reports what they learned, its workers and the shared folders it saw.
+FIT_TWICE = CHILDREN + textwrap.dedent('''
+    import glob, hashlib, json, sys
+    from sklearn_w2v import Word2VecTransformer, _fitting
+    from sklearn_w2v.datasets import load_sample_corpus
+
+    _fitting.BLOCK_SIZE = 4096
+    _fitting.MIN_TOKENS_FOR_PROCESSES = 0
+    texts = load_sample_corpus(n_lines=1500)
+    seen = {"workers": set(), "folders": set(), "paused": False}
+
+    def look(report, vectors, context_vectors):
+        seen["workers"].update(children())
+        seen["folders"].update(glob.glob(f"/dev/shm/sklearn_w2v_{os.getpid()}_*"))
+        if not seen["paused"]:
+            seen["paused"] = True
+            print("paused", flush=True)
+            sys.stdin.readline()
+
+    def fit(n_jobs):
+        return Word2VecTransformer(vector_size=16, epochs=3, min_count=2, random_state=0,
+                                   n_jobs=n_jobs, epoch_callback=look).fit(texts)
+
+    two, one = fit(2), fit(1)
+    print(json.dumps({
+        "workers": sorted(seen["workers"]), "folders": sorted(seen["folders"]),
+        "n_pairs": two.n_pairs_, "loss_curve": list(two.loss_curve_),
+        "one": hashlib.sha256(one.vectors_.tobytes()).hexdigest()}), flush=True)
+''')
+
+
+def fit_alone(n_jobs, n_lines, **params):
+    params = {"vector_size": 16, "epochs": 3, "min_count": 2, "random_state": 0, **params}
+    return Word2VecTransformer(n_jobs=n_jobs, **params).fit(
+        load_sample_corpus(n_lines=n_lines))
+
+
+def test_two_processes_fit_at_once_as_each_would_alone(tmp_path, many_blocks):
+    """This process and another (two notebooks) fit with n_jobs=2 at the same time: each
+    has its own workers and folder (neither fit's sweep removes the other's live folder),
+    and each learns what it would alone: bit-equal with n_jobs=1, the same pairs and loss
+    with workers."""
+    import hashlib
+
+    script = tmp_path / "fit_twice.py"
+    script.write_text(FIT_TWICE)
+    other = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, env=child_env(),
+                             start_new_session=True)
+    watchdog = threading.Timer(300, os.killpg, (other.pid, signal.SIGKILL))
+    watchdog.start()
+    ours = {"workers": set(), "folders": set()}
+
+    def look(report, vectors, context_vectors):
+        ours["workers"].update(children())
+        ours["folders"].update(glob.glob(f"/dev/shm/{FOLDER_PREFIX}{os.getpid()}_*"))
+        if report.epoch == 1:
+            # Both fits are now between epochs 1 and 2, folders and workers alive.
+            assert other.stdout.readline() == b"paused\n"
+            other.stdin.write(b"go\n")
+            other.stdin.flush()
+
+    try:
+        two = fit_alone(2, 1500, epoch_callback=look)
+        output = other.communicate(timeout=300)[0]
+    finally:
+        watchdog.cancel()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(other.pid, signal.SIGKILL)
+    assert other.returncode == 0
+    theirs = json.loads(output)
+    assert len(theirs["folders"]) == 1 and len(ours["folders"]) == 1
+    their_workers = set(theirs["workers"])
+    assert len(their_workers) >= 2 and not their_workers & ours["workers"]
+    one = fit_alone(1, 1500)
+    assert theirs["one"] == hashlib.sha256(one.vectors_.tobytes()).hexdigest()
+    assert theirs["n_pairs"] == two.n_pairs_ == one.n_pairs_
+    np.testing.assert_allclose(theirs["loss_curve"], two.loss_curve_, rtol=0.02)
+
+
+def test_two_threads_fit_at_once_as_each_would_alone(many_blocks):
+    """Fits with n_jobs=2 in two threads (a GridSearchCV(n_jobs=2) with the threading
+    backend) while the main thread fits with workers: the threads start no pool of their
+    own (joblib's rule: one level of processes), learn bit for bit what they would alone,
+    and the main thread's fit has its two workers."""
+    alone = {seed: fit_alone(1, 1500, random_state=seed).vectors_ for seed in (1, 2)}
+    results, pools = {}, {}
+
+    def in_thread(seed):
+        def look(report, vectors, context_vectors):
+            pools[seed] = max(pools.get(seed, 0), report.epoch and len(children()))
+
+        results[seed] = fit_alone(2, 1500, random_state=seed, epoch_callback=look).vectors_
+
+    before = set(children())
+    threads = [threading.Thread(target=in_thread, args=(seed,)) for seed in (1, 2)]
+    for thread in threads:
+        thread.start()
+    main = fit_alone(2, 1500)
+    for thread in threads:
+        thread.join()
+    for seed in (1, 2):
+        np.testing.assert_array_equal(results[seed], alone[seed])
+    assert main.n_pairs_ == fit_alone(1, 1500).n_pairs_
+    # No process was started for the threads: only the main fit's loky pool (two workers
+    # and its resource trackers, at most two more) is there.
+    assert len(set(children()) - before) <= 4 and max(pools.values()) <= len(before) + 4
