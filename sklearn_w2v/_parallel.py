@@ -31,6 +31,7 @@ the files are written, never left sparse, so that a full ``/dev/shm`` cannot kil
 with SIGBUS later through a map.
 """
 
+import contextlib
 import io
 import multiprocessing
 import os
@@ -135,28 +136,26 @@ class ProcessBlockRunner:
         self._config = config
         self.n_jobs = n_jobs
         self.parameters = None
-        self._folder = None
         self._payload = None
         self._parallel = None
-        self._tracking = None
+        self._cleanup = None
 
     def __enter__(self):
         needed = sum(matrix.nbytes for matrix in self._originals.values()) \
             + self._corpus.nbytes
-        self._folder = _make_folder(needed)
-        self._tracking = tracked_by_loky(self._folder.path)
-        try:
-            self._tracking.__enter__()
+        with contextlib.ExitStack() as stack:
+            folder = _make_folder(needed)
+            stack.callback(folder.remove)
+            stack.enter_context(tracked_by_loky(folder.path))
             self.parameters, self._payload = _share(self._originals, self._corpus,
-                                                    self._step, self._config,
-                                                    self._folder.path, needed)
+                                                    self._step, self._config, folder.path,
+                                                    needed)
+            stack.callback(setattr, self, "parameters", None)
             self._parallel = Parallel(n_jobs=self.n_jobs, backend="loky", batch_size=1,
                                       pre_dispatch="2*n_jobs")
             self._parallel.__enter__()
-        except BaseException:
-            self.parameters = None
-            self._remove_folder()
-            raise
+            # Success: the folder is removed (and unregistered) by __exit__.
+            self._cleanup = stack.pop_all()
         return self
 
     def run(self, tasks, state):
@@ -188,15 +187,8 @@ class ProcessBlockRunner:
                 for name, matrix in self._originals.items():
                     matrix[...] = self.parameters[name]
         finally:
-            self.parameters = None
-            self._remove_folder()
+            self._cleanup.close()
         return False
-
-    def _remove_folder(self):
-        if self._folder is not None:
-            self._folder.remove()
-            self._folder = None
-            self._tracking.__exit__(None, None, None)
 
 
 def _train_block_in_worker(payload, task, reference_loss):
