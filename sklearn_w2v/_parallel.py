@@ -68,8 +68,9 @@ FOLDER_PREFIX = "sklearn_w2v_"
 _SHM_HEADROOM_BYTES = 1 << 30
 _SHM_FOLDER = "/dev/shm"
 
-# How often a worker checks that its parent is alive. Measured cost: none visible (one
-# getppid() and a GIL hand-over per period); a dead parent's workers exit within it.
+# How often a worker checks that its parent is alive: four getppid() calls and GIL
+# hand-overs a second, microseconds against the block's training. A dead parent's workers
+# exit within this (measured: everything of the run gone 0.3-0.45 s after SIGKILL).
 _OWNER_POLL_SECONDS = 0.25
 
 
