@@ -20,18 +20,24 @@ What stays in memory is bounded by the model and one chunk of tokens, not by the
   so the trainer's shared folder never copies it.
 
 The folder is on disk (the system's temporary folder, or ``temp_folder``), never in
-``/dev/shm``, which is memory, and it is removed when fit ends, also on errors.
+``/dev/shm``, which is memory, and it is removed when fit ends, also on errors. A process
+killed during fit cannot remove it: the folder is locked by its owner
+(:class:`~sklearn_w2v._shared_folders.OwnedFolder`), and the next out-of-core fit removes
+the folders of dead owners in its ``temp_folder``, and sooner still loky's resource tracker
+(with which the folder is registered) removes it once the process and its workers are gone. A full or read-only
+folder is reported as an OSError that names it and the ``temp_folder`` fix.
 """
 
 import contextlib
 import mmap
 import os
-import shutil
 import tempfile
 import uuid
 
 import numpy as np
 
+from ._shared_folders import (OwnedFolder, full_or_read_only, remove_stale_folders,
+                              tracked_by_loky)
 from ._vocab import EncodedCorpus, _encode_in_chunks, _first_appearance_ids, remap_corpus
 
 __all__ = ["CORPUS_FOLDER_PREFIX", "MappedCorpus", "corpus_folder", "encode_to_folder",
@@ -71,12 +77,37 @@ def corpus_folder(enabled, root=None):
     if not os.path.isdir(root):
         raise ValueError(f"temp_folder={root!r} is not an existing folder; create it or "
                          f"pass another one (None uses the system's temporary folder).")
-    folder = os.path.join(root, f"{CORPUS_FOLDER_PREFIX}{os.getpid()}_{uuid.uuid4().hex}")
-    os.makedirs(folder, mode=0o700)
+    remove_stale_folders(root, CORPUS_FOLDER_PREFIX)
+    with _no_room_reported(root, always=True):
+        folder = OwnedFolder(root, CORPUS_FOLDER_PREFIX)
     try:
-        yield folder
+        with tracked_by_loky(folder.path), _no_room_reported(folder.path):
+            yield folder.path
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder.remove()
+
+
+@contextlib.contextmanager
+def _no_room_reported(folder, always=False):
+    """Turn "no space left" and "read-only file system" into an OSError (same errno) that
+    names ``folder`` and the fix.
+
+    Unless ``always``, only the errors of writes to the folder are turned (:class:`_Writer`
+    marks them), so that a full disk elsewhere, say in the user's tokenizer, is not blamed
+    on the folder.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if not full_or_read_only(exc) or not (always or getattr(exc, "_corpus_folder",
+                                                                  False)):
+            raise
+        raise OSError(
+            exc.errno,
+            f"Cannot write the encoded corpus (out_of_core=True) to {folder!r}: "
+            f"{exc.strerror}. Pass temp_folder= a folder with more free space, or fit "
+            f"with out_of_core=False to keep the corpus in memory. The estimator was not "
+            f"changed.") from exc
 
 
 class MappedCorpus(EncodedCorpus):
@@ -164,13 +195,20 @@ class _Writer:
     def __init__(self, folder):
         self.folder = folder
         self.sizes = dict.fromkeys(_FILES, 0)
-        self._files = {name: open(os.path.join(folder, file_name), "wb")
-                       for name, (file_name, _) in _FILES.items()}
-        self.append("doc_offsets", np.zeros(1, dtype=np.int64))
+        self._files = {}
+        try:
+            with _marked_as_ours():
+                for name, (file_name, _) in _FILES.items():
+                    self._files[name] = open(os.path.join(folder, file_name), "wb")
+            self.append("doc_offsets", np.zeros(1, dtype=np.int64))
+        except BaseException:
+            self.abort()
+            raise
 
     def append(self, name, values):
         values = np.ascontiguousarray(values, dtype=_FILES[name][1])
-        self._files[name].write(memoryview(values).cast("B"))
+        with _marked_as_ours():
+            self._files[name].write(memoryview(values).cast("B"))
         self.sizes[name] += values.size
 
     def append_corpus(self, corpus):
@@ -181,10 +219,29 @@ class _Writer:
         self.append("escaped_ids", corpus._escaped_ids)
         self.append("doc_offsets", corpus.doc_offsets[1:].astype(np.int64) + n_tokens)
 
-    def close(self):
+    def abort(self):
+        """Close the files after a failure (their disk space is freed only once they are
+        closed and removed), ignoring the errors of the data still buffered."""
         for f in self._files.values():
-            f.close()
+            with contextlib.suppress(OSError):
+                f.close()
+
+    def close(self):
+        # A full disk may surface only here, when the buffered bytes are written.
+        with _marked_as_ours():
+            for f in self._files.values():
+                f.close()
         return MappedCorpus.open(self.folder, self.sizes)
+
+
+@contextlib.contextmanager
+def _marked_as_ours():
+    """Mark an OSError raised by a write to the corpus folder (see _no_room_reported)."""
+    try:
+        yield
+    except OSError as exc:
+        exc._corpus_folder = True
+        raise
 
 
 def encode_to_folder(token_lists, folder):
@@ -193,9 +250,17 @@ def encode_to_folder(token_lists, folder):
     Returns ``(words, counts, corpus)`` as ``count_and_encode`` does; ``corpus`` is a
     :class:`MappedCorpus` of the files ``ids.u2``, ... in ``folder``.
     """
+    writer = _Writer(folder)
+    try:
+        return _encode_with(writer, token_lists)
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _encode_with(writer, token_lists):
     word_to_id = _first_appearance_ids()
     counts = np.zeros(0, dtype=np.int64)
-    writer = _Writer(folder)
     documents = iter(token_lists)
     more = [True]
     while more[0]:
@@ -232,6 +297,20 @@ def remap_in_folder(corpus, old_to_new, folder):
     target = os.path.join(folder, f"remapped_{uuid.uuid4().hex}")
     os.makedirs(target)
     writer = _Writer(target)
+    try:
+        remapped = _remap_with(writer, corpus, old_to_new)
+    except BaseException:
+        writer.abort()
+        raise
+    # The provisional files are no longer needed; their maps close when the old corpus
+    # object is dropped (unlinking an open file is fine on POSIX).
+    for file_name, _ in _FILES.values():
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(folder, file_name))
+    return remapped
+
+
+def _remap_with(writer, corpus, old_to_new):
     offsets = corpus.doc_offsets
     first = 0
     while first < corpus.n_docs:
@@ -242,10 +321,4 @@ def remap_in_folder(corpus, old_to_new, folder):
         writer.append_corpus(remapped)
         corpus.release()
         first = last
-    remapped = writer.close()
-    # The provisional files are no longer needed; their maps close when the old corpus
-    # object is dropped (unlinking an open file is fine on POSIX).
-    for file_name, _ in _FILES.values():
-        with contextlib.suppress(OSError):
-            os.remove(os.path.join(folder, file_name))
-    return remapped
+    return writer.close()

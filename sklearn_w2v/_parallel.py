@@ -19,22 +19,34 @@ Workers are joblib's loky processes, started once and reused across fits (and ho
 joblib's rules when nested in another joblib worker, see :func:`effective_n_jobs`). A worker
 that raises stops the others (joblib terminates them), a worker that dies is reported as
 :class:`TrainingWorkerError`, and the folder is removed in every case, Ctrl-C included.
+
+A parent killed without any cleanup (``kill -9``, the OOM killer, a restarted notebook
+kernel) must not leave its workers and their memory behind. Each worker watches its parent
+from a thread and exits within :data:`_OWNER_POLL_SECONDS` of its death (loky's own workers
+would wait for their idle timeout, 300 s); once they are gone, loky's resource tracker
+removes joblib's folders and semaphores and our folder (registered with it), and a folder
+left anyway is removed by the next fit (:mod:`sklearn_w2v._shared_folders`). A full or
+read-only folder is reported as an OSError that names it and the ``JOBLIB_TEMP_FOLDER`` fix;
+the files are written, never left sparse, so that a full ``/dev/shm`` cannot kill a process
+with SIGBUS later through a map.
 """
 
+import contextlib
 import io
 import multiprocessing
 import os
 import pickle
-import shutil
 import tempfile
 import threading
-import uuid
+import time
 
 import numpy as np
 from joblib import Parallel, cpu_count, delayed
 from joblib.parallel import get_active_backend
 from threadpoolctl import threadpool_limits
 
+from ._shared_folders import (OwnedFolder, full_or_read_only, process_exists,
+                              remove_stale_folders, tracked_by_loky)
 from ._trainer import _ignore_overflow, train_block
 
 # Arrays at least this large are shared through the folder instead of pickled per task.
@@ -54,6 +66,12 @@ FOLDER_PREFIX = "sklearn_w2v_"
 # /dev/shm is used when it has this much free space beyond what the arrays need (joblib's
 # rule is 2 GB): a container's default 64 MB /dev/shm would make writes fail with SIGBUS.
 _SHM_HEADROOM_BYTES = 1 << 30
+_SHM_FOLDER = "/dev/shm"
+
+# How often a worker checks that its parent is alive: four getppid() calls and GIL
+# hand-overs a second, microseconds against the block's training. A dead parent's workers
+# exit within this (measured: everything of the run gone 0.3-0.45 s after SIGKILL).
+_OWNER_POLL_SECONDS = 0.25
 
 
 class TrainingWorkerError(RuntimeError):
@@ -119,27 +137,27 @@ class ProcessBlockRunner:
         self._config = config
         self.n_jobs = n_jobs
         self.parameters = None
-        self._folder = None
         self._payload = None
         self._parallel = None
+        self._cleanup = None
 
     def __enter__(self):
         needed = sum(matrix.nbytes for matrix in self._originals.values()) \
             + self._corpus.nbytes
-        self._folder = _make_folder(needed)
-        try:
-            self.parameters = {
-                name: _shared_copy(matrix, os.path.join(self._folder, f"{name}.npy"))
-                for name, matrix in self._originals.items()}
-            self._payload = _pickle_with_shared_arrays(
-                (self.parameters, self._corpus, self._step, self._config), self._folder)
+        with contextlib.ExitStack() as stack:
+            folder = _make_folder(needed)
+            stack.callback(folder.remove)
+            stack.enter_context(tracked_by_loky(folder.path))
+            self.parameters, self._payload = _share(self._originals, self._corpus,
+                                                    self._step, self._config, folder.path,
+                                                    needed)
+            stack.callback(setattr, self, "parameters", None)
             # Results as a generator: the coordinator sees each block as it finishes.
             self._parallel = Parallel(n_jobs=self.n_jobs, backend="loky", batch_size=1,
                                       pre_dispatch="2*n_jobs", return_as="generator")
             self._parallel.__enter__()
-        except BaseException:
-            self._remove_folder()
-            raise
+            # Success: the folder is removed (and unregistered) by __exit__.
+            self._cleanup = stack.pop_all()
         return self
 
     def run(self, tasks, state, on_block=None):
@@ -182,14 +200,8 @@ class ProcessBlockRunner:
                     if name not in self._config.frozen:
                         matrix[...] = self.parameters[name]
         finally:
-            self.parameters = None
-            self._remove_folder()
+            self._cleanup.close()
         return False
-
-    def _remove_folder(self):
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
 
 
 def _train_block_in_worker(payload, task, reference_loss):
@@ -209,26 +221,70 @@ def _is_broken_pool(error):
 
 
 def _make_folder(needed_bytes):
+    """A new :class:`~sklearn_w2v._shared_folders.OwnedFolder` for ``needed_bytes`` of
+    shared arrays: in ``JOBLIB_TEMP_FOLDER`` if set, else in ``/dev/shm`` when it has room
+    to spare, else in the system's temporary folder (joblib's choice). Folders left by
+    dead processes in those places are removed first."""
+    shm = _SHM_FOLDER
     root = os.environ.get("JOBLIB_TEMP_FOLDER")
+    for place in {root or tempfile.gettempdir(), shm}:
+        remove_stale_folders(place, FOLDER_PREFIX)
     if not root:
         root = tempfile.gettempdir()
-        shm = "/dev/shm"
         if os.path.isdir(shm) and os.access(shm, os.W_OK):
             stats = os.statvfs(shm)
             if stats.f_bavail * stats.f_frsize > needed_bytes + _SHM_HEADROOM_BYTES:
                 root = shm
-    folder = os.path.join(root, f"{FOLDER_PREFIX}{os.getpid()}_{uuid.uuid4().hex}")
-    os.makedirs(folder, mode=0o700)
-    return folder
+    try:
+        return OwnedFolder(root, FOLDER_PREFIX)
+    except OSError as exc:
+        if full_or_read_only(exc):
+            raise _no_room_error(exc, root, needed_bytes) from exc
+        raise
+
+
+def _share(originals, corpus, step, config, folder, needed_bytes):
+    """Write the shared arrays to ``folder``: ``(shared parameters, task payload)``."""
+    try:
+        parameters = {name: _shared_copy(matrix, os.path.join(folder, f"{name}.npy"))
+                      for name, matrix in originals.items()}
+        return parameters, _pickle_with_shared_arrays((parameters, corpus, step, config),
+                                                      folder)
+    except OSError as exc:
+        if full_or_read_only(exc):
+            raise _no_room_error(exc, folder, needed_bytes) from exc
+        raise
+
+
+def _no_room_error(exc, folder, needed_bytes):
+    return OSError(
+        exc.errno,
+        f"Cannot write the {needed_bytes / 2**20:.1f} MiB of arrays that the worker "
+        f"processes share to {folder!r}: {exc.strerror}. Set the JOBLIB_TEMP_FOLDER "
+        f"environment variable to a folder with more free space (joblib's workers use it "
+        f"too), or fit with n_jobs=1, which needs no shared folder. The estimator was not "
+        f"changed.")
 
 
 def _shared_copy(array, path):
-    """A writable memory-mapped ``.npy`` copy of ``array`` at ``path``."""
-    shared = np.lib.format.open_memmap(path, mode="w+", dtype=array.dtype,
-                                       shape=array.shape)
-    shared[...] = array
-    shared.flush()
-    return shared
+    """A writable memory-mapped ``.npy`` copy of ``array`` at ``path``.
+
+    Written with plain writes, then mapped: ``open_memmap(mode="w+")`` would make a sparse
+    file whose blocks are allocated only when the map is written, and on a full file system
+    (a full ``/dev/shm``) that write kills the process with SIGBUS instead of raising.
+    """
+    _save_array(path, array)
+    return np.load(path, mmap_mode="r+")
+
+
+def _save_array(path, array):
+    """``np.save(path, array)``, but a full file system raises an OSError with its errno
+    (``np.save`` writes with ``ndarray.tofile``, whose short write has none)."""
+    array = np.ascontiguousarray(array)
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(
+            f, np.lib.format.header_data_from_array_1_0(array))
+        f.write(memoryview(array.reshape(-1)).cast("B"))
 
 
 class _SharingPickler(pickle.Pickler):
@@ -257,7 +313,7 @@ class _SharingPickler(pickle.Pickler):
         key = id(obj)
         if key not in self._saved:
             name = f"array{len(self._saved)}.npy"
-            np.save(os.path.join(self._folder, name), obj, allow_pickle=False)
+            _save_array(os.path.join(self._folder, name), obj)
             # Keep obj alive so that its id is not reused by another array meanwhile.
             self._saved[key] = (name, obj)
         return ("array", self._saved[key][0], "r")
@@ -280,9 +336,44 @@ class _SharingUnpickler(pickle.Unpickler):
 def _pickle_with_shared_arrays(obj, folder):
     buffer = io.BytesIO()
     _SharingPickler(buffer, folder).dump(obj)
-    return folder, buffer.getvalue()
+    return folder, buffer.getvalue(), os.getpid()
 
 
 def _unpickle_with_shared_arrays(payload):
-    folder, data = payload
+    folder, data, owner = payload
+    _exit_with_owner(owner)
     return _SharingUnpickler(io.BytesIO(data), folder).load()
+
+
+# -------------------------------------------------------------- a worker's dead parent
+
+_watched_owners = set()
+_watch_lock = threading.Lock()
+
+
+def _exit_with_owner(owner_pid):
+    """In a worker, start (once) a thread that ends this process when ``owner_pid`` dies.
+
+    loky's workers notice a dead parent only at their idle timeout (300 s with joblib), and
+    a worker in the middle of a block not at all until it asks for the next one; until then
+    they hold the shared folder's memory and keep loky's resource tracker, which removes
+    joblib's leftovers, waiting.
+    """
+    if owner_pid == os.getpid():
+        return  # unpickled in the owner itself
+    with _watch_lock:
+        if owner_pid in _watched_owners:
+            return
+        _watched_owners.add(owner_pid)
+    threading.Thread(target=_watch_owner, args=(owner_pid,), daemon=True,
+                     name="sklearn_w2v-owner-watch").start()
+
+
+def _watch_owner(owner_pid):
+    while True:
+        time.sleep(_OWNER_POLL_SECONDS)
+        # getppid() changes when the parent dies (the orphan is adopted); the pid test
+        # covers a worker that is not the owner's child (its owner is checked directly).
+        if os.getppid() != owner_pid and not process_exists(owner_pid):
+            os._exit(1)
+

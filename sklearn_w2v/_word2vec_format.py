@@ -34,6 +34,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from ._compressed import open_decompressed
+
 __all__ = ["load_word2vec_format", "save_word2vec_format"]
 
 # Characters no word may contain, on reading and writing alike: ASCII whitespace ends a word
@@ -310,6 +312,9 @@ def _replace_file(path, write):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    # The rename lives in the folder's own data: until the folder is synced, a crash can
+    # bring back the old file (or none) although the new one was complete on disk.
+    _sync_folder(os.path.dirname(target))
 
 
 def _create_file_beside(target):
@@ -333,6 +338,20 @@ def _create_file_beside(target):
                 errno.ENOENT, "No such folder to write the file in", folder or "."
             ) from None
     raise FileExistsError(errno.EEXIST, "no free temporary file name beside", target)
+
+
+def _sync_folder(folder):
+    """fsync a folder, where the file system allows it (not on Windows, where a folder
+    cannot be opened, nor on file systems that refuse to sync one)."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(folder or ".", flags)
+    except OSError:
+        return  # PermissionError on Windows; the file itself is on disk already
+    try:
+        _sync_to_disk(fd)
+    finally:
+        os.close(fd)
 
 
 def _sync_to_disk(fd):
@@ -457,8 +476,9 @@ def _check_decoding(encoding, unicode_errors):
 def _open_for_reading(path):
     """Open ``path`` for binary reading, decompressing by suffix.
 
-    Corrupt or truncated compressed data met while the file is read raises ValueError naming
-    the file instead of the codec's own exception. The file itself is opened first, outside
+    Corrupt or truncated compressed data, or bytes after the compressed data that are not
+    another stream (zero padding is allowed), met while the file is read raise ValueError
+    naming the file instead of the codec's own exception. The file itself is opened first, outside
     that translation, so a missing file is still a FileNotFoundError.
     """
     compression = _compression_of(path)
@@ -467,7 +487,8 @@ def _open_for_reading(path):
             yield raw
             return
         try:
-            with compression.open(raw, "rb", None) as fin:
+            # One rule for what follows a stream, whatever the codec (see _compressed).
+            with open_decompressed(raw, compression.name) as fin:
                 yield fin
         except _DECOMPRESSION_ERRORS as exc:
             raise ValueError(

@@ -14,13 +14,20 @@ in descending corpus frequency) and ``embedding_`` (the matrix used for queries)
 
 import math
 import os
+import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
+from sklearn.exceptions import UndefinedMetricWarning
 
-from ._word2vec_format import _open_for_reading
+from ._word2vec_format import _MAX_WORD_BYTES, _open_for_reading
+
+# Longest line of a question or word-pair file: four words of at most _MAX_WORD_BYTES
+# (a pair and a score take less), separators, and room for a long comment or section name.
+_MAX_LINE_BYTES = 4 * (_MAX_WORD_BYTES + 1) + 4096
 
 __all__ = [
     "AnalogyResult",
@@ -83,7 +90,9 @@ class WordPairResult:
     ----------
     spearman, spearman_pvalue : float
         Spearman rank correlation between model cosine similarity and human score, and its
-        two-sided p-value (:func:`scipy.stats.spearmanr`).
+        two-sided p-value (:func:`scipy.stats.spearmanr`). NaN, with an
+        :class:`~sklearn.exceptions.UndefinedMetricWarning`, when the model gives all pairs
+        the same similarity; so are the Pearson values.
     pearson, pearson_pvalue : float
         Pearson correlation and its two-sided p-value (:func:`scipy.stats.pearsonr`).
     n_pairs : int
@@ -205,10 +214,22 @@ def _folded_lookup(words, n_restrict, fold):
 
 def _read_lines(path):
     """Yield ``(line_number, text)`` for a UTF-8 text file, compressed if its name ends in
-    ``.gz``, ``.bz2`` or ``.xz`` (corrupt compressed data raises ValueError naming it)."""
+    ``.gz``, ``.bz2`` or ``.xz`` (corrupt compressed data raises ValueError naming it).
+
+    Lines are read with a bound, as the vector files are: a file of one huge line (a binary
+    file passed by mistake) is refused after ``_MAX_LINE_BYTES`` bytes, not read whole.
+    """
     path = os.fspath(path)
     with _open_for_reading(path) as fin:
-        for line_no, raw in enumerate(fin, start=1):
+        line_no = 0
+        while raw := fin.readline(_MAX_LINE_BYTES + 1):
+            line_no += 1
+            if len(raw) > _MAX_LINE_BYTES:
+                raise ValueError(
+                    f"{path}: line {line_no}: longer than {_MAX_LINE_BYTES} bytes, more than "
+                    f"the few words (of at most {_MAX_WORD_BYTES} bytes each) of a question "
+                    "or word-pair line; is this the right file?"
+                )
             try:
                 yield line_no, raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -532,7 +553,14 @@ def evaluate_word_pairs(
     ------
     ValueError
         If a line does not have three fields or its score is not a finite number (the message
-        names the file and line), or fewer than two pairs are in the vocabulary.
+        names the file and line), a line is longer than a word-pair line can be, fewer than
+        two pairs are in the vocabulary, or all of them have the same human score.
+
+    Warns
+    -----
+    sklearn.exceptions.UndefinedMetricWarning
+        If the model gives all the pairs the same cosine similarity (all vectors equal or
+        zero, say): the correlations are undefined, and they and their p-values are NaN.
 
     Notes
     -----
@@ -590,8 +618,7 @@ def evaluate_word_pairs(
     model_sim = np.einsum(
         "ij,ij->i", _unit_rows(vectors[first]), _unit_rows(vectors[second])
     )
-    spearman = stats.spearmanr(gold, model_sim)
-    pearson = stats.pearsonr(gold, model_sim)
+    spearman, pearson = _correlations(np.asarray(gold), model_sim, path)
     return WordPairResult(
         spearman=float(spearman.statistic),
         spearman_pvalue=float(spearman.pvalue),
@@ -601,6 +628,32 @@ def evaluate_word_pairs(
         n_oov=n_oov,
         oov_fraction=n_oov / (n_pairs + n_oov),
     )
+
+
+def _correlations(gold, model_sim, path):
+    """Spearman's and Pearson's results of ``gold`` against ``model_sim``.
+
+    A correlation with a constant is undefined. Constant human scores mean the file cannot
+    rank anything: an error. Constant similarities say something about the model (all its
+    vectors equal or zero, say): NaN correlations and p-values, with a warning that says so
+    (scipy's own ConstantInputWarning is replaced by it).
+    """
+    if np.all(gold == gold[0]):
+        raise ValueError(
+            f"{path}: all {gold.size} word pairs in the vocabulary have the same human "
+            f"score ({gold[0]:g}); a correlation needs scores that differ"
+        )
+    if np.all(model_sim == model_sim[0]):
+        warnings.warn(
+            f"all {model_sim.size} word pairs have the same cosine similarity "
+            f"({model_sim[0]:g}) in this model, so their correlations with the human scores "
+            "are undefined: spearman, pearson and their p-values are NaN. Are the vectors "
+            "trained (not all equal or zero)?",
+            UndefinedMetricWarning, stacklevel=3,
+        )
+        undefined = SimpleNamespace(statistic=math.nan, pvalue=math.nan)
+        return undefined, undefined
+    return stats.spearmanr(gold, model_sim), stats.pearsonr(gold, model_sim)
 
 
 def _show(delimiter):

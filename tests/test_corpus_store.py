@@ -193,7 +193,7 @@ def test_two_processes_train_from_the_files(texts, monkeypatch):
     def spy(obj, folder):
         payload = real(obj, folder)
         shared.extend(os.path.getsize(os.path.join(folder, name))
-                      for name in os.listdir(folder))
+                      for name in os.listdir(folder) if name.endswith(".npy"))
         return payload
 
     monkeypatch.setattr(_parallel, "_pickle_with_shared_arrays", spy)

