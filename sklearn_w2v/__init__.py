@@ -8,6 +8,7 @@ feature vectors for a :class:`~sklearn.pipeline.Pipeline`.
 from ._fitting import FittedParts
 from ._lines import read_lines
 from ._parallel import TrainingWorkerError
+from ._pretrained import VectorFile
 from ._trainer import TrainingDivergedError
 from ._transformer import InconsistentVersionWarning, Word2VecTransformer
 from ._version import __version__
@@ -15,4 +16,4 @@ from ._word2vec_format import load_word2vec_format, save_word2vec_format
 
 __all__ = ["Word2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
            "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
-           "read_lines", "save_word2vec_format", "__version__"]
+           "read_lines", "save_word2vec_format", "VectorFile", "__version__"]

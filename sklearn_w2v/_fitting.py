@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ._corpus_store import corpus_folder, encode_to_folder, remap_in_folder
+from ._coverage import fit_coverage
 from ._huffman import huffman_tree
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
 from ._pooling import (
@@ -103,7 +104,7 @@ FITTED_ATTRIBUTES = (
     "huffman_tree_", "word_counts_",
     "noise_distribution_", "idf_", "sif_weights_", "sif_component_", "loss_curve_",
     "n_pairs_", "n_centers_", "n_effective_words_", "training_seconds_", "batch_size_",
-    "epochs_", "corpus_word_count_", "fitted_parts_",
+    "epochs_", "corpus_word_count_", "fitted_parts_", "coverage_",
     "_structure", "_training_tokens", "_document_frequency", "_n_documents",
     "_pending_counts",
 )
@@ -186,6 +187,9 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     if corpus.n_docs == 0:
         raise ValueError("X is an empty corpus: fit needs at least one document.")
     known = {} if start is None else start.index
+    # Coverage of X by the vectors the fit starts from: coverage_, and one warning when
+    # init's cover little of it (sklearn_w2v/_coverage.py).
+    coverage = None if start is None else fit_coverage(words, counts, start, estimator)
     # Counts of words still below min_count, kept between the partial_fit calls that grow
     # the vocabulary (a fit counts X alone).
     pending = None
@@ -228,7 +232,7 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
         counts_so_far = x_counts + _padded(previous["word_counts_"], n_words)
     epochs = 1 if incremental else resolve_epochs(estimator.epochs, corpus.n_tokens)
 
-    state = {}
+    state = {"coverage_": coverage}
     # Before the vector matrices exist, so that its temporaries do not add to them. idf is
     # cheap (one sort of packed keys per chunk), so it is always learned; the SIF component
     # (a pass pooling every document) only for "sif".

@@ -195,6 +195,16 @@ def _load_file(source, dtype):
         return pretrained
 
 
+def load_vector_file(source, dtype):
+    """``(init, pretrained)``: the vectors of a file, read like ``init=source`` reads them
+    (through the cache), and the ``init`` value that reads them again the same way (the path
+    itself when every reading option is the default)."""
+    if not isinstance(source, VectorFile):
+        source = VectorFile(source)
+    init = source.path if source.is_plain() else source
+    return init, _load_file(source, dtype)
+
+
 def clear_cache():
     """Forget every file loaded so far (the next fit reads its file again)."""
     with _cache_lock:

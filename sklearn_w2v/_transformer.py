@@ -15,13 +15,14 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._coverage import transform_corpus
+from ._keyed_vectors import KeyedVectorsMixin
 from ._fitting import FITTED_ATTRIBUTES, STRUCTURE_PARAMETERS, FittedParts, fit_state
 from ._pooling import pool_documents
-from ._pretrained import PretrainedVectors
+from ._pretrained import VectorFile, load_vector_file
 from ._scoring import mean_log_likelihood
 from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
-from ._word2vec_format import load_word2vec_format, save_word2vec_format
-from .evaluation import cosine_similarity_of, most_similar
+from ._word2vec_format import save_word2vec_format
 from ._version import __version__
 from ._vocab import encode_documents
 
@@ -38,7 +39,8 @@ _NO_OUTPUT_WORD_VECTORS = (
 _AUTO_LEARNING_RATE = {"skipgram": 0.025, "cbow": 0.05}
 
 
-class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Word2VecTransformer(KeyedVectorsMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                         BaseEstimator):
     """word2vec embeddings (skip-gram or CBOW) as a scikit-learn transformer.
 
     ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram or the
@@ -97,13 +99,14 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Pretrained input vectors to start from, as ``KMeans(init=array)`` starts from
         given centers; None is word2vec.c's random start. Accepted:
 
-        * the path of a word2vec.c file, text or binary (told apart by the bytes of its
-          first row: binary float32 values practically never look like the numbers of a
-          text row; to decide it yourself, pass what
-          ``load_word2vec_format(path, binary=...)`` returns); ``.gz``, ``.bz2`` and
+        * the path of a word2vec.c (text or binary), fastText ``.vec`` or GloVe (no
+          header) file, the format found out from its first rows (see
+          :func:`~sklearn_w2v.load_word2vec_format`), or a
+          :class:`~sklearn_w2v.VectorFile` with reading options (``binary``,
+          ``no_header``, ``limit``, ``restrict_to``, ...); ``.gz``, ``.bz2`` and
           ``.xz`` files are decompressed. A file is read once per process (cached by its
-          path, size and modification time, at most two files), so the clones a grid
-          search fits share one read-only matrix;
+          path, size, modification time and options, at most two files), so the clones a
+          grid search fits share one read-only matrix;
         * ``(words, vectors)``: a sequence of unique str and an array with one row each;
         * any object with gensim KeyedVectors' ``index_to_key`` and ``vectors``.
 
@@ -694,8 +697,8 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             In the dtype of the vectors (``dtype``).
         """
         check_is_fitted(self, "vectors_")
-        corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
-                                  self.vocabulary_)
+        # Encodes X and warns once if the vectors cover little of it (_coverage.py).
+        corpus = transform_corpus(iter_token_lists(X, self._build_analyzer()), self)
         return self._pool(corpus)
 
     def _pool(self, corpus):
@@ -790,50 +793,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             return None if (q > 0).all() else np.where(q > 0, 0.0, -np.inf)
 
     # ------------------------------------------------------------ word queries
-
-    def get_vector(self, word):
-        """The vector of ``word`` (from the matrix chosen by ``word_vectors``).
-
-        Parameters
-        ----------
-        word : str
-
-        Returns
-        -------
-        vector : ndarray of shape (vector_size,)
-        """
-        check_is_fitted(self, "vectors_")
-        if word not in self.vocabulary_:
-            raise KeyError(f"word {word!r} is not in the vocabulary "
-                           f"({len(self.vocabulary_)} words)")
-        row = self.vocabulary_[word]
-        if self.word_vectors == "input+output":
-            self._require_part("output_vectors", "word_vectors='input+output'")
-            return self.vectors_[row] + self.context_vectors_[row]
-        return self.vectors_[row].copy()
-
-    def most_similar(self, positive=(), negative=(), topn=10):
-        """Words closest by cosine to the mean of ``positive`` minus ``negative`` words.
-
-        Same semantics as gensim's ``KeyedVectors.most_similar``: unit-normalised vectors,
-        the query words themselves excluded. ``most_similar(positive=["king", "woman"],
-        negative=["man"])`` answers the analogy man : king :: woman : ?.
-
-        Parameters
-        ----------
-        positive, negative : str or sequence of str
-        topn : int, default=10
-
-        Returns
-        -------
-        list of (str, float)
-        """
-        return most_similar(self, _as_word_list(positive), _as_word_list(negative),
-                            topn=topn)
-
-    def similarity(self, word1, word2):
-        """Cosine similarity of the vectors of two words."""
-        return cosine_similarity_of(self, word1, word2)
+    # model[word], word in model, most_similar, ...: KeyedVectorsMixin (_keyed_vectors.py).
 
     def save_word2vec_format(self, path, binary=False):
         """Write the word vectors in word2vec.c's text or binary format.
@@ -853,8 +813,9 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         save_word2vec_format(path, self.index_to_word_, self.embedding_, binary=binary)
 
     @classmethod
-    def from_word2vec_format(cls, path, binary=False, **params):
-        """A fitted transformer with the vectors of a word2vec.c text or binary file.
+    def from_word2vec_format(cls, path, binary=None, *, no_header=None, limit=None,
+                             restrict_to=None, unicode_errors="strict", **params):
+        """A fitted transformer with the vectors of a word2vec.c, fastText or GloVe file.
 
         The result transforms documents with the loaded vectors (pooling ``"mean"``,
         ``"sum"`` or ``"max"``) and answers word queries, so published vectors can be
@@ -869,9 +830,13 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Parameters
         ----------
         path : str or path-like
-        binary : bool, default=False
-            Read the binary format (clones fitting ``init=path`` tell the formats apart
-            by themselves).
+        binary : bool or None, default=None
+            Binary or text format; None finds it out from the file's bytes.
+        no_header, limit, restrict_to, unicode_errors
+            Reading options, as for :func:`~sklearn_w2v.load_word2vec_format` (GloVe files
+            without header are found out without ``no_header``). When one is not the
+            default, ``init`` is a :class:`~sklearn_w2v.VectorFile` holding them, so that
+            clones read the file the same way.
         **params
             Other parameters of the transformer (``pooling``, ``lowercase``, ...).
 
@@ -882,12 +847,11 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         model = cls(**{"epochs": 0, **params})
         # The estimator's dtype rule (float32 or float64), with its error message.
         dtype = model._check_dtype()
-        words, vectors = load_word2vec_format(path, binary=binary, dtype=dtype)
-        model.set_params(init=path, vector_size=vectors.shape[1])
+        init, pretrained = load_vector_file(VectorFile(
+            path, binary=binary, no_header=no_header, limit=limit, restrict_to=restrict_to,
+            unicode_errors=unicode_errors), dtype)
+        model.set_params(init=init, vector_size=pretrained.vectors.shape[1])
         model._validate_params()
-        vectors.flags.writeable = False
-        pretrained = PretrainedVectors(words, vectors, {w: i for i, w in enumerate(words)},
-                                       f"init={os.fsdecode(path)!r}")
         model._set_fitted_state(_loaded_state(model, pretrained, dtype))
         return model
 
@@ -914,11 +878,6 @@ def _float_dtype_or_none(dtype):
     except TypeError:
         return None
     return dtype if dtype.type in (np.float32, np.float64) else None
-
-
-def _as_word_list(words):
-    # gensim accepts a single word as well as a list of words.
-    return [words] if isinstance(words, str) else list(words)
 
 
 def _loaded_state(model, pretrained, dtype):
