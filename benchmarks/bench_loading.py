@@ -11,11 +11,12 @@ after the imports, so the figures compare the readers, not the libraries' import
 
     python benchmarks/bench_loading.py --words 400000 --dim 300 --out RESULTS-loading.md
 
-The files (about 1 GB of text each at 400k x 300) go to ``--folder`` (a temporary folder by
-default) and are deleted afterwards unless ``--keep``.
+The files (about 1.4 GB of text each at 400k x 300) go to a temporary folder deleted
+afterwards, or are kept in ``--folder`` and reused by the next run with the same sizes.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -25,9 +26,11 @@ import time
 
 import numpy as np
 
-# Run in the child process: import, note the memory, read, report.
+# Run in the child process: import, note the memory, read, report. The peak is VmHWM, the
+# resident high-water mark of this process image (ru_maxrss would not do: Linux carries it
+# over exec from the parent, which held the vectors it wrote).
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 reader, path, binary, no_header = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
 if reader == "ours":
     from sklearn_w2v import load_word2vec_format
@@ -35,12 +38,16 @@ if reader == "ours":
 else:
     from gensim.models import KeyedVectors
     read = lambda: KeyedVectors.load_word2vec_format(path, binary=binary, no_header=no_header)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def high_water_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+before = high_water_kib()
 start = time.perf_counter()
 result = read()
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kib": peak, "before_kib": before}))
+print(json.dumps({"seconds": seconds, "peak_kib": high_water_kib(), "before_kib": before}))
 """
 
 FORMATS = [
@@ -52,7 +59,14 @@ FORMATS = [
 
 
 def write_files(folder, n_words, dim, seed=0):
-    """Write the three files with gensim's own writer; return their paths by format."""
+    """Write the three files with gensim's own writer (those not already in ``folder``);
+    return their paths by format."""
+    paths = {name: os.path.join(folder, f"{n_words}x{dim}-{file_name}")
+             for name, file_name, _, _ in FORMATS}
+    missing = [(name, binary, no_header) for name, _, binary, no_header in FORMATS
+               if not os.path.exists(paths[name])]
+    if not missing:
+        return paths
     from gensim.models import KeyedVectors
 
     rng = np.random.default_rng(seed)
@@ -61,11 +75,9 @@ def write_files(folder, n_words, dim, seed=0):
     words = [f"w{i}x{'y' * (i % 7)}" for i in range(n_words)]
     keyed_vectors.add_vectors(words, (0.3 * rng.standard_normal((n_words, dim))).astype(
         np.float32))
-    paths = {}
-    for name, file_name, binary, no_header in FORMATS:
-        path = os.path.join(folder, file_name)
-        keyed_vectors.save_word2vec_format(path, binary=binary, write_header=not no_header)
-        paths[name] = path
+    for name, binary, no_header in missing:
+        keyed_vectors.save_word2vec_format(paths[name], binary=binary,
+                                           write_header=not no_header)
     return paths
 
 
@@ -86,14 +98,14 @@ def main():
     parser.add_argument("--dim", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--folder", default=None)
-    parser.add_argument("--keep", action="store_true")
     parser.add_argument("--out", default=None, help="write the markdown table here")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(dir=args.folder) as folder:
+    with (tempfile.TemporaryDirectory() if args.folder is None
+          else contextlib.nullcontext(args.folder)) as folder:
         start = time.perf_counter()
         paths = write_files(folder, args.words, args.dim)
-        print(f"wrote the files in {time.perf_counter() - start:.0f} s", flush=True)
+        print(f"files ready in {time.perf_counter() - start:.0f} s", flush=True)
         rows = []
         for name, _, binary, no_header in FORMATS:
             size = os.path.getsize(paths[name]) / 2**20
@@ -105,9 +117,6 @@ def main():
             best = {reader: (min(s for s, _ in r), max(m for _, m in r))
                     for reader, r in runs.items()}
             rows.append((name, size, best["ours"], best["gensim"]))
-        if args.keep:
-            print("files kept in", folder)
-            input("press Enter to delete them")
     table = format_table(rows, args)
     print(table)
     if args.out:

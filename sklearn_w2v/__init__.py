@@ -5,7 +5,9 @@ sampling or noise-contrastive estimation in vectorized NumPy, and turns document
 feature vectors for a :class:`~sklearn.pipeline.Pipeline`.
 """
 
+from ._coverage import Coverage, LowCoverageWarning
 from ._fitting import FittedParts
+from ._keyed_vectors import UnknownWordError
 from ._lines import read_lines
 from ._parallel import TrainingWorkerError
 from ._pretrained import VectorFile
@@ -16,4 +18,5 @@ from ._word2vec_format import load_word2vec_format, save_word2vec_format
 
 __all__ = ["Word2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
            "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
-           "read_lines", "save_word2vec_format", "VectorFile", "__version__"]
+           "read_lines", "save_word2vec_format", "VectorFile", "Coverage",
+           "LowCoverageWarning", "UnknownWordError", "__version__"]

@@ -1,7 +1,8 @@
 """Pretrained word vectors as a starting point: what ``init`` accepts, and a file cache.
 
-``Word2VecTransformer(init=...)`` takes pretrained input vectors from a word2vec.c file (text
-or binary, found out from its bytes), a ``(words, vectors)`` tuple, or any object with
+``Word2VecTransformer(init=...)`` takes pretrained input vectors from a word vector file
+(word2vec.c text or binary, fastText ``.vec``, GloVe; the format found out from its bytes, or
+read with the options of a :class:`VectorFile`), a ``(words, vectors)`` tuple, or any object with
 gensim KeyedVectors' ``index_to_key`` and ``vectors`` (duck-typed: gensim is not a
 dependency). :func:`resolve_init` turns each into one :class:`PretrainedVectors`, validated
 against the estimator's ``vector_size`` and ``dtype``, with read-only vectors.
@@ -125,7 +126,7 @@ def resolve_init(init, *, vector_size, dtype):
 
     Parameters
     ----------
-    init : str, path-like, (words, vectors) tuple or KeyedVectors-like object
+    init : str, path-like, VectorFile, (words, vectors) tuple or KeyedVectors-like object
         See :class:`~sklearn_w2v.Word2VecTransformer`.
     vector_size : int
         The estimator's dimension, which the vectors must have.
@@ -156,8 +157,9 @@ def resolve_init(init, *, vector_size, dtype):
         pretrained = _from_memory(init.index_to_key, init.vectors, dtype, describe_init(init))
     else:
         raise TypeError(
-            f"init must be None, the path of a word2vec file, a (words, vectors) tuple or an "
-            f"object with index_to_key and vectors (such as gensim's KeyedVectors); got "
+            f"init must be None, the path of a word2vec file (or GloVe, fastText .vec: any "
+            f"word vector file, or a VectorFile), a (words, vectors) tuple or an object "
+            f"with index_to_key and vectors (such as gensim's KeyedVectors); got "
             f"{type(init).__name__}.")
     if not pretrained.words:
         raise ValueError(f"{pretrained.source} holds no vectors; pass vectors of at least "

@@ -323,6 +323,21 @@ class Word2VecTransformer(KeyedVectorsMixin, ClassNamePrefixFeaturesOutMixin, Tr
     corpus_word_count_ : int
         Tokens of the training corpus that are in the vocabulary (summed over the calls
         of :meth:`partial_fit`).
+    coverage_ : Coverage or None
+        How much of the last fit's X the vectors it started from cover (``init``'s, or
+        the fitted model's when training continues): tokens and distinct words with a
+        vector, and tokens whose case variant has one. None when training from scratch.
+        ``fit`` and ``transform`` warn once (``LowCoverageWarning``) when ``init``'s or
+        the model's vectors cover little of X, naming the fix (``lowercase`` for a case
+        mismatch between the vectors and the analyzer).
+
+    Notes
+    -----
+    Unknown words (without a vector): ``fit`` with ``epochs=0`` and ``transform`` skip
+    them (a document of unknown words is a row of zeros) and warn when they are many;
+    ``fit`` with ``epochs > 0`` gives the frequent ones rows (``min_count``); every word
+    query (``model[word]``, :meth:`get_vector`, :meth:`most_similar`, :meth:`similarity`,
+    ...) raises ``UnknownWordError``, a ``KeyError`` as gensim and dict lookups raise.
 
     See Also
     --------
@@ -685,6 +700,8 @@ class Word2VecTransformer(KeyedVectorsMixin, ClassNamePrefixFeaturesOutMixin, Tr
         """Document vectors: the pooled vectors of each document's known words.
 
         Unknown words are skipped; a document without any known word gives a zero row.
+        When few tokens of X have a vector, one ``LowCoverageWarning`` says how many and
+        what to change (see ``coverage_``).
 
         Parameters
         ----------
