@@ -129,3 +129,14 @@ def test_evaluation_accepts_keyedvectors_a_model_and_a_path(model, kv, tmp_path)
     assert results[0].spearman == pytest.approx(results[2].spearman)
     expected = kv.evaluate_word_pairs(str(pairs), case_insensitive=False)
     assert results[1].spearman == pytest.approx(expected[1].statistic)
+
+
+def test_analogies_accept_keyedvectors_and_agree_with_gensim(model, kv, tmp_path):
+    questions = tmp_path / "q.txt"
+    questions.write_text(": s\nw1 w2 w3 w4\nw5 w6 w7 w8\nw1 w3 w5 w7\nw2 w9 w4 nope\n")
+    from sklearn_w2v.evaluation import evaluate_analogies
+
+    ours = evaluate_analogies(kv, questions, case_insensitive=False)
+    assert ours == evaluate_analogies(model, questions, case_insensitive=False)
+    score, _ = kv.evaluate_word_analogies(str(questions), case_insensitive=False)
+    assert ours.accuracy == pytest.approx(score) and ours.n_evaluated == 3

@@ -187,3 +187,14 @@ def test_no_warning_when_reading_a_clean_file(keyed_vectors, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_word2vec_format(path)
+
+
+def test_vector_file_options_are_part_of_the_cache_key(keyed_vectors, tmp_path):
+    path = _gensim_file(keyed_vectors, tmp_path, "v.txt")
+    whole = Word2VecTransformer(init=path, epochs=0, vector_size=7, min_count=1,
+                                lowercase=False).fit(["the Paris"])
+    first3 = Word2VecTransformer(init=VectorFile(path, limit=3), epochs=0, vector_size=7,
+                                 min_count=1, lowercase=False).fit(["the Paris"])
+    assert len(whole.vocabulary_) == len(keyed_vectors.index_to_key)
+    assert first3.index_to_word_ == keyed_vectors.index_to_key[:3]
+    assert VectorFile(path).is_plain() and not VectorFile(path, limit=3).is_plain()
