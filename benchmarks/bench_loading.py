@@ -81,6 +81,13 @@ def write_files(folder, n_words, dim, seed=0):
     return paths
 
 
+def _selected(formats):
+    if formats is None:
+        return FORMATS
+    keys = dict(zip(("text", "binary", "glove"), FORMATS))
+    return [keys[key] for key in formats.split(",")]
+
+
 def read_once(reader, path, binary, no_header):
     """Wall time (s) and peak memory increase (MiB) of one read in a fresh process."""
     out = subprocess.run(
@@ -99,6 +106,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--folder", default=None)
     parser.add_argument("--out", default=None, help="write the markdown table here")
+    parser.add_argument("--formats", default=None,
+                        help="comma-separated subset of: text, binary, glove")
     args = parser.parse_args()
 
     with (tempfile.TemporaryDirectory() if args.folder is None
@@ -107,7 +116,7 @@ def main():
         paths = write_files(folder, args.words, args.dim)
         print(f"files ready in {time.perf_counter() - start:.0f} s", flush=True)
         rows = []
-        for name, _, binary, no_header in FORMATS:
+        for name, _, binary, no_header in _selected(args.formats):
             size = os.path.getsize(paths[name]) / 2**20
             runs = {"ours": [], "gensim": []}
             for _ in range(args.repeats):
