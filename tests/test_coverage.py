@@ -115,3 +115,12 @@ def test_encode_with_coverage_counts_what_encode_drops():
     assert (coverage.n_tokens, coverage.n_tokens_covered) == (6, 3)
     assert (coverage.n_types, coverage.n_types_covered) == (4, 2)
     assert coverage.examples == ("x", "y")
+
+
+def test_out_of_core_fit_records_the_same_coverage(tmp_path):
+    path = _file(tmp_path, LOWER, "v.txt")
+    docs = ["the city is big", "the zorblax of quuxes"]
+    params = dict(init=path, epochs=0, vector_size=4, min_count=1)
+    in_memory = Word2VecTransformer(**params).fit(docs)
+    on_disk = Word2VecTransformer(**params, out_of_core=True, temp_folder=tmp_path).fit(docs)
+    assert on_disk.coverage_ == in_memory.coverage_
