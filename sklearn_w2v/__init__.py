@@ -7,10 +7,13 @@ vectorized NumPy, and pools them into dense document features for a
 document (PV-DBOW or PV-DM) on the same engine and infers vectors for new documents.
 """
 
+from ._coverage import Coverage, LowCoverageWarning
 from ._doc2vec import Doc2VecTransformer
 from ._fitting import FittedParts
+from ._keyed_vectors import UnknownWordError
 from ._lines import read_lines
 from ._parallel import TrainingWorkerError
+from ._pretrained import VectorFile
 from ._trainer import TrainingDivergedError
 from ._transformer import InconsistentVersionWarning, Word2VecTransformer
 from ._version import __version__
@@ -18,4 +21,5 @@ from ._word2vec_format import load_word2vec_format, save_word2vec_format
 
 __all__ = ["Word2VecTransformer", "Doc2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
            "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
-           "read_lines", "save_word2vec_format", "__version__"]
+           "read_lines", "save_word2vec_format", "VectorFile", "Coverage",
+           "LowCoverageWarning", "UnknownWordError", "__version__"]

@@ -26,6 +26,7 @@ from functools import partial
 
 import numpy as np
 
+from ._coverage import fit_coverage
 from ._layers import fitted_layer, make_layer
 from ._parallel import MIN_TOKENS_FOR_PROCESSES, ProcessBlockRunner
 from ._pooling import (
@@ -95,7 +96,7 @@ FITTED_ATTRIBUTES = (
     "huffman_tree_", "document_vectors_", "word_counts_",
     "noise_distribution_", "idf_", "sif_weights_", "sif_component_", "loss_curve_",
     "n_pairs_", "n_centers_", "n_effective_words_", "training_seconds_", "batch_size_",
-    "epochs_", "corpus_word_count_", "fitted_parts_",
+    "epochs_", "corpus_word_count_", "fitted_parts_", "coverage_",
     "_structure", "_training_tokens", "_document_frequency", "_n_documents",
     "_pending_counts",
 )
@@ -256,6 +257,10 @@ def _fit_with_plan(settings, plan, X, transform):
     if corpus.n_docs == 0:
         raise ValueError("X is an empty corpus: fit needs at least one document.")
     known = {} if start is None else start.index
+    # Coverage of X by the vectors the fit starts from: coverage_, and one warning when
+    # init's cover little of it (sklearn_w2v/_coverage.py).
+    coverage = None if start is None else fit_coverage(
+        words, counts, start, init=settings.init, lowercase=settings.structure["lowercase"])
     # Counts of words still below min_count, kept between the partial_fit calls that grow
     # the vocabulary (a fit counts X alone).
     pending = None
@@ -296,7 +301,7 @@ def _fit_with_plan(settings, plan, X, transform):
         counts_so_far = x_counts + _padded(previous["word_counts_"], n_words)
     epochs = 1 if incremental else resolve_epochs(settings.epochs, corpus.n_tokens)
 
-    state = {}
+    state = {"coverage_": coverage}
     # Before the vector matrices exist, so that its temporaries do not add to them. idf is
     # cheap (one sort of packed keys per chunk), so it is always learned; the SIF component
     # (a pass pooling every document) only for "sif".

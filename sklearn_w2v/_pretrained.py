@@ -1,7 +1,8 @@
 """Pretrained word vectors as a starting point: what ``init`` accepts, and a file cache.
 
-``Word2VecTransformer(init=...)`` takes pretrained input vectors from a word2vec.c file (text
-or binary, found out from its bytes), a ``(words, vectors)`` tuple, or any object with
+``Word2VecTransformer(init=...)`` takes pretrained input vectors from a word vector file
+(word2vec.c text or binary, fastText ``.vec``, GloVe; the format found out from its bytes, or
+read with the options of a :class:`VectorFile`), a ``(words, vectors)`` tuple, or any object with
 gensim KeyedVectors' ``index_to_key`` and ``vectors`` (duck-typed: gensim is not a
 dependency). :func:`resolve_init` turns each into one :class:`PretrainedVectors`, validated
 against the estimator's ``vector_size`` and ``dtype``, with read-only vectors.
@@ -20,16 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._word2vec_format import (
-    _MAX_VALUE_BYTES,
-    _MAX_WORD_BYTES,
+    _detect_layout,
     _first_nonfinite_row,
     _open_for_reading,
-    _parse_header,
-    _read_header,
     load_word2vec_format,
 )
 
-__all__ = ["PretrainedVectors", "describe_init", "is_word_vector_file", "resolve_init"]
+__all__ = ["PretrainedVectors", "VectorFile", "describe_init", "is_word_vector_file",
+           "resolve_init"]
 
 # Files kept loaded per process. A grid search uses one file; a second entry lets a search
 # compare two files without reading them once per fit. Entries are whole matrices (a
@@ -38,9 +37,48 @@ _CACHE_ENTRIES = 2
 _cache = OrderedDict()
 _cache_lock = threading.Lock()
 
-# Characters of the values of a text row (numbers, inf and nan in any case, separators):
-# the first row of a text file has nothing else between its word and its newline.
-_TEXT_VALUE_BYTES = frozenset(b"0123456789+-.eEinfatyINFATY \t\r")
+
+@dataclass(frozen=True)
+class VectorFile:
+    """A word vector file and how to read it: an ``init`` value that reads like a path.
+
+    ``init="glove.txt"`` reads the whole file with the format found out from its bytes;
+    ``init=VectorFile("glove.txt", restrict_to=words, unicode_errors="replace")`` passes
+    the reading options of :func:`~sklearn_w2v.load_word2vec_format`. The options are part
+    of the value, so the clones a grid search fits read the file the same way (once per
+    process: files are cached by path, size, modification time and options).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    binary, no_header, encoding, unicode_errors, limit, restrict_to
+        As for :func:`~sklearn_w2v.load_word2vec_format`. ``restrict_to`` is stored as a
+        frozenset.
+    """
+
+    path: object
+    binary: object = None
+    no_header: object = None
+    encoding: str = "utf-8"
+    unicode_errors: str = "strict"
+    limit: object = None
+    restrict_to: object = None
+
+    def __post_init__(self):
+        if self.restrict_to is not None and not isinstance(self.restrict_to, (str, bytes)):
+            # Hashable (the cache key) and safe from later changes of the caller's set.
+            object.__setattr__(self, "restrict_to", frozenset(self.restrict_to))
+
+    def read_options(self):
+        """The keyword arguments of :func:`~sklearn_w2v.load_word2vec_format`."""
+        return {"binary": self.binary, "no_header": self.no_header,
+                "encoding": self.encoding, "unicode_errors": self.unicode_errors,
+                "limit": self.limit, "restrict_to": self.restrict_to}
+
+    def is_plain(self):
+        """Whether every option is the default, so that the path alone says the same."""
+        return self == VectorFile(self.path)
 
 
 @dataclass(frozen=True)
@@ -67,12 +105,15 @@ class PretrainedVectors:
 
 
 def is_word_vector_file(init):
-    """Whether ``init`` names a file (a str or path-like), as opposed to vectors in memory."""
-    return isinstance(init, (str, bytes, os.PathLike))
+    """Whether ``init`` names a file (a str, path-like or :class:`VectorFile`), as opposed
+    to vectors in memory."""
+    return isinstance(init, (str, bytes, os.PathLike, VectorFile))
 
 
 def describe_init(init):
     """A short description of an ``init`` value for messages."""
+    if isinstance(init, VectorFile):
+        return f"init={os.fsdecode(init.path)!r}"
     if is_word_vector_file(init):
         return f"init={os.fsdecode(init)!r}"
     if isinstance(init, tuple):
@@ -85,7 +126,7 @@ def resolve_init(init, *, vector_size, dtype):
 
     Parameters
     ----------
-    init : str, path-like, (words, vectors) tuple or KeyedVectors-like object
+    init : str, path-like, VectorFile, (words, vectors) tuple or KeyedVectors-like object
         See :class:`~sklearn_w2v.Word2VecTransformer`.
     vector_size : int
         The estimator's dimension, which the vectors must have.
@@ -116,8 +157,9 @@ def resolve_init(init, *, vector_size, dtype):
         pretrained = _from_memory(init.index_to_key, init.vectors, dtype, describe_init(init))
     else:
         raise TypeError(
-            f"init must be None, the path of a word2vec file, a (words, vectors) tuple or an "
-            f"object with index_to_key and vectors (such as gensim's KeyedVectors); got "
+            f"init must be None, the path of a word2vec file (or GloVe, fastText .vec: any "
+            f"word vector file, or a VectorFile), a (words, vectors) tuple or an object "
+            f"with index_to_key and vectors (such as gensim's KeyedVectors); got "
             f"{type(init).__name__}.")
     if not pretrained.words:
         raise ValueError(f"{pretrained.source} holds no vectors; pass vectors of at least "
@@ -130,17 +172,22 @@ def resolve_init(init, *, vector_size, dtype):
     return pretrained
 
 
-def _load_file(path, dtype):
-    """A file's vectors, read once per process per (path, size, mtime, dtype)."""
+def _load_file(source, dtype):
+    """A file's vectors, read once per process per (path, size, mtime, dtype, options)."""
+    if not isinstance(source, VectorFile):
+        source = VectorFile(source)
+    path = source.path
     stat = os.stat(path)
-    key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, np.dtype(dtype).str)
+    options = source.read_options()
+    key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, np.dtype(dtype).str,
+           tuple(options.items()))
     # One lock for loading too: threads of a grid search that want the same file wait for
     # the first to read it instead of reading it each.
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-        words, vectors = load_word2vec_format(path, binary=sniff_binary(path), dtype=dtype)
+        words, vectors = load_word2vec_format(path, dtype=dtype, **options)
         vectors.flags.writeable = False
         pretrained = PretrainedVectors(words, vectors, _index_of(words, describe_init(path)),
                                        describe_init(path))
@@ -150,6 +197,16 @@ def _load_file(path, dtype):
         return pretrained
 
 
+def load_vector_file(source, dtype):
+    """``(init, pretrained)``: the vectors of a file, read like ``init=source`` reads them
+    (through the cache), and the ``init`` value that reads them again the same way (the path
+    itself when every reading option is the default)."""
+    if not isinstance(source, VectorFile):
+        source = VectorFile(source)
+    init = source.path if source.is_plain() else source
+    return init, _load_file(source, dtype)
+
+
 def clear_cache():
     """Forget every file loaded so far (the next fit reads its file again)."""
     with _cache_lock:
@@ -157,34 +214,15 @@ def clear_cache():
 
 
 def sniff_binary(path):
-    """Whether the word2vec file at ``path`` is in the binary format.
+    """Whether the word vector file at ``path`` is in the binary format.
 
-    The first row of a text file is a word, a space, then only numbers and blanks up to its
-    newline. After the first word of a binary file come 4 x vector_size bytes of raw
-    float32 values, which practically never consist of such characters only: the
-    sign-and-exponent byte of any value between 5e-4 and 8 in magnitude (most components
-    of word vectors) is not a character of a number. So the file is text exactly when its
-    first row looks like one. A text file with a wrong number of values in its first row
-    is still read as text, so that its error names the line. Where the guess could be
-    wrong, read the file with ``load_word2vec_format(path, binary=...)`` and pass the
-    ``(words, vectors)`` it returns.
-
-    Files of zero words are text (both readers accept them).
+    What :func:`~sklearn_w2v.load_word2vec_format` finds out with ``binary=None``: the
+    first row of a text file is a word, a space, then only numbers and blanks up to its
+    newline, which the float32 bytes after the first word of a binary file practically
+    never are. Files without header and files of zero words are text.
     """
     with _open_for_reading(path) as fin:
-        header = _read_header(fin, path)
-        n_words, vector_size = _parse_header(header, path, "utf-8")
-        if n_words == 0:
-            return False
-        limit = _MAX_WORD_BYTES + vector_size * (_MAX_VALUE_BYTES + 1) + 16
-        head = fin.read(limit).lstrip(b"\r\n")
-    space = head.find(b" ")
-    if space == -1:
-        return False  # no word at all: the text reader reports the line
-    row = head[space + 1:]
-    newline = row.find(b"\n")
-    values = row[:newline] if newline != -1 else row[:4 * vector_size]
-    return not (values and all(b in _TEXT_VALUE_BYTES for b in values))
+        return _detect_layout(fin, path, "utf-8", None, None).binary
 
 
 def _from_memory(words, vectors, dtype, source):

@@ -15,10 +15,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._architectures import make_architecture
+from ._coverage import transform_corpus
 from ._fitting import FittedParts, embedding_of, fit_state
+from ._keyed_vectors import KeyedVectorsMixin
 from ._layers import NO_OUTPUT_WORD_VECTORS, fitted_layer
 from ._pooling import pool_documents
-from ._pretrained import PretrainedVectors
+from ._pretrained import VectorFile, load_vector_file
 from ._progress import verbose_output
 from ._scoring import mean_log_likelihood
 from ._settings import (
@@ -30,14 +32,13 @@ from ._settings import (
     structure_of,
 )
 from ._stores import encode
-from ._text import DEFAULT_TOKEN_PATTERN
-from ._word2vec_format import load_word2vec_format, save_word2vec_format
-from .evaluation import cosine_similarity_of, most_similar
+from ._text import DEFAULT_TOKEN_PATTERN, iter_token_lists
+from ._word2vec_format import save_word2vec_format
 from ._estimator import InconsistentVersionWarning, TextEstimatorMixin  # noqa: F401
 
 
-class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                          BaseEstimator):
+class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
+                          TransformerMixin, BaseEstimator):
     """word2vec embeddings (skip-gram or CBOW) as a scikit-learn transformer.
 
     ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram or the
@@ -96,13 +97,14 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
         Pretrained input vectors to start from, as ``KMeans(init=array)`` starts from
         given centers; None is word2vec.c's random start. Accepted:
 
-        * the path of a word2vec.c file, text or binary (told apart by the bytes of its
-          first row: binary float32 values practically never look like the numbers of a
-          text row; to decide it yourself, pass what
-          ``load_word2vec_format(path, binary=...)`` returns); ``.gz``, ``.bz2`` and
+        * the path of a word2vec.c (text or binary), fastText ``.vec`` or GloVe (no
+          header) file, the format found out from its first rows (see
+          :func:`~sklearn_w2v.load_word2vec_format`), or a
+          :class:`~sklearn_w2v.VectorFile` with reading options (``binary``,
+          ``no_header``, ``limit``, ``restrict_to``, ...); ``.gz``, ``.bz2`` and
           ``.xz`` files are decompressed. A file is read once per process (cached by its
-          path, size and modification time, at most two files), so the clones a grid
-          search fits share one read-only matrix;
+          path, size, modification time and options, at most two files), so the clones a
+          grid search fits share one read-only matrix;
         * ``(words, vectors)``: a sequence of unique str and an array with one row each;
         * any object with gensim KeyedVectors' ``index_to_key`` and ``vectors``.
 
@@ -319,6 +321,21 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
     corpus_word_count_ : int
         Tokens of the training corpus that are in the vocabulary (summed over the calls
         of :meth:`partial_fit`).
+    coverage_ : Coverage or None
+        How much of the last fit's X the vectors it started from cover (``init``'s, or
+        the fitted model's when training continues): tokens and distinct words with a
+        vector, and tokens whose case variant has one. None when training from scratch.
+        ``fit`` and ``transform`` warn once (``LowCoverageWarning``) when ``init``'s or
+        the model's vectors cover little of X, naming the fix (``lowercase`` for a case
+        mismatch between the vectors and the analyzer).
+
+    Notes
+    -----
+    Unknown words (without a vector): ``fit`` with ``epochs=0`` and ``transform`` skip
+    them (a document of unknown words is a row of zeros) and warn when they are many;
+    ``fit`` with ``epochs > 0`` gives the frequent ones rows (``min_count``); every word
+    query (``model[word]``, :meth:`get_vector`, :meth:`most_similar`, :meth:`similarity`,
+    ...) raises ``UnknownWordError``, a ``KeyError`` as gensim and dict lookups raise.
 
     See Also
     --------
@@ -605,6 +622,8 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
         """Document vectors: the pooled vectors of each document's known words.
 
         Unknown words are skipped; a document without any known word gives a zero row.
+        When few tokens of X have a vector, one ``LowCoverageWarning`` says how many and
+        what to change (see ``coverage_``).
 
         Parameters
         ----------
@@ -617,7 +636,9 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
             In the dtype of the vectors (``dtype``).
         """
         check_is_fitted(self, "vectors_")
-        return self._pool(encode(X, self._build_analyzer(), self.vocabulary_))
+        # Encodes X and warns once if the vectors cover little of it (_coverage.py).
+        corpus = transform_corpus(iter_token_lists(X, self._build_analyzer()), self)
+        return self._pool(corpus)
 
     def _pool(self, corpus):
         if self.pooling in ("tfidf", "sif"):
@@ -691,50 +712,7 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
         return mean
 
     # ------------------------------------------------------------ word queries
-
-    def get_vector(self, word):
-        """The vector of ``word`` (from the matrix chosen by ``word_vectors``).
-
-        Parameters
-        ----------
-        word : str
-
-        Returns
-        -------
-        vector : ndarray of shape (vector_size,)
-        """
-        check_is_fitted(self, "vectors_")
-        if word not in self.vocabulary_:
-            raise KeyError(f"word {word!r} is not in the vocabulary "
-                           f"({len(self.vocabulary_)} words)")
-        row = self.vocabulary_[word]
-        if self.word_vectors == "input+output":
-            self._require_part("output_vectors", "word_vectors='input+output'")
-            return self.vectors_[row] + self.context_vectors_[row]
-        return self.vectors_[row].copy()
-
-    def most_similar(self, positive=(), negative=(), topn=10):
-        """Words closest by cosine to the mean of ``positive`` minus ``negative`` words.
-
-        Same semantics as gensim's ``KeyedVectors.most_similar``: unit-normalised vectors,
-        the query words themselves excluded. ``most_similar(positive=["king", "woman"],
-        negative=["man"])`` answers the analogy man : king :: woman : ?.
-
-        Parameters
-        ----------
-        positive, negative : str or sequence of str
-        topn : int, default=10
-
-        Returns
-        -------
-        list of (str, float)
-        """
-        return most_similar(self, _as_word_list(positive), _as_word_list(negative),
-                            topn=topn)
-
-    def similarity(self, word1, word2):
-        """Cosine similarity of the vectors of two words."""
-        return cosine_similarity_of(self, word1, word2)
+    # model[word], word in model, most_similar, ...: KeyedVectorsMixin (_keyed_vectors.py).
 
     def save_word2vec_format(self, path, binary=False):
         """Write the word vectors in word2vec.c's text or binary format.
@@ -754,8 +732,9 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
         save_word2vec_format(path, self.index_to_word_, self.embedding_, binary=binary)
 
     @classmethod
-    def from_word2vec_format(cls, path, binary=False, **params):
-        """A fitted transformer with the vectors of a word2vec.c text or binary file.
+    def from_word2vec_format(cls, path, binary=None, *, no_header=None, limit=None,
+                             restrict_to=None, unicode_errors="strict", **params):
+        """A fitted transformer with the vectors of a word2vec.c, fastText or GloVe file.
 
         The result transforms documents with the loaded vectors (pooling ``"mean"``,
         ``"sum"`` or ``"max"``) and answers word queries, so published vectors can be
@@ -770,9 +749,13 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
         Parameters
         ----------
         path : str or path-like
-        binary : bool, default=False
-            Read the binary format (clones fitting ``init=path`` tell the formats apart
-            by themselves).
+        binary : bool or None, default=None
+            Binary or text format; None finds it out from the file's bytes.
+        no_header, limit, restrict_to, unicode_errors
+            Reading options, as for :func:`~sklearn_w2v.load_word2vec_format` (GloVe files
+            without header are found out without ``no_header``). When one is not the
+            default, ``init`` is a :class:`~sklearn_w2v.VectorFile` holding them, so that
+            clones read the file the same way.
         **params
             Other parameters of the transformer (``pooling``, ``lowercase``, ...).
 
@@ -783,19 +766,13 @@ class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, T
         model = cls(**{"epochs": 0, **params})
         # The estimator's dtype rule (float32 or float64), with its error message.
         dtype = model._check_dtype()
-        words, vectors = load_word2vec_format(path, binary=binary, dtype=dtype)
-        model.set_params(init=path, vector_size=vectors.shape[1])
+        init, pretrained = load_vector_file(VectorFile(
+            path, binary=binary, no_header=no_header, limit=limit, restrict_to=restrict_to,
+            unicode_errors=unicode_errors), dtype)
+        model.set_params(init=init, vector_size=pretrained.vectors.shape[1])
         model._validate_params()
-        vectors.flags.writeable = False
-        pretrained = PretrainedVectors(words, vectors, {w: i for i, w in enumerate(words)},
-                                       f"init={os.fsdecode(path)!r}")
         model._set_fitted_state(_loaded_state(model, pretrained, dtype))
         return model
-
-
-def _as_word_list(words):
-    # gensim accepts a single word as well as a list of words.
-    return [words] if isinstance(words, str) else list(words)
 
 
 def _loaded_state(model, pretrained, dtype):

@@ -200,13 +200,13 @@ class _CompactIdsBuilder:
             self._positions.append(escaped + position)
             self._ids.append(ids[escaped])
 
-    def finish(self):
+    def finish(self) -> "tuple[np.ndarray, np.ndarray, np.ndarray]":
         """``(stored, escaped_positions, escaped_ids)``; the buffer is trimmed to size."""
         if self._stored.size != self._size:
             self._stored.resize(self._size, refcheck=False)
         return (self._stored,) + self._escaped_table()
 
-    def finish_view(self, size):
+    def finish_view(self, size) -> "tuple[np.ndarray, np.ndarray, np.ndarray]":
         """Like :meth:`finish` for a buffer that may be shared: keep a view of the first
         ``size`` entries, or a copy when the unused tail is large."""
         stored = self._stored[:size]
@@ -214,7 +214,7 @@ class _CompactIdsBuilder:
             stored = stored.copy()
         return (stored,) + self._escaped_table()
 
-    def _escaped_table(self):
+    def _escaped_table(self) -> "tuple[np.ndarray, np.ndarray]":
         positions = (np.concatenate(self._positions) if self._positions
                      else np.zeros(0, dtype=np.int64))
         escaped = (np.concatenate(self._ids) if self._ids else np.zeros(0, dtype=np.int32))

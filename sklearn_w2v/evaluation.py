@@ -7,8 +7,10 @@ word2vec.c's ``compute-accuracy``, which gensim's analogy evaluation reproduces)
 computation is vectorized: a block of analogy questions is answered with one matrix product
 against the whole restricted vocabulary.
 
-Every public function accepts either a fitted model exposing ``vocabulary_`` (word -> row, rows
-in descending corpus frequency) and ``embedding_`` (the matrix used for queries), or a
+Every public function accepts a fitted model exposing ``vocabulary_`` (word -> row, rows
+in descending corpus frequency) and ``embedding_`` (the matrix used for queries), a gensim
+``KeyedVectors`` (or any object with its ``index_to_key`` and ``vectors``), the path of a
+word vector file (any format :func:`~sklearn_w2v.load_word2vec_format` reads), or a
 ``(words, vectors)`` tuple with ``words`` in row order.
 """
 
@@ -23,7 +25,9 @@ import numpy as np
 from scipy import stats
 from sklearn.exceptions import UndefinedMetricWarning
 
-from ._word2vec_format import _MAX_WORD_BYTES, _open_for_reading
+from ._keyed_vectors import unknown_word
+from ._pretrained import is_word_vector_file
+from ._word2vec_format import _MAX_WORD_BYTES, _open_for_reading, load_word2vec_format
 
 # Longest line of a question or word-pair file: four words of at most _MAX_WORD_BYTES
 # (a pair and a score take less), separators, and room for a long comment or section name.
@@ -120,7 +124,12 @@ class _Embedding(NamedTuple):
 
 
 def _as_embedding(model):
-    """Words, vectors and word index of a fitted model or of a ``(words, vectors)`` tuple."""
+    """Words, vectors and word index of a fitted model, a KeyedVectors, a file or a
+    ``(words, vectors)`` tuple."""
+    if is_word_vector_file(model):
+        return _checked_embedding(*load_word2vec_format(model))
+    if hasattr(model, "index_to_key") and hasattr(model, "vectors"):
+        return _checked_embedding(list(model.index_to_key), model.vectors)
     if isinstance(model, tuple):
         if len(model) != 2:
             raise TypeError(
@@ -140,8 +149,9 @@ def _as_embedding(model):
                     "before evaluating it."
                 )
             raise TypeError(
-                "expected a fitted model with vocabulary_ and embedding_, or a "
-                f"(words, vectors) tuple; got {type(model).__name__}"
+                "expected a fitted model with vocabulary_ and embedding_, a KeyedVectors, "
+                f"the path of a vector file or a (words, vectors) tuple; got "
+                f"{type(model).__name__}"
             )
         words = getattr(model, "index_to_word_", None)
         if words is not None and len(words) == len(vocabulary):
@@ -292,9 +302,9 @@ def evaluate_analogies(
 
     Parameters
     ----------
-    model : fitted model or tuple of (list of str, ndarray)
-        A model with ``vocabulary_`` and ``embedding_``, or ``(words, vectors)`` with rows in
-        descending frequency order.
+    model : fitted model, KeyedVectors, path or tuple of (list of str, ndarray)
+        A model with ``vocabulary_`` and ``embedding_``, a gensim ``KeyedVectors``, the
+        path of a vector file, or ``(words, vectors)``; rows in descending frequency order.
     path : str or os.PathLike
         Questions file in the format of ``questions-words.txt`` (UTF-8; ``.gz``, ``.bz2``
         or ``.xz`` compressed files are decompressed).
@@ -530,9 +540,9 @@ def evaluate_word_pairs(
 
     Parameters
     ----------
-    model : fitted model or tuple of (list of str, ndarray)
-        A model with ``vocabulary_`` and ``embedding_``, or ``(words, vectors)`` with rows in
-        descending frequency order.
+    model : fitted model, KeyedVectors, path or tuple of (list of str, ndarray)
+        A model with ``vocabulary_`` and ``embedding_``, a gensim ``KeyedVectors``, the
+        path of a vector file, or ``(words, vectors)``; rows in descending frequency order.
     path : str or os.PathLike
         File of ``word1<delimiter>word2<delimiter>score`` lines (UTF-8; ``.gz``, ``.bz2``
         or ``.xz`` compressed files are decompressed).
@@ -664,9 +674,8 @@ def _row_of(emb, word):
     try:
         return emb.index[word]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"word {word!r} is not in the vocabulary ({len(emb.words)} words)"
-        ) from None
+        # A KeyError as gensim raises, and a ValueError as earlier versions raised.
+        raise unknown_word(word, len(emb.words)) from None
 
 
 def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=None):
@@ -680,8 +689,9 @@ def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=Non
 
     Parameters
     ----------
-    model : fitted model or tuple of (list of str, ndarray)
-        A model with ``vocabulary_`` and ``embedding_``, or ``(words, vectors)``.
+    model : fitted model, KeyedVectors, path or tuple of (list of str, ndarray)
+        A model with ``vocabulary_`` and ``embedding_``, a gensim ``KeyedVectors``, the
+        path of a vector file, or ``(words, vectors)``.
     positive : str or sequence of str, default=()
         Words that pull towards them.
     negative : str or sequence of str, default=()
@@ -699,8 +709,10 @@ def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=Non
 
     Raises
     ------
+    UnknownWordError
+        A ``KeyError`` (and ``ValueError``), if a query word is not in the vocabulary.
     ValueError
-        If a query word is not in the vocabulary, or no query word is given.
+        If no query word is given.
     """
     positive = [positive] if isinstance(positive, str) else list(positive)
     negative = [negative] if isinstance(negative, str) else list(negative)
@@ -737,8 +749,9 @@ def cosine_similarity_of(model, word1, word2):
 
     Parameters
     ----------
-    model : fitted model or tuple of (list of str, ndarray)
-        A model with ``vocabulary_`` and ``embedding_``, or ``(words, vectors)``.
+    model : fitted model, KeyedVectors, path or tuple of (list of str, ndarray)
+        A model with ``vocabulary_`` and ``embedding_``, a gensim ``KeyedVectors``, the
+        path of a vector file, or ``(words, vectors)``.
     word1, word2 : str
         The words.
 
@@ -749,8 +762,8 @@ def cosine_similarity_of(model, word1, word2):
 
     Raises
     ------
-    ValueError
-        If a word is not in the vocabulary.
+    UnknownWordError
+        A ``KeyError`` (and ``ValueError``), if a word is not in the vocabulary.
     """
     emb = _as_embedding(model)
     pair = emb.vectors[[_row_of(emb, word1), _row_of(emb, word2)]].astype(np.float64)
