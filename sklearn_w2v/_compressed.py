@@ -67,7 +67,13 @@ class _DecompressedStream(io.RawIOBase):
     def __init__(self, raw, new_decompressor):
         self._raw = raw
         self._new = new_decompressor
-        self._decompressor = new_decompressor()
+        self._raw_start = raw.tell() if raw.seekable() else 0
+        self._position = 0  # decompressed bytes given out
+        self._restart()
+
+    def _restart(self):
+        """Back to the first compressed stream (a seek backwards decompresses again)."""
+        self._decompressor = self._new()
         self._pending = b""  # compressed bytes read but not yet given to the decompressor
         self._offset = 0  # compressed bytes read from raw, for messages
         self._stream_start = 0  # offset of the current stream's first byte
@@ -78,10 +84,37 @@ class _DecompressedStream(io.RawIOBase):
     def readable(self):
         return True
 
+    def seekable(self):
+        # The vector-file reader looks at the first rows, then goes back: a seek
+        # backwards starts decompressing again from the first byte, one forwards reads.
+        return self._raw.seekable()
+
+    def tell(self):
+        return self._position
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        if whence == io.SEEK_CUR:
+            offset += self._position
+        elif whence != io.SEEK_SET:
+            raise io.UnsupportedOperation("a compressed stream seeks from its start only")
+        if offset < self._position:
+            self._raw.seek(self._raw_start)
+            self._position = 0
+            self._restart()
+        while self._position < offset:
+            if not self._read_counted(min(offset - self._position, _OUTPUT_CHUNK)):
+                break
+        return self._position
+
     def readinto(self, buffer):
-        data = self._read(len(buffer))
+        data = self._read_counted(len(buffer))
         buffer[:len(data)] = data
         return len(data)
+
+    def _read_counted(self, size):
+        data = self._read(size)
+        self._position += len(data)
+        return data
 
     def _read(self, size):
         while not self._done:
@@ -115,7 +148,9 @@ class _DecompressedStream(io.RawIOBase):
     def _next_stream(self):
         """After a stream's end: skip zero padding, then start the next stream, or stop
         at the end of the file."""
-        rest = self._decompressor.unused_data + self._pending
+        # At a stream's end every byte after it is in unused_data; zlib may still hold
+        # the same bytes in unconsumed_tail (after an output limit), so that is not added.
+        rest = self._decompressor.unused_data
         while True:
             rest = rest.lstrip(b"\0")
             if rest:

@@ -140,3 +140,21 @@ def test_a_truncated_stream_is_an_error_for_every_codec(suffix, tmp_path):
     path.write_bytes(COMPRESSORS[suffix](b"one\ntwo\n" * 1000)[:-8])
     with pytest.raises(ValueError, match="corrupt or truncated"):
         list(read_lines(path))
+
+
+@pytest.mark.parametrize("suffix", COMPRESSORS)
+def test_seeking_back_in_concatenated_streams_reads_each_stream_once(suffix, tmp_path):
+    """The vector reader looks at the first rows and seeks back: after an output-limited
+    read, zlib keeps the next stream's bytes in both unused_data and unconsumed_tail."""
+    from sklearn_w2v._word2vec_format import _open_for_reading
+
+    data = vectors_file_bytes()
+    path = tmp_path / f"v.txt{suffix}"
+    path.write_bytes(COMPRESSORS[suffix](data[:9]) + COMPRESSORS[suffix](data[9:]) + b"\0")
+    with _open_for_reading(path) as fin:
+        assert fin.readline() == data[:4]
+        assert fin.read() == data[4:]
+        fin.seek(4)
+        assert b"".join(fin) == data[4:]
+        fin.seek(0)
+        assert fin.read() == data
