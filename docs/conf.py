@@ -76,13 +76,20 @@ GALLERY_FIGURES = DOCS / "_build" / "gallery_figures"
 
 
 def reset_argv(gallery_conf, script_vars):
-    name = Path(script_vars["src_file"]).name
-    # sphinx-gallery runs an example without __file__ in its globals; the examples use it
-    # (plot_ns_vs_softmax.py's default output folder), and a module-level name that is not
-    # a global is looked up in builtins. Set there just before each example runs.
-    import builtins
+    """The example's command line; also gives it the __doc__ and __file__ it reads.
 
-    builtins.__file__ = str(script_vars["src_file"])
+    sphinx-gallery runs an example with ``__doc__ = ""`` and no ``__file__``; the examples
+    use both (argparse's description, plot_ns_vs_softmax.py's default output folder).
+    The globals are in ``script_vars`` when this is called, just before the example runs.
+    """
+    import ast
+
+    src_file = Path(script_vars["src_file"])
+    name = src_file.name
+    example_globals = script_vars["example_globals"]
+    example_globals["__file__"] = str(src_file)
+    example_globals["__doc__"] = ast.get_docstring(ast.parse(src_file.read_text("utf-8")),
+                                                   clean=False)
     if name == "plot_ns_vs_softmax.py":
         return ["--quick", "--n-jobs", "1", "--output-dir", str(GALLERY_FIGURES / name)]
     return ["--quick"]
@@ -147,5 +154,26 @@ def _changelog(app, docname, source):
         source[0] = "```{include} ../CHANGELOG.md\n:relative-images:\n```\n"
 
 
+def _gallery_title(app, docname, source):
+    """Make an example's first docstring line the title of its gallery page.
+
+    The examples' docstrings start with a one-line summary (argparse and the README use
+    it), not an underlined reST title, so sphinx-gallery's page would have no heading.
+    """
+    if not docname.startswith("auto_examples/") or docname.endswith("index"):
+        return
+    lines = source[0].split("\n")
+    for k, line in enumerate(lines):
+        if line.startswith(".. _sphx_glr_auto_examples_"):
+            title = k + 2  # the label, a blank line, the docstring's first line
+            # a one-line first paragraph (not already underlined): underline it
+            if (title + 1 < len(lines) and lines[title].strip()
+                    and not lines[title + 1].strip()):
+                lines.insert(title + 1, "=" * len(lines[title]))
+            break
+    source[0] = "\n".join(lines)
+
+
 def setup(app):
     app.connect("source-read", _changelog)
+    app.connect("source-read", _gallery_title)

@@ -108,31 +108,43 @@ def _serve(folder):
     return server
 
 
-# A page on the same origin that loads the page under test in an iframe and writes what
-# it finds (title, Sphinx error boxes, images that failed, search hits) into its own DOM,
-# which Chromium's --dump-dom prints once the virtual time budget has run out.
+# A page on the same origin that loads each page under test in turn in an iframe and
+# writes what it finds (title, Sphinx error boxes, images that failed, search hits) into its
+# own DOM, which Chromium's --dump-dom prints once the virtual time budget has run out. One
+# browser start for every check: a start takes a minute on a busy 2-core machine.
 HARNESS = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>harness</title></head><body>
 <pre id="out">PENDING</pre>
-<iframe id="page" src="{page}" width="1280" height="1600"></iframe>
+<iframe id="page" width="1280" height="1600"></iframe>
 <script>
+const pages = {pages};
+const results = {{}};
 const frame = document.getElementById("page");
+let i = 0;
+function next() {{
+  if (i >= pages.length) {{
+    document.getElementById("out").textContent = "RESULT:" + JSON.stringify(results) + ":END";
+    return;
+  }}
+  frame.src = pages[i];
+}}
 frame.addEventListener("load", () => setTimeout(() => {{
   const d = frame.contentDocument;
-  const images = Array.from(d.images).map(img => ({{
-      src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0}}));
-  const result = {{
+  const search = d.querySelector("#search-results");
+  results[pages[i]] = {{
     title: d.title,
     h1: (d.querySelector("h1") || {{textContent: ""}}).textContent,
     errors: Array.from(d.querySelectorAll(".system-message, .problematic"))
               .map(e => e.textContent.slice(0, 200)),
-    images: images,
-    searchHits: d.querySelectorAll("#search-results li").length,
-    searchSummary: (d.querySelector("#search-results") || {{innerText: ""}}).innerText
-                     .slice(0, 300),
+    images: Array.from(d.images).map(img => ({{
+      src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0}})),
+    searchHits: search ? search.querySelectorAll("li").length : 0,
+    searchSummary: search ? search.innerText.slice(0, 300) : "",
   }};
-  document.getElementById("out").textContent = "RESULT:" + JSON.stringify(result) + ":END";
-}}, 3000));
+  i += 1;
+  next();
+}}, 4000));
+next();
 </script></body></html>
 """
 
@@ -143,27 +155,33 @@ def _chromium_args(browser, profile):
             "--no-first-run", "--disable-dev-shm-usage", f"--user-data-dir={profile}"]
 
 
-def _inspect(browser, base_url, page, harness_dir):
-    name = "harness_" + re.sub(r"\W", "_", page) + ".html"
-    (harness_dir / name).write_text(HARNESS.format(page="/" + page), encoding="utf-8")
+def _inspect(browser, url, pages):
+    """Run the harness at ``url`` over ``pages``; {page: report}."""
     with tempfile.TemporaryDirectory() as profile:
         out = subprocess.run(
             _chromium_args(browser, profile)
-            + ["--virtual-time-budget=20000", "--dump-dom", f"{base_url}/{name}"],
-            capture_output=True, text=True, timeout=180)
+            + ["--virtual-time-budget=120000", "--dump-dom", url],
+            capture_output=True, text=True, timeout=600)
     match = re.search(r"RESULT:(.*?):END", out.stdout, flags=re.DOTALL)
-    assert match, (f"the harness did not report on {page}:\n{out.stdout[-2000:]}\n"
+    assert match, (f"the harness did not report:\n{out.stdout[-2000:]}\n"
                    f"{out.stderr[-2000:]}")
     return json.loads(html.unescape(match.group(1)))
 
 
-def _screenshot(browser, url, path):
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(_chromium_args(browser, profile)
-                       + ["--hide-scrollbars", "--window-size=1280,1600",
-                          "--virtual-time-budget=10000", f"--screenshot={path}", url],
-                       capture_output=True, text=True, timeout=180)
-    assert path.is_file() and path.stat().st_size > 10_000, f"no screenshot of {url}"
+def _screenshots(browser, shots):
+    """Take {path: url} screenshots, the browsers running at the same time."""
+    with tempfile.TemporaryDirectory() as profiles:
+        running = []
+        for k, (path, url) in enumerate(shots.items()):
+            args = _chromium_args(browser, Path(profiles) / str(k)) + [
+                "--hide-scrollbars", "--window-size=1280,1600", "--virtual-time-budget=10000",
+                f"--screenshot={path}", url]
+            running.append(subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
+        for process in running:
+            process.wait(timeout=600)
+    for path, url in shots.items():
+        assert path.is_file() and path.stat().st_size > 10_000, f"no screenshot of {url}"
 
 
 @pytest.mark.slow
@@ -176,28 +194,31 @@ def test_site_builds_and_renders():
         assert (BUILD / page).is_file(), f"{page} was not built"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=BUILD, prefix="_harness") as tmp:
-        harness_dir = Path(tmp)
-        server = _serve(BUILD)
-        try:
-            base = f"http://127.0.0.1:{server.server_address[1]}"
-            prefix = f"{base}/{harness_dir.name}"
-            for label, page in PAGES.items():
-                report = _inspect(browser, prefix, page, harness_dir)
-                assert "sklearn-w2v" in report["title"], (page, report["title"])
-                assert report["h1"].strip(), f"{page} has no heading"
-                assert not report["errors"], f"Sphinx error boxes on {page}: {report['errors']}"
-                broken = [img["src"] for img in report["images"] if not img["ok"]]
-                assert not broken, f"images that did not load on {page}: {broken}"
-                if label == "gallery":
-                    figures = [img for img in report["images"] if "sphx_glr" in img["src"]]
-                    assert len(figures) >= 4, f"gallery figures missing: {report['images']}"
-                _screenshot(browser, f"{base}/{page}", SCREENSHOTS / f"{label}.png")
+    search = "/search.html?q=" + SEARCH_QUERY.replace(" ", "+")
+    urls = {label: "/" + page for label, page in PAGES.items()}
+    server = _serve(BUILD)
+    harness = BUILD / "_test_harness.html"
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        harness.write_text(HARNESS.format(pages=json.dumps([*urls.values(), search])),
+                           encoding="utf-8")
+        reports = _inspect(browser, f"{base}/{harness.name}", urls)
+        shots = {SCREENSHOTS / f"{label}.png": base + url for label, url in urls.items()}
+        shots[SCREENSHOTS / "search.png"] = base + search
+        _screenshots(browser, shots)
+    finally:
+        harness.unlink(missing_ok=True)
+        server.shutdown()
+        server.server_close()
 
-            query = SEARCH_QUERY.replace(" ", "+")
-            report = _inspect(browser, prefix, f"search.html?q={query}", harness_dir)
-            assert report["searchHits"] > 0, f"search for {SEARCH_QUERY!r}: {report}"
-            _screenshot(browser, f"{base}/search.html?q={query}", SCREENSHOTS / "search.png")
-        finally:
-            server.shutdown()
-            server.server_close()
+    for label, url in urls.items():
+        report = reports[url]
+        assert "sklearn-w2v" in report["title"], (url, report["title"])
+        assert report["h1"].strip(), f"{url} has no heading"
+        assert not report["errors"], f"Sphinx error boxes on {url}: {report['errors']}"
+        broken = [img["src"] for img in report["images"] if not img["ok"]]
+        assert not broken, f"images that did not load on {url}: {broken}"
+        if label == "gallery":
+            figures = [img for img in report["images"] if "sphx_glr" in (img["src"] or "")]
+            assert len(figures) >= 4, f"gallery figures missing: {report['images']}"
+    assert reports[search]["searchHits"] > 0, f"search for {SEARCH_QUERY!r}: {reports[search]}"
