@@ -69,61 +69,15 @@ else:
     intersphinx_mapping = {}
 
 # ---------------------------------------------------------------- sphinx-gallery
-# The examples take --quick (a small corpus, seconds to a minute); the gallery passes it
-# through reset_argv. plot_ns_vs_softmax.py writes its figures as PNG files (and closes
-# them), so it writes them into a build folder and FigureFileScraper puts them on the page.
-GALLERY_FIGURES = DOCS / "_build" / "gallery_figures"
-
-
-def reset_argv(gallery_conf, script_vars):
-    """The example's command line; also gives it the __doc__ and __file__ it reads.
-
-    sphinx-gallery runs an example with ``__doc__ = ""`` and no ``__file__``; the examples
-    use both (argparse's description, plot_ns_vs_softmax.py's default output folder).
-    The globals are in ``script_vars`` when this is called, just before the example runs.
-    """
-    import ast
-
-    src_file = Path(script_vars["src_file"])
-    name = src_file.name
-    example_globals = script_vars["example_globals"]
-    example_globals["__file__"] = str(src_file)
-    example_globals["__doc__"] = ast.get_docstring(ast.parse(src_file.read_text("utf-8")),
-                                                   clean=False)
-    if name == "plot_ns_vs_softmax.py":
-        return ["--quick", "--n-jobs", "1", "--output-dir", str(GALLERY_FIGURES / name)]
-    return ["--quick"]
-
-
-class FigureFileScraper:
-    """Put on the page the PNG files an example wrote into its folder (sorted by name)."""
-
-    def __repr__(self):  # a stable repr: sphinx-gallery puts the config in its cache key
-        return "FigureFileScraper"
-
-    def __call__(self, block, block_vars, gallery_conf):
-        from sphinx_gallery.scrapers import figure_rst
-
-        folder = GALLERY_FIGURES / Path(block_vars["src_file"]).name
-        if not folder.is_dir():
-            return ""
-        import shutil
-
-        image_paths = []
-        for png, image_path in zip(sorted(folder.glob("*.png")),
-                                   block_vars["image_path_iterator"]):
-            shutil.copyfile(png, image_path)
-            image_paths.append(image_path)
-        shutil.rmtree(folder)
-        return figure_rst(image_paths, gallery_conf["src_dir"])
-
+# Hooks in docs/_gallery.py, named by strings so the config pickles (Sphinx caches it).
+sys.path.insert(0, str(DOCS))
 
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
     "filename_pattern": r".*\.py$",       # run every example, not only plot_*.py
-    "reset_argv": reset_argv,
-    "image_scrapers": ("matplotlib", FigureFileScraper()),
+    "reset_argv": "_gallery.reset_argv",
+    "image_scrapers": ("matplotlib", "_gallery.figure_file_scraper"),
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
@@ -174,6 +128,48 @@ def _gallery_title(app, docname, source):
     source[0] = "\n".join(lines)
 
 
+# ---------------------------------------------------------------- docstring fix-ups
+# The package's docstrings are edited elsewhere; what the site cannot render as it is gets
+# fixed here, in the build only, each entry named. Remove an entry once the docstring is
+# fixed at its source.
+
+
+def _join_continued_types(app, what, name, obj, options, lines):
+    r"""numpydoc does not join a parameter type continued with a trailing backslash.
+
+    ``sklearn_w2v.read_lines`` (``errors : {...} or another codec error handler, \``)
+    would otherwise render its continuation as a block quote (a docutils warning).
+    """
+    k = 0
+    while k < len(lines) - 1:
+        if lines[k].rstrip().endswith("\\") and " : " in lines[k]:
+            lines[k] = lines[k].rstrip()[:-1].rstrip() + " " + lines.pop(k + 1).strip()
+        else:
+            k += 1
+
+
+def _summary_without_inner_period(app, what, name, obj, options, lines):
+    """autosummary cuts a summary at the first ". ", also inside a literal.
+
+    ``sklearn_w2v.theory.document_scores`` starts with ````S[j, o] = u_o . d_j````; the cut
+    would leave an unclosed literal in the API table.
+    """
+    if name == "sklearn_w2v.theory.document_scores" and lines:
+        lines[0] = lines[0].replace("u_o . d_j", "u_o·d_j")
+
+
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    """scikit-learn's generated ``set_*_request`` methods link to scikit-learn's own
+    glossary and user guide labels, which this site does not have."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
 def setup(app):
     app.connect("source-read", _changelog)
     app.connect("source-read", _gallery_title)
+    # before numpydoc's own handler (priority 500) parses the docstrings
+    app.connect("autodoc-process-docstring", _join_continued_types, priority=400)
+    app.connect("autodoc-process-docstring", _summary_without_inner_period, priority=400)
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)
