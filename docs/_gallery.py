@@ -44,4 +44,5 @@ def figure_file_scraper(block, block_vars, gallery_conf):
         shutil.copyfile(png, image_path)
         image_paths.append(image_path)
     shutil.rmtree(folder)
-    return figure_rst(image_paths, gallery_conf["src_dir"])
+    # one figure per row, full width: these are wide multi-panel figures
+    return "".join(figure_rst([path], gallery_conf["src_dir"]) for path in image_paths)
