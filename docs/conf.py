@@ -166,8 +166,19 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
+def _new_benchmark_tables(app, docname, source):
+    """benchmarks.md also shows any benchmarks/RESULTS*.md it does not include yet."""
+    if docname != "benchmarks":
+        return
+    for path in sorted((ROOT / "benchmarks").glob("RESULTS*.md")):
+        if f"../benchmarks/{path.name}" not in source[0]:
+            source[0] += (f"\n## `{path.name}`\n\n```{{include}} ../benchmarks/{path.name}\n"
+                          ":relative-images:\n:heading-offset: 2\n```\n")
+
+
 def setup(app):
     app.connect("source-read", _changelog)
+    app.connect("source-read", _new_benchmark_tables)
     app.connect("source-read", _gallery_title)
     # before numpydoc's own handler (priority 500) parses the docstrings
     app.connect("autodoc-process-docstring", _join_continued_types, priority=400)

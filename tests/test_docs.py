@@ -40,6 +40,10 @@ PAGES = {
     "api": "api.html",
     "gallery": "auto_examples/plot_ns_vs_softmax.html",
     "class": "generated/sklearn_w2v.Word2VecTransformer.html",
+    "quickstart": "auto_examples/quickstart.html",
+    "theory": "theory_page.html",
+    "benchmarks": "benchmarks.html",
+    "user_guide": "user_guide.html",
 }
 SEARCH_QUERY = "negative sampling"
 
@@ -221,4 +225,6 @@ def test_site_builds_and_renders():
         if label == "gallery":
             figures = [img for img in report["images"] if "sphx_glr" in (img["src"] or "")]
             assert len(figures) >= 4, f"gallery figures missing: {report['images']}"
+        if label == "theory":
+            assert len(report["images"]) >= 4, f"theory figures missing: {report['images']}"
     assert reports[search]["searchHits"] > 0, f"search for {SEARCH_QUERY!r}: {reports[search]}"
