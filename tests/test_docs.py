@@ -1,0 +1,230 @@
+"""The documentation site: it builds with ``-W`` and renders in a headless browser.
+
+``test_site_builds_and_renders`` (marked ``slow``) runs the documented command's build,
+``python -m sphinx -W -b html docs docs/_build/html`` (the gallery runs the examples in
+their quick mode), serves the result on 127.0.0.1 and opens the index, the API page, one
+gallery page and the search page in headless Chromium. Screenshots go to
+``docs/_build/screenshots/``. It skips when the ``docs`` extra or Chromium is missing::
+
+    apt-get install -y chromium && python -m pip install -e ".[docs]"
+    python -m pytest -m slow tests/test_docs.py
+
+``SKLEARN_W2V_DOCS_REUSE_BUILD=1`` checks an existing ``docs/_build/html`` without
+rebuilding it.
+"""
+
+import functools
+import html
+import http.server
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BUILD = DOCS / "_build" / "html"
+SCREENSHOTS = DOCS / "_build" / "screenshots"
+DOCS_TOOLS = ["sphinx", "numpydoc", "sphinx_gallery", "pydata_sphinx_theme", "myst_parser"]
+PAGES = {
+    "index": "index.html",
+    "api": "api.html",
+    "gallery": "auto_examples/plot_ns_vs_softmax.html",
+    "class": "generated/sklearn_w2v.Word2VecTransformer.html",
+    "quickstart": "auto_examples/quickstart.html",
+    "theory": "theory_page.html",
+    "benchmarks": "benchmarks.html",
+    "user_guide": "user_guide.html",
+}
+SEARCH_QUERY = "negative sampling"
+
+
+def test_api_page_lists_every_public_name():
+    """docs/api.rst names every entry of the public modules' ``__all__``."""
+    import sklearn_w2v
+    import sklearn_w2v.datasets
+    import sklearn_w2v.evaluation
+    import sklearn_w2v.theory
+
+    text = (DOCS / "api.rst").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\s{3}(\w+)\s*$", text, flags=re.MULTILINE))
+    missing = []
+    for module in (sklearn_w2v, sklearn_w2v.datasets, sklearn_w2v.evaluation,
+                   sklearn_w2v.theory):
+        for name in module.__all__:
+            if name in ("__version__", "read_lines"):  # a string; listed once, top level
+                continue
+            if name not in listed:
+                missing.append(f"{module.__name__}.{name}")
+    assert not missing, f"public names missing from docs/api.rst: {missing}"
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _require_tools():
+    missing = [m for m in DOCS_TOOLS if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"the docs extra is not installed (missing {', '.join(missing)}): "
+                    "python -m pip install -e '.[docs]'")
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("Chromium is not installed: apt-get install -y chromium")
+    return browser
+
+
+def _build():
+    if os.environ.get("SKLEARN_W2V_DOCS_REUSE_BUILD") == "1" and (BUILD / "index.html").is_file():
+        return None
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", str(DOCS),
+         str(BUILD)], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, (
+        f"sphinx -W failed ({result.returncode}):\n{result.stdout[-3000:]}\n"
+        f"{result.stderr[-6000:]}")
+    return time.perf_counter() - started
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _serve(folder):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+# A page on the same origin that loads each page under test in turn in an iframe and
+# writes what it finds (title, Sphinx error boxes, images that failed, search hits) into its
+# own DOM, which Chromium's --dump-dom prints once the virtual time budget has run out. One
+# browser start for every check: a start takes a minute on a busy 2-core machine.
+HARNESS = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>harness</title></head><body>
+<pre id="out">PENDING</pre>
+<iframe id="page" width="1280" height="1600"></iframe>
+<script>
+const pages = {pages};
+const results = {{}};
+const frame = document.getElementById("page");
+let i = 0;
+function next() {{
+  if (i >= pages.length) {{
+    document.getElementById("out").textContent = "RESULT:" + JSON.stringify(results) + ":END";
+    return;
+  }}
+  frame.src = pages[i];
+}}
+frame.addEventListener("load", () => setTimeout(() => {{
+  const d = frame.contentDocument;
+  const search = d.querySelector("#search-results");
+  results[pages[i]] = {{
+    title: d.title,
+    h1: (d.querySelector("h1") || {{textContent: ""}}).textContent,
+    errors: Array.from(d.querySelectorAll(".system-message, .problematic"))
+              .map(e => e.textContent.slice(0, 200)),
+    images: Array.from(d.images).map(img => ({{
+      src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0}})),
+    searchHits: search ? search.querySelectorAll("li").length : 0,
+    searchSummary: search ? search.innerText.slice(0, 300) : "",
+  }};
+  i += 1;
+  next();
+}}, 4000));
+next();
+</script></body></html>
+"""
+
+
+def _chromium_args(browser, profile):
+    return [browser, "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-dev-shm-usage", f"--user-data-dir={profile}"]
+
+
+def _inspect(browser, url, pages):
+    """Run the harness at ``url`` over ``pages``; {page: report}."""
+    with tempfile.TemporaryDirectory() as profile:
+        out = subprocess.run(
+            _chromium_args(browser, profile)
+            + ["--virtual-time-budget=120000", "--dump-dom", url],
+            capture_output=True, text=True, timeout=600)
+    match = re.search(r"RESULT:(.*?):END", out.stdout, flags=re.DOTALL)
+    assert match, (f"the harness did not report:\n{out.stdout[-2000:]}\n"
+                   f"{out.stderr[-2000:]}")
+    return json.loads(html.unescape(match.group(1)))
+
+
+def _screenshots(browser, shots):
+    """Take {path: url} screenshots, the browsers running at the same time."""
+    with tempfile.TemporaryDirectory() as profiles:
+        running = []
+        for k, (path, url) in enumerate(shots.items()):
+            args = _chromium_args(browser, Path(profiles) / str(k)) + [
+                "--hide-scrollbars", "--window-size=1280,1600", "--virtual-time-budget=10000",
+                f"--screenshot={path}", url]
+            running.append(subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
+        for process in running:
+            process.wait(timeout=600)
+    for path, url in shots.items():
+        assert path.is_file() and path.stat().st_size > 10_000, f"no screenshot of {url}"
+
+
+@pytest.mark.slow
+def test_site_builds_and_renders():
+    browser = _require_tools()
+    seconds = _build()
+    if seconds is not None:
+        print(f"sphinx -W build: {seconds:.0f} s")
+    for page in PAGES.values():
+        assert (BUILD / page).is_file(), f"{page} was not built"
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    search = "/search.html?q=" + SEARCH_QUERY.replace(" ", "+")
+    urls = {label: "/" + page for label, page in PAGES.items()}
+    server = _serve(BUILD)
+    harness = BUILD / "_test_harness.html"
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        harness.write_text(HARNESS.format(pages=json.dumps([*urls.values(), search])),
+                           encoding="utf-8")
+        reports = _inspect(browser, f"{base}/{harness.name}", urls)
+        shots = {SCREENSHOTS / f"{label}.png": base + url for label, url in urls.items()}
+        shots[SCREENSHOTS / "search.png"] = base + search
+        _screenshots(browser, shots)
+    finally:
+        harness.unlink(missing_ok=True)
+        server.shutdown()
+        server.server_close()
+
+    for label, url in urls.items():
+        report = reports[url]
+        assert "sklearn-w2v" in report["title"], (url, report["title"])
+        assert report["h1"].strip(), f"{url} has no heading"
+        assert not report["errors"], f"Sphinx error boxes on {url}: {report['errors']}"
+        broken = [img["src"] for img in report["images"] if not img["ok"]]
+        assert not broken, f"images that did not load on {url}: {broken}"
+        if label == "gallery":
+            figures = [img for img in report["images"] if "sphx_glr" in (img["src"] or "")]
+            assert len(figures) >= 4, f"gallery figures missing: {report['images']}"
+        if label == "theory":
+            assert len(report["images"]) >= 4, f"theory figures missing: {report['images']}"
+    assert reports[search]["searchHits"] > 0, f"search for {SEARCH_QUERY!r}: {reports[search]}"
