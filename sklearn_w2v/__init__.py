@@ -1,10 +1,13 @@
-"""sklearn-w2v: word2vec skip-gram embeddings as a scikit-learn transformer.
+"""sklearn-w2v: word2vec and paragraph vectors as scikit-learn transformers.
 
-The estimator, :class:`Word2VecTransformer`, trains with the exact full softmax, negative
-sampling or noise-contrastive estimation in vectorized NumPy, and turns documents into dense
-feature vectors for a :class:`~sklearn.pipeline.Pipeline`.
+:class:`Word2VecTransformer` learns word vectors (skip-gram or CBOW) with the exact full
+softmax, negative sampling, noise-contrastive estimation or hierarchical softmax, in
+vectorized NumPy, and pools them into dense document features for a
+:class:`~sklearn.pipeline.Pipeline`; :class:`Doc2VecTransformer` learns a vector per
+document (PV-DBOW or PV-DM) on the same engine and infers vectors for new documents.
 """
 
+from ._doc2vec import Doc2VecTransformer
 from ._fitting import FittedParts
 from ._lines import read_lines
 from ._parallel import TrainingWorkerError
@@ -13,6 +16,6 @@ from ._transformer import InconsistentVersionWarning, Word2VecTransformer
 from ._version import __version__
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 
-__all__ = ["Word2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
+__all__ = ["Word2VecTransformer", "Doc2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
            "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
            "read_lines", "save_word2vec_format", "__version__"]

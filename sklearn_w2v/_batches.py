@@ -59,6 +59,9 @@ class Minibatch:
         Number of tokens kept by subsampling in this minibatch (gensim's "effective words").
     n_pairs : int
         Number of (center, context) pairs, ``window_mask.sum()``.
+    documents : ndarray of intp, shape (n_windows,), or None
+        Document (index in the corpus) of each center, for the paragraph-vector
+        architectures; None unless asked for.
     """
 
     centers: np.ndarray
@@ -67,6 +70,7 @@ class Minibatch:
     n_raw_tokens: float
     n_effective_words: int
     n_pairs: int
+    documents: object = None
 
     @cached_property
     def contexts(self):
@@ -78,6 +82,12 @@ class Minibatch:
         """ndarray of intp, shape (n_pairs,): index into ``centers`` of each pair's window;
         non-decreasing."""
         return np.repeat(np.arange(len(self.centers)), self.window_mask.sum(axis=1))
+
+    @property
+    def trainable(self):
+        """Whether the minibatch has a prediction to train: a (center, context) pair, or a
+        center whose document vector predicts it."""
+        return self.n_pairs > 0 or (self.documents is not None and len(self.centers) > 0)
 
     @property
     def pair_centers(self):
@@ -94,6 +104,7 @@ class BlockWindows:
     left: np.ndarray
     n_contexts: np.ndarray
     n_kept: int
+    documents: object = None  # document number of each kept token
 
 
 def block_boundaries(doc_offsets, block_size):
@@ -130,6 +141,8 @@ def _context_spans(ids, doc_of_token, *, window, shrink_windows, keep_probabilit
         Word of every kept token.
     left, right : ndarray of int64, shape (n_kept,)
         Number of contexts before and after each kept token.
+    doc_of_token : ndarray, shape (n_kept,)
+        Document number of each kept token.
     """
     if keep_probability is not None:
         kept = rng.random(len(ids)) < keep_probability[ids]
@@ -148,7 +161,7 @@ def _context_spans(ids, doc_of_token, *, window, shrink_windows, keep_probabilit
     position = np.arange(n)
     left = np.minimum(reach, position - run_start)
     right = np.minimum(reach, np.repeat(run_edges[1:], run_lengths) - 1 - position)
-    return ids, left, right
+    return ids, left, right, doc_of_token
 
 
 def _context_positions(centers, left, columns):
@@ -186,9 +199,9 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
     contexts : ndarray of int32, shape (sum(context_counts),)
         Context words, grouped by center in center order.
     """
-    ids, left, right = _context_spans(ids, doc_of_token, window=window,
-                                      shrink_windows=shrink_windows,
-                                      keep_probability=keep_probability, rng=rng)
+    ids, left, right, _ = _context_spans(ids, doc_of_token, window=window,
+                                         shrink_windows=shrink_windows,
+                                         keep_probability=keep_probability, rng=rng)
     counts = left + right
     owner = np.repeat(np.arange(len(ids)), counts)
     slots = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -196,32 +209,43 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
     return ids, counts.astype(np.intp), ids[positions]
 
 
-def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng):
+def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng,
+                  keep_isolated=False):
     """The windows of one block, ordered by their number of contexts.
 
     Same random draws and the same windows as :func:`block_pairs`; centers without a
-    context are dropped.
+    context are dropped, unless ``keep_isolated`` (the paragraph-vector architectures,
+    where the document vector predicts every kept token).
 
     Returns
     -------
     BlockWindows
         ``ids`` (int32, the kept tokens), ``centers`` (positions in ``ids`` of the centers,
         ordered by number of contexts), ``left`` and ``n_contexts`` (contexts before each
-        center and in all, non-decreasing) and ``n_kept`` (tokens kept by subsampling,
-        including those without a context).
+        center and in all, non-decreasing), ``n_kept`` (tokens kept by subsampling,
+        including those without a context) and ``documents`` (document number of each kept
+        token).
     """
-    ids, left, right = _context_spans(ids, doc_of_token, window=window,
-                                      shrink_windows=shrink_windows,
-                                      keep_probability=keep_probability, rng=rng)
+    ids, left, right, documents = _context_spans(ids, doc_of_token, window=window,
+                                                 shrink_windows=shrink_windows,
+                                                 keep_probability=keep_probability, rng=rng)
     counts = left + right
-    order = np.argsort(counts, kind="stable")
-    order = order[counts[order] > 0]
+    if keep_isolated:
+        # The windows of a document are neighbours in the corpus: in one minibatch their
+        # updates of the document's vector would be summed at one point. In random order
+        # they spread over the block's minibatches, closer to sequential SGD.
+        shuffled = rng.permutation(len(counts))
+        order = shuffled[np.argsort(counts[shuffled], kind="stable")]
+    else:
+        order = np.argsort(counts, kind="stable")
+        order = order[counts[order] > 0]
     return BlockWindows(ids=ids, centers=order, left=left[order], n_contexts=counts[order],
-                        n_kept=len(ids))
+                        n_kept=len(ids), documents=documents)
 
 
 def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
-                     keep_probability=None, block_size=65536, seed_sequence=None):
+                     keep_probability=None, block_size=65536, seed_sequence=None,
+                     keep_isolated=False, with_documents=False):
     """Yield the minibatches of one epoch over ``corpus``, block by block.
 
     Parameters
@@ -250,19 +274,25 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
         yield from block_minibatches(
             corpus, int(start), int(stop), window=window, batch_size=batch_size,
             shrink_windows=shrink_windows, keep_probability=keep_probability,
-            rng=np.random.default_rng(block_seed))
+            rng=np.random.default_rng(block_seed), keep_isolated=keep_isolated,
+            with_documents=with_documents)
 
 
 def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
-                      keep_probability, rng):
-    """Yield the minibatches of tokens ``start:stop`` of ``corpus`` (one block)."""
+                      keep_probability, rng, keep_isolated=False, with_documents=False):
+    """Yield the minibatches of tokens ``start:stop`` of ``corpus`` (one block).
+
+    ``keep_isolated`` keeps centers without any context (see :func:`block_windows`);
+    ``with_documents`` gives every minibatch the document of each center
+    (:attr:`Minibatch.documents`).
+    """
     ids = corpus.token_ids(start, stop)
     # Positions in the offsets' dtype: searchsorted would otherwise convert all offsets.
     positions = np.arange(start, stop, dtype=corpus.doc_offsets.dtype)
     doc_of_token = np.searchsorted(corpus.doc_offsets, positions, side="right")
     windows = block_windows(
         ids, doc_of_token, window=window, shrink_windows=shrink_windows,
-        keep_probability=keep_probability, rng=rng)
+        keep_probability=keep_probability, rng=rng, keep_isolated=keep_isolated)
     n_windows = len(windows.centers)
     if n_windows == 0:
         # Still account for the block's tokens, which move the learning-rate schedule on.
@@ -277,7 +307,7 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
     # The grids of several minibatches are built at once (a dozen NumPy calls each time,
     # whatever their size), as many as fit in _GRID_ENTRIES slots.
     widest = int(windows.n_contexts[-1])
-    per_grid = max(1, _GRID_ENTRIES // (batch_size * widest)) * batch_size
+    per_grid = max(1, _GRID_ENTRIES // (batch_size * max(widest, 1))) * batch_size
     for grid_first in range(0, n_windows, per_grid):
         grid_last = min(grid_first + per_grid, n_windows)
         centers = windows.centers[grid_first:grid_last]
@@ -290,6 +320,8 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
         np.copyto(positions, centers[:, None], where=~mask)
         contexts = windows.ids[positions]
         center_words = windows.ids[centers]
+        # searchsorted numbers the documents from 1 (the offsets start with 0).
+        center_documents = (windows.documents[centers] - 1 if with_documents else None)
         for first in range(0, len(centers), batch_size):
             last = min(first + batch_size, len(centers))
             width = int(counts[last - 1])
@@ -301,12 +333,19 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
                 n_effective_words=(round(kept_per_window * (grid_first + last))
                                    - round(kept_per_window * (grid_first + first))),
                 n_pairs=int(counts[first:last].sum()),
+                documents=(None if center_documents is None
+                           else center_documents[first:last]),
             )
 
 
-def iter_all_pairs(corpus, *, window, batch_size, block_size=65536):
-    """Every pair at full window without subsampling, deterministically (for scoring)."""
+def iter_all_pairs(corpus, *, window, batch_size, block_size=65536, shrink_windows=False,
+                   **options):
+    """Every pair at full window without subsampling, deterministically (for scoring).
+
+    ``options`` are those of :func:`block_minibatches` (``keep_isolated``,
+    ``with_documents``).
+    """
     return iter_minibatches(corpus, window=window, batch_size=batch_size,
-                            shrink_windows=False, keep_probability=None,
+                            shrink_windows=shrink_windows, keep_probability=None,
                             block_size=block_size,
-                            seed_sequence=np.random.SeedSequence(0))
+                            seed_sequence=np.random.SeedSequence(0), **options)

@@ -13,18 +13,21 @@ partial_fit       the fitted model (1st call:   only with              accumulat
                   like fit, epochs=1)           grow_vocabulary=True   schedule goes on
 ================  ============================  =====================  ===================
 
-Nothing here writes to the estimator: :func:`fit_state` returns the new state as a dict,
-which the estimator swaps in at once (an interrupt never leaves half of one fit with half
-of another). Vectors that training continues from are copied first for the same reason.
+Nothing here reads or writes the estimator: :func:`fit_state` receives the resolved
+:class:`~sklearn_w2v._settings.FitSettings` and the fitted state to continue from (a dict),
+makes a :class:`FitPlan` once, and returns the new state as a dict, which the estimator
+swaps in at once (an interrupt never leaves half of one fit with half of another). Vectors
+that training continues from are copied first for the same reason.
 """
 
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from ._corpus_store import corpus_folder, encode_to_folder, remap_in_folder
-from ._huffman import huffman_tree
-from ._parallel import MIN_TOKENS_FOR_PROCESSES, effective_n_jobs
+from ._layers import fitted_layer, make_layer
+from ._parallel import MIN_TOKENS_FOR_PROCESSES, ProcessBlockRunner
 from ._pooling import (
     document_frequency,
     fit_sif_component_from_corpus,
@@ -33,18 +36,13 @@ from ._pooling import (
     smoothed_idf,
 )
 from ._pretrained import resolve_init
+from ._progress import log_vocabulary
 from ._schedule import InverseTimeDecay
 from ._steps import make_step
+from ._stores import corpus_store
 from ._text import iter_token_lists
-from ._trainer import TrainingConfig, train, warn_if_untrained
-from ._vocab import (
-    NoiseSampler,
-    build_vocabulary,
-    count_and_encode,
-    keep_probabilities,
-    noise_distribution,
-    remap_corpus,
-)
+from ._trainer import SerialBlockRunner, TrainingConfig, train, warn_if_untrained
+from ._vocab import build_vocabulary, keep_probabilities, noise_distribution
 from ._vocab_growth import extend_vocabulary
 
 # Corpus tokens per block, the unit of work of the trainer and its worker processes: large
@@ -55,12 +53,6 @@ BLOCK_SIZE = 65536
 # Values of the initial vectors drawn at once: a 1 MB float64 temporary instead of two
 # (n_words, d) float64 matrices (100 MB on the benchmark corpus).
 INIT_BLOCK_VALUES = 1 << 17
-
-# Parameters that define what a fitted model is: training can only continue (warm_start,
-# partial_fit) with the values the model was fitted with.
-STRUCTURE_PARAMETERS = ("vector_size", "objective", "architecture", "lowercase",
-                        "token_pattern", "tokenizer", "preprocessor", "analyzer", "encoding",
-                        "decode_error")
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ class FittedParts:
 # so that one from an earlier fit (an idf_ of another vocabulary) never survives.
 FITTED_ATTRIBUTES = (
     "vocabulary_", "index_to_word_", "vectors_", "context_vectors_", "node_vectors_",
-    "huffman_tree_", "word_counts_",
+    "huffman_tree_", "document_vectors_", "word_counts_",
     "noise_distribution_", "idf_", "sif_weights_", "sif_component_", "loss_curve_",
     "n_pairs_", "n_centers_", "n_effective_words_", "training_seconds_", "batch_size_",
     "epochs_", "corpus_word_count_", "fitted_parts_",
@@ -121,15 +113,121 @@ class _Start:
     nodes: object = None  # hierarchical softmax's inner-node vectors, or None
     tree: object = None  # and its Huffman tree, which training must keep
 
+    def layer_matrix(self, parameter):
+        """The starting matrix of the output layer's ``parameter``, or None."""
+        return {"output": self.output, "inner": self.nodes}.get(parameter)
 
-def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transform=False):
-    """Fit ``estimator``'s parameters to ``X``; return ``(state, X_new)``.
+
+@dataclass(frozen=True)
+class FitPlan:
+    """What kind of fit this is, decided once before any document is read.
+
+    Attributes
+    ----------
+    start : {"fresh", "pretrained", "continue"}
+        word2vec.c's random start, ``init``'s vectors, or the fitted model's.
+    start_vectors : _Start or None
+        The vectors of ``"pretrained"`` and ``"continue"``.
+    previous : dict or None
+        The fitted state that ``"continue"`` goes on from (counters, curve, statistics).
+    incremental : bool
+        ``partial_fit``: one pass, statistics accumulated.
+    grow_vocabulary : bool
+        ``partial_fit(grow_vocabulary=True)``: counts of rare words kept between calls.
+    trains : bool
+        Whether the vectors are trained (``epochs=0`` keeps them as they are).
+    add_words : bool
+        Whether words of X that are not in the starting vocabulary get rows.
+    store : MemoryStore or FolderStore
+        Where the encoded corpus lives (:mod:`sklearn_w2v._stores`).
+    n_jobs : int
+        Worker processes allowed; see :func:`runner_factory`.
+    """
+
+    start: str
+    start_vectors: object
+    previous: object
+    incremental: bool
+    grow_vocabulary: bool
+    trains: bool
+    add_words: bool
+    store: object
+    n_jobs: int
+
+    def runner_factory(self, n_tokens_times_epochs):
+        """The block runner of :func:`~sklearn_w2v._trainer.train` for this much work."""
+        return runner_factory(self.n_jobs, n_tokens_times_epochs)
+
+
+def runner_factory(n_jobs, n_tokens_times_epochs):
+    """The block runner for ``n_jobs`` allowed processes: one process below
+    :data:`MIN_TOKENS_FOR_PROCESSES` tokens x epochs (starting workers would cost more than
+    they give), else ``n_jobs`` worker processes."""
+    if n_jobs > 1 and n_tokens_times_epochs >= MIN_TOKENS_FOR_PROCESSES:
+        return partial(ProcessBlockRunner, n_jobs=n_jobs)
+    return SerialBlockRunner
+
+
+def plan_fit(settings, previous, *, incremental=False, grow_vocabulary=False):
+    """The :class:`FitPlan` of a fit with ``settings`` from the fitted state ``previous``
+    (None for an unfitted estimator, or when fit starts anew).
+
+    Raises
+    ------
+    ValueError
+        When training cannot continue with these settings, or ``epochs=0`` has nothing to
+        keep; nothing has been read or created then.
+    """
+    if previous is not None and not (incremental or settings.warm_start):
+        previous = None
+    if previous is not None:
+        check_continuation(settings, previous, "partial_fit" if incremental else
+                           "fit with warm_start=True")
+    start = _starting_point(settings, previous)
+    trains = incremental or settings.epochs != 0
+    if not trains and start is None:
+        raise ValueError(
+            "epochs=0 uses pretrained vectors as they are, but init is None: pass the "
+            "vectors as init (a word2vec file, (words, vectors) or KeyedVectors), or set "
+            "epochs to train.")
+    if not trains and start.output is None and settings.word_vectors == "input+output":
+        raise ValueError(
+            "word_vectors='input+output' needs output vectors, which epochs=0 does not "
+            "train and pretrained vectors do not carry; use word_vectors='input' or set "
+            "epochs > 0.")
+    add_words = (start is None or (incremental and (previous is None or grow_vocabulary))
+                 or (not incremental and settings.epochs != 0))
+    if start is not None and start.tree is not None:
+        # The inner-node vectors belong to the tree of the first fit's counts; a new word
+        # would change the tree, so continued hierarchical softmax keeps its vocabulary.
+        if incremental and grow_vocabulary:
+            raise ValueError(
+                "grow_vocabulary=True cannot be used with objective='hierarchical': the "
+                "inner-node vectors belong to the Huffman tree of the first fit's "
+                "vocabulary, which a new word would change. Call partial_fit without it, "
+                "or use objective='negative'.")
+        add_words = False
+    return FitPlan(
+        start="fresh" if start is None else ("continue" if previous is not None
+                                             else "pretrained"),
+        start_vectors=start, previous=previous, incremental=incremental,
+        grow_vocabulary=grow_vocabulary, trains=trains, add_words=add_words,
+        store=corpus_store(settings.out_of_core, settings.temp_folder),
+        n_jobs=settings.n_jobs)
+
+
+def fit_state(settings, X, previous=None, *, incremental=False, grow_vocabulary=False,
+              transform=False):
+    """Fit parameters to ``X``; return ``(state, X_new)``.
 
     Parameters
     ----------
-    estimator : Word2VecTransformer
-        Read only: its parameters and, when training continues, its fitted state.
+    settings : FitSettings
     X : iterable of documents
+    previous : dict or None
+        The estimator's fitted state (every attribute of :data:`FITTED_ATTRIBUTES` it
+        has), or None if unfitted; training continues from it with ``partial_fit``
+        (``incremental``) and ``warm_start``.
     incremental : bool
         ``partial_fit``: one pass, continuing from the fitted state if any.
     grow_vocabulary : bool
@@ -143,46 +241,18 @@ def fit_state(estimator, X, *, incremental=False, grow_vocabulary=False, transfo
         Every name of :data:`FITTED_ATTRIBUTES` that the model has.
     X_new : ndarray or None
     """
-    # With out_of_core, the encoded corpus lives in files of this folder until the end.
-    with corpus_folder(estimator.out_of_core, estimator.temp_folder) as folder:
-        return _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder)
+    plan = plan_fit(settings, previous, incremental=incremental,
+                    grow_vocabulary=grow_vocabulary)
+    # With out_of_core, the encoded corpus lives in files of a folder until the end.
+    with plan.store:
+        return _fit_with_plan(settings, plan, X, transform)
 
 
-def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
-    dtype = estimator._check_dtype()
-    previous = _previous_state(estimator, incremental)
-    if previous is not None:
-        check_continuation(estimator, previous, "partial_fit" if incremental else
-                           "fit with warm_start=True")
-    start = _starting_point(estimator, previous, dtype)
-    untrained = not incremental and estimator.epochs == 0
-    if untrained and start is None:
-        raise ValueError(
-            "epochs=0 uses pretrained vectors as they are, but init is None: pass the "
-            "vectors as init (a word2vec file, (words, vectors) or KeyedVectors), or set "
-            "epochs to train.")
-    if untrained and start.output is None and estimator.word_vectors == "input+output":
-        raise ValueError(
-            "word_vectors='input+output' needs output vectors, which epochs=0 does not "
-            "train and pretrained vectors do not carry; use word_vectors='input' or set "
-            "epochs > 0.")
-    add_words = (start is None or (incremental and (previous is None or grow_vocabulary))
-                 or (not incremental and estimator.epochs != 0))
-    if start is not None and start.tree is not None:
-        # The inner-node vectors belong to the tree of the first fit's counts; a new word
-        # would change the tree, so continued hierarchical softmax keeps its vocabulary.
-        if incremental and grow_vocabulary:
-            raise ValueError(
-                "grow_vocabulary=True cannot be used with objective='hierarchical': the "
-                "inner-node vectors belong to the Huffman tree of the first fit's "
-                "vocabulary, which a new word would change. Call partial_fit without it, "
-                "or use objective='negative'.")
-        add_words = False
-    token_lists = iter_token_lists(X, estimator._build_analyzer())
-    if folder is None:
-        words, counts, corpus = count_and_encode(token_lists)
-    else:
-        words, counts, corpus = encode_to_folder(token_lists, folder)
+def _fit_with_plan(settings, plan, X, transform):
+    previous, start, incremental = plan.previous, plan.start_vectors, plan.incremental
+    started = time.perf_counter()
+    words, counts, corpus = plan.store.count_and_encode(
+        iter_token_lists(X, settings.analyzer))
     if corpus.n_docs == 0:
         raise ValueError("X is an empty corpus: fit needs at least one document.")
     known = {} if start is None else start.index
@@ -191,21 +261,21 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     pending = None
     if incremental:
         pending = previous.get("_pending_counts") if previous is not None else None
-        if grow_vocabulary and pending is None:
+        if plan.grow_vocabulary and pending is None:
             pending = {}
     if start is None:
         # The common case, kept on the plain path (no lookups of the known words).
         new_words, new_counts, old_to_new = build_vocabulary(
-            words, counts, min_count=estimator.min_count,
-            max_vocab_size=estimator.max_vocab_size)
+            words, counts, min_count=settings.min_count,
+            max_vocab_size=settings.max_vocab_size)
         known_counts = np.zeros(0, dtype=np.int64)
         if pending is not None:
             dropped = np.flatnonzero(old_to_new < 0).tolist()
             pending = {words[i]: int(counts[i]) for i in dropped}
     else:
-        growth = extend_vocabulary(known, words, counts, min_count=estimator.min_count,
-                                   max_vocab_size=estimator.max_vocab_size,
-                                   add_words=add_words, pending=pending)
+        growth = extend_vocabulary(known, words, counts, min_count=settings.min_count,
+                                   max_vocab_size=settings.max_vocab_size,
+                                   add_words=plan.add_words, pending=pending)
         known_counts, new_words, new_counts = (growth.known_counts, growth.new_words,
                                                growth.new_counts)
         old_to_new, pending = growth.old_to_new, growth.pending
@@ -213,20 +283,18 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     if start is None and not new_words:
         raise ValueError(
             f"The vocabulary is empty: no word occurs at least min_count="
-            f"{estimator.min_count} times in the {corpus.n_docs} documents "
+            f"{settings.min_count} times in the {corpus.n_docs} documents "
             f"({corpus.n_tokens} tokens). Lower min_count or pass a larger corpus.")
-    if folder is None:
-        corpus = remap_corpus(corpus, old_to_new, in_place=True)
-    else:
-        corpus = remap_in_folder(corpus, old_to_new, folder)
+    corpus = plan.store.remap(corpus, old_to_new)
     del old_to_new
     n_known, n_words = len(known), len(known) + len(new_words)
+    log_vocabulary(corpus.n_docs, corpus.n_tokens, n_words, time.perf_counter() - started)
     # Counts of X, then what the statistics use: partial_fit adds them up over its calls.
     x_counts = np.concatenate([known_counts, new_counts])
     counts_so_far = x_counts
     if incremental and previous is not None and "word_counts_" in previous:
         counts_so_far = x_counts + _padded(previous["word_counts_"], n_words)
-    epochs = 1 if incremental else resolve_epochs(estimator.epochs, corpus.n_tokens)
+    epochs = 1 if incremental else resolve_epochs(settings.epochs, corpus.n_tokens)
 
     state = {}
     # Before the vector matrices exist, so that its temporaries do not add to them. idf is
@@ -239,8 +307,7 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
     state.update(_document_frequency=df, _n_documents=n_docs, idf_=smoothed_idf(df, n_docs))
 
     if epochs > 0:
-        state.update(_train(estimator, corpus, start, n_words, counts_so_far, epochs, dtype,
-                            incremental, previous))
+        state.update(_train(settings, plan, corpus, n_words, counts_so_far, epochs))
     else:
         state.update(_untrained(start, previous))
     if previous is not None:
@@ -251,32 +318,44 @@ def _fit_state(estimator, X, incremental, grow_vocabulary, transform, folder):
         state["loss_curve_"] = previous["loss_curve_"] + state["loss_curve_"]
     state["corpus_word_count_"] = int(corpus.n_tokens) + (
         previous["corpus_word_count_"] if incremental and previous is not None else 0)
-    state["batch_size_"] = estimator._batch_size()
+    state["batch_size_"] = settings.batch_size
     state["word_counts_"] = counts_so_far
-    state["sif_weights_"] = sif_weights(counts_so_far, estimator.sif_alpha)
-    embedding = estimator._embedding_of(state["vectors_"], state.get("context_vectors_"))
-    if estimator.pooling == "sif":
+    state["sif_weights_"] = sif_weights(counts_so_far, settings.sif_alpha)
+    embedding = embedding_of(settings.word_vectors, state["vectors_"],
+                             state.get("context_vectors_"))
+    if settings.pooling == "sif":
         state["sif_component_"] = fit_sif_component_from_corpus(
             corpus, embedding, state["sif_weights_"])
     X_new = None
     if transform:
         X_new = pool_documents(
-            corpus, embedding, estimator.pooling, idf=state.get("idf_"),
+            corpus, embedding, settings.pooling, idf=state.get("idf_"),
             sif_weights=state["sif_weights_"], sif_component=state.get("sif_component_"),
-            normalize=estimator.normalize)
+            normalize=settings.normalize)
     del embedding, corpus  # freed before the vocabulary dict is built: a lower peak
 
     state.update(_vocabulary(start, new_words, n_known))
     if pending is not None:
         state["_pending_counts"] = pending
-    state["_structure"] = {name: getattr(estimator, name) for name in STRUCTURE_PARAMETERS}
-    state["_structure"]["dtype"] = dtype
+    state["_structure"] = dict(settings.structure)
     state["fitted_parts_"] = FittedParts(
         origin=_origin(start, epochs, previous),
         output_vectors="context_vectors_" in state, word_counts=True,
         idf="idf_" in state, sif_component="sif_component_" in state,
         node_vectors="node_vectors_" in state)
     return state, X_new
+
+
+def embedding_of(word_vectors, vectors, context_vectors):
+    """The word vectors of documents and queries: ``vectors`` for
+    ``word_vectors="input"``, ``vectors + context_vectors`` for ``"input+output"``."""
+    if word_vectors == "input+output":
+        if context_vectors is None:
+            raise ValueError(
+                "word_vectors='input+output' needs output vectors, which are trained "
+                "only when epochs > 0; with epochs=0 use word_vectors='input'.")
+        return vectors + context_vectors
+    return vectors
 
 
 def resolve_epochs(epochs, n_tokens):
@@ -303,12 +382,10 @@ def auto_epochs(n_tokens):
     return int(min(max(passes, _MIN_AUTO_EPOCHS), _MAX_AUTO_EPOCHS))
 
 
-def check_continuation(estimator, previous, method):
-    """Raise ValueError if ``estimator``'s parameters no longer fit its fitted model."""
-    structure = previous["_structure"]
-    for name, fitted_value in structure.items():
-        value = (estimator._check_dtype() if name == "dtype"
-                 else getattr(estimator, name))
+def check_continuation(settings, previous, method):
+    """Raise ValueError if ``settings`` no longer fit the fitted model ``previous``."""
+    for name, fitted_value in previous["_structure"].items():
+        value = settings.structure[name]
         if value != fitted_value:
             raise ValueError(
                 f"{method} continues training the fitted model, which was fitted with "
@@ -316,23 +393,15 @@ def check_continuation(estimator, previous, method):
                 f"{fitted_value!r}, or fit a new model (fit with warm_start=False).")
 
 
-def _previous_state(estimator, incremental):
-    """The fitted state that training continues from, as a dict, or None."""
-    if not hasattr(estimator, "vectors_") or not (incremental or estimator.warm_start):
-        return None
-    return {name: getattr(estimator, name) for name in FITTED_ATTRIBUTES
-            if hasattr(estimator, name)}
-
-
-def _starting_point(estimator, previous, dtype):
+def _starting_point(settings, previous):
     if previous is not None:
         return _Start(previous["index_to_word_"], previous["vocabulary_"],
                       previous["vectors_"], previous.get("context_vectors_"), "model",
                       previous.get("node_vectors_"), previous.get("huffman_tree_"))
-    if estimator.init is None:
+    if settings.init is None:
         return None
-    pretrained = resolve_init(estimator.init, vector_size=estimator.vector_size,
-                              dtype=dtype)
+    pretrained = resolve_init(settings.init, vector_size=settings.vector_size,
+                              dtype=settings.dtype)
     return _Start(pretrained.words, pretrained.index, pretrained.vectors, None, "init")
 
 
@@ -347,43 +416,45 @@ def _origin(start, epochs, previous):
     return "fine-tuned" if epochs > 0 else "pretrained"
 
 
-def _train(estimator, corpus, start, n_words, counts, epochs, dtype, incremental, previous):
-    """Train from ``start`` (or word2vec.c's random start); the state training sets."""
-    seed_sequence = seed_sequence_of(estimator.random_state)
+def _train(settings, plan, corpus, n_words, counts, epochs):
+    """Train from the plan's start (or word2vec.c's random start); the state training
+    sets."""
+    start, previous = plan.start_vectors, plan.previous
+    seed_sequence = seed_sequence_of(settings.random_state)
     init_seed, train_seed = seed_sequence.spawn(2)
-    tree = None
-    if estimator.objective == "hierarchical":
-        # Continued training keeps its tree (the vocabulary is unchanged, see above).
-        tree = start.tree if start is not None and start.tree is not None \
-            else huffman_tree_of(counts)
-    parameters = _initial_parameters(start, n_words, estimator.vector_size, dtype,
-                                     np.random.default_rng(init_seed), tree)
-    noise_probabilities = noise_distribution(counts, estimator.ns_exponent)
-    step = make_step(estimator.architecture, estimator.objective,
-                     sampler=(NoiseSampler(noise_probabilities)
-                              if estimator.objective in ("negative", "nce") else None),
-                     negative=estimator.negative, share_negatives=estimator.share_negatives,
-                     tree=tree, cbow_mean=estimator.cbow_mean)
+    noise_probabilities = noise_distribution(counts, settings.ns_exponent)
+    # Continued hierarchical softmax keeps its tree (the vocabulary is unchanged, see
+    # plan_fit).
+    layer = make_layer(settings.objective, counts=counts,
+                       noise_distribution=noise_probabilities, negative=settings.negative,
+                       share_negatives=settings.share_negatives,
+                       tree=None if start is None else start.tree)
+    rng = np.random.default_rng(init_seed)
+    parameters = _initial_parameters(start, n_words, settings.vector_size, settings.dtype,
+                                     rng, layer)
+    architecture = settings.architecture
+    if architecture.trains_documents:
+        # One vector per training document, started as the word vectors are (gensim).
+        parameters["documents"] = initial_center_vectors(
+            rng, corpus.n_docs, settings.vector_size, settings.dtype)
+    step = make_step(architecture, layer)
     schedule = None  # fit: linear decay over its epochs
-    if incremental:
-        schedule = partial_fit_schedule(estimator, 0 if previous is None
+    if plan.incremental:
+        schedule = partial_fit_schedule(settings, 0 if previous is None
                                         else previous["_training_tokens"])
-    config = TrainingConfig(
-        epochs=epochs, window=estimator.window, shrink_windows=estimator.shrink_windows,
-        keep_probability=(keep_probabilities(counts, estimator.sample)
-                          if estimator.sample > 0 else None),
-        batch_size=estimator._batch_size(), learning_rate=estimator._learning_rate(),
-        min_learning_rate=estimator.min_learning_rate, block_size=BLOCK_SIZE,
-        schedule=schedule)
+    config = training_config(settings, architecture, counts, epochs=epochs,
+                             learning_rate=settings.learning_rate, schedule=schedule)
     reports = train(corpus, parameters, step, config, seed_sequence=train_seed,
-                    n_jobs=_training_processes(estimator, corpus.n_tokens * epochs),
-                    verbose=estimator.verbose, epoch_callback=estimator._epoch_callback())
+                    runner_factory=plan.runner_factory(corpus.n_tokens * epochs),
+                    verbose=settings.verbose,
+                    epoch_callback=_epoch_callback(settings.epoch_callback, layer))
     warn_if_untrained(reports)
-    outputs = ({"node_vectors_": parameters["inner"], "huffman_tree_": tree}
-               if tree is not None else {"context_vectors_": parameters["output"]})
+    documents = ({"document_vectors_": parameters["documents"]}
+                 if architecture.trains_documents else {})
     return {
         "vectors_": parameters["input"],
-        **outputs,
+        **layer.fitted_state(parameters[layer.parameter]),
+        **documents,
         "noise_distribution_": noise_probabilities,
         "loss_curve_": [float(report.mean_loss) for report in reports],
         "n_pairs_": int(sum(report.n_pairs for report in reports)),
@@ -393,6 +464,90 @@ def _train(estimator, corpus, start, n_words, counts, epochs, dtype, incremental
         "epochs_": epochs,
         "_training_tokens": int(corpus.n_tokens) * epochs,
     }
+
+
+def training_config(settings, architecture, counts, *, epochs, learning_rate,
+                    schedule=None, frozen=()):
+    """The :class:`~sklearn_w2v._trainer.TrainingConfig` of ``settings``, with the
+    minibatch options of ``architecture`` and subsampling by the word ``counts``."""
+    batches = {"window": settings.window, "shrink_windows": settings.shrink_windows,
+               "keep_isolated": False, "with_documents": False,
+               **architecture.batch_options}
+    return TrainingConfig(
+        epochs=epochs, keep_probability=(keep_probabilities(counts, settings.sample)
+                                         if settings.sample > 0 else None),
+        batch_size=settings.batch_size, learning_rate=learning_rate,
+        min_learning_rate=settings.min_learning_rate, block_size=BLOCK_SIZE,
+        schedule=schedule, frozen=tuple(frozen), **batches)
+
+
+def infer_document_vectors(settings, fitted, corpus, *, epochs, learning_rate):
+    """Vectors of the documents of ``corpus`` by gradient steps on them alone, the word
+    and output vectors of the ``fitted`` state frozen (Le & Mikolov's inference).
+
+    All documents train together, as one corpus of minibatches (gensim's
+    ``infer_vector`` runs one document per call); each starts as word2vec.c's random
+    vectors and follows ``learning_rate`` down to ``min_learning_rate`` over ``epochs``.
+    PV-DBOW's optional skip-gram part is left out: it would only train frozen vectors.
+
+    Parameters
+    ----------
+    settings : FitSettings
+    fitted : dict
+        The fitted state (``vectors_``, the layer's matrix and tables, ``word_counts_``).
+    corpus : EncodedCorpus
+        The documents, encoded with the fitted vocabulary.
+    epochs : int
+    learning_rate : float
+
+    Returns
+    -------
+    ndarray of shape (corpus.n_docs, vector_size)
+    """
+    layer, matrix = fitted_layer_of(settings, fitted)
+    architecture = settings.architecture
+    if getattr(architecture, "train_words", False):
+        architecture = type(architecture)(train_words=False)
+    init_seed, train_seed = seed_sequence_of(settings.random_state).spawn(2)
+    vectors = fitted["vectors_"]
+    documents = initial_center_vectors(np.random.default_rng(init_seed), corpus.n_docs,
+                                       vectors.shape[1], vectors.dtype)
+    if corpus.n_tokens == 0:
+        return documents
+    if layer.uses_noise_words:
+        # The output layer is frozen: a minibatch's predictions can share their noise
+        # words, which makes inference several times faster (see NoiseContrastive).
+        layer.minibatch_noise = layer.frozen_matrix = True
+        layer.sampler  # built once here, not in every worker
+    parameters = {"input": vectors, layer.parameter: matrix, "documents": documents}
+    config = training_config(settings, architecture, fitted["word_counts_"], epochs=epochs,
+                             learning_rate=learning_rate,
+                             frozen=("input", layer.parameter))
+    train(corpus, parameters, make_step(architecture, layer), config,
+          seed_sequence=train_seed,
+          runner_factory=runner_factory(settings.n_jobs, corpus.n_tokens * epochs))
+    return parameters["documents"]
+
+
+def fitted_layer_of(settings, fitted):
+    """The output layer of a fitted state, and its matrix."""
+    layer = fitted_layer(settings.objective,
+                         noise_distribution=fitted.get("noise_distribution_"),
+                         tree=fitted.get("huffman_tree_"), negative=settings.negative,
+                         share_negatives=settings.share_negatives)
+    return layer, fitted[layer.public_name]
+
+
+def _epoch_callback(user_callback, layer):
+    """The trainer's ``callback(report, parameters)`` calling the user's
+    ``epoch_callback(report, input_vectors, output_vectors)``: the output vectors are the
+    layer's matrix (per word, or per inner node for hierarchical softmax)."""
+    if user_callback is None:
+        return None
+
+    def callback(report, parameters):
+        user_callback(report, parameters["input"], parameters[layer.parameter])
+    return callback
 
 
 def _untrained(start, previous):
@@ -409,9 +564,9 @@ def _untrained(start, previous):
     return state
 
 
-def partial_fit_schedule(estimator, tokens_before):
+def partial_fit_schedule(settings, tokens_before):
     """The learning rate of ``partial_fit``: see :class:`~sklearn_w2v._schedule.InverseTimeDecay`."""
-    return InverseTimeDecay(estimator._learning_rate(), estimator.min_learning_rate,
+    return InverseTimeDecay(settings.learning_rate, settings.min_learning_rate,
                             PARTIAL_FIT_HALF_LIFE, tokens_before)
 
 
@@ -425,21 +580,19 @@ def partial_fit_schedule(estimator, tokens_before):
 PARTIAL_FIT_HALF_LIFE = 10_000_000
 
 
-def _initial_parameters(start, n_words, d, dtype, rng, tree=None):
-    """Input and output matrices: the starting rows copied, word2vec.c's start for the rest
-    (input rows uniform in [-0.5/d, 0.5/d), output rows zero). With hierarchical softmax
-    (``tree``) the output matrix is the ``n_words - 1`` inner-node vectors."""
+def _initial_parameters(start, n_words, d, dtype, rng, layer):
+    """Input matrix and the layer's matrix: the starting rows copied, word2vec.c's start for
+    the rest (input rows uniform in [-0.5/d, 0.5/d), the layer's rows zero)."""
     n_known = 0 if start is None else len(start.words)
-    output = "inner" if tree is not None else "output"
     parameters = {
         "input": np.empty((n_words, d), dtype=dtype),
-        output: np.zeros((n_words - 1 if tree is not None else n_words, d), dtype=dtype),
+        layer.parameter: np.zeros((layer.n_rows(n_words), d), dtype=dtype),
     }
     if n_known:
         parameters["input"][:n_known] = start.vectors
-        previous_output = start.nodes if tree is not None else start.output
+        previous_output = start.layer_matrix(layer.parameter)
         if previous_output is not None:
-            parameters[output][:len(previous_output)] = previous_output
+            parameters[layer.parameter][:len(previous_output)] = previous_output
     # Drawn straight into the matrix: a separate array would hold a second copy of it.
     initial_center_vectors(rng, n_words - n_known, d, dtype, out=parameters["input"][n_known:])
     return parameters
@@ -462,27 +615,6 @@ def initial_center_vectors(rng, n_words, d, dtype, out=None):
     return vectors
 
 
-def huffman_tree_of(counts):
-    """:func:`~sklearn_w2v._huffman.huffman_tree` of counts in any row order.
-
-    Rows that continue from ``init`` keep the pretrained order, so the counts of X need not
-    be non-increasing: the tree is built on them sorted (stably) and its per-word arrays
-    are put back in row order; inner nodes do not depend on the rows. A count of 0 (a
-    pretrained word that X lacks) counts as 1.
-    """
-    # Pretrained words that X lacks count 0; as 1 they form a balanced subtree (zeros would
-    # merge into one chain, a code longer than word2vec.c's 40 bits).
-    counts = np.maximum(np.asarray(counts), 1)
-    order = np.argsort(-counts, kind="stable")
-    tree = huffman_tree(counts[order])
-    if np.array_equal(order, np.arange(len(order))):
-        return tree
-    rows = np.empty_like(order)
-    rows[order] = np.arange(len(order))
-    return replace(tree, points=tree.points[rows], codes=tree.codes[rows],
-                   lengths=tree.lengths[rows], mask=tree.mask[rows], signs=tree.signs[rows])
-
-
 def _vocabulary(start, new_words, n_known):
     """``vocabulary_`` and ``index_to_word_``; shared with ``start`` when nothing joins."""
     if start is not None and not new_words:
@@ -500,13 +632,6 @@ def _padded(values, n):
     return out
 
 
-def _training_processes(estimator, n_tokens_times_epochs):
-    n_jobs = effective_n_jobs(estimator.n_jobs)
-    if n_jobs > 1 and n_tokens_times_epochs < MIN_TOKENS_FOR_PROCESSES:
-        return 1
-    return n_jobs
-
-
 def seed_sequence_of(random_state):
     """A SeedSequence from scikit-learn's random_state convention."""
     from numbers import Integral
@@ -522,5 +647,5 @@ def seed_sequence_of(random_state):
     return np.random.SeedSequence(int(rng.randint(np.iinfo(np.int32).max)))
 
 
-__all__ = ["FITTED_ATTRIBUTES", "FittedParts", "auto_epochs", "check_continuation",
-           "fit_state", "resolve_epochs"]
+__all__ = ["FITTED_ATTRIBUTES", "FitPlan", "FittedParts", "auto_epochs",
+           "check_continuation", "embedding_of", "fit_state", "plan_fit", "resolve_epochs"]

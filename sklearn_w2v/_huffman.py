@@ -13,7 +13,7 @@ words get short paths, so a token costs about the entropy of the unigram distrib
 node updates (about 11 on the benchmark corpus) instead of ``log2(n_words)``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -127,3 +127,24 @@ def _paths(parent, right, n):
     signs = np.where(on_path, 2.0 * codes - 1.0, 0.0).astype(np.float32)
     return HuffmanTree(points=points.astype(np.int32), codes=codes.astype(np.int8),
                        lengths=lengths, mask=on_path, signs=signs)
+
+
+def huffman_tree_of(counts):
+    """:func:`huffman_tree` of counts in any row order.
+
+    Rows that continue from ``init`` keep the pretrained order, so the counts of X need not
+    be non-increasing: the tree is built on them sorted (stably) and its per-word arrays
+    are put back in row order; inner nodes do not depend on the rows. A count of 0 (a
+    pretrained word that X lacks) counts as 1.
+    """
+    # Pretrained words that X lacks count 0; as 1 they form a balanced subtree (zeros would
+    # merge into one chain, a code longer than word2vec.c's 40 bits).
+    counts = np.maximum(np.asarray(counts), 1)
+    order = np.argsort(-counts, kind="stable")
+    tree = huffman_tree(counts[order])
+    if np.array_equal(order, np.arange(len(order))):
+        return tree
+    rows = np.empty_like(order)
+    rows[order] = np.arange(len(order))
+    return replace(tree, points=tree.points[rows], codes=tree.codes[rows],
+                   lengths=tree.lengths[rows], mask=tree.mask[rows], signs=tree.signs[rows])

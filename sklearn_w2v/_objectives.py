@@ -56,6 +56,8 @@ trainer scatter-adds them into the parameter rows.
 
 import numpy as np
 
+from ._segments import sum_per_owner
+
 __all__ = [
     "log_sigmoid",
     "sigmoid",
@@ -67,6 +69,9 @@ __all__ = [
     "window_contrastive_loss_and_grads",
     "window_binary_loss_and_grads",
     "window_binary_loss_and_logit_grads",
+    "hierarchical_log_likelihood",
+    "path_log_likelihood",
+    "shared_noise_loss_and_grads",
 ]
 
 
@@ -688,3 +693,117 @@ def _check_mask(name, mask, shape):
     if mask.shape != shape or mask.dtype != bool:
         raise ValueError(f"{name} must be a boolean array of shape {shape}, got "
                          f"{mask.dtype} {mask.shape}")
+
+
+def shared_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *, owner=None,
+                                target_offsets=0.0, noise_offsets=0.0, noise_gradient=True):
+    r"""Data-vs-noise loss of ``P`` predictions that share one set of ``K`` noise words.
+
+    Prediction ``p`` has the hidden vector ``h_{c(p)}`` (``c = owner``, the identity when
+    None) and a target output vector ``u_p``; all predictions meet the same noise output
+    vectors ``n_1 .. n_K``, drawn once for the minibatch (the HogBatch form of Ji et al.
+    2016, which turns the noise logits into one matrix product). Predictions that share a
+    hidden row then share its noise terms, computed once per row and counted ``m_c`` times
+    (``m_c`` predictions own row ``c``). With offsets ``a`` (0 for NS, ``log(K q)`` for NCE),
+
+    .. math::
+
+        J = \sum_p \mathrm{softplus}(-(u_p\cdot h_{c(p)} - a_p))
+            + \sum_c m_c \sum_k \mathrm{softplus}(n_k\cdot h_c - a_k),
+
+    and with ``g_p = sigma(u_p.h_{c(p)} - a_p) - 1``, ``G_{ck} = sigma(n_k.h_c - a_k)``:
+    ``grad_hidden_c = sum_{p: c(p)=c} g_p u_p + m_c (G @ n)_c``,
+    ``grad_target_p = g_p h_{c(p)}``, ``grad_noise = (m G).T @ h``.
+
+    Parameters
+    ----------
+    hidden : ndarray of shape (C, d)
+    target_vectors : ndarray of shape (P, d)
+    noise_vectors : ndarray of shape (K, d)
+    owner : ndarray of int, shape (P,), or None
+        Hidden row of each prediction, non-decreasing; None: ``P = C`` and prediction
+        ``p`` owns row ``p``.
+    target_offsets : float or ndarray of shape (P,), default=0.0
+    noise_offsets : float or ndarray of shape (K,), default=0.0
+    noise_gradient : bool, default=True
+        False: ``grad_noise`` is None (frozen output vectors; saves a matrix product).
+
+    Returns
+    -------
+    loss : float
+    grad_hidden : ndarray of shape (C, d)
+    target_logit_grads : ndarray of shape (P,)
+        ``g``: the targets' gradient is ``g[:, None] * hidden[owner]``, a rank-one update.
+    grad_noise : ndarray of shape (K, d) or None
+    """
+    dtype = _float_dtype(hidden, target_vectors, noise_vectors)
+    H = _as_float(hidden, dtype)
+    T = _as_float(target_vectors, dtype)
+    N = _as_float(noise_vectors, dtype)
+    _check_2d("hidden", H)
+    _check_2d("target_vectors", T, H.shape[1])
+    _check_2d("noise_vectors", N, H.shape[1])
+    if owner is None:
+        if T.shape[0] != H.shape[0]:
+            raise ValueError(f"target_vectors must have {H.shape[0]} rows, got "
+                             f"{T.shape[0]}")
+        H_targets, multiplicity = H, None
+    else:
+        owner = _check_owner(owner, T.shape[0], H.shape[0])
+        H_targets = H[owner]
+        multiplicity = np.bincount(owner, minlength=H.shape[0]).astype(dtype)
+    positive = np.einsum("pd,pd->p", H_targets, T) - _as_float(target_offsets, dtype)
+    negative = H @ N.T - _as_float(noise_offsets, dtype)
+    loss_positive, sig_positive = _softplus_sum_and_sigmoid(-positive)
+    terms, sig_negative = _softplus_and_sigmoid(negative)
+    # d softplus(-x) / dx = -sigma(-x)
+    target_grads = -sig_positive
+    target_part = target_grads[:, None] * T
+    if multiplicity is None:
+        loss_negative = float(terms.sum(dtype=np.float64))
+        grad_hidden = target_part + sig_negative @ N
+    else:
+        loss_negative = float(multiplicity @ terms.sum(axis=1, dtype=np.float64))
+        sig_negative *= multiplicity[:, None]
+        grad_hidden = sum_per_owner(target_part, owner, H.shape[0])
+        grad_hidden += sig_negative @ N
+    grad_noise = sig_negative.T @ H if noise_gradient else None
+    return loss_positive + loss_negative, grad_hidden, target_grads, grad_noise
+
+
+# ------------------------------------------------------------------- hierarchical softmax
+
+
+def hierarchical_log_likelihood(input_vectors, node_vectors, tree, words):
+    r"""``log p(words[i] | input_vectors[i])`` under hierarchical softmax.
+
+    ``log p(o | v) = -sum_k softplus(t_k u_{n_k} . v)`` over the inner nodes ``n_k`` of
+    ``o``'s path and their signs ``t_k = 2 c_k - 1``: the same terms that training
+    minimises, so ``-hierarchical_log_likelihood(...).sum()`` is the training loss.
+
+    Parameters
+    ----------
+    input_vectors : ndarray of shape (n, d)
+    node_vectors : ndarray of shape (n_words - 1, d)
+    tree : HuffmanTree
+    words : ndarray of int, shape (n,)
+
+    Returns
+    -------
+    ndarray of float64, shape (n,)
+    """
+    length = int(tree.lengths[words].max(initial=1))
+    points = tree.points[words, :length]
+    signs = tree.signs[words, :length].astype(np.float64)
+    logits = np.einsum("pld,pd->pl", node_vectors[points], input_vectors,
+                       dtype=np.float64)
+    return path_log_likelihood(logits, signs, tree.mask[words, :length])
+
+
+def path_log_likelihood(logits, signs, mask):
+    """``sum_k log sigma(-t_k x_k)`` over the steps of paths (the last axis) in use.
+
+    ``logits`` are the ``x_k = u_{n_k} . v`` of each path step, ``signs`` its ``t_k`` and
+    ``mask`` which steps are in use (padding steps are left out).
+    """
+    return (log_sigmoid(-signs * logits) * mask).sum(axis=-1)

@@ -133,26 +133,36 @@ class ProcessBlockRunner:
                 for name, matrix in self._originals.items()}
             self._payload = _pickle_with_shared_arrays(
                 (self.parameters, self._corpus, self._step, self._config), self._folder)
+            # Results as a generator: the coordinator sees each block as it finishes.
             self._parallel = Parallel(n_jobs=self.n_jobs, backend="loky", batch_size=1,
-                                      pre_dispatch="2*n_jobs")
+                                      pre_dispatch="2*n_jobs", return_as="generator")
             self._parallel.__enter__()
         except BaseException:
             self._remove_folder()
             raise
         return self
 
-    def run(self, tasks, state):
-        """Train the blocks of ``tasks`` in the workers; return their reports in order."""
-        reports = self._run(tasks, state.reference_loss)
+    def run(self, tasks, state, on_block=None):
+        """Train the blocks of ``tasks`` in the workers; return their reports in order.
+
+        ``on_block(task, report)`` is called here, in the coordinator, as each block's
+        report arrives (workers never report by themselves)."""
+        reports = self._run(tasks, state.reference_loss, on_block)
         for report in reports:
             state.record_block(report)
         return reports
 
-    def _run(self, tasks, reference):
+    def _run(self, tasks, reference, on_block):
         try:
-            return self._parallel(delayed(_train_block_in_worker)(self._payload, task,
-                                                                  reference)
-                                  for task in tasks)
+            reports = []
+            results = self._parallel(delayed(_train_block_in_worker)(self._payload, task,
+                                                                     reference)
+                                     for task in tasks)
+            for task, report in zip(tasks, results):
+                reports.append(report)
+                if on_block is not None:
+                    on_block(task, report)
+            return reports
         except Exception as error:
             if _is_broken_pool(error):
                 raise TrainingWorkerError(
@@ -167,8 +177,10 @@ class ProcessBlockRunner:
             if self._parallel is not None:
                 self._parallel.__exit__(exc_type, exc, traceback)
             if exc_type is None:
+                # Frozen parameters were only read (and may be read-only arrays).
                 for name, matrix in self._originals.items():
-                    matrix[...] = self.parameters[name]
+                    if name not in self._config.frozen:
+                        matrix[...] = self.parameters[name]
         finally:
             self.parameters = None
             self._remove_folder()

@@ -10,7 +10,9 @@ Updates are plain SGD on the *summed* minibatch gradient, which is what word2vec
 pair at a time; a row that occurs many times in a minibatch gets the sum of its updates,
 capped (see :data:`MAX_UPDATES_PER_ROW`).
 
-The unit of work is a block of the corpus (:func:`train_block`). Everything a block needs is
+The unit of work is a block of the corpus (:func:`train_block`); a runner runs the blocks of
+an epoch (:class:`SerialBlockRunner` here, the worker processes of :mod:`sklearn_w2v._parallel`
+there), and the caller chooses it. Everything a block needs is
 fixed before it starts: its random generator is spawned from the epoch's seed by block index,
 and its learning rate follows from its position in the corpus. So a block trains the same
 way whichever process runs it and in whatever order: one process runs the blocks in corpus
@@ -25,6 +27,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._batches import block_boundaries, block_minibatches
+from ._progress import EpochProgress
 from ._schedule import LinearDecay, linear_learning_rate  # noqa: F401 (re-exported)
 from ._segments import RowUpdateCap, scatter_add_rows
 from ._steps import BlockRandom
@@ -66,7 +69,10 @@ class TrainingConfig:
     from ``learning_rate`` to ``min_learning_rate`` over all epochs, by corpus tokens
     processed (as word2vec.c), unless ``schedule`` (see :mod:`sklearn_w2v._schedule`) maps
     the tokens processed to the rate otherwise. ``block_size`` is the number of tokens per
-    block, the unit of work.
+    block, the unit of work. ``keep_isolated`` and ``with_documents`` are the minibatch
+    options of the paragraph-vector architectures (see
+    :func:`~sklearn_w2v._batches.block_minibatches`); updates of the parameters named in
+    ``frozen`` are not applied.
     """
 
     epochs: int
@@ -78,6 +84,13 @@ class TrainingConfig:
     min_learning_rate: float
     block_size: int = 65536
     schedule: object = None  # None: LinearDecay over the epochs of this run
+    # Paragraph vectors: keep centers without a context (their document predicts them) and
+    # give each minibatch the document of each center.
+    keep_isolated: bool = False
+    with_documents: bool = False
+    # Parameters that the loop does not update (inference of document vectors keeps the
+    # word and output vectors fixed).
+    frozen: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -182,11 +195,12 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     for batch in block_minibatches(
             corpus, task.start, task.stop, window=config.window,
             batch_size=config.batch_size, shrink_windows=config.shrink_windows,
-            keep_probability=config.keep_probability, rng=rng):
+            keep_probability=config.keep_probability, rng=rng,
+            keep_isolated=config.keep_isolated, with_documents=config.with_documents):
         rate = config.schedule.rate(progress)
         progress += batch.n_raw_tokens
         report.n_effective_words += batch.n_effective_words
-        if not batch.n_pairs:
+        if not batch.trainable:
             continue
         result = step(parameters, batch, random)
         loss_per_prediction = result.loss_per_prediction
@@ -198,6 +212,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
                 and loss_per_prediction <= _DIVERGENCE_FACTOR * reference_loss):
             raise_diverged(task.epoch, config.learning_rate)
         for update in result.updates:
+            if update.parameter in config.frozen:
+                continue
             matrix = parameters[update.parameter]
             if update.rows is None:  # dense: one gradient row per matrix row
                 matrix -= rate * update.gradients
@@ -215,8 +231,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
     return report
 
 
-def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=0,
-          epoch_callback=None):
+def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=None,
+          verbose=0, epoch_callback=None):
     """Train ``parameters`` in place for ``config.epochs`` epochs.
 
     Parameters
@@ -229,12 +245,16 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
     config : TrainingConfig
     seed_sequence : numpy.random.SeedSequence
         Source of all randomness (subsampling, windows, noise words).
-    n_jobs : int
-        Worker processes (resolved, >= 1). 1 trains in this process, block after block:
-        bit-reproducible. More run the blocks in processes that update ``parameters``
-        lock-free in shared memory (:mod:`sklearn_w2v._parallel`): the same blocks with the
-        same random draws, but the order in which concurrent updates land depends on timing.
+    runner_factory : callable or None
+        ``runner_factory(parameters, corpus, step, config)`` makes the context manager that
+        runs the blocks of each epoch. None (:class:`SerialBlockRunner`) trains in this
+        process, block after block: bit-reproducible.
+        :class:`~sklearn_w2v._parallel.ProcessBlockRunner` runs them in worker processes
+        that update ``parameters`` lock-free in shared memory: the same blocks with the same
+        random draws, but the order in which concurrent updates land depends on timing.
     verbose : int
+        Detail of the progress records (see :mod:`sklearn_w2v._progress`): they are logged
+        whatever its value; 2 or more asks for a progress bar on a terminal.
     epoch_callback : callable or None
         Called as ``epoch_callback(report, parameters)`` after each epoch with the live
         parameter arrays (copy them to keep a snapshot).
@@ -248,38 +268,40 @@ def train(corpus, parameters, step, config, *, seed_sequence, n_jobs=1, verbose=
         config = replace(config, schedule=LinearDecay(
             config.learning_rate, config.min_learning_rate, int(cuts[-1]) * config.epochs))
     state = TrainingState(seed_sequence)
-    if n_jobs > 1:
-        from ._parallel import ProcessBlockRunner
-
-        runner = ProcessBlockRunner(parameters, corpus, step, config, n_jobs)
-    else:
-        runner = _SerialBlockRunner(parameters, corpus, step, config)
-    started = time.perf_counter()
+    runner = (runner_factory or SerialBlockRunner)(parameters, corpus, step, config)
+    progress = EpochProgress(config.epochs, int(cuts[-1]), verbose)
     with runner, threadpool_limits(limits=1), _ignore_overflow():
         for epoch in range(config.epochs):
             epoch_started = time.perf_counter()
-            blocks = runner.run(state.epoch_tasks(epoch, cuts, config), state)
-            check_finite(runner.parameters, epoch, config.learning_rate)
+            progress.start_epoch(epoch)
+            blocks = runner.run(state.epoch_tasks(epoch, cuts, config), state,
+                                on_block=progress.block_done)
+            check_finite({name: matrix for name, matrix in runner.parameters.items()
+                          if name not in config.frozen}, epoch, config.learning_rate)
             report = _epoch_report(epoch, blocks, time.perf_counter() - epoch_started)
             state.reports.append(report)
-            if verbose:
-                _print_progress(report, config.epochs, time.perf_counter() - started)
+            progress.epoch_done(report)
             if epoch_callback is not None:
                 epoch_callback(report, runner.parameters)
     return state.reports
 
 
-class _SerialBlockRunner:
+class SerialBlockRunner:
     """Runs the blocks one after the other in this process (``n_jobs=1``)."""
 
     def __init__(self, parameters, corpus, step, config):
         self.parameters = parameters
         self._args = (parameters, corpus, step, config)
 
-    def run(self, tasks, state):
+    def run(self, tasks, state, on_block=None):
+        """Train the blocks of ``tasks`` in order; ``on_block(task, report)`` after each."""
         # The reference is the one known when the epoch starts, as for the processes.
         reference = state.reference_loss
-        reports = [train_block(*self._args, task, reference) for task in tasks]
+        reports = []
+        for task in tasks:
+            reports.append(train_block(*self._args, task, reference))
+            if on_block is not None:
+                on_block(task, reports[-1])
         for report in reports:
             state.record_block(report)
         return reports
@@ -335,12 +357,3 @@ def warn_if_untrained(reports):
             "two known words within the window, so the vectors are their random "
             "initialisation and loss_curve_ is NaN. Pass more text, lower min_count, or "
             "disable subsampling with sample=0.", RuntimeWarning, stacklevel=3)
-
-
-def _print_progress(report, epochs, elapsed):
-    words_per_second = report.n_effective_words / max(report.seconds, 1e-9)
-    remaining = elapsed / report.epoch * (epochs - report.epoch)
-    print(f"[Word2VecTransformer] epoch {report.epoch}/{epochs}: "
-          f"loss {report.mean_loss:.4f} per pair, {report.n_pairs:,} pairs, "
-          f"{words_per_second:,.0f} words/s, {report.seconds:.1f} s, "
-          f"ETA {remaining:.0f} s", flush=True)

@@ -1,13 +1,12 @@
 """Word2VecTransformer: the scikit-learn estimator.
 
-This module only validates parameters, wires the pipeline of private modules together and
-stores fitted state; the work is done in ``_text`` (tokens), ``_vocab`` (vocabulary and
-encoding), ``_batches`` (pairs), ``_objectives`` (loss and gradients), ``_trainer`` (SGD
-loop) and ``_pooling`` (document vectors).
+This module only validates parameters and stores fitted state: ``_settings`` resolves the
+parameters once, ``_fitting`` runs the fit procedure on them (vocabulary, output layer and
+architecture, trainer), ``_pooling`` turns word vectors into document vectors and
+``_scoring`` scores held-out text; see docs/architecture.md.
 """
 
 import os
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,30 +14,30 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._fitting import FITTED_ATTRIBUTES, STRUCTURE_PARAMETERS, FittedParts, fit_state
+from ._architectures import make_architecture
+from ._fitting import FittedParts, embedding_of, fit_state
+from ._layers import NO_OUTPUT_WORD_VECTORS, fitted_layer
 from ._pooling import pool_documents
 from ._pretrained import PretrainedVectors
+from ._progress import verbose_output
 from ._scoring import mean_log_likelihood
-from ._text import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
+from ._settings import (
+    analyzer_of,
+    check_dtype,
+    resolve_settings,
+    resolved_batch_size,
+    resolved_learning_rate,
+    structure_of,
+)
+from ._stores import encode
+from ._text import DEFAULT_TOKEN_PATTERN
 from ._word2vec_format import load_word2vec_format, save_word2vec_format
 from .evaluation import cosine_similarity_of, most_similar
-from ._version import __version__
-from ._vocab import encode_documents
-
-class InconsistentVersionWarning(UserWarning):
-    """A pickled Word2VecTransformer is loaded with another sklearn-w2v version."""
+from ._estimator import InconsistentVersionWarning, TextEstimatorMixin  # noqa: F401
 
 
-_NO_OUTPUT_WORD_VECTORS = (
-    "word_vectors='input+output' needs output word vectors, which hierarchical softmax does "
-    "not have (its output vectors belong to the inner nodes of the Huffman tree). Use "
-    "word_vectors='input'.")
-
-# word2vec.c's starting learning rates: 0.025 for skip-gram, 0.05 for CBOW.
-_AUTO_LEARNING_RATE = {"skipgram": 0.025, "cbow": 0.05}
-
-
-class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Word2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                          BaseEstimator):
     """word2vec embeddings (skip-gram or CBOW) as a scikit-learn transformer.
 
     ``fit`` learns word vectors from raw texts (or token lists) with the skip-gram or the
@@ -528,103 +527,35 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     def _fit(self, X, *, incremental=False, grow_vocabulary=False, transform=False):
         """Fit (``incremental``: partial_fit) and swap the new state in; return the
         document vectors of ``X`` if ``transform``."""
-        # Parameters are validated by _fit_context (fit) or partial_fit before this runs.
-        self._validate_param_combinations()
-        state, X_new = fit_state(self, X, incremental=incremental,
-                                 grow_vocabulary=grow_vocabulary, transform=transform)
+        # Parameters are validated by _fit_context (fit) or partial_fit before this runs;
+        # the settings check their combinations and resolve every "auto" once.
+        settings = resolve_settings(self.get_params(deep=False))
+        with verbose_output(self.verbose):
+            state, X_new = fit_state(settings, X, self._fitted_state(),
+                                     incremental=incremental,
+                                     grow_vocabulary=grow_vocabulary, transform=transform)
         self._set_fitted_state(state)
         return X_new
 
-    def _set_fitted_state(self, state):
-        # The whole fitted state changes at once (one assignment of the instance dict), so
-        # that an interruption never leaves the vectors of one fit with the vocabulary of
-        # another, and no attribute of an earlier fit (an idf_ of another vocabulary)
-        # survives into a state that does not have it.
-        kept = {name: value for name, value in vars(self).items()
-                if name not in FITTED_ATTRIBUTES}
-        self.__dict__ = {**kept, **state}
-
-    def _epoch_callback(self):
-        if self.epoch_callback is None:
-            return None
-
-        def callback(report, parameters):
-            # The output vectors: per word, or per inner node for hierarchical softmax.
-            outputs = parameters["inner" if "inner" in parameters else "output"]
-            self.epoch_callback(report, parameters["input"], outputs)
-        return callback
-
-    def _validate_param_combinations(self):
-        if self.objective in ("negative", "nce") and self.negative < 1:
-            raise ValueError(
-                f"negative={self.negative!r}: the {self.objective!r} objective needs at "
-                f"least one noise word per pair; set negative >= 1 (5 to 20 is usual) or "
-                f"use objective='softmax'.")
-        if self.min_learning_rate > self._learning_rate():
-            raise ValueError(
-                f"min_learning_rate={self.min_learning_rate!r} is larger than "
-                f"learning_rate={self._learning_rate()!r}; the rate decays from "
-                f"learning_rate to min_learning_rate, so set min_learning_rate <= "
-                f"learning_rate.")
-        if self.objective == "hierarchical" and self.word_vectors == "input+output":
-            raise ValueError(_NO_OUTPUT_WORD_VECTORS)
-        if self.tokenizer is not None and not callable(self.tokenizer):
-            raise TypeError("tokenizer must be a callable or None.")
-        # bool is an Integral for scikit-learn's validation, but vector_size=True is a
-        # mistake, not a 1-dimensional model.
-        for name in _INTEGER_PARAMETERS:
-            if isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(
-                    f"{name}={getattr(self, name)!r} is a boolean; {name} must be an "
-                    f"integer.")
-
     def _check_dtype(self):
-        dtype = _float_dtype_or_none(self.dtype)
-        if dtype is None:
-            raise ValueError(
-                f"dtype={self.dtype!r} is not supported; use np.float32 (default) or "
-                f"np.float64.")
-        return dtype
-
-    def __getstate__(self):
-        # Like scikit-learn's own version stamp: a pickle records the package version.
-        return dict(super().__getstate__(), _sklearn_w2v_version=__version__)
-
-    def __setstate__(self, state):
-        version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
-        if version != __version__:
-            warnings.warn(
-                f"This Word2VecTransformer was pickled with sklearn-w2v {version} and is "
-                f"loaded with {__version__}; it may not work or may give different "
-                f"results. Refit it with this version, or load it with {version}.",
-                InconsistentVersionWarning, stacklevel=2)
-        super().__setstate__(state)
+        return check_dtype(self.dtype)
 
     def _build_analyzer(self):
-        return build_analyzer(
-            analyzer=self.analyzer, lowercase=self.lowercase,
-            token_pattern=self.token_pattern, tokenizer=self.tokenizer,
-            preprocessor=self.preprocessor, encoding=self.encoding,
-            decode_error=self.decode_error)
+        return analyzer_of(self.get_params(deep=False))
 
     def _learning_rate(self):
-        if self.learning_rate == "auto":
-            return _AUTO_LEARNING_RATE[self.architecture]
-        return self.learning_rate
+        return resolved_learning_rate(self.get_params(deep=False))
 
     def _batch_size(self):
-        if self.batch_size != "auto":
-            return self.batch_size
-        # The softmax output gradient is dense and sums the updates of every center of the
-        # minibatch into every output row; at 256 centers it diverged at learning_rate
-        # 0.025 (5,000 words, d=100), at 32 it trains stably.
-        if self.objective == "softmax":
-            return 32
-        # A CBOW window is one prediction where a skip-gram window is up to 2 * window, so
-        # CBOW takes 4x the windows for a similar amount of work per minibatch: on a 3.4M
-        # token prefix (3 epochs) 1024 windows trained CBOW 24% (NS) and 36% (HS) faster
-        # than 256 with the same analogy accuracy and WordSim-353 (within 0.3 point, 0.01).
-        return 1024 if self.architecture == "cbow" else 256
+        return resolved_batch_size(self.get_params(deep=False))
+
+    def _fitted_layer(self):
+        """The output layer of the fitted model and its matrix (``score``, theory)."""
+        layer = fitted_layer(self.objective,
+                             noise_distribution=getattr(self, "noise_distribution_", None),
+                             tree=getattr(self, "huffman_tree_", None),
+                             negative=self.negative, share_negatives=self.share_negatives)
+        return layer, getattr(self, layer.public_name, None)
 
     # ---------------------------------------------------------------- transform
 
@@ -638,18 +569,10 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
             if not self.fitted_parts_.output_vectors and self.fitted_parts_.node_vectors:
-                raise ValueError(_NO_OUTPUT_WORD_VECTORS)
+                raise ValueError(NO_OUTPUT_WORD_VECTORS)
             self._require_part("output_vectors", "word_vectors='input+output'")
-        return self._embedding_of(self.vectors_, getattr(self, "context_vectors_", None))
-
-    def _embedding_of(self, vectors, context_vectors):
-        if self.word_vectors == "input+output":
-            if context_vectors is None:
-                raise ValueError(
-                    "word_vectors='input+output' needs output vectors, which are trained "
-                    "only when epochs > 0; with epochs=0 use word_vectors='input'.")
-            return vectors + context_vectors
-        return vectors
+        return embedding_of(self.word_vectors, self.vectors_,
+                            getattr(self, "context_vectors_", None))
 
     def _require_part(self, part, what):
         """Raise ValueError saying how to get ``part`` if this model does not have it."""
@@ -694,9 +617,7 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             In the dtype of the vectors (``dtype``).
         """
         check_is_fitted(self, "vectors_")
-        corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
-                                  self.vocabulary_)
-        return self._pool(corpus)
+        return self._pool(encode(X, self._build_analyzer(), self.vocabulary_))
 
     def _pool(self, corpus):
         if self.pooling in ("tfidf", "sif"):
@@ -756,38 +677,18 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         check_is_fitted(self, "vectors_")
         if not self.fitted_parts_.node_vectors:  # hierarchical softmax scores with its nodes
             self._require_part("output_vectors", "score")
-        corpus = encode_documents(iter_token_lists(X, self._build_analyzer()),
-                                  self.vocabulary_)
+        layer, matrix = self._fitted_layer()
         mean, n_predictions = mean_log_likelihood(
-            corpus, architecture=self.architecture, window=self.window,
-            input_vectors=self.vectors_, output_vectors=getattr(self, "context_vectors_", None),
-            node_vectors=getattr(self, "node_vectors_", None),
-            tree=getattr(self, "huffman_tree_", None),
-            logit_offset=self._score_logit_offset(), cbow_mean=self.cbow_mean)
+            encode(X, self._build_analyzer(), self.vocabulary_),
+            architecture=make_architecture(self.architecture, cbow_mean=self.cbow_mean),
+            layer=layer, window=self.window,
+            parameters={"input": self.vectors_, layer.parameter: matrix})
         if n_predictions == 0:
             raise ValueError(
                 "X has no (center, context) pair of known words within the window, so "
                 "there is nothing to score. Pass longer documents or documents that use "
                 "the fitted vocabulary.")
         return mean
-
-    def _score_logit_offset(self):
-        """The offset of the softmax logits that ``score`` evaluates, or None.
-
-        ``log q`` for negative sampling (see ``score``). The outcomes of the softmax are
-        the words with a positive noise probability, i.e. a positive count in the
-        documents the output vectors were trained on: every word of a model trained from
-        scratch, but not a pretrained word that fine-tuning never saw, whose output vector
-        is still word2vec.c's zero start; an offset of -inf leaves it out of the
-        normaliser, and its predictions are skipped.
-        """
-        if self.objective == "hierarchical":
-            return None
-        q = self.noise_distribution_
-        with np.errstate(divide="ignore"):
-            if self.objective == "negative":
-                return np.log(q)
-            return None if (q > 0).all() else np.where(q > 0, 0.0, -np.inf)
 
     # ------------------------------------------------------------ word queries
 
@@ -891,30 +792,6 @@ class Word2VecTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         model._set_fitted_state(_loaded_state(model, pretrained, dtype))
         return model
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        # Documents in, like CountVectorizer: scikit-learn's common checks then skip the
-        # numeric-array tests, and tests/test_transformer.py covers the behaviour instead.
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
-
-
-_INTEGER_PARAMETERS = ("vector_size", "window", "min_count", "max_vocab_size", "negative",
-                       "epochs", "batch_size", "n_jobs", "verbose")
-
-
-def _float_dtype_or_none(dtype):
-    """np.float32 or np.float64 as a dtype, None for anything else (np.dtype(None) and
-    np.dtype("float64") == None are both true in NumPy, hence the explicit checks)."""
-    if dtype is None or isinstance(dtype, (bool, np.bool_)):
-        return None
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        return None
-    return dtype if dtype.type in (np.float32, np.float64) else None
-
 
 def _as_word_list(words):
     # gensim accepts a single word as well as a list of words.
@@ -929,8 +806,7 @@ def _loaded_state(model, pretrained, dtype):
         "n_centers_": 0, "n_effective_words_": 0, "training_seconds_": 0.0,
         "corpus_word_count_": 0, "epochs_": 0, "batch_size_": model._batch_size(),
         "_training_tokens": 0,
-        "_structure": {**{name: getattr(model, name) for name in STRUCTURE_PARAMETERS},
-                       "dtype": dtype},
+        "_structure": structure_of(model.get_params(deep=False), dtype),
         "fitted_parts_": FittedParts(origin="loaded", output_vectors=False,
                                      word_counts=False, idf=False, sif_component=False),
     }

@@ -23,12 +23,13 @@ provided the vectors have enough capacity to represent every pair independently
 import numpy as np
 import scipy.sparse as sp
 
-from ._scoring import path_log_likelihood
-from ._text import iter_token_lists
-from ._vocab import encode_documents, keep_probabilities
+from ._layers import fitted_layer
+from ._stores import encode
+from ._vocab import keep_probabilities
 
 __all__ = ["cooccurrence_counts", "conditional_log_probabilities", "pmi_targets",
-           "pair_scores", "model_log_probabilities"]
+           "pair_scores", "model_log_probabilities", "document_word_counts",
+           "document_scores"]
 
 
 def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampling=False):
@@ -67,8 +68,7 @@ def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampli
     """
     window = model.window if window is None else int(window)
     shrink_windows = model.shrink_windows if shrink_windows is None else bool(shrink_windows)
-    corpus = encode_documents(iter_token_lists(X, model._build_analyzer()),
-                              model.vocabulary_)
+    corpus = encode(X, model._build_analyzer(), model.vocabulary_)
     n_words = len(model.vocabulary_)
     ids = corpus.ids.astype(np.int64)
     doc = np.searchsorted(corpus.doc_offsets, np.arange(len(ids)), side="right")
@@ -89,6 +89,40 @@ def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampli
                                         shape=(n_words, n_words))
     counts.sum_duplicates()
     return counts
+
+
+def document_word_counts(X, model):
+    """How often each word of the fitted vocabulary occurs in each document of ``X``.
+
+    For PV-DBOW (:class:`~sklearn_w2v.Doc2VecTransformer`, ``architecture="dbow"``) without
+    subsampling these are exactly the (document, word) predictions of one epoch, the
+    counterpart of :func:`cooccurrence_counts` with the document as the center: pass them
+    to :func:`pmi_targets` for the optimum of ``document_vectors_ @ context_vectors_.T``.
+
+    Parameters
+    ----------
+    X : iterable of str, bytes or list of str
+    model : Word2VecTransformer or Doc2VecTransformer
+        Fitted; its analyzer and vocabulary encode X.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of float64, shape (n_documents, n_words)
+    """
+    corpus = encode(X, model._build_analyzer(), model.vocabulary_)
+    ids = corpus.ids.astype(np.int64)
+    doc = np.searchsorted(corpus.doc_offsets, np.arange(len(ids)), side="right") - 1
+    counts = sp.csr_matrix((np.ones(len(ids)), (doc, ids)),
+                           shape=(corpus.n_docs, len(model.vocabulary_)))
+    counts.sum_duplicates()
+    return counts
+
+
+def document_scores(model):
+    """``S[j, o] = u_o . d_j``: the scores of a fitted Doc2VecTransformer, document vector
+    against output word vector (PV-DBOW's counterpart of :func:`pair_scores`)."""
+    return (model.document_vectors_.astype(np.float64)
+            @ model.context_vectors_.astype(np.float64).T)
 
 
 def conditional_log_probabilities(counts):
@@ -117,6 +151,9 @@ def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
     * ``"nce"``: ``log p(o|c)``;
     * ``"softmax"``: ``log p(o|c)``, defined only up to a constant per center (row).
 
+    Each is the output layer's own
+    :meth:`~sklearn_w2v._layers.OutputLayer.pairwise_optimum`.
+
     Parameters
     ----------
     counts : array-like or sparse matrix of shape (n_words, n_words)
@@ -139,18 +176,19 @@ def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
     if model is not None:
         objective = model.objective if objective is None else objective
         if noise_distribution is None:
-            noise_distribution = model.noise_distribution_
+            noise_distribution = getattr(model, "noise_distribution_", None)
         negative = model.negative if negative is None else negative
     if objective not in ("negative", "nce", "softmax"):
         raise ValueError(f"objective must be 'negative', 'nce' or 'softmax', got {objective!r}")
-    log_p = conditional_log_probabilities(counts)
-    if objective != "negative":
-        return log_p
-    if noise_distribution is None or negative is None:
+    if objective == "negative" and (noise_distribution is None or negative is None):
         raise ValueError("The negative-sampling optimum needs noise_distribution and negative.")
-    q = np.asarray(noise_distribution, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        return log_p - np.log(negative * q)[None, :]
+    log_p = conditional_log_probabilities(counts)
+    n_words = log_p.shape[1]
+    q = (np.full(n_words, 1.0 / n_words) if noise_distribution is None
+         else np.asarray(noise_distribution, dtype=np.float64))
+    layer = fitted_layer(objective, noise_distribution=q,
+                         negative=1 if negative is None else negative)
+    return layer.pairwise_optimum(log_p)
 
 
 def pair_scores(model):
@@ -170,40 +208,13 @@ def model_log_probabilities(model):
       distribution by construction;
     * the others: the softmax over o of ``u_o.v_c``, plus ``log q(o)`` for ``"negative"``.
 
+    Both are the output layer's
+    :meth:`~sklearn_w2v._layers.OutputLayer.log_probabilities`, the forward pass that
+    ``score`` runs.
+
     Returns
     -------
     ndarray of float64, shape (n_words, n_words)
     """
-    V = model.vectors_.astype(np.float64)
-    if model.objective == "hierarchical":
-        return _hierarchical_log_probabilities(V, model.node_vectors_.astype(np.float64),
-                                               model.huffman_tree_)
-    S = pair_scores(model)
-    if model.objective == "negative":
-        S = S + np.log(model.noise_distribution_)[None, :]
-    S -= S.max(axis=1, keepdims=True)
-    return S - np.log(np.exp(S).sum(axis=1, keepdims=True))
-
-
-# Entries (centers x words x path steps) of the temporaries of one block of words.
-_HS_BLOCK_ENTRIES = 1 << 22
-
-
-def _hierarchical_log_probabilities(V, nodes, tree):
-    """``log p(o|c)`` for all pairs under hierarchical softmax, a block of words o at a time.
-
-    Every pair's logits are entries of the one (n_words, n_nodes) product ``V @ nodes.T``;
-    gathering each pair's path rows instead would take n_words^2 x path length x d floats
-    (21 GiB for 2,000 words at d=50).
-    """
-    n_words = len(V)
-    logits = V @ nodes.T
-    out = np.empty((n_words, n_words))
-    block = max(1, _HS_BLOCK_ENTRIES // (n_words * int(tree.lengths.max(initial=1))))
-    for first in range(0, n_words, block):
-        words = slice(first, first + block)
-        length = max(int(tree.lengths[words].max()), 1)
-        out[:, words] = path_log_likelihood(logits[:, tree.points[words, :length]],
-                                            tree.signs[words, :length],
-                                            tree.mask[words, :length])
-    return out
+    layer, matrix = model._fitted_layer()
+    return layer.log_probabilities(model.vectors_.astype(np.float64), matrix)

@@ -14,7 +14,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from sklearn_w2v import Word2VecTransformer, read_lines
-from sklearn_w2v import _corpus_store, _fitting
+from sklearn_w2v import _corpus_store, _fitting, _stores
 from sklearn_w2v._corpus_store import CORPUS_FOLDER_PREFIX, MappedCorpus, encode_to_folder
 from sklearn_w2v._vocab import build_vocabulary, count_and_encode, remap_corpus
 from sklearn_w2v.datasets import load_sample_corpus, sample_corpus_path
@@ -141,13 +141,13 @@ def test_out_of_core_fit_equals_the_in_memory_fit(pooling, texts, monkeypatch):
 
 def test_the_folder_goes_where_asked_and_is_removed_after_fit(texts, tmp_path, monkeypatch):
     seen = []
-    real = _fitting.remap_in_folder
+    real = _stores.remap_in_folder
 
     def spy(corpus, old_to_new, folder):
         seen.append((folder, sorted(os.listdir(folder))))
         return real(corpus, old_to_new, folder)
 
-    monkeypatch.setattr(_fitting, "remap_in_folder", spy)
+    monkeypatch.setattr(_stores, "remap_in_folder", spy)
     model(out_of_core=True, temp_folder=tmp_path).fit(texts[:500])
     folder, files = seen[0]
     assert os.path.dirname(folder) == str(tmp_path)
@@ -159,16 +159,16 @@ def test_the_folder_goes_where_asked_and_is_removed_after_fit(texts, tmp_path, m
                                    "fit_sif_component_from_corpus"])
 @pytest.mark.parametrize("error", [KeyboardInterrupt, ValueError])
 def test_the_folder_is_removed_on_errors_and_the_model_kept(stage, error, texts, tmp_path,
-                                                           monkeypatch):
+                                                           patch_fit_stage):
     fitted = model(out_of_core=True, temp_folder=tmp_path, pooling="sif").fit(texts[:300])
     vectors = fitted.vectors_.copy()
-    real = getattr(_fitting, stage)
+    real = None
 
     def fail_after(*args, **kwargs):
         real(*args, **kwargs)  # the files exist by now
         raise error("stop")
 
-    monkeypatch.setattr(_fitting, stage, fail_after)
+    real = patch_fit_stage(stage, fail_after)
     with pytest.raises(error):
         fitted.fit(texts[300:900])
     assert not corpus_folders(tmp_path)

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
+from conftest import fit_stage_module
 from sklearn_w2v import Word2VecTransformer
 from sklearn_w2v import _fitting
+from sklearn_w2v._huffman import huffman_tree_of
 from sklearn_w2v._schedule import InverseTimeDecay, LinearDecay
 from sklearn_w2v.datasets import load_sample_corpus
 
@@ -256,7 +258,7 @@ def test_an_interrupted_continuation_leaves_the_model_whole(how, stage, chunks, 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_fitting, stage, interrupt)
+    monkeypatch.setattr(fit_stage_module(stage), stage, interrupt)
     with pytest.raises(KeyboardInterrupt):
         if how.startswith("partial_fit"):
             fitted.partial_fit(chunks[1], grow_vocabulary=how.endswith("grow"))
@@ -274,15 +276,15 @@ def test_the_huffman_tree_of_rows_in_any_order_follows_the_rows():
     from sklearn_w2v._huffman import huffman_tree
 
     counts = np.array([3, 50, 2, 7, 50, 1])
-    tree = _fitting.huffman_tree_of(counts)
+    tree = huffman_tree_of(counts)
     order = np.argsort(-counts, kind="stable")
     sorted_tree = huffman_tree(counts[order])
     for rank, row in enumerate(order):
         assert_array_equal(tree.points[row], sorted_tree.points[rank])
         assert_array_equal(tree.codes[row], sorted_tree.codes[rank])
         assert tree.lengths[row] == sorted_tree.lengths[rank]
-    assert _fitting.huffman_tree_of(counts[order]) is not None
-    assert_array_equal(_fitting.huffman_tree_of(counts[order]).points, sorted_tree.points)
+    assert huffman_tree_of(counts[order]) is not None
+    assert_array_equal(huffman_tree_of(counts[order]).points, sorted_tree.points)
 
 
 @pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
@@ -315,5 +317,5 @@ def test_fine_tuning_works_for_every_architecture(architecture, objective, chunk
 
 def test_many_pretrained_words_that_x_lacks_keep_the_huffman_codes_short():
     counts = np.concatenate([np.arange(50, 0, -1), np.zeros(5000, dtype=np.int64)])
-    tree = _fitting.huffman_tree_of(counts)
+    tree = huffman_tree_of(counts)
     assert tree.lengths.max() <= 20  # as 1s, not a chain of zeros 40+ deep

@@ -10,6 +10,7 @@ from sklearn_w2v._objectives import (
     log_sigmoid,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
+    shared_noise_loss_and_grads,
     sigmoid,
     softmax_log_likelihood,
     softmax_loss_and_grads,
@@ -513,3 +514,53 @@ def test_window_binary_padded_outputs_do_not_matter():
     assert other[0] == base[0]
     np.testing.assert_array_equal(other[1], base[1])
     np.testing.assert_array_equal(other[2][output_mask], base[2][output_mask])
+
+
+# ------------------------------------------------------- noise shared by a minibatch
+
+
+def test_shared_noise_gradients():
+    r = rng(40)
+    H, T, N = r.standard_normal((P, D)), r.standard_normal((P, D)), r.standard_normal((K, D))
+    a_target, a_noise = r.standard_normal(P), r.standard_normal(K)
+
+    def loss():
+        return shared_noise_loss_and_grads(H, T, N, target_offsets=a_target,
+                                           noise_offsets=a_noise)[0]
+
+    _, gH, target_grads, gN = shared_noise_loss_and_grads(
+        H, T, N, target_offsets=a_target, noise_offsets=a_noise)
+    assert_grads(loss, [H, T, N], [gH, target_grads[:, None] * H, gN])
+    assert shared_noise_loss_and_grads(H, T, N, noise_gradient=False)[3] is None
+
+
+def test_shared_noise_is_negative_sampling_with_the_noise_repeated():
+    r = rng(41)
+    H, T, N = r.standard_normal((P, D)), r.standard_normal((P, D)), r.standard_normal((K, D))
+    shared = shared_noise_loss_and_grads(H, T, N)
+    per_pair = negative_sampling_loss_and_grads(H, T, np.broadcast_to(N, (P, K, D)))
+    np.testing.assert_allclose(shared[0], per_pair[0], rtol=1e-12)
+    np.testing.assert_allclose(shared[1], per_pair[1], rtol=1e-12)
+    np.testing.assert_allclose(shared[3], per_pair[3].sum(axis=0), rtol=1e-12)
+
+
+def test_shared_noise_grouped_by_hidden_row_equals_the_rows_repeated():
+    """Predictions that share a hidden row (a document's words): the noise terms computed
+    once per row and counted, as if the row were repeated for each prediction."""
+    r = rng(42)
+    H, N = r.standard_normal((3, D)), r.standard_normal((K, D))
+    owner = np.array([0, 0, 0, 1, 2, 2])
+    T = r.standard_normal((len(owner), D))
+    grouped = shared_noise_loss_and_grads(H, T, N, owner=owner)
+    repeated = shared_noise_loss_and_grads(H[owner], T, N)
+    np.testing.assert_allclose(grouped[0], repeated[0], rtol=1e-12)
+    summed = np.zeros_like(H)
+    np.add.at(summed, owner, repeated[1])
+    np.testing.assert_allclose(grouped[1], summed, rtol=1e-12)
+    np.testing.assert_allclose(grouped[2], repeated[2], rtol=1e-12)
+    np.testing.assert_allclose(grouped[3], repeated[3], rtol=1e-12)
+
+    def loss():
+        return shared_noise_loss_and_grads(H, T, N, owner=owner)[0]
+
+    assert_grads(loss, [H, N], [grouped[1], grouped[3]])

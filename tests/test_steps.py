@@ -1,22 +1,27 @@
-"""Tests of sklearn_w2v._steps: every step's updates descend its own loss."""
+"""Tests of sklearn_w2v._steps, _architectures and _layers: every (architecture, output
+layer) step's updates descend its own loss and are its gradient."""
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 
 from sklearn_w2v._batches import iter_minibatches
 from sklearn_w2v._segments import scatter_add_rows
 from sklearn_w2v._huffman import huffman_tree
-from sklearn_w2v._steps import (
-    BlockRandom,
-    CbowHierarchicalStep,
-    CbowNoiseStep,
-    CbowSoftmaxStep,
-    PairNoiseStep,
-    SoftmaxStep,
-    WindowHierarchicalStep,
-    WindowNoiseStep,
-    make_step,
+from sklearn_w2v._architectures import (
+    Cbow,
+    DistributedBagOfWords,
+    DistributedMemory,
+    SkipGram,
+    make_architecture,
 )
+from sklearn_w2v._layers import (
+    HierarchicalSoftmax,
+    NoiseContrastive,
+    Softmax,
+    make_layer,
+)
+from sklearn_w2v._steps import BlockRandom, Step, make_step
 from sklearn_w2v._vocab import EncodedCorpus, NoiseSampler
 
 
@@ -39,24 +44,37 @@ def make_batch(n_words=6):
 
 TREE = huffman_tree([9, 7, 5, 3, 2, 1])
 
+
+def noise_layer(nce=False, share_negatives=True):
+    sampler = make_sampler(6)
+    return NoiseContrastive(sampler.probabilities, 3, nce=nce,
+                            share_negatives=share_negatives, sampler=sampler)
+
+
+def softmax_layer():
+    return Softmax(make_sampler(6).probabilities)
+
+
 STEPS = [
-    SoftmaxStep(),
-    PairNoiseStep(sampler=make_sampler(6), negative=3),
-    PairNoiseStep(sampler=make_sampler(6), negative=3, nce=True),
-    WindowNoiseStep(sampler=make_sampler(6), negative=3),
-    WindowNoiseStep(sampler=make_sampler(6), negative=3, nce=True),
-    WindowHierarchicalStep(tree=TREE),
-    CbowSoftmaxStep(mean=True),
-    CbowSoftmaxStep(mean=False),
-    CbowNoiseStep(sampler=make_sampler(6), negative=3),
-    CbowNoiseStep(sampler=make_sampler(6), negative=3, nce=True, mean=False),
-    CbowHierarchicalStep(tree=TREE),
-    CbowHierarchicalStep(tree=TREE, mean=False),
+    Step(SkipGram(), softmax_layer()),
+    Step(SkipGram(), noise_layer(share_negatives=False)),
+    Step(SkipGram(), noise_layer(nce=True, share_negatives=False)),
+    Step(SkipGram(), noise_layer()),
+    Step(SkipGram(), noise_layer(nce=True)),
+    Step(SkipGram(), HierarchicalSoftmax(TREE)),
+    Step(Cbow(mean=True), softmax_layer()),
+    Step(Cbow(mean=False), softmax_layer()),
+    Step(Cbow(), noise_layer()),
+    Step(Cbow(mean=False), noise_layer(nce=True)),
+    Step(Cbow(), HierarchicalSoftmax(TREE)),
+    Step(Cbow(mean=False), HierarchicalSoftmax(TREE)),
 ]
 
 
 def step_id(step):
-    return f"{type(step).__name__}-{getattr(step, 'nce', '')}-{getattr(step, 'mean', '')}"
+    layer = step.layer
+    return (f"{step.architecture.name}-{getattr(step.architecture, 'mean', '')}-"
+            f"{layer.objective}-{getattr(layer, 'share_negatives', '')}")
 
 
 def make_parameters(seed, d=4):
@@ -82,7 +100,7 @@ def test_a_small_step_along_the_updates_lowers_the_minibatch_loss(step):
     batch = make_batch()
     result = step(parameters, batch, random(2))
     assert result.n_pairs == batch.n_pairs > 0
-    is_cbow = type(step).__name__.startswith("Cbow")
+    is_cbow = isinstance(step.architecture, Cbow)
     assert result.loss_per_prediction * (len(batch.centers) if is_cbow
                                          else batch.n_pairs) == pytest.approx(result.loss)
     moved = {name: matrix.copy() for name, matrix in parameters.items()}
@@ -103,13 +121,28 @@ def exact_gradients(step, result, batch):
     for update in result.updates:
         gradients = update.gradients
         if update.parameter == "input" and update.groups is not None:
-            gradients = gradients / counts[:, None] if step.mean else gradients * counts[:, None]
+            gradients = (gradients / counts[:, None] if step.architecture.mean
+                         else gradients * counts[:, None])
         if update.rows is None:
             dense[update.parameter] += gradients
         else:
             scatter_add_rows(dense[update.parameter], update.rows, gradients, update.weights,
                              groups=update.groups)
     return dense
+
+
+def assert_matches_finite_differences(step, parameters, batch, gradients, eps=1e-6):
+    """Every entry of ``gradients`` (name -> dense array) is the derivative of the step's
+    loss (with the same noise draws) by central differences."""
+    for name, matrix in parameters.items():
+        numerical = np.zeros_like(matrix)
+        for index in np.ndindex(matrix.shape):
+            for sign in (1, -1):
+                moved = {key: value.copy() for key, value in parameters.items()}
+                moved[name][index] += sign * eps
+                numerical[index] += sign * step(moved, batch, random(9)).loss / (2 * eps)
+        np.testing.assert_allclose(gradients[name], numerical, rtol=1e-5, atol=1e-6,
+                                   err_msg=name)
 
 
 @pytest.mark.parametrize("step", STEPS, ids=step_id)
@@ -119,20 +152,12 @@ def test_gradients_match_finite_differences(step):
     batch = make_batch()
     result = step(parameters, batch, random(9))
     dense = exact_gradients(step, result, batch)
-    eps = 1e-6
-    for name, matrix in parameters.items():
-        numerical = np.zeros_like(matrix)
-        for index in np.ndindex(matrix.shape):
-            for sign in (1, -1):
-                moved = {key: value.copy() for key, value in parameters.items()}
-                moved[name][index] += sign * eps
-                numerical[index] += sign * step(moved, batch, random(9)).loss / (2 * eps)
-        np.testing.assert_allclose(dense[name], numerical, rtol=1e-5, atol=1e-6,
-                                   err_msg=name)
+    assert_matches_finite_differences(step, parameters, batch, dense)
 
 
 def test_window_step_counts_mark_padding_and_pairs():
-    step = WindowNoiseStep(sampler=make_sampler(6), negative=2)
+    sampler = make_sampler(6)
+    step = Step(SkipGram(), NoiseContrastive(sampler.probabilities, 2, sampler=sampler))
     batch = make_batch()
     rng = np.random.default_rng(0)
     parameters = {"input": rng.standard_normal((6, 3)), "output": rng.standard_normal((6, 3))}
@@ -143,15 +168,51 @@ def test_window_step_counts_mark_padding_and_pairs():
     assert np.array_equal(outputs.rows.reshape(-1, 3)[:, 0], batch.centers)
 
 
-def test_make_step_table():
-    sampler = make_sampler(6)
-    assert isinstance(make_step("skipgram", "softmax"), SoftmaxStep)
-    step = make_step("skipgram", "negative", sampler=sampler, negative=4)
-    assert isinstance(step, WindowNoiseStep) and step.negative == 4 and not step.nce
-    step = make_step("skipgram", "nce", sampler=sampler, share_negatives=False)
-    assert isinstance(step, PairNoiseStep) and step.nce
+def test_layers_and_architectures_are_made_from_the_parameters():
+    counts = np.array([9, 7, 5, 3, 2, 1])
+    q = counts / counts.sum()
+    layer = make_layer("negative", counts=counts, noise_distribution=q, negative=4)
+    assert isinstance(layer, NoiseContrastive) and layer.negative == 4 and not layer.nce
+    assert layer.skipgram_input == "contexts" and layer.parameter == "output"
+    layer = make_layer("nce", counts=counts, noise_distribution=q, share_negatives=False)
+    assert layer.nce and layer.skipgram_input == "center"
+    assert isinstance(make_layer("softmax", counts=counts, noise_distribution=q), Softmax)
+    tree_layer = make_layer("hierarchical", counts=counts, noise_distribution=q)
+    assert tree_layer.parameter == "inner" and tree_layer.n_rows(6) == 5
+    assert_array_equal(tree_layer.tree.points, huffman_tree(counts).points)
+    # A continued fit keeps its tree.
+    assert make_layer("hierarchical", counts=counts[::-1], noise_distribution=q,
+                      tree=TREE).tree is TREE
+    with pytest.raises(ValueError, match="objective='doc2vec'"):
+        make_layer("doc2vec", counts=counts, noise_distribution=q)
+    assert make_architecture("cbow", cbow_mean=False) == Cbow(mean=False)
     with pytest.raises(ValueError, match="architecture='doc2vec'"):
-        make_step("doc2vec", "negative", sampler=sampler)
+        make_architecture("doc2vec")
+    assert make_architecture("dbow", dbow_words=True) == DistributedBagOfWords(True)
+    assert make_architecture("dm", cbow_mean=False) == DistributedMemory(mean=False)
+    assert make_step(SkipGram(), layer) == Step(SkipGram(), layer)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=step_id)
+def test_the_layer_scores_what_it_trains(step):
+    """Where the training loss is the exact log-likelihood (softmax, hierarchical
+    softmax), the layer's log_likelihood of the same predictions sums to minus it."""
+    if step.layer.uses_noise_words:
+        pytest.skip("the sampled loss of NS and NCE is not a log-likelihood")
+    parameters = make_parameters(7)
+    batch = make_batch()
+    result = step(parameters, batch, random(0))
+    architecture, layer = step.architecture, step.layer
+    matrix = parameters[layer.parameter]
+    if isinstance(architecture, Cbow):
+        hidden, targets, owner = architecture.score_inputs(batch, parameters)
+    else:  # the skip-gram pairs, as training forms them for this layer
+        hidden, targets, owner = (parameters["input"][batch.contexts], batch.pair_centers,
+                                  np.arange(batch.n_pairs))
+        if layer.skipgram_input == "center":
+            hidden, targets, owner = architecture.score_inputs(batch, parameters)
+    log_p = layer.log_likelihood(hidden, targets, owner, matrix)
+    assert -log_p.sum() == pytest.approx(result.loss, rel=1e-10)
 
 
 def test_block_random_serves_noise_in_request_order_from_bulk_draws():
@@ -165,3 +226,78 @@ def test_block_random_serves_noise_in_request_order_from_bulk_draws():
     # A request larger than what is left draws more; nothing is skipped or repeated.
     rest = source.noise(sampler, (BlockRandom._NOISE_CHUNK,))
     np.testing.assert_array_equal(rest[:BlockRandom._NOISE_CHUNK - 22], bulk[22:])
+
+
+# ------------------------------------------------------------------ paragraph vectors
+
+
+def make_document_batch(n_words=6):
+    rng = np.random.default_rng(3)
+    docs = [rng.integers(0, n_words, size=length) for length in (9, 1, 9, 5)]
+    lengths = np.cumsum([0] + [len(doc) for doc in docs])
+    corpus = EncodedCorpus(np.concatenate(docs), lengths)
+    return next(iter_minibatches(corpus, window=2, batch_size=64, keep_isolated=True,
+                                 with_documents=True,
+                                 seed_sequence=np.random.SeedSequence(1)))
+
+
+def make_document_parameters(seed, d=4):
+    return {**make_parameters(seed, d),
+            "documents": np.random.default_rng(seed + 100).standard_normal((4, d))}
+
+
+def minibatch_noise_layer():
+    layer = noise_layer()
+    layer.minibatch_noise = True
+    return layer
+
+
+DOCUMENT_STEPS = [
+    Step(DistributedBagOfWords(), noise_layer()),
+    Step(DistributedBagOfWords(), minibatch_noise_layer()),
+    Step(DistributedBagOfWords(), HierarchicalSoftmax(TREE)),
+    Step(DistributedBagOfWords(train_words=True), noise_layer()),
+    Step(DistributedMemory(mean=True), noise_layer()),
+    Step(DistributedMemory(mean=False), HierarchicalSoftmax(TREE)),
+    Step(DistributedMemory(mean=True), softmax_layer()),
+]
+
+
+def test_document_batches_name_the_document_of_every_kept_token():
+    batch = make_document_batch()
+    # Every token is kept (no subsampling) and is a center, even the one-word document.
+    assert len(batch.centers) == 24
+    assert sorted(np.bincount(batch.documents, minlength=4)) == [1, 5, 9, 9]
+    assert batch.window_mask[batch.documents == 1].sum() == 0
+
+
+@pytest.mark.parametrize("step", DOCUMENT_STEPS, ids=step_id)
+def test_document_step_gradients_match_finite_differences(step):
+    parameters = make_document_parameters(5)
+    batch = make_document_batch()
+    result = step(parameters, batch, random(9))
+    assert result.loss > 0
+    # CBOW's rule for the combined rows (document and context words of PV-DM): the whole
+    # hidden error for the mean, the error / count for the sum; undo it.
+    n_combined = batch.window_mask.sum(axis=1) + 1
+    dense = {name: np.zeros_like(matrix) for name, matrix in parameters.items()}
+    for update in result.updates:
+        gradients = update.gradients.reshape(-1, 4)
+        if isinstance(step.architecture, DistributedMemory) and update.parameter in (
+                "documents", "input"):
+            gradients = (gradients / n_combined[:, None] if step.architecture.mean
+                         else gradients * n_combined[:, None])
+        if update.rows is None:
+            dense[update.parameter] += gradients
+        else:
+            scatter_add_rows(dense[update.parameter], update.rows, gradients,
+                             update.weights, groups=update.groups)
+    assert_matches_finite_differences(step, parameters, batch, dense)
+
+
+def test_a_frozen_layer_returns_no_update_of_its_matrix():
+    layer = minibatch_noise_layer()
+    layer.frozen_matrix = True
+    result = Step(DistributedBagOfWords(), layer)(make_document_parameters(2),
+                                                   make_document_batch(), random(3))
+    assert [update.parameter for update in result.updates] == ["documents"]

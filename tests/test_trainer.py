@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from sklearn_w2v._segments import RowUpdateCap, scatter_add_rows, sum_per_owner
-from sklearn_w2v._steps import SoftmaxStep, WindowNoiseStep
+from sklearn_w2v._architectures import SkipGram
+from sklearn_w2v._layers import NoiseContrastive, Softmax
+from sklearn_w2v._steps import make_step
 from sklearn_w2v._trainer import (
     TrainingConfig,
     TrainingDivergedError,
@@ -79,6 +81,16 @@ def make_sampler(n_words, seed=0):
     return NoiseSampler(counts / counts.sum())
 
 
+def softmax_step(n_words=40):
+    return make_step(SkipGram(), Softmax(np.full(n_words, 1 / n_words)))
+
+
+def noise_step(n_words, negative):
+    sampler = make_sampler(n_words)
+    return make_step(SkipGram(), NoiseContrastive(sampler.probabilities, negative,
+                                                  sampler=sampler))
+
+
 def random_corpus(seed=0, n_docs=400, n_words=40):
     rng = np.random.default_rng(seed)
     lengths = rng.integers(2, 30, size=n_docs)
@@ -104,7 +116,7 @@ def run_train(step, seed=0, learning_rate=0.05, epochs=3, n_words=40, block_size
     return parameters["input"], parameters["output"], reports
 
 
-@pytest.mark.parametrize("step", [SoftmaxStep(), WindowNoiseStep(make_sampler(40), 5)])
+@pytest.mark.parametrize("step", [softmax_step(), noise_step(40, 5)])
 def test_training_lowers_the_loss(step):
     _, _, reports = run_train(step)
     losses = [r.mean_loss for r in reports]
@@ -114,7 +126,7 @@ def test_training_lowers_the_loss(step):
 
 
 def test_training_is_reproducible_in_one_process():
-    step = WindowNoiseStep(make_sampler(40), 5)
+    step = noise_step(40, 5)
     V1, U1, _ = run_train(step, seed=3)
     V2, U2, _ = run_train(step, seed=3)
     assert np.array_equal(V1, V2) and np.array_equal(U1, U2)
@@ -124,7 +136,7 @@ def test_training_is_reproducible_in_one_process():
 
 def test_block_size_changes_only_the_cutting_not_the_pair_count():
     """Blocks are cut at document boundaries: every window is trained whatever the size."""
-    step = WindowNoiseStep(make_sampler(40), 5)
+    step = noise_step(40, 5)
     pairs = {size: sum(r.n_pairs for r in run_train(step, block_size=size)[2])
              for size in (50, 1000, 10**6)}
     # Different seeds per block change the windows drawn, not their expected number.
@@ -149,7 +161,7 @@ def test_epoch_seeds_are_spawned_when_the_epoch_starts():
 
 def test_divergence_raises_and_names_the_learning_rate():
     with pytest.raises(TrainingDivergedError, match="learning_rate"):
-        run_train(SoftmaxStep(), learning_rate=1e4)
+        run_train(softmax_step(), learning_rate=1e4)
 
 
 def test_an_epoch_without_pairs_reports_nan():
@@ -158,7 +170,7 @@ def test_an_epoch_without_pairs_reports_nan():
                   "output": np.zeros((5, 2), np.float32)}
     config = TrainingConfig(epochs=2, window=2, shrink_windows=True, keep_probability=None,
                             batch_size=4, learning_rate=0.1, min_learning_rate=1e-4)
-    reports = train(corpus, parameters, WindowNoiseStep(make_sampler(5), 2), config,
+    reports = train(corpus, parameters, noise_step(5, 2), config,
                     seed_sequence=np.random.SeedSequence(0))
     assert [r.n_pairs for r in reports] == [0, 0]
     assert all(np.isnan(r.mean_loss) for r in reports)

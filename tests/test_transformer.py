@@ -18,6 +18,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from conftest import fit_stage_module
 from sklearn_w2v import TrainingDivergedError, Word2VecTransformer
 from sklearn_w2v.datasets import load_sample_corpus
 
@@ -766,7 +767,7 @@ def test_failed_refit_keeps_the_previous_model(short_texts, texts):
 
 def fit_and_capture_corpus(model, docs):
     """Fit ``model`` and return the training corpus it encoded (as remap_corpus returned it)."""
-    from sklearn_w2v import _fitting
+    from sklearn_w2v import _stores
 
     captured = []
 
@@ -774,12 +775,12 @@ def fit_and_capture_corpus(model, docs):
         captured.append(remap_corpus(*args, **kwargs))
         return captured[-1]
 
-    remap_corpus = _fitting.remap_corpus
-    _fitting.remap_corpus = spy
+    remap_corpus = _stores.remap_corpus
+    _stores.remap_corpus = spy
     try:
         model.fit(docs)
     finally:
-        _fitting.remap_corpus = remap_corpus
+        _stores.remap_corpus = remap_corpus
     return captured[0]
 
 
@@ -837,7 +838,7 @@ def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_t
     def interrupt(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(_fitting, stage, interrupt)
+    monkeypatch.setattr(fit_stage_module(stage), stage, interrupt)
     with pytest.raises(error):
         model.set_params(pooling="sif").fit(texts[1000:1600])
     monkeypatch.undo()
