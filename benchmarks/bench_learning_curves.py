@@ -25,7 +25,8 @@ the same grid and folds for every pipeline of a draw):
   labels (``--task-epochs``), then frozen: the pretraining corpus is the shared corpus plus
   the task's texts;
 * ``doc2vec``: paragraph vectors, ``sklearn_w2v.Doc2VecTransformer`` (PV-DBOW with word
-  vectors trained alongside, gensim's ``dm=0, dbow_words=1``) fitted on all the task's
+  vectors trained alongside, ``architecture="dbow", dbow_words=True``, gensim's
+  ``dm=0, dbow_words=1``) fitted on all the task's
   texts without labels; the features are the trained document vectors. Reported as "not
   available in this run" when the package has no ``Doc2VecTransformer``;
 * ``union``: ``FeatureUnion`` of the TF-IDF block and the L2-normalised block of the
@@ -224,7 +225,8 @@ def frozen_features(vectors, texts, args):
 
 
 def doc2vec_params(args):
-    wanted = dict(dm=0, dbow_words=1, vector_size=args.vector_size, window=args.d2v_window,
+    wanted = dict(architecture="dbow", dbow_words=True, vector_size=args.vector_size,
+                  window=args.d2v_window,
                   min_count=args.min_count, negative=5, epochs=args.d2v_epochs,
                   n_jobs=1, random_state=0)
     accepted = Doc2VecTransformer().get_params()
