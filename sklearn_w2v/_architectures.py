@@ -180,6 +180,11 @@ class DistributedBagOfWords:
                                 n_predictions=n_predictions + words.n_pairs)
         return result
 
+    def documents_alone(self):
+        """The form that inference and ``score`` use: the document's predictions only
+        (the skip-gram part would only train or score word vectors)."""
+        return DistributedBagOfWords()
+
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each document's vector predicts each
         of its tokens."""
@@ -236,6 +241,11 @@ class DistributedMemory:
         documents = np.take(parameters["documents"], batch.documents, axis=0)
         hidden += documents * scale[:, None].astype(documents.dtype)
         return hidden, groups, n_combined
+
+    def documents_alone(self):
+        """PV-DM's predictions all involve the document: inference and ``score`` use it
+        as it is."""
+        return self
 
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each window's document and context

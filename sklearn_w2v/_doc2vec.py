@@ -318,11 +318,9 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         settings = self._settings()
         documents, corpus = self._infer(settings, X)
         layer, matrix = fitted_layer_of(settings, vars(self))
-        architecture = settings.architecture
-        if getattr(architecture, "train_words", False):
-            architecture = type(architecture)()  # the document's predictions alone
         mean, n_predictions = mean_log_likelihood(
-            corpus, architecture=architecture, layer=layer, window=self.window,
+            corpus, architecture=settings.architecture.documents_alone(), layer=layer,
+            window=self.window,
             parameters={"input": self.vectors_, layer.parameter: matrix,
                         "documents": documents})
         if n_predictions == 0:

@@ -510,9 +510,7 @@ def infer_document_vectors(settings, fitted, corpus, *, epochs, learning_rate):
     ndarray of shape (corpus.n_docs, vector_size)
     """
     layer, matrix = fitted_layer_of(settings, fitted)
-    architecture = settings.architecture
-    if getattr(architecture, "train_words", False):
-        architecture = type(architecture)(train_words=False)
+    architecture = settings.architecture.documents_alone()
     init_seed, train_seed = seed_sequence_of(settings.random_state).spawn(2)
     vectors = fitted["vectors_"]
     documents = initial_center_vectors(np.random.default_rng(init_seed), corpus.n_docs,
@@ -534,13 +532,16 @@ def infer_document_vectors(settings, fitted, corpus, *, epochs, learning_rate):
     return parameters["documents"]
 
 
-def fitted_layer_of(settings, fitted):
-    """The output layer of a fitted state, and its matrix."""
-    layer = fitted_layer(settings.objective,
+def fitted_layer_of(params, fitted):
+    """The output layer of a fitted state, and its matrix (None if the state has none).
+
+    ``params`` gives ``objective``, ``negative`` and ``share_negatives`` (FitSettings or
+    an estimator); ``fitted`` is the fitted state as a dict."""
+    layer = fitted_layer(params.objective,
                          noise_distribution=fitted.get("noise_distribution_"),
-                         tree=fitted.get("huffman_tree_"), negative=settings.negative,
-                         share_negatives=settings.share_negatives)
-    return layer, fitted[layer.public_name]
+                         tree=fitted.get("huffman_tree_"), negative=params.negative,
+                         share_negatives=params.share_negatives)
+    return layer, fitted.get(layer.public_name)
 
 
 def _epoch_callback(user_callback, layer):

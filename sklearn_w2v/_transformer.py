@@ -16,9 +16,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._architectures import make_architecture
 from ._coverage import transform_corpus
-from ._fitting import FittedParts, embedding_of, fit_state
+from ._fitting import FittedParts, embedding_of, fit_state, fitted_layer_of
 from ._keyed_vectors import KeyedVectorsMixin
-from ._layers import NO_OUTPUT_WORD_VECTORS, fitted_layer
+from ._layers import NO_OUTPUT_WORD_VECTORS
 from ._pooling import pool_documents
 from ._pretrained import VectorFile, load_vector_file
 from ._progress import verbose_output
@@ -568,11 +568,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
 
     def _fitted_layer(self):
         """The output layer of the fitted model and its matrix (``score``, theory)."""
-        layer = fitted_layer(self.objective,
-                             noise_distribution=getattr(self, "noise_distribution_", None),
-                             tree=getattr(self, "huffman_tree_", None),
-                             negative=self.negative, share_negatives=self.share_negatives)
-        return layer, getattr(self, layer.public_name, None)
+        return fitted_layer_of(self, vars(self))
 
     # ---------------------------------------------------------------- transform
 
