@@ -254,6 +254,8 @@ def transformer_parameters(args):
     _CommandError
         If the options ask for two output layers at once, or for none.
     """
+    from ._layers import layer_class  # imported here: --help stays free of NumPy
+
     objective = args.objective
     if args.hs:
         if objective not in (None, "hierarchical"):
@@ -265,7 +267,7 @@ def transformer_parameters(args):
             f"hierarchical softmax with -negative {args.negative}: word2vec.c would train "
             "both output layers, this package trains one; give -negative 0 with -hs 1")
     negative = 5 if args.negative is None else args.negative
-    if objective in ("negative", "nce") and negative < 1:
+    if layer_class(objective).uses_noise_words and negative < 1:
         raise _CommandError(
             "-negative 0 without -hs 1 trains nothing (word2vec.c too); give -hs 1 or "
             "--objective softmax")
@@ -288,7 +290,7 @@ def transformer_parameters(args):
     }
     # The transformer validates K only for the noise objectives; keep its default
     # otherwise so that -negative 0 -hs 1 is not passed on as a meaningless value.
-    if objective in ("negative", "nce"):
+    if layer_class(objective).uses_noise_words:
         params["negative"] = negative
     if args.tokens == "whitespace":
         # word2vec.c's reader: any run of whitespace ends a word, and case is kept.

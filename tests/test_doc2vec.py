@@ -202,6 +202,9 @@ def test_two_processes_train_and_infer(texts, monkeypatch):
     (dict(epochs=0), "epochs"),
     (dict(negative=0), "negative=0"),
     (dict(infer_epochs=0), "infer_epochs"),
+    (dict(infer_learning_rate=0.0), "infer_learning_rate"),
+    (dict(dbow_words="yes"), "dbow_words"),
+    (dict(dm_mean=None), "dm_mean"),
     (dict(dtype=np.int32), "dtype"),
 ])
 def test_bad_parameters_are_named(params, message, texts):
