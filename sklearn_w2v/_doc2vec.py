@@ -111,7 +111,7 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         for the full softmax).
     share_negatives, shrink_windows : bool, default=True
         See :class:`Word2VecTransformer` (``share_negatives`` only matters for
-        ``dbow_words``' skip-gram).
+        ``dbow_words``' skip-gram: a document's predictions draw K noise words each).
     infer_epochs : int or None, default=None
         Passes of inference in ``transform`` and ``score``; None is ``epochs``, as
         gensim's ``infer_vector(epochs=None)``.

@@ -430,14 +430,15 @@ def _train(settings, plan, corpus, n_words, counts, epochs):
     noise_probabilities = noise_distribution(counts, settings.ns_exponent)
     # Continued hierarchical softmax keeps its tree (the vocabulary is unchanged, see
     # plan_fit).
+    architecture = settings.architecture
     layer = make_layer(settings.objective, counts=counts,
                        noise_distribution=noise_probabilities, negative=settings.negative,
                        share_negatives=settings.share_negatives,
-                       tree=None if start is None else start.tree)
+                       tree=None if start is None else start.tree,
+                       noise_groups=architecture.noise_groups)
     rng = np.random.default_rng(init_seed)
     parameters = _initial_parameters(start, n_words, settings.vector_size, settings.dtype,
                                      rng, layer)
-    architecture = settings.architecture
     if architecture.trains_documents:
         # One vector per training document, started as the word vectors are (gensim).
         parameters["documents"] = initial_center_vectors(

@@ -35,6 +35,7 @@ import numpy as np
 
 from ._huffman import huffman_tree_of
 from ._objectives import (
+    group_noise_loss_and_grads,
     hierarchical_log_likelihood,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
@@ -262,10 +263,14 @@ class NoiseContrastive(_WordSoftmaxFamily):
     is ``u_o.h = log p(o|h) - log(K q(o))``, so its model of p is the softmax of
     ``u_w.h + log q(w)`` (the ``log K`` cancels): that is :meth:`logit_offset`.
 
-    With ``share_negatives`` (word2vec.c's orientation) a window draws ``K`` noise words
-    that all its pairs use, the context words being the inputs; otherwise each (center,
-    context) pair draws its own, the center being the input (about half as fast for the
-    same quality). In CBOW a window is one prediction, so the two are the same.
+    With ``share_negatives`` (word2vec.c's orientation) a skip-gram window draws ``K``
+    noise words that all its pairs use, the context words being the inputs; otherwise
+    each (center, context) pair draws its own, the center being the input (about half as
+    fast for the same quality). Where a window has one hidden row (CBOW), ``noise_groups``
+    with ``share_negatives`` makes groups of ``group_windows`` consecutive windows share
+    ``group_draws`` noise words, each term weighted ``K / group_draws`` so that the noise
+    sum still estimates ``K E_q[log s(-u.h)]`` (see ``Cbow.noise_groups``); otherwise each
+    window draws ``K`` of its own, as word2vec.c.
 
     With ``minibatch_noise`` the predictions of a minibatch that have one hidden row each
     (CBOW, paragraph vectors) all share one draw of ``K`` noise words, so the noise logits
@@ -274,14 +279,20 @@ class NoiseContrastive(_WordSoftmaxFamily):
     they are the same for the whole minibatch. Inference of document vectors uses it: the
     output layer is frozen there (``frozen_matrix``: its gradient is not even computed),
     and the gathers were most of its time.
+
+    ``noise_groups`` is ``(group_windows, group_draws)``, used with ``share_negatives``;
+    None: ``(1, negative)``.
     """
 
     uses_noise_words = True
 
     def __init__(self, noise_distribution, negative, *, nce=False, share_negatives=True,
-                 sampler=None, minibatch_noise=False):
+                 sampler=None, minibatch_noise=False, noise_groups=None):
         super().__init__(noise_distribution)
         self.negative = int(negative)
+        if noise_groups is None or not share_negatives:
+            noise_groups = (1, self.negative)
+        self.group_windows, self.group_draws = (int(n) for n in noise_groups)
         self.nce = bool(nce)
         self.share_negatives = bool(share_negatives)
         self.minibatch_noise = bool(minibatch_noise)
@@ -321,6 +332,8 @@ class NoiseContrastive(_WordSoftmaxFamily):
             return self._minibatch_noise(hidden, targets, owner, matrix, random)
         if owner is not None:
             return self._per_pair(hidden, targets, owner, matrix, random)
+        if hidden_mask is None and self.group_windows > 1:
+            return self._group_noise(hidden, targets, matrix, random)
         n_windows = len(targets)
         output_words = np.empty((n_windows, self.negative + 1), dtype=np.int32)
         output_words[:, 0] = targets
@@ -340,6 +353,49 @@ class NoiseContrastive(_WordSoftmaxFamily):
         return LayerOutput(loss, grad_hidden, [
             RowUpdate(self.parameter, output_words.ravel(), grad_output,
                       np.repeat(pairs, self.negative + 1))])
+
+    def _group_noise(self, hidden, targets, matrix, random):
+        """One hidden row per window; ``group_windows`` consecutive windows share
+        ``group_draws`` noise words, each weighted ``negative / group_draws``."""
+        n_windows, _, d = hidden.shape
+        size, draws = self.group_windows, self.group_draws
+        n_groups = -(-n_windows // size)
+        n_padded = n_groups * size
+        rows = hidden[:, 0]
+        target_vectors = np.take(matrix, targets, axis=0)
+        mask = None
+        if n_padded != n_windows:  # the last group is short: pad it, masked
+            padding = np.zeros((n_padded - n_windows, d), dtype=rows.dtype)
+            rows = np.concatenate([rows, padding])
+            target_vectors = np.concatenate([target_vectors, padding])
+            mask = (np.arange(n_padded) < n_windows).reshape(n_groups, size)
+        noise_words = random.noise(self.sampler, (n_groups, draws))
+        target_offsets = noise_offsets = 0.0
+        if self.nce:
+            log_kq = np.log(self.negative) + self.sampler.log_probabilities
+            target_offsets = np.zeros(n_padded, dtype=rows.dtype)
+            target_offsets[:n_windows] = log_kq[targets]
+            target_offsets = target_offsets.reshape(n_groups, size)
+            noise_offsets = log_kq[noise_words]
+        weight = self.negative / draws
+        loss, grad_hidden, target_grads, grad_noise = group_noise_loss_and_grads(
+            rows.reshape(n_groups, size, d), target_vectors.reshape(n_groups, size, d),
+            np.take(matrix, noise_words, axis=0), mask=mask, noise_weight=weight,
+            target_offsets=target_offsets, noise_offsets=noise_offsets)
+        # One update of the matrix, so that the cap counts a row's target and noise terms
+        # together: the targets' rows are g_b times the window's hidden row (their
+        # ``weights``), a noise row of a group sums its windows' weighted terms.
+        group_counts = np.full(n_groups, size * weight, dtype=rows.dtype)
+        group_counts[-1] = (n_windows - (n_groups - 1) * size) * weight
+        n_noise = n_groups * draws
+        return LayerOutput(loss, grad_hidden.reshape(n_padded, 1, d)[:n_windows], [
+            RowUpdate(self.parameter, np.concatenate([targets, noise_words.ravel()]),
+                      np.concatenate([hidden[:, 0], grad_noise.reshape(n_noise, d)]),
+                      np.concatenate([np.ones(n_windows, dtype=rows.dtype),
+                                      np.repeat(group_counts, draws)]),
+                      weights=np.concatenate([target_grads.ravel()[:n_windows],
+                                              np.ones(n_noise, dtype=rows.dtype)])),
+        ])
 
     def _minibatch_noise(self, hidden, targets, owner, matrix, random):
         """One hidden row per window (``owner``: the window of each target, grouped),
@@ -518,7 +574,7 @@ def check_layer_parameters(objective, *, negative, word_vectors):
 
 
 def make_layer(objective, *, counts, noise_distribution, negative=5, share_negatives=True,
-               tree=None):
+               tree=None, noise_groups=None):
     """The layer that trains ``objective`` on words with training ``counts``.
 
     Parameters
@@ -536,6 +592,10 @@ def make_layer(objective, *, counts, noise_distribution, negative=5, share_negat
     tree : HuffmanTree or None
         ``"hierarchical"``: the tree to keep (continued training); None builds the
         Huffman tree of ``counts``.
+    noise_groups : tuple of int or None
+        ``"negative"``, ``"nce"`` with ``share_negatives``: (windows per group, noise
+        words per group) for architectures with one hidden row per window (the
+        architecture's ``noise_groups``); None: ``negative`` per window.
 
     Returns
     -------
@@ -545,14 +605,15 @@ def make_layer(objective, *, counts, noise_distribution, negative=5, share_negat
     if cls is HierarchicalSoftmax:
         return HierarchicalSoftmax(tree if tree is not None else huffman_tree_of(counts))
     layer = fitted_layer(objective, noise_distribution=noise_distribution,
-                         negative=negative, share_negatives=share_negatives)
+                         negative=negative, share_negatives=share_negatives,
+                         noise_groups=noise_groups)
     if cls.uses_noise_words:
         layer.sampler  # built here, so that worker processes share its tables
     return layer
 
 
 def fitted_layer(objective, *, noise_distribution=None, tree=None, negative=5,
-                 share_negatives=True):
+                 share_negatives=True, noise_groups=None):
     """The layer of a fitted model, from its fitted tables (``noise_distribution_``,
     ``huffman_tree_``)."""
     cls = layer_class(objective)
@@ -561,7 +622,7 @@ def fitted_layer(objective, *, noise_distribution=None, tree=None, negative=5,
     if cls is Softmax:
         return Softmax(noise_distribution)
     return NoiseContrastive(noise_distribution, negative, nce=objective == "nce",
-                            share_negatives=share_negatives)
+                            share_negatives=share_negatives, noise_groups=noise_groups)
 
 
 __all__ = ["HierarchicalSoftmax", "LAYERS", "LayerOutput", "NO_OUTPUT_WORD_VECTORS",

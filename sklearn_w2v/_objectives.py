@@ -72,6 +72,7 @@ __all__ = [
     "hierarchical_log_likelihood",
     "path_log_likelihood",
     "shared_noise_loss_and_grads",
+    "group_noise_loss_and_grads",
 ]
 
 
@@ -769,6 +770,80 @@ def shared_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *, owner=
         grad_hidden += sig_negative @ N
     grad_noise = sig_negative.T @ H if noise_gradient else None
     return loss_positive + loss_negative, grad_hidden, target_grads, grad_noise
+
+
+def group_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *, mask=None,
+                               noise_weight=1.0, target_offsets=0.0, noise_offsets=0.0):
+    r"""Data-vs-noise loss of groups of predictions, each group sharing ``M`` noise words.
+
+    Group ``n`` holds ``G`` predictions: hidden vectors ``h_{ng}`` with target output
+    vectors ``u_{ng}``, all scored against the group's noise output vectors
+    ``n_{n1} .. n_{nM}``. Each noise term is weighted by ``w = noise_weight``: with
+    ``M`` draws from ``q`` and ``w = K / M`` the noise sum is an unbiased estimate of
+    negative sampling's ``K E_q[log sigma(-u_k.h)]``, whatever ``M`` (more draws, lower
+    variance). With offsets ``a`` (0 for NS, ``log(K q)`` for NCE) and the ``mask`` of the
+    predictions in use,
+
+    .. math::
+
+        J = \sum_{ng} \mathrm{mask}_{ng} \Big(\mathrm{softplus}(-(u_{ng}\cdot h_{ng}
+            - a_{ng})) + w \sum_m \mathrm{softplus}(n_{nm}\cdot h_{ng} - a_{nm})\Big).
+
+    With ``g_{ng} = -sigma(-(u.h - a))`` and ``S_{ngm} = w sigma(n_{nm}.h_{ng} - a_{nm})``
+    (both zero where masked): ``grad_hidden = g u + S @ n``, ``grad_target = g h``,
+    ``grad_noise_n = S_n.T @ h_n``. The noise logits of a group are one ``(G, d) x (d, M)``
+    product, and a group gathers ``M`` noise rows instead of ``K`` per prediction.
+
+    Parameters
+    ----------
+    hidden, target_vectors : ndarray of shape (n_groups, G, d)
+    noise_vectors : ndarray of shape (n_groups, M, d)
+    mask : ndarray of bool, shape (n_groups, G), or None
+        Predictions in use (None: all).
+    noise_weight : float, default=1.0
+    target_offsets : float or ndarray of shape (n_groups, G), default=0.0
+    noise_offsets : float or ndarray of shape (n_groups, M), default=0.0
+
+    Returns
+    -------
+    loss : float
+    grad_hidden : ndarray of shape (n_groups, G, d)
+    target_logit_grads : ndarray of shape (n_groups, G)
+        ``g``: the targets' gradient is ``g[..., None] * hidden``, a rank-one update.
+    grad_noise : ndarray of shape (n_groups, M, d)
+    """
+    dtype = _float_dtype(hidden, target_vectors, noise_vectors)
+    H = _as_float(hidden, dtype)
+    T = _as_float(target_vectors, dtype)
+    N = _as_float(noise_vectors, dtype)
+    if H.ndim != 3 or T.shape != H.shape:
+        raise ValueError(f"hidden and target_vectors must have one shape (n_groups, G, d), "
+                         f"got {H.shape} and {T.shape}")
+    if N.ndim != 3 or N.shape[0] != H.shape[0] or N.shape[2] != H.shape[2]:
+        raise ValueError(f"noise_vectors must have shape ({H.shape[0]}, M, {H.shape[2]}), "
+                         f"got {N.shape}")
+    positive = np.einsum("ngd,ngd->ng", H, T)
+    positive -= _as_float(target_offsets, dtype)
+    negative = np.matmul(H, N.transpose(0, 2, 1))
+    offsets = _as_float(noise_offsets, dtype)
+    negative -= offsets[:, None, :] if offsets.ndim else offsets
+    positive_terms, positive_sig = _softplus_and_sigmoid(-positive)
+    negative_terms, noise_coefficients = _softplus_and_sigmoid(negative)
+    target_grads = np.negative(positive_sig, out=positive_sig)
+    noise_coefficients *= dtype.type(noise_weight)
+    if mask is not None:
+        _check_mask("mask", np.asarray(mask), H.shape[:2])
+        weight = mask.astype(dtype)
+        positive_terms *= weight
+        negative_terms *= weight[:, :, None]
+        target_grads *= weight
+        noise_coefficients *= weight[:, :, None]
+    loss = (float(positive_terms.sum(dtype=np.float64))
+            + noise_weight * float(negative_terms.sum(dtype=np.float64)))
+    grad_hidden = np.matmul(noise_coefficients, N)
+    grad_hidden += target_grads[:, :, None] * T
+    grad_noise = np.matmul(noise_coefficients.transpose(0, 2, 1), H)
+    return loss, grad_hidden, target_grads, grad_noise
 
 
 # ------------------------------------------------------------------- hierarchical softmax

@@ -7,6 +7,7 @@ import pytest
 
 from sklearn_w2v._objectives import (
     contrastive_loss_and_grads,
+    group_noise_loss_and_grads,
     log_sigmoid,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
@@ -564,3 +565,74 @@ def test_shared_noise_grouped_by_hidden_row_equals_the_rows_repeated():
         return shared_noise_loss_and_grads(H, T, N, owner=owner)[0]
 
     assert_grads(loss, [H, N], [grouped[1], grouped[3]])
+
+
+# ------------------------------------------------------- noise shared by groups of windows
+
+
+def group_problem(seed, n_groups=3, size=4, draws=5):
+    r = rng(seed)
+    H = r.standard_normal((n_groups, size, D))
+    T = r.standard_normal((n_groups, size, D))
+    N = r.standard_normal((n_groups, draws, D))
+    mask = np.ones((n_groups, size), dtype=bool)
+    mask[-1, -2:] = False  # a short last group, as when the windows do not divide
+    return H, T, N, mask
+
+
+def test_group_noise_gradients():
+    H, T, N, mask = group_problem(50)
+    a_target = rng(51).standard_normal(mask.shape)
+    a_noise = rng(52).standard_normal(N.shape[:2])
+    options = dict(mask=mask, noise_weight=0.6, target_offsets=a_target,
+                   noise_offsets=a_noise)
+
+    def loss():
+        return group_noise_loss_and_grads(H, T, N, **options)[0]
+
+    _, gH, target_grads, gN = group_noise_loss_and_grads(H, T, N, **options)
+    assert_grads(loss, [H, T, N], [gH, target_grads[..., None] * H, gN])
+    # Masked predictions have no gradient at all.
+    assert not gH[~mask].any() and not target_grads[~mask].any()
+
+
+def test_one_group_of_the_whole_minibatch_is_the_minibatch_shared_noise():
+    H, T, N, _ = group_problem(53, n_groups=1, size=6)
+    grouped = group_noise_loss_and_grads(H, T, N)
+    shared = shared_noise_loss_and_grads(H[0], T[0], N[0])
+    np.testing.assert_allclose(grouped[0], shared[0], rtol=1e-12)
+    for ours, theirs in zip(grouped[1:], shared[1:]):
+        np.testing.assert_allclose(ours[0], theirs, rtol=1e-12)
+
+
+def test_group_noise_masked_predictions_are_left_out():
+    """A masked slot (padding of the last group) changes nothing: the loss and gradients
+    are those of the group without it."""
+    H, T, N, mask = group_problem(54)
+    full = group_noise_loss_and_grads(H, T, N, mask=mask)
+    kept = mask[-1].sum()
+    head = group_noise_loss_and_grads(H[:-1], T[:-1], N[:-1])
+    tail = group_noise_loss_and_grads(H[-1:, :kept], T[-1:, :kept], N[-1:])
+    np.testing.assert_allclose(full[0], head[0] + tail[0], rtol=1e-12)
+    np.testing.assert_allclose(full[1][:-1], head[1], rtol=1e-12)
+    np.testing.assert_allclose(full[1][-1, :kept], tail[1][0], rtol=1e-12)
+    np.testing.assert_allclose(full[3], np.concatenate([head[3], tail[3]]), rtol=1e-12)
+
+
+def test_weighted_noise_draws_estimate_k_draws():
+    """``M`` draws weighted ``K / M`` are negative sampling with ``K`` draws when the draws
+    repeat: each of K noise words drawn r times, weighted 1 / r, is the K-word objective
+    (so ``noise_weight = K / M`` keeps NS's scale for any number of draws)."""
+    H, T, N, _ = group_problem(55, draws=K)
+    once = group_noise_loss_and_grads(H, T, N)
+    r = 4
+    repeated = group_noise_loss_and_grads(H, T, np.repeat(N, r, axis=1), noise_weight=1 / r)
+    np.testing.assert_allclose(repeated[0], once[0], rtol=1e-12)
+    np.testing.assert_allclose(repeated[1], once[1], rtol=1e-12)
+    np.testing.assert_allclose(repeated[3].reshape(*N.shape[:2], r, D).sum(axis=2), once[3],
+                               rtol=1e-12)
+    # Against per-prediction negative sampling with the group's words repeated.
+    per_pair = negative_sampling_loss_and_grads(
+        H.reshape(-1, D), T.reshape(-1, D), np.repeat(N, H.shape[1], axis=0))
+    np.testing.assert_allclose(once[0], per_pair[0], rtol=1e-12)
+    np.testing.assert_allclose(once[1].reshape(-1, D), per_pair[1], rtol=1e-12)

@@ -45,10 +45,11 @@ def make_batch(n_words=6):
 TREE = huffman_tree([9, 7, 5, 3, 2, 1])
 
 
-def noise_layer(nce=False, share_negatives=True):
+def noise_layer(nce=False, share_negatives=True, noise_groups=None):
     sampler = make_sampler(6)
     return NoiseContrastive(sampler.probabilities, 3, nce=nce,
-                            share_negatives=share_negatives, sampler=sampler)
+                            share_negatives=share_negatives, sampler=sampler,
+                            noise_groups=noise_groups)
 
 
 def softmax_layer():
@@ -66,6 +67,11 @@ STEPS = [
     Step(Cbow(mean=False), softmax_layer()),
     Step(Cbow(), noise_layer()),
     Step(Cbow(mean=False), noise_layer(nce=True)),
+    Step(Cbow(), noise_layer(noise_groups=Cbow.noise_groups)),
+    # Several groups of windows sharing noise words, the last one short.
+    Step(Cbow(), noise_layer(noise_groups=(4, 5))),
+    Step(Cbow(), noise_layer(nce=True, noise_groups=(3, 2))),
+    Step(Cbow(), noise_layer(share_negatives=False)),
     Step(Cbow(), HierarchicalSoftmax(TREE)),
     Step(Cbow(mean=False), HierarchicalSoftmax(TREE)),
 ]
@@ -74,7 +80,8 @@ STEPS = [
 def step_id(step):
     layer = step.layer
     return (f"{step.architecture.name}-{getattr(step.architecture, 'mean', '')}-"
-            f"{layer.objective}-{getattr(layer, 'share_negatives', '')}")
+            f"{layer.objective}-{getattr(layer, 'share_negatives', '')}-"
+            f"{getattr(layer, 'group_windows', '')}")
 
 
 def make_parameters(seed, d=4):
@@ -166,6 +173,34 @@ def test_window_step_counts_mark_padding_and_pairs():
     pairs = batch.window_mask.sum(axis=1)
     assert np.array_equal(outputs.counts, np.repeat(pairs, 3))
     assert np.array_equal(outputs.rows.reshape(-1, 3)[:, 0], batch.centers)
+
+
+def test_cbow_windows_share_noise_words_in_groups():
+    """With share_negatives, each run of ``group_windows`` windows draws ``group_draws``
+    noise words, weighted ``negative / group_draws``; without, every window draws
+    ``negative`` of its own (word2vec.c)."""
+    batch = make_batch()
+    n_windows = len(batch.centers)
+    parameters = make_parameters(6)
+    layer = noise_layer(noise_groups=(4, 6))
+    (inputs, outputs) = Step(Cbow(), layer)(parameters, batch, random(2)).updates
+    n_groups = -(-n_windows // 4)
+    assert len(outputs.rows) == n_windows + 6 * n_groups
+    assert_array_equal(outputs.rows[:n_windows], batch.centers)
+    noise_counts = outputs.counts[n_windows:].reshape(n_groups, 6)
+    short = n_windows - 4 * (n_groups - 1)
+    np.testing.assert_allclose(noise_counts[:-1], 4 * 3 / 6)
+    np.testing.assert_allclose(noise_counts[-1], short * 3 / 6)
+    per_window = Step(Cbow(), noise_layer(share_negatives=False))(parameters, batch,
+                                                                   random(2)).updates[1]
+    assert len(per_window.rows) == n_windows * 4  # the target and 3 noise words each
+    q = np.full(6, 1 / 6)
+    for share, groups, expected in [(True, Cbow.noise_groups, Cbow.noise_groups),
+                                    (False, Cbow.noise_groups, (1, 7)),
+                                    (True, DistributedMemory.noise_groups, (1, 7))]:
+        layer = make_layer("negative", counts=np.arange(1, 7), noise_distribution=q,
+                           negative=7, share_negatives=share, noise_groups=groups)
+        assert (layer.group_windows, layer.group_draws) == expected
 
 
 def test_layers_and_architectures_are_made_from_the_parameters():
