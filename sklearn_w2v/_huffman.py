@@ -148,3 +148,72 @@ def huffman_tree_of(counts):
     rows[order] = np.arange(len(order))
     return replace(tree, points=tree.points[rows], codes=tree.codes[rows],
                    lengths=tree.lengths[rows], mask=tree.mask[rows], signs=tree.signs[rows])
+
+
+@dataclass(frozen=True)
+class TreeSplit:
+    """A tree's paths split at ``depth``: the steps through the nodes nearer the root than
+    ``depth`` as dense signs, and the rest of every path as a tree of its own.
+
+    Attributes
+    ----------
+    depth : int
+    top_nodes : ndarray of int32, shape (T,)
+        The inner nodes at depth < ``depth`` (at most ``2 ** depth - 1``).
+    top_signs : ndarray of float32, shape (n_words, T)
+        ``top_signs[w, t]``: the sign of the step of ``w``'s path through ``top_nodes[t]``,
+        0 if the path does not pass it.
+    deep : HuffmanTree
+        Every path from step ``depth`` on (length ``max(length - depth, 0)``).
+    deep_offsets : ndarray of int64, shape (n_words + 1,)
+    deep_points, deep_signs : ndarray of shape (deep_offsets[-1],)
+        The deep steps of all words back to back, without padding: word ``w``'s are
+        ``deep_offsets[w]:deep_offsets[w + 1]``.
+    """
+
+    depth: int
+    top_nodes: np.ndarray
+    top_signs: np.ndarray
+    deep: HuffmanTree
+    deep_offsets: np.ndarray
+    deep_points: np.ndarray
+    deep_signs: np.ndarray
+
+    def deep_steps(self, words):
+        """The deep steps of the paths of ``words``, back to back.
+
+        Returns
+        -------
+        points : ndarray of int32, shape (P,)
+        signs : ndarray of float32, shape (P,)
+        pointers : ndarray of int64, shape (len(words) + 1,)
+            Word ``i``'s steps are ``pointers[i]:pointers[i + 1]``.
+        """
+        lengths = self.deep.lengths[words]
+        pointers = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=pointers[1:])
+        # Position of each step in the back-to-back arrays: its word's start plus its
+        # rank within the word.
+        shift = np.repeat(self.deep_offsets[words] - pointers[:-1], lengths)
+        shift += np.arange(pointers[-1])
+        return self.deep_points[shift], self.deep_signs[shift], pointers
+
+
+def split_tree(tree, depth):
+    """:class:`TreeSplit` of ``tree`` at ``depth`` (steps ``0 .. depth - 1`` on top)."""
+    depth = int(min(depth, tree.points.shape[1]))
+    top_points = tree.points[:, :depth]
+    top_mask = tree.mask[:, :depth]
+    top_nodes = np.unique(top_points[top_mask]).astype(np.int32)
+    column = np.searchsorted(top_nodes, top_points)
+    words = np.broadcast_to(np.arange(len(tree.lengths))[:, None], top_points.shape)
+    top_signs = np.zeros((len(tree.lengths), len(top_nodes)), dtype=np.float32)
+    top_signs[words[top_mask], column[top_mask]] = tree.signs[:, :depth][top_mask]
+    deep = HuffmanTree(points=tree.points[:, depth:], codes=tree.codes[:, depth:],
+                       lengths=np.maximum(tree.lengths - depth, 0).astype(np.int32),
+                       mask=tree.mask[:, depth:], signs=tree.signs[:, depth:])
+    offsets = np.zeros(len(tree.lengths) + 1, dtype=np.int64)
+    np.cumsum(deep.lengths, out=offsets[1:])
+    return TreeSplit(depth=depth, top_nodes=top_nodes, top_signs=top_signs, deep=deep,
+                     deep_offsets=offsets, deep_points=deep.points[deep.mask],
+                     deep_signs=deep.signs[deep.mask])

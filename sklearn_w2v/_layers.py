@@ -33,8 +33,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._huffman import huffman_tree_of
+from ._huffman import huffman_tree_of, split_tree
 from ._objectives import (
+    dense_nodes_loss_and_grads,
+    path_steps_loss_and_grads,
     group_noise_loss_and_grads,
     hierarchical_log_likelihood,
     nce_loss_and_grads,
@@ -50,6 +52,11 @@ from ._objectives import (
 from ._segments import sum_per_owner
 from ._steps import RowUpdate
 from ._vocab import NoiseSampler
+
+# Hierarchical softmax: the path steps at depth < TOP_DEPTH (at most 2^TOP_DEPTH - 1 nodes,
+# on nearly every path) are computed densely, the deeper ones gathered. See
+# HierarchicalSoftmax.forward.
+TOP_DEPTH = 4
 
 # Bounds of the temporaries of one scoring block: the (centers x n_words) logits of the
 # softmax, and the (pairs x path length x d) node vectors of hierarchical softmax.
@@ -463,8 +470,18 @@ class HierarchicalSoftmax(OutputLayer):
     public_name = "node_vectors_"
     has_output_word_vectors = False
 
-    def __init__(self, tree):
+    def __init__(self, tree, top_depth=None):
         self.tree = tree
+        self.top_depth = TOP_DEPTH if top_depth is None else int(top_depth)
+        self._split = None
+
+    @property
+    def split(self):
+        """The tree's :class:`~sklearn_w2v._huffman.TreeSplit` at ``top_depth``, made when
+        first needed (scoring does not use it)."""
+        if self._split is None:
+            self._split = split_tree(self.tree, self.top_depth)
+        return self._split
 
     def n_rows(self, n_words):
         return n_words - 1
@@ -476,15 +493,41 @@ class HierarchicalSoftmax(OutputLayer):
         if owner is not None:
             raise ValueError("hierarchical softmax predicts one target per window "
                              "(owner=None).")
-        points, signs, path_mask = _paths_of(self.tree, targets)
+        split = self.split
+        n_windows, width, d = hidden.shape
+        # The steps through the nodes near the root (on nearly every path): one dense
+        # product of every hidden row with those nodes' vectors.
+        signs = split.top_signs[targets]
+        if hidden_mask is not None:
+            signs = signs[:, None, :] * hidden_mask[:, :, None].astype(signs.dtype)
+        signs = signs.reshape(n_windows * width, -1)
+        loss, grad_hidden, grad_top = dense_nodes_loss_and_grads(
+            hidden.reshape(-1, d), np.take(matrix, split.top_nodes, axis=0), signs)
+        grad_hidden = grad_hidden.reshape(hidden.shape)
+        updates = [RowUpdate(self.parameter, split.top_nodes, grad_top,
+                             np.abs(signs).sum(axis=0))]
+        # The rest of every path, gathered.
+        if hidden_mask is None:
+            # One hidden row per window: its steps back to back (no padding to the
+            # longest path), and a rank-one update of their nodes.
+            points, path_signs, pointers = split.deep_steps(targets)
+            rows = hidden[:, 0]
+            deep_loss, deep_grad, coefficients = path_steps_loss_and_grads(
+                rows, np.take(matrix, points, axis=0), path_signs, pointers)
+            grad_hidden[:, 0] += deep_grad
+            return LayerOutput(loss + deep_loss, grad_hidden, updates + [
+                RowUpdate(self.parameter, points, rows, groups=pointers,
+                          weights=coefficients)])
+        points, path_signs, path_mask = _paths_of(split.deep, targets)
+        if points.shape[1] == 0:
+            return LayerOutput(loss, grad_hidden, updates)
         node_vectors = np.take(matrix, points, axis=0)
-        if hidden_mask is None:  # one hidden row per window: a rank-one update
-            return _rank_one_binary(self.parameter, hidden, points, node_vectors,
-                                    signs=signs, path_mask=path_mask)
-        loss, grad_hidden, grad_nodes = window_binary_loss_and_grads(
-            hidden, node_vectors, hidden_mask, output_signs=signs, output_mask=path_mask)
+        deep_loss, deep_grad, grad_nodes = window_binary_loss_and_grads(
+            hidden, node_vectors, hidden_mask, output_signs=path_signs,
+            output_mask=path_mask)
+        grad_hidden += deep_grad
         pairs = hidden_mask.sum(axis=1, dtype=hidden.dtype)
-        return LayerOutput(loss, grad_hidden, [
+        return LayerOutput(loss + deep_loss, grad_hidden, updates + [
             RowUpdate(self.parameter, points.ravel(), grad_nodes,
                       (pairs[:, None] * path_mask).ravel())])
 
@@ -542,7 +585,7 @@ def _rank_one_binary(parameter, hidden, output_rows, output_vectors, *, offsets=
 
 def _paths_of(tree, words):
     """Points, signs and mask of the paths of ``words``, cut to the longest among them."""
-    length = int(tree.lengths[words].max())
+    length = int(tree.lengths[words].max(initial=0))
     return (tree.points[words, :length], tree.signs[words, :length],
             tree.mask[words, :length])
 

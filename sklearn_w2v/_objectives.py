@@ -56,7 +56,7 @@ trainer scatter-adds them into the parameter rows.
 
 import numpy as np
 
-from ._segments import sum_per_owner
+from ._segments import segment_sums, sum_per_owner
 
 __all__ = [
     "log_sigmoid",
@@ -73,6 +73,8 @@ __all__ = [
     "path_log_likelihood",
     "shared_noise_loss_and_grads",
     "group_noise_loss_and_grads",
+    "dense_nodes_loss_and_grads",
+    "path_steps_loss_and_grads",
 ]
 
 
@@ -847,6 +849,91 @@ def group_noise_loss_and_grads(hidden, target_vectors, noise_vectors, *, mask=No
 
 
 # ------------------------------------------------------------------- hierarchical softmax
+
+
+def dense_nodes_loss_and_grads(hidden, node_vectors, signs):
+    r"""Hierarchical softmax's terms at a few nodes that most paths pass, as dense products.
+
+    Row ``r`` has the hidden vector ``h_r`` and, for each of the ``T`` nodes ``u_t``, the
+    sign ``s_{rt}`` of the step through ``t`` of the path it predicts (0 when its path
+    does not pass ``t``, or the row is padding):
+
+    .. math::
+
+        J = \sum_{rt} |s_{rt}| \, \mathrm{softplus}(s_{rt}\, u_t \cdot h_r).
+
+    The nodes near the root are on nearly every path, so their logits are one ``(R, d) x
+    (d, T)`` product instead of a gather of ``T`` node rows per path. With
+    ``c_{rt} = s_{rt} \sigma(s_{rt} u_t\cdot h_r)``: ``grad_hidden = c @ u`` and
+    ``grad_nodes = c.T @ h``.
+
+    Parameters
+    ----------
+    hidden : ndarray of shape (R, d)
+    node_vectors : ndarray of shape (T, d)
+    signs : ndarray of shape (R, T)
+        Values in {-1, 0, 1}.
+
+    Returns
+    -------
+    loss : float
+    grad_hidden : ndarray of shape (R, d)
+    grad_nodes : ndarray of shape (T, d)
+    """
+    dtype = _float_dtype(hidden, node_vectors)
+    H = _as_float(hidden, dtype)
+    U = _as_float(node_vectors, dtype)
+    _check_2d("hidden", H)
+    _check_2d("node_vectors", U, H.shape[1])
+    S = _as_float(signs, dtype)
+    if S.shape != (H.shape[0], U.shape[0]):
+        raise ValueError(f"signs must have shape ({H.shape[0]}, {U.shape[0]}), got "
+                         f"{S.shape}")
+    z = H @ U.T
+    z *= S
+    terms, coefficients = _softplus_and_sigmoid(z)
+    terms *= np.abs(S)
+    coefficients *= S  # zero where the path does not pass the node
+    return (float(terms.sum(dtype=np.float64)), coefficients @ U, coefficients.T @ H)
+
+
+def path_steps_loss_and_grads(hidden, node_vectors, signs, pointers):
+    r"""Hierarchical softmax's terms at path steps laid out back to back (no padding).
+
+    Row ``b`` of ``hidden`` predicts the steps ``pointers[b]:pointers[b + 1]``: step ``e``
+    has the node vector ``u_e`` (gathered) and sign ``s_e``, and
+    ``J = sum_e softplus(s_e u_e . h_{b(e)})``. With ``c_e = s_e sigma(s_e u_e . h_{b(e)})``:
+    ``grad_hidden_b = sum_{e of b} c_e u_e`` and ``grad_node_e = c_e h_{b(e)}``, a rank-one
+    update returned as ``c``.
+
+    Parameters
+    ----------
+    hidden : ndarray of shape (B, d)
+    node_vectors : ndarray of shape (P, d)
+    signs : ndarray of shape (P,)
+    pointers : ndarray of int64, shape (B + 1,)
+
+    Returns
+    -------
+    loss : float
+    grad_hidden : ndarray of shape (B, d)
+    step_coefficients : ndarray of shape (P,)
+        ``c``.
+    """
+    dtype = _float_dtype(hidden, node_vectors)
+    H = _as_float(hidden, dtype)
+    U = _as_float(node_vectors, dtype)
+    _check_2d("hidden", H)
+    _check_2d("node_vectors", U, H.shape[1])
+    lengths = np.diff(pointers)
+    if len(lengths) != H.shape[0] or pointers[-1] != U.shape[0]:
+        raise ValueError(f"pointers must cut {U.shape[0]} steps into {H.shape[0]} paths")
+    z = np.einsum("pd,pd->p", U, np.repeat(H, lengths, axis=0))
+    z *= _as_float(signs, dtype)
+    loss, coefficients = _softplus_sum_and_sigmoid(z)
+    coefficients *= signs
+    grad_hidden = segment_sums(U * coefficients[:, None], pointers)
+    return loss, grad_hidden, coefficients
 
 
 def hierarchical_log_likelihood(input_vectors, node_vectors, tree, words):

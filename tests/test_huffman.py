@@ -5,7 +5,7 @@ import heapq
 import numpy as np
 import pytest
 
-from sklearn_w2v._huffman import huffman_tree
+from sklearn_w2v._huffman import huffman_tree, split_tree
 
 
 def optimal_cost(counts):
@@ -77,3 +77,24 @@ def test_two_equal_words():
     tree = huffman_tree([4, 4])
     assert tree.lengths.tolist() == [1, 1] and tree.points[:, 0].tolist() == [0, 0]
     assert sorted(tree.codes[:, 0].tolist()) == [0, 1]
+
+
+@pytest.mark.parametrize("depth", [0, 1, 3, 50])
+def test_a_split_tree_keeps_every_step_of_every_path(depth):
+    """Top signs and deep steps together are each word's path: the same (node, sign)
+    steps, none lost or doubled."""
+    counts = np.sort(np.random.default_rng(0).integers(1, 1000, size=40))[::-1]
+    tree = huffman_tree(counts)
+    split = split_tree(tree, depth)
+    assert len(split.top_nodes) <= 2 ** split.depth - 1
+    words = np.arange(len(counts))
+    points, signs, pointers = split.deep_steps(words)
+    for w in words:
+        path = {(int(n), float(s)) for n, s in zip(tree.points[w, :tree.lengths[w]],
+                                                    tree.signs[w, :tree.lengths[w]])}
+        top = {(int(split.top_nodes[t]), float(split.top_signs[w, t]))
+               for t in np.flatnonzero(split.top_signs[w])}
+        deep = {(int(n), float(s)) for n, s in zip(points[pointers[w]:pointers[w + 1]],
+                                                   signs[pointers[w]:pointers[w + 1]])}
+        assert top | deep == path and not top & deep
+        assert len(top) == min(split.depth, tree.lengths[w])

@@ -7,6 +7,8 @@ import pytest
 
 from sklearn_w2v._objectives import (
     contrastive_loss_and_grads,
+    dense_nodes_loss_and_grads,
+    path_steps_loss_and_grads,
     group_noise_loss_and_grads,
     log_sigmoid,
     nce_loss_and_grads,
@@ -636,3 +638,42 @@ def test_weighted_noise_draws_estimate_k_draws():
         H.reshape(-1, D), T.reshape(-1, D), np.repeat(N, H.shape[1], axis=0))
     np.testing.assert_allclose(once[0], per_pair[0], rtol=1e-12)
     np.testing.assert_allclose(once[1].reshape(-1, D), per_pair[1], rtol=1e-12)
+
+
+# ------------------------------------------------- hierarchical softmax: dense and flat steps
+
+
+def test_dense_nodes_gradients_and_zero_signs():
+    r = rng(60)
+    H, U = r.standard_normal((5, D)), r.standard_normal((3, D))
+    S = r.choice([-1.0, 0.0, 1.0], size=(5, 3))
+
+    def loss():
+        return dense_nodes_loss_and_grads(H, U, S)[0]
+
+    value, gH, gU = dense_nodes_loss_and_grads(H, U, S)
+    assert_grads(loss, [H, U], [gH, gU])
+    # A zero sign is no term: the loss of the used entries alone.
+    used = S != 0
+    expected = -log_sigmoid(-(S * (H @ U.T)))[used].sum()
+    np.testing.assert_allclose(value, expected, rtol=1e-12)
+
+
+def test_path_steps_gradients_and_the_padded_form():
+    r = rng(61)
+    H = r.standard_normal((4, D))
+    lengths = np.array([2, 0, 3, 1])
+    pointers = np.concatenate([[0], np.cumsum(lengths)])
+    U = r.standard_normal((lengths.sum(), D))
+    signs = r.choice([-1.0, 1.0], size=lengths.sum())
+
+    def loss():
+        return path_steps_loss_and_grads(H, U, signs, pointers)[0]
+
+    value, gH, c = path_steps_loss_and_grads(H, U, signs, pointers)
+    owner = np.repeat(np.arange(4), lengths)
+    assert_grads(loss, [H, U], [gH, c[:, None] * H[owner]])
+    np.testing.assert_allclose(value, -log_sigmoid(-signs * (U * H[owner]).sum(1)).sum(),
+                               rtol=1e-12)
+    with pytest.raises(ValueError, match="pointers"):
+        path_steps_loss_and_grads(H, U[:-1], signs[:-1], pointers)

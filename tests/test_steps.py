@@ -74,6 +74,10 @@ STEPS = [
     Step(Cbow(), noise_layer(share_negatives=False)),
     Step(Cbow(), HierarchicalSoftmax(TREE)),
     Step(Cbow(mean=False), HierarchicalSoftmax(TREE)),
+    # Paths split nearer the root: dense top steps and gathered deep ones both in use.
+    Step(SkipGram(), HierarchicalSoftmax(TREE, top_depth=1)),
+    Step(Cbow(), HierarchicalSoftmax(TREE, top_depth=2)),
+    Step(Cbow(), HierarchicalSoftmax(TREE, top_depth=0)),
 ]
 
 
@@ -81,7 +85,7 @@ def step_id(step):
     layer = step.layer
     return (f"{step.architecture.name}-{getattr(step.architecture, 'mean', '')}-"
             f"{layer.objective}-{getattr(layer, 'share_negatives', '')}-"
-            f"{getattr(layer, 'group_windows', '')}")
+            f"{getattr(layer, 'group_windows', '')}{getattr(layer, 'top_depth', '')}")
 
 
 def make_parameters(seed, d=4):
