@@ -496,7 +496,7 @@ def _run_evaluate(args):
         raise _CommandError("give --analogies FILE and/or --word-pairs FILE")
     model = _load(args)
     delimiter = None if args.delimiter == "whitespace" else args.delimiter
-    results = {"analogies": {}, "word_pairs": {}}
+    results: dict[str, dict] = {"analogies": {}, "word_pairs": {}}
     for path in args.analogies:
         result = evaluate_analogies(model, path, restrict_vocab=args.restrict_vocab,
                                     method=args.method,
@@ -511,14 +511,14 @@ def _run_evaluate(args):
                     print(f"  {name}: {section['accuracy']:.2%} "
                           f"({section['correct']}/{section['total']})")
     for path in args.word_pairs:
-        result = evaluate_word_pairs(model, path, restrict_vocab=args.restrict_vocab,
-                                     case_insensitive=not args.case_sensitive,
-                                     delimiter=delimiter)
-        results["word_pairs"][path] = vars(result)
+        pairs = evaluate_word_pairs(model, path, restrict_vocab=args.restrict_vocab,
+                                    case_insensitive=not args.case_sensitive,
+                                    delimiter=delimiter)
+        results["word_pairs"][path] = vars(pairs)
         if not args.json:
-            print(f"word pairs {path}: Spearman {result.spearman:.4f} "
-                  f"(p={result.spearman_pvalue:.2g}), Pearson {result.pearson:.4f}, "
-                  f"{result.n_pairs} pairs, {result.oov_fraction:.1%} out of vocabulary")
+            print(f"word pairs {path}: Spearman {pairs.spearman:.4f} "
+                  f"(p={pairs.spearman_pvalue:.2g}), Pearson {pairs.pearson:.4f}, "
+                  f"{pairs.n_pairs} pairs, {pairs.oov_fraction:.1%} out of vocabulary")
     if args.json:
         print(json.dumps(results, indent=2))
     return 0

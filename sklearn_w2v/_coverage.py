@@ -11,6 +11,8 @@ Pure functions over counts and a vocabulary (a dict or any container of words); 
 estimator calls them at one place in ``fit`` (with ``init``) and in ``transform``.
 """
 
+from __future__ import annotations
+
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -65,16 +67,16 @@ class Coverage:
     n_types: int
     n_types_covered: int
     n_tokens_case_variant: int = 0
-    case_hint: object = None
-    examples: tuple = ()
+    case_hint: str | None = None
+    examples: tuple[str, ...] = ()
 
     @property
-    def token_share(self):
+    def token_share(self) -> float:
         """Share of the tokens that have a vector (1.0 for an empty corpus)."""
         return self.n_tokens_covered / self.n_tokens if self.n_tokens else 1.0
 
     @property
-    def type_share(self):
+    def type_share(self) -> float:
         """Share of the distinct words that have a vector (1.0 for an empty corpus)."""
         return self.n_types_covered / self.n_types if self.n_types else 1.0
 
@@ -131,7 +133,7 @@ class _CountingTokens:
         self._token_lists = token_lists
         self._vocabulary = vocabulary
         self.n_tokens = 0
-        self.missing = Counter()
+        self.missing: Counter[str] = Counter()
 
     def __iter__(self):
         vocabulary, missing = self._vocabulary, self.missing

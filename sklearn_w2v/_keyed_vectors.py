@@ -13,10 +13,20 @@ The host class provides ``vocabulary_`` (word -> row), ``index_to_word_`` (row -
 ``vectors_``, ``context_vectors_``, ``word_vectors`` and ``_require_part``.
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
 from numbers import Integral
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.utils.validation import check_is_fitted
+
+from ._typing import FloatArray, Term
+
+if TYPE_CHECKING:
+    from gensim.models import KeyedVectors
 
 __all__ = ["KeyedVectorsMixin", "UnknownWordError"]
 
@@ -31,7 +41,7 @@ class UnknownWordError(KeyError, ValueError):
     ``ValueError`` (as queries of sklearn-w2v 0.1 raised).
     """
 
-    def __str__(self):
+    def __str__(self) -> str:
         # KeyError would show the repr of the message, quotes and escapes included.
         return str(self.args[0]) if self.args else ""
 
@@ -64,6 +74,19 @@ def _row_norms(matrix):
 class KeyedVectorsMixin:
     """gensim ``KeyedVectors`` queries on a fitted model's word vectors."""
 
+    # What the host class provides (declared for the type checker).
+    vocabulary_: dict[str, int]
+    index_to_word_: list[str]
+    vectors_: FloatArray
+    context_vectors_: FloatArray
+    word_vectors: str
+
+    if TYPE_CHECKING:
+        @property
+        def embedding_(self) -> FloatArray: ...
+
+        def _require_part(self, part: str, what: str) -> None: ...
+
     # Rows are looked up by word, not position: ``for x in model`` would call
     # ``model[0]``; iterate over ``index_to_word_`` instead.
     __iter__ = None
@@ -88,7 +111,7 @@ class KeyedVectorsMixin:
         check_is_fitted(self, "vectors_")
         return self.embedding_
 
-    def __contains__(self, word):
+    def __contains__(self, word: object) -> bool:
         """Whether ``word`` has a vector (``"king" in model``)."""
         check_is_fitted(self, "vectors_")
         try:
@@ -96,7 +119,7 @@ class KeyedVectorsMixin:
         except TypeError:
             return False
 
-    def __getitem__(self, words):
+    def __getitem__(self, words: str | Iterable[str]) -> FloatArray:
         """``model["king"]``: the vector of a word; ``model[["king", "queen"]]``: one row
         per word.
 
@@ -110,7 +133,7 @@ class KeyedVectorsMixin:
         rows = [self._row(word) for word in words]
         return self._vectors_of(np.asarray(rows, dtype=np.intp))
 
-    def get_vector(self, word, norm=False):
+    def get_vector(self, word: str, norm: bool = False) -> FloatArray:
         """The vector of ``word``, from the matrix chosen by ``word_vectors``.
 
         Parameters
@@ -134,7 +157,7 @@ class KeyedVectorsMixin:
 
     # ---------------------------------------------------------------- similarity
 
-    def similarity(self, word1, word2):
+    def similarity(self, word1: str, word2: str) -> float:
         """Cosine similarity of the vectors of two words (0.0 if one is zero).
 
         Raises
@@ -144,11 +167,12 @@ class KeyedVectorsMixin:
         """
         return float(_unit(self.get_vector(word1)) @ _unit(self.get_vector(word2)))
 
-    def distance(self, word1, word2):
+    def distance(self, word1: str, word2: str) -> float:
         """Cosine distance, ``1 - similarity(word1, word2)``."""
         return 1.0 - self.similarity(word1, word2)
 
-    def distances(self, word_or_vector, other_words=()):
+    def distances(self, word_or_vector: str | npt.ArrayLike,
+                  other_words: Collection[str] = ()) -> FloatArray:
         """Cosine distances from a word or vector to ``other_words`` (all words if empty).
 
         Returns
@@ -163,7 +187,7 @@ class KeyedVectorsMixin:
             others = self[list(other_words)]
         return 1.0 - (others @ _unit(vector)) / _row_norms(others)
 
-    def n_similarity(self, words1, words2):
+    def n_similarity(self, words1: Collection[str], words2: Collection[str]) -> float:
         """Cosine similarity of the means of two sets of words' vectors.
 
         As gensim: the raw vectors (not unit-normalised) are averaged. Unlike gensim, which
@@ -203,7 +227,9 @@ class KeyedVectorsMixin:
                 vectors.append(np.asarray(term, dtype=np.float64).ravel())
         return np.array(vectors), np.array(weights), rows
 
-    def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
+    def most_similar(self, positive: Term | Iterable[Term] | None = None,
+                     negative: Term | Iterable[Term] | None = None, topn: int | None = 10,
+                     restrict_vocab: int | None = None) -> list[tuple[str, float]] | FloatArray:
         """Words closest by cosine to the weighted mean of the query terms.
 
         gensim's ``KeyedVectors.most_similar``: words are unit-normalised, vectors taken
@@ -241,16 +267,22 @@ class KeyedVectorsMixin:
             return sims
         return self._best(sims, topn, rows)
 
-    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
+    def similar_by_vector(self, vector: npt.ArrayLike, topn: int | None = 10,
+                          restrict_vocab: int | None = None
+                          ) -> list[tuple[str, float]] | FloatArray:
         """Words closest by cosine to ``vector`` (gensim's ``similar_by_vector``)."""
         return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
 
-    def similar_by_word(self, word, topn=10, restrict_vocab=None):
+    def similar_by_word(self, word: str, topn: int | None = 10,
+                        restrict_vocab: int | None = None
+                        ) -> list[tuple[str, float]] | FloatArray:
         """Words closest by cosine to ``word``, itself excluded."""
         return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
 
-    def most_similar_cosmul(self, positive=None, negative=None, topn=10,
-                            restrict_vocab=None):
+    def most_similar_cosmul(self, positive: Term | Iterable[Term] | None = None,
+                            negative: Term | Iterable[Term] | None = None,
+                            topn: int | None = 10, restrict_vocab: int | None = None
+                            ) -> list[tuple[str, float]] | FloatArray:
         """Neighbours by the multiplicative objective 3CosMul (Levy & Goldberg 2014, eq. 4).
 
         gensim's ``most_similar_cosmul``: each candidate x scores
@@ -298,7 +330,7 @@ class KeyedVectorsMixin:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.index_to_word_[i], float(scores[i])) for i in top.tolist()]
 
-    def doesnt_match(self, words):
+    def doesnt_match(self, words: str | Iterable[str]) -> str:
         """The word farthest from the mean of the unit vectors of ``words`` (gensim's
         ``doesnt_match``). Unlike gensim, which skips unknown words with a log message,
         an unknown word raises :class:`UnknownWordError`."""
@@ -312,7 +344,7 @@ class KeyedVectorsMixin:
 
     # ------------------------------------------------------------------- gensim
 
-    def to_keyedvectors(self):
+    def to_keyedvectors(self) -> KeyedVectors:
         """The word vectors as a gensim ``KeyedVectors`` (gensim must be installed).
 
         The matrix chosen by ``word_vectors``, rows in the order of ``index_to_word_``;

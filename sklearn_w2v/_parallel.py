@@ -347,7 +347,7 @@ def _unpickle_with_shared_arrays(payload):
 
 # -------------------------------------------------------------- a worker's dead parent
 
-_watched_owners = set()
+_watched_owners: set[int] = set()
 _watch_lock = threading.Lock()
 
 

@@ -6,11 +6,15 @@ architecture, trainer), ``_pooling`` turns word vectors into document vectors an
 ``_scoring`` scores held-out text; see docs/architecture.md.
 """
 
+from __future__ import annotations
+
 import os
+from collections.abc import Callable, Iterable
 from numbers import Integral, Real
+from typing import Any, Literal, TypeVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -34,7 +38,10 @@ from ._settings import (
 from ._stores import encode
 from ._text import DEFAULT_TOKEN_PATTERN, iter_token_lists
 from ._word2vec_format import save_word2vec_format
-from ._estimator import InconsistentVersionWarning, TextEstimatorMixin  # noqa: F401
+from ._estimator import InconsistentVersionWarning, TextEstimatorMixin, fit_context  # noqa: F401
+from ._typing import Documents, FloatArray, FloatDType, PathLike
+
+_Model = TypeVar("_Model", bound="Word2VecTransformer")
 
 
 class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
@@ -394,17 +401,45 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         "epoch_callback": [callable, None],
     }
 
-    def __init__(self, *, objective="negative", architecture="skipgram", cbow_mean=True,
-                 vector_size=100, window=5, init=None, min_count=5,
-                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs="auto",
-                 learning_rate="auto", min_learning_rate=1e-4, batch_size="auto",
-                 share_negatives=True, shrink_windows=True, pooling="mean", sif_alpha=1e-3,
-                 normalize=False,
-                 word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
-                 tokenizer=None, preprocessor=None, analyzer="word", encoding="utf-8",
-                 decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
-                 verbose=0, warm_start=False, out_of_core=False, temp_folder=None,
-                 epoch_callback=None):
+    def __init__(
+        self, *,
+        objective: Literal["negative", "softmax", "nce", "hierarchical"] = "negative",
+        architecture: Literal["skipgram", "cbow"] = "skipgram",
+        cbow_mean: bool = True,
+        vector_size: int = 100,
+        window: int = 5,
+        init: Any = None,  # a path, VectorFile, (words, vectors) or KeyedVectors-like
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        sample: float = 1e-3,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        epochs: int | Literal["auto"] = "auto",
+        learning_rate: float | Literal["auto"] = "auto",
+        min_learning_rate: float = 1e-4,
+        batch_size: int | Literal["auto"] = "auto",
+        share_negatives: bool = True,
+        shrink_windows: bool = True,
+        pooling: Literal["mean", "sum", "max", "tfidf", "sif"] = "mean",
+        sif_alpha: float = 1e-3,
+        normalize: bool = False,
+        word_vectors: Literal["input", "input+output"] = "input",
+        lowercase: bool = True,
+        token_pattern: str | None = DEFAULT_TOKEN_PATTERN,
+        tokenizer: Callable[[str], list[str]] | None = None,
+        preprocessor: Callable[[str], str] | None = None,
+        analyzer: Literal["word"] | Callable[[str], list[str]] = "word",
+        encoding: str = "utf-8",
+        decode_error: Literal["strict", "ignore", "replace"] = "strict",
+        dtype: FloatDType = np.float32,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        out_of_core: bool = False,
+        temp_folder: PathLike | None = None,
+        epoch_callback: Callable[..., object] | None = None,
+    ) -> None:
         self.objective = objective
         self.architecture = architecture
         self.cbow_mean = cbow_mean
@@ -444,8 +479,8 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
 
     # ------------------------------------------------------------------ fitting
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Documents, y: None = None) -> Word2VecTransformer:
         """Learn the vocabulary and the word vectors from the documents in ``X``.
 
         Parameters
@@ -464,8 +499,8 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         self._fit(X)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None, **fit_params):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X: Documents, y: None = None, **fit_params: Any) -> FloatArray:
         """Fit to ``X`` and return its document vectors.
 
         Equivalent to ``fit(X).transform(X)`` but tokenizes ``X`` once, so it also works
@@ -484,8 +519,9 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         """
         return self._fit(X, transform=True)
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None, *, grow_vocabulary=False):
+    @fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: Documents, y: None = None, *,
+                    grow_vocabulary: bool = False) -> Word2VecTransformer:
         """Update the word vectors with one pass over ``X``.
 
         As scikit-learn's ``partial_fit`` (MiniBatchNMF, MLPClassifier): ``X`` is the next
@@ -573,7 +609,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     # ---------------------------------------------------------------- transform
 
     @property
-    def embedding_(self):
+    def embedding_(self) -> FloatArray:
         """Word vectors used by ``transform`` and queries, per ``word_vectors``.
 
         ``vectors_`` for ``word_vectors="input"``, ``vectors_ + context_vectors_`` for
@@ -614,7 +650,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         self._require_part("idf" if self.pooling == "tfidf" else "sif_component",
                            f"pooling={self.pooling!r}")
 
-    def transform(self, X):
+    def transform(self, X: Documents) -> FloatArray:
         """Document vectors: the pooled vectors of each document's known words.
 
         Unknown words are skipped; a document without any known word gives a zero row.
@@ -651,7 +687,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
 
     # -------------------------------------------------------------------- score
 
-    def score(self, X, y=None):
+    def score(self, X: Documents, y: None = None) -> float:
         """Mean held-out log-likelihood of the words of ``X`` under the model.
 
         For skip-gram, the mean of ``log p(o|c)`` over every (center, context) pair of known
@@ -710,7 +746,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     # ------------------------------------------------------------ word queries
     # model[word], word in model, most_similar, ...: KeyedVectorsMixin (_keyed_vectors.py).
 
-    def save_word2vec_format(self, path, binary=False):
+    def save_word2vec_format(self, path: PathLike, binary: bool = False) -> None:
         """Write the word vectors in word2vec.c's text or binary format.
 
         The file holds the matrix chosen by ``word_vectors``, rows in the order of
@@ -728,8 +764,10 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         save_word2vec_format(path, self.index_to_word_, self.embedding_, binary=binary)
 
     @classmethod
-    def from_word2vec_format(cls, path, binary=None, *, no_header=None, limit=None,
-                             restrict_to=None, unicode_errors="strict", **params):
+    def from_word2vec_format(cls: type[_Model], path: PathLike, binary: bool | None = None, *,
+                             no_header: bool | None = None, limit: int | None = None,
+                             restrict_to: Iterable[str] | None = None,
+                             unicode_errors: str = "strict", **params: Any) -> _Model:
         """A fitted transformer with the vectors of a word2vec.c, fastText or GloVe file.
 
         The result transforms documents with the loaded vectors (pooling ``"mean"``,

@@ -14,12 +14,15 @@ word vector file (any format :func:`~sklearn_w2v.load_word2vec_format` reads), o
 ``(words, vectors)`` tuple with ``words`` in row order.
 """
 
+from __future__ import annotations
+
 import math
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -27,6 +30,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 
 from ._keyed_vectors import unknown_word
 from ._pretrained import is_word_vector_file
+from ._typing import PathLike, WordVectorsSource
 from ._word2vec_format import _MAX_WORD_BYTES, _open_for_reading, load_word2vec_format
 
 # Longest line of a question or word-pair file: four words of at most _MAX_WORD_BYTES
@@ -120,7 +124,8 @@ class WordPairResult:
 class _Embedding(NamedTuple):
     words: list
     vectors: np.ndarray
-    index: dict  # word -> row
+    # Not "index": a NamedTuple field of that name would shadow tuple.index.
+    row_of: dict[str, int]  # word -> row
 
 
 def _as_embedding(model):
@@ -275,14 +280,14 @@ def _read_analogies(path, fold):
 
 
 def evaluate_analogies(
-    model,
-    path,
+    model: WordVectorsSource,
+    path: PathLike,
     *,
-    restrict_vocab=300_000,
-    method="3cosadd",
-    case_insensitive=True,
-    batch_size=1024,
-):
+    restrict_vocab: int | None = 300_000,
+    method: Literal["3cosadd", "3cosmul"] = "3cosadd",
+    case_insensitive: bool = True,
+    batch_size: int = 1024,
+) -> AnalogyResult:
     """Accuracy on word analogy questions ("a is to b as c is to ?"), Google protocol.
 
     Implements the protocol of word2vec.c's ``compute-accuracy`` as gensim 4.4's
@@ -379,7 +384,7 @@ def evaluate_analogies(
     n_sections = len(section_names)
     totals = np.bincount(ok_section, minlength=n_sections)
     corrects = np.bincount(ok_section[correct], minlength=n_sections)
-    sections = {}
+    sections: dict[str, dict] = {}
     for name, total, n_right in zip(section_names, totals.tolist(), corrects.tolist()):
         entry = sections.setdefault(name, {"correct": 0, "total": 0, "accuracy": 0.0})
         entry["correct"] += n_right
@@ -413,7 +418,7 @@ def _answer_analogies(unit, a, b, c, canonical, method, batch_size):
 
     # Case variants grouped by canonical row; usually empty (a lowercased vocabulary).
     variant_rows = np.flatnonzero(canonical != np.arange(n_rows))
-    variants = {}
+    variants: dict[int, list[int]] = {}
     for row in variant_rows.tolist():
         variants.setdefault(int(canonical[row]), []).append(row)
 
@@ -439,11 +444,11 @@ def _answer_analogies(unit, a, b, c, canonical, method, batch_size):
         special = []
         if variants:
             for i in range(m):
-                vrows = []
+                variant_list: list[int] = []
                 for q in {int(qa[i]), int(qb[i]), int(qc[i])}:
-                    vrows.extend(variants.get(q, ()))
-                if vrows:
-                    vrows = np.asarray(vrows, dtype=np.intp)
+                    variant_list.extend(variants.get(q, ()))
+                if variant_list:
+                    vrows = np.asarray(variant_list, dtype=np.intp)
                     special.append((i, vrows, out[i, vrows].copy()))
                     out[i, vrows] = -np.inf
 
@@ -528,8 +533,9 @@ def _with_column(matrix, value):
 
 
 def evaluate_word_pairs(
-    model, path, *, restrict_vocab=300_000, case_insensitive=True, delimiter="\t"
-):
+    model: WordVectorsSource, path: PathLike, *, restrict_vocab: int | None = 300_000,
+    case_insensitive: bool = True, delimiter: str | None = "\t"
+) -> WordPairResult:
     """Correlation of cosine similarity with human similarity scores (e.g. WordSim-353).
 
     Follows gensim 4.4's ``KeyedVectors.evaluate_word_pairs``: lines starting with ``#`` and
@@ -672,13 +678,15 @@ def _show(delimiter):
 
 def _row_of(emb, word):
     try:
-        return emb.index[word]
+        return emb.row_of[word]
     except (KeyError, TypeError):
         # A KeyError as gensim raises, and a ValueError as earlier versions raised.
         raise unknown_word(word, len(emb.words)) from None
 
 
-def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=None):
+def most_similar(model: WordVectorsSource, positive: str | Iterable[str] = (),
+                 negative: str | Iterable[str] = (), *, topn: int | None = 10,
+                 restrict_vocab: int | None = None) -> list[tuple[str, float]]:
     """Words closest by cosine to the mean of ``positive`` minus ``negative`` words.
 
     Same semantics as gensim's ``KeyedVectors.most_similar``: every query word's vector is
@@ -744,7 +752,7 @@ def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=Non
     return [(emb.words[i], float(sims[i])) for i in top.tolist()]
 
 
-def cosine_similarity_of(model, word1, word2):
+def cosine_similarity_of(model: WordVectorsSource, word1: str, word2: str) -> float:
     """Cosine similarity of two words' vectors.
 
     Parameters

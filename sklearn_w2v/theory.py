@@ -20,19 +20,31 @@ provided the vectors have enough capacity to represent every pair independently
 :func:`pmi_targets` turns it into the optimum of a fitted model's objective.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from ._layers import fitted_layer
 from ._stores import encode
+from ._typing import Documents, FloatArray
 from ._vocab import keep_probabilities
+
+if TYPE_CHECKING:
+    from ._doc2vec import Doc2VecTransformer
+    from ._transformer import Word2VecTransformer
 
 __all__ = ["cooccurrence_counts", "conditional_log_probabilities", "pmi_targets",
            "pair_scores", "model_log_probabilities", "document_word_counts",
            "document_scores"]
 
 
-def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampling=False):
+def cooccurrence_counts(X: Documents, model: Word2VecTransformer, *, window: int | None = None,
+                        shrink_windows: bool | None = None,
+                        subsampling: bool = False) -> sp.csr_matrix:
     """Expected number of (center, context) training pairs per epoch.
 
     Documents are tokenized and encoded with the fitted ``model`` exactly as training does
@@ -91,7 +103,8 @@ def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampli
     return counts
 
 
-def document_word_counts(X, model):
+def document_word_counts(X: Documents, model: Word2VecTransformer | Doc2VecTransformer
+                         ) -> sp.csr_matrix:
     """How often each word of the fitted vocabulary occurs in each document of ``X``.
 
     For PV-DBOW (:class:`~sklearn_w2v.Doc2VecTransformer`, ``architecture="dbow"``) without
@@ -118,14 +131,14 @@ def document_word_counts(X, model):
     return counts
 
 
-def document_scores(model):
+def document_scores(model: Doc2VecTransformer) -> FloatArray:
     """``S[j, o] = u_o . d_j``: the scores of a fitted Doc2VecTransformer, document vector
     against output word vector (PV-DBOW's counterpart of :func:`pair_scores`)."""
     return (model.document_vectors_.astype(np.float64)
             @ model.context_vectors_.astype(np.float64).T)
 
 
-def conditional_log_probabilities(counts):
+def conditional_log_probabilities(counts: npt.ArrayLike | sp.spmatrix) -> FloatArray:
     """``log p(o|c) = log(N[c, o] / sum_w N[c, w])``, dense, ``-inf`` where N is 0.
 
     Parameters
@@ -137,14 +150,18 @@ def conditional_log_probabilities(counts):
     log_p : ndarray of float64, shape (n_words, n_words)
         Rows of centers that never occur are all ``nan``.
     """
-    N = counts.toarray() if sp.issparse(counts) else np.asarray(counts, dtype=np.float64)
+    # scipy has no type stubs, so issparse does not narrow the type of counts.
+    N = (counts.toarray() if sp.issparse(counts)  # type: ignore[union-attr]
+         else np.asarray(counts, dtype=np.float64))
     N = N.astype(np.float64, copy=False)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(N) - np.log(N.sum(axis=1, keepdims=True))
 
 
-def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
-                negative=None):
+def pmi_targets(counts: npt.ArrayLike | sp.spmatrix, model: Word2VecTransformer | None = None,
+                *, objective: str | None = None,
+                noise_distribution: npt.ArrayLike | None = None,
+                negative: int | None = None) -> FloatArray:
     """Pairwise optimum of ``u_o.v_c`` for the objective of ``model``.
 
     * ``"negative"``: ``log p(o|c) - log(K q(o))`` (= ``PMI(c, o) - log K`` for unigram q);
@@ -191,7 +208,7 @@ def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
     return layer.pairwise_optimum(log_p)
 
 
-def pair_scores(model):
+def pair_scores(model: Word2VecTransformer) -> FloatArray:
     """All learned scores ``S[c, o] = u_o.v_c = (vectors_ @ context_vectors_.T)[c, o]``.
 
     Note the two different matrices: the input vector of the center and the output vector
@@ -200,7 +217,7 @@ def pair_scores(model):
     return model.vectors_.astype(np.float64) @ model.context_vectors_.astype(np.float64).T
 
 
-def model_log_probabilities(model):
+def model_log_probabilities(model: Word2VecTransformer) -> FloatArray:
     """``log p(o|c)`` for every center word c (rows) and word o (columns), as the fitted
     skip-gram ``model`` defines it (the distribution ``score`` evaluates).
 

@@ -6,12 +6,15 @@
 * :func:`read_lines` - documents of your own text file, one per line, read lazily.
 """
 
+from __future__ import annotations
+
 import csv
 import gzip
 import itertools
 import lzma
 from numbers import Integral
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -54,7 +57,7 @@ categorization with respect to rating scales", Proceedings of ACL 2005.
 """
 
 
-def sample_corpus_path():
+def sample_corpus_path() -> Path:
     """Path of the sample corpus file (xz-compressed text, one line per sentence or gloss).
 
     :func:`load_sample_corpus` returns its lines as a list;
@@ -67,7 +70,7 @@ def sample_corpus_path():
     return _DATA_DIR / _SAMPLE_CORPUS
 
 
-def sample_corpus_licenses_path():
+def sample_corpus_licenses_path() -> Path:
     """Path of the licence and provenance notes shipped with the sample corpus.
 
     Redistributing the sample corpus requires shipping this file (at least its WordNet 3.0
@@ -81,7 +84,7 @@ def sample_corpus_licenses_path():
     return _DATA_DIR / _SAMPLE_CORPUS_LICENSES
 
 
-def load_sample_corpus(*, n_lines=None):
+def load_sample_corpus(*, n_lines: int | None = None) -> list[str]:
     """Load the embedded sample text corpus, one sentence per line.
 
     The corpus holds 4,712,475 tokens in 241,415 lines taken from public-domain texts (the King
@@ -117,7 +120,8 @@ def load_sample_corpus(*, n_lines=None):
         return [line.rstrip("\n") for line in lines]
 
 
-def load_rotten_tomatoes(*, subset="all", return_X_y=False):
+def load_rotten_tomatoes(*, subset: Literal["all", "train", "test"] = "all",
+                         return_X_y: bool = False) -> Bunch | tuple[list[str], np.ndarray]:
     """Load the Rotten Tomatoes review snippets (binary sentiment classification).
 
     ================  ======================================
