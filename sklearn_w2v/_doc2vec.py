@@ -79,6 +79,8 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
     ones (through ``fit_transform``) and its ``predict`` the inferred ones, which is what
     new documents will get.
 
+    Read more in the :ref:`user guide <paragraph_vectors>`.
+
     Parameters
     ----------
     architecture : {"dbow", "dm"}, default="dbow"
@@ -265,6 +267,16 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         Returns
         -------
         self : Doc2VecTransformer
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0)
+        >>> model.fit(docs).document_vectors_.shape
+        (40, 8)
         """
         settings = self._settings()
         with verbose_output(self.verbose):
@@ -287,6 +299,17 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         X_new : ndarray of shape (n_documents, vector_size)
             A copy of ``document_vectors_``: the vectors training learned, not inferred
             ones (see :meth:`transform`).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0)
+        >>> X = model.fit_transform(docs)
+        >>> X.shape, bool((X == model.document_vectors_).all())
+        ((40, 8), True)
         """
         settings = self._settings()
         with verbose_output(self.verbose):
@@ -310,6 +333,16 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         Returns
         -------
         X_new : ndarray of shape (n_documents, vector_size)
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0).fit(docs)
+        >>> model.transform(["a dog on a mat", "the cat"]).shape
+        (2, 8)
         """
         check_is_fitted(self, "document_vectors_")
         return self._infer(self._settings(), X)[0]
@@ -342,6 +375,17 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         -------
         score : float
             Mean log p in nats per predicted word.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0).fit(docs)
+        >>> score = model.score(["the dog sat on the mat"])  # mean log p(word | document)
+        >>> bool(score < 0)
+        True
         """
         check_is_fitted(self, "document_vectors_")
         settings = self._settings()

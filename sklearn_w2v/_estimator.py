@@ -42,6 +42,20 @@ class InconsistentVersionWarning(_SklearnInconsistentVersion):
         The sklearn-w2v version that loads the pickle.
     original_sklearn_version : str
         The sklearn-w2v version that wrote it.
+
+    Examples
+    --------
+    >>> import sklearn.exceptions
+    >>> from sklearn_w2v import InconsistentVersionWarning
+    >>> issubclass(InconsistentVersionWarning, sklearn.exceptions.InconsistentVersionWarning)
+    True
+    >>> print(InconsistentVersionWarning(estimator_name="Word2VecTransformer",
+    ...                                  current_sklearn_version="0.2.0",
+    ...                                  original_sklearn_version="0.1.0"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    This Word2VecTransformer was pickled with sklearn-w2v 0.1.0 and is loaded with 0.2.0; it
+    may not work or may give different results. Refit it with this version, or load it with
+    0.1.0.
     """
 
     def __init__(self, *, estimator_name: str, current_sklearn_version: str,

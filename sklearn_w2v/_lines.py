@@ -12,7 +12,8 @@ from ._word2vec_format import _open_for_reading
 __all__ = ["TextLines", "read_lines"]
 
 
-def read_lines(path: PathLike, *, encoding: str = "utf-8", errors: str = "strict") -> TextLines:
+def read_lines(path: PathLike, *, encoding: str = "utf-8",
+               errors: str = "strict") -> TextLines:
     """The lines of a text file as documents, read lazily, one document per line.
 
     ``Word2VecTransformer().fit(read_lines(path))`` never holds the text: the file is read

@@ -75,7 +75,14 @@ _OWNER_POLL_SECONDS = 0.25
 
 
 class TrainingWorkerError(RuntimeError):
-    """A training worker process stopped without reporting an error (killed or crashed)."""
+    """A training worker process stopped without reporting an error (killed or crashed).
+
+    Examples
+    --------
+    >>> from sklearn_w2v import TrainingWorkerError
+    >>> issubclass(TrainingWorkerError, RuntimeError)
+    True
+    """
 
 
 def effective_n_jobs(n_jobs):

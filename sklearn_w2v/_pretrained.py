@@ -58,6 +58,20 @@ class VectorFile:
     binary, no_header, encoding, unicode_errors, limit, restrict_to
         As for :func:`~sklearn_w2v.load_word2vec_format`. ``restrict_to`` is stored as a
         frozenset.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v import VectorFile, Word2VecTransformer
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "glove.txt")
+    >>> with open(path, "w") as f:  # GloVe's format: no header line
+    ...     _ = f.write("the 0.1 0.2\\ncat 1.0 0.5\\ndog 0.0 1.0\\n")
+    >>> init = VectorFile(path, no_header=True, restrict_to=["cat", "dog"])
+    >>> model = Word2VecTransformer(init=init, vector_size=2, epochs=0).fit(["cat dog"])
+    >>> model.index_to_word_  # only the rows of restrict_to were read
+    ['cat', 'dog']
+    >>> folder.cleanup()
     """
 
     path: str | bytes | os.PathLike
@@ -74,13 +88,37 @@ class VectorFile:
             object.__setattr__(self, "restrict_to", frozenset(self.restrict_to))
 
     def read_options(self) -> dict[str, object]:
-        """The keyword arguments of :func:`~sklearn_w2v.load_word2vec_format`."""
+        """The keyword arguments of :func:`~sklearn_w2v.load_word2vec_format`.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from sklearn_w2v import VectorFile
+        >>> VectorFile("vectors.bin", binary=True, limit=1000).read_options()["limit"]
+        1000
+        """
         return {"binary": self.binary, "no_header": self.no_header,
                 "encoding": self.encoding, "unicode_errors": self.unicode_errors,
                 "limit": self.limit, "restrict_to": self.restrict_to}
 
     def is_plain(self) -> bool:
-        """Whether every option is the default, so that the path alone says the same."""
+        """Whether every option is the default, so that the path alone says the same.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from sklearn_w2v import VectorFile
+        >>> VectorFile("vectors.bin").is_plain()
+        True
+        >>> VectorFile("vectors.bin", limit=10).is_plain()
+        False
+        """
         return self == VectorFile(self.path)
 
 

@@ -38,7 +38,11 @@ from ._settings import (
 from ._stores import encode
 from ._text import DEFAULT_TOKEN_PATTERN, iter_token_lists
 from ._word2vec_format import save_word2vec_format
-from ._estimator import InconsistentVersionWarning, TextEstimatorMixin, fit_context  # noqa: F401
+from ._estimator import (  # noqa: F401  (InconsistentVersionWarning: re-exported)
+    InconsistentVersionWarning,
+    TextEstimatorMixin,
+    fit_context,
+)
 from ._typing import Documents, FloatArray, FloatDType, PathLike
 
 _Model = TypeVar("_Model", bound="Word2VecTransformer")
@@ -58,6 +62,8 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     Training can start from pretrained vectors (``init``), use them as they are
     (``epochs=0``), continue from the fitted vectors (``warm_start``, :meth:`partial_fit`)
     and read corpora larger than memory (``out_of_core``, :func:`sklearn_w2v.read_lines`).
+
+    Read more in the :ref:`user guide <objectives>`.
 
     Four objectives train the input vectors v = ``vectors_`` together with output vectors:
     u = ``context_vectors_`` per word for the first three, one vector per inner node of a
@@ -353,9 +359,9 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     --------
     >>> from sklearn_w2v import Word2VecTransformer
     >>> from sklearn_w2v.datasets import load_sample_corpus
-    >>> texts = load_sample_corpus(n_lines=20000)
-    >>> model = Word2VecTransformer(vector_size=50, epochs=1, random_state=0).fit(texts)
-    >>> model.transform(["the whale and the sea"]).shape
+    >>> texts = load_sample_corpus(n_lines=2000)
+    >>> model = Word2VecTransformer(vector_size=50, epochs=3, n_jobs=1, random_state=0)
+    >>> model.fit(texts).transform(["the whale and the sea"]).shape
     (1, 50)
     """
 
@@ -495,6 +501,19 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         -------
         self : Word2VecTransformer
             The fitted transformer.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, epochs=3, n_jobs=1, random_state=0)
+        >>> model.fit(texts)
+        Word2VecTransformer(epochs=3, n_jobs=1, random_state=0, vector_size=20)
+        >>> model.vectors_.shape, model.epochs_
+        ((954, 20), 3)
+        >>> len(model.loss_curve_)
+        3
         """
         self._fit(X)
         return self
@@ -516,6 +535,15 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         Returns
         -------
         X_new : ndarray of shape (n_documents, vector_size)
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, epochs=3, n_jobs=1, random_state=0)
+        >>> model.fit_transform(texts).shape
+        (2000, 20)
         """
         return self._fit(X, transform=True)
 
@@ -566,6 +594,21 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         Returns
         -------
         self : Word2VecTransformer
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, n_jobs=1, random_state=0)
+        >>> n_words = []
+        >>> for start in range(0, 2000, 500):  # four chunks of a stream
+        ...     model = model.partial_fit(texts[start:start + 500], grow_vocabulary=True)
+        ...     n_words.append(len(model.vocabulary_))
+        >>> len(model.loss_curve_), model.vectors_.shape[1]
+        (4, 20)
+        >>> n_words == sorted(n_words) and n_words[0] < n_words[-1]  # the vocabulary grows
+        True
         """
         if hasattr(self, "vectors_"):
             # _fit_context validates only the first call of partial_fit; a parameter
@@ -614,6 +657,17 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
 
         ``vectors_`` for ``word_vectors="input"``, ``vectors_ + context_vectors_`` for
         ``"input+output"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> model = Word2VecTransformer(vector_size=20, epochs=1, n_jobs=1, random_state=0,
+        ...                             word_vectors="input+output")
+        >>> model = model.fit(load_sample_corpus(n_lines=2000))
+        >>> np.allclose(model.embedding_, model.vectors_ + model.context_vectors_)
+        True
         """
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
@@ -666,6 +720,17 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         -------
         X_new : ndarray of shape (n_documents, vector_size)
             In the dtype of the vectors (``dtype``).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, epochs=3, n_jobs=1, random_state=0)
+        >>> model = model.fit(texts)
+        >>> X = model.transform(["the lord is my shepherd", "a whale of a ship"])
+        >>> X.shape, X.dtype
+        ((2, 20), dtype('float32'))
         """
         check_is_fitted(self, "vectors_")
         # Encodes X and warns once if the vectors cover little of it (_coverage.py).
@@ -726,6 +791,17 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         score : float
             Mean log p in nats per predicted word (per pair for skip-gram, per center word
             for CBOW).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(objective="softmax", vector_size=20, epochs=3,
+        ...                             n_jobs=1, random_state=0).fit(texts[:1500])
+        >>> score = model.score(texts[1500:])  # mean log p(context | center), in nats
+        >>> bool(-7.0 < score < 0)
+        True
         """
         check_is_fitted(self, "vectors_")
         if not self.fitted_parts_.node_vectors:  # hierarchical softmax scores with its nodes
@@ -759,6 +835,22 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         path : str or path-like
             ``.gz`` paths are compressed.
         binary : bool, default=False
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_w2v import Word2VecTransformer, load_word2vec_format
+        >>> model = Word2VecTransformer(init=(["cat", "dog"], [[1.0, 0.5], [0.0, 1.0]]),
+        ...                             vector_size=2, epochs=0).fit(["cat dog"])
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "vectors.txt")
+        >>> model.save_word2vec_format(path)
+        >>> print(open(path).read())
+        2 2
+        cat 1.0 0.5
+        dog 0.0 1.0
+        <BLANKLINE>
+        >>> folder.cleanup()
         """
         check_is_fitted(self, "vectors_")
         save_word2vec_format(path, self.index_to_word_, self.embedding_, binary=binary)
@@ -796,6 +888,23 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         Returns
         -------
         Word2VecTransformer
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "vectors.txt")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write("3 2\\ncat 1 0\\ndog 0.8 0.6\\ncar 0 1\\n")
+        >>> model = Word2VecTransformer.from_word2vec_format(path)
+        >>> model.fitted_parts_.origin, model.vector_size
+        ('loaded', 2)
+        >>> model.transform(["cat dog"]).round(2)  # the mean of the two vectors
+        array([[0.9, 0.3]], dtype=float32)
+        >>> model.most_similar("cat", topn=1)
+        [('dog', 0.8...)]
+        >>> folder.cleanup()
         """
         model = cls(**{"epochs": 0, **params})
         # The estimator's dtype rule (float32 or float64), with its error message.

@@ -206,6 +206,23 @@ def save_word2vec_format(path: PathLike, words: Sequence[str], vectors: npt.Arra
     Replacing the file gives ``path`` a new inode: hard links to the old file keep the old
     content. The old file's permission bits are kept. A ``path`` that exists and is not a
     regular file (``/dev/null``, a named pipe) is written in place.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_w2v import load_word2vec_format, save_word2vec_format
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "vectors.bin")
+    >>> save_word2vec_format(path, ["cat", "dog"], np.array([[1.0, 0.5], [0.0, 1.0]]),
+    ...                      binary=True)
+    >>> words, vectors = load_word2vec_format(path)  # binary or text: found out
+    >>> words
+    ['cat', 'dog']
+    >>> vectors
+    array([[1. , 0.5],
+           [0. , 1. ]], dtype=float32)
+    >>> folder.cleanup()
     """
     vectors = _check_vectors_shape(vectors)
     encoded = _encode_words(words, vectors.shape[0])
@@ -463,6 +480,19 @@ def load_word2vec_format(
     A file without header is read to its end, so its size is not known in advance; the
     first row of such a file may take at most 1 MiB (vectors of tens of thousands of
     values), and a blank line may only be followed by blank lines.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v import load_word2vec_format
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "glove.txt")
+    >>> with open(path, "w") as f:  # GloVe's format: no header line
+    ...     _ = f.write("the 0.1 0.2\\ncat 1.0 0.5\\ndog 0.0 1.0\\n")
+    >>> words, vectors = load_word2vec_format(path, restrict_to={"cat", "dog"})
+    >>> words, vectors.shape
+    (['cat', 'dog'], (2, 2))
+    >>> folder.cleanup()
     """
     dtype = _check_dtype(dtype)
     _check_limit(limit)

@@ -80,6 +80,23 @@ class AnalogyResult:
         where ``total`` counts the evaluated questions of the section and ``accuracy`` is 0.0
         for a section without evaluated questions (as gensim reports). Sections with the same
         name are merged.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_analogies
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "questions.txt")
+    >>> with open(path, "w") as f:  # the format of word2vec's questions-words.txt
+    ...     _ = f.write(": family\\nman king woman queen\\nking man queen woman\\n"
+    ...                 ": food\\napple pear king queen\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_analogies((words, vectors), path)
+    >>> result.sections["family"]
+    {'correct': 2, 'total': 2, 'accuracy': 1.0}
+    >>> folder.cleanup()
     """
 
     accuracy: float
@@ -110,6 +127,23 @@ class WordPairResult:
     oov_fraction : float
         ``n_oov / (n_pairs + n_oov)``, a fraction in [0, 1]. gensim reports the same quantity
         as a percentage.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_word_pairs
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "pairs.tsv")
+    >>> with open(path, "w") as f:  # word1, word2, human score (WordSim-353's format)
+    ...     _ = f.write("king\\tqueen\\t8.5\\nking\\tman\\t6.0\\nking\\tapple\\t0.5\\n"
+    ...                 "man\\twoman\\t8.0\\nqueen\\tpear\\t1.0\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_word_pairs((words, vectors), path)
+    >>> result.n_pairs, result.n_oov  # "pear" has no vector
+    (4, 1)
+    >>> folder.cleanup()
     """
 
     spearman: float
@@ -352,6 +386,25 @@ def evaluate_analogies(
     Mikolov, Chen, Corrado & Dean (2013), "Efficient Estimation of Word Representations in
     Vector Space". Levy & Goldberg (2014), "Linguistic Regularities in Sparse and Explicit
     Word Representations".
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_analogies
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "questions.txt")
+    >>> with open(path, "w") as f:  # the format of word2vec's questions-words.txt
+    ...     _ = f.write(": family\\nman king woman queen\\nking man queen woman\\n"
+    ...                 ": food\\napple pear king queen\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_analogies((words, vectors), path)
+    >>> result.accuracy, result.n_evaluated, result.n_questions  # "pear" has no vector
+    (1.0, 2, 3)
+    >>> round(result.coverage, 3)
+    0.667
+    >>> folder.cleanup()
     """
     if method not in ("3cosadd", "3cosmul"):
         raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
@@ -583,6 +636,23 @@ def evaluate_word_pairs(
     Where we differ from gensim: malformed lines raise instead of being skipped, and words are
     stripped of surrounding whitespace (gensim would look up ``" cat"`` in a file written
     with ``", "`` separators and count it out of vocabulary).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_word_pairs
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "pairs.tsv")
+    >>> with open(path, "w") as f:  # word1, word2, human score (WordSim-353's format)
+    ...     _ = f.write("king\\tqueen\\t8.5\\nking\\tman\\t6.0\\nking\\tapple\\t0.5\\n"
+    ...                 "man\\twoman\\t8.0\\nqueen\\tpear\\t1.0\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_word_pairs((words, vectors), path)
+    >>> round(result.spearman, 2), round(result.pearson, 2)
+    (0.4, 0.76)
+    >>> folder.cleanup()
     """
     emb = _as_embedding(model)
     n_restrict = _check_restrict_vocab(restrict_vocab, len(emb.words))
@@ -721,6 +791,15 @@ def most_similar(model: WordVectorsSource, positive: str | Iterable[str] = (),
         A ``KeyError`` (and ``ValueError``), if a query word is not in the vocabulary.
     ValueError
         If no query word is given.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.evaluation import most_similar
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> most_similar((words, vectors), ["king", "woman"], ["man"], topn=1)
+    [('queen', 0.958...)]
     """
     positive = [positive] if isinstance(positive, str) else list(positive)
     negative = [negative] if isinstance(negative, str) else list(negative)
@@ -772,6 +851,15 @@ def cosine_similarity_of(model: WordVectorsSource, word1: str, word2: str) -> fl
     ------
     UnknownWordError
         A ``KeyError`` (and ``ValueError``), if a word is not in the vocabulary.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.evaluation import cosine_similarity_of
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> round(cosine_similarity_of((words, vectors), "king", "queen"), 3)
+    0.5
     """
     emb = _as_embedding(model)
     pair = emb.vectors[[_row_of(emb, word1), _row_of(emb, word2)]].astype(np.float64)

@@ -66,6 +66,12 @@ def sample_corpus_path() -> Path:
     Returns
     -------
     path : pathlib.Path
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import sample_corpus_path
+    >>> sample_corpus_path().name
+    'sample_corpus.txt.xz'
     """
     return _DATA_DIR / _SAMPLE_CORPUS
 
@@ -80,6 +86,12 @@ def sample_corpus_licenses_path() -> Path:
     -------
     path : pathlib.Path
         Path of ``sample_corpus_LICENSES.md``.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import sample_corpus_licenses_path
+    >>> "WordNet" in sample_corpus_licenses_path().read_text(encoding="utf-8")
+    True
     """
     return _DATA_DIR / _SAMPLE_CORPUS_LICENSES
 
@@ -109,6 +121,13 @@ def load_sample_corpus(*, n_lines: int | None = None) -> list[str]:
     -------
     lines : list of str
         The lines, without their trailing newline; tokens are separated by single spaces.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import load_sample_corpus
+    >>> lines = load_sample_corpus(n_lines=1000)
+    >>> len(lines), lines[0].split()[:3]
+    (1000, ['hard', 'very', 'near'])
     """
     if n_lines is not None and (
         not isinstance(n_lines, Integral) or isinstance(n_lines, bool) or n_lines < 1
@@ -162,6 +181,16 @@ def load_rotten_tomatoes(*, subset: Literal["all", "train", "test"] = "all",
             Description of the dataset.
     (data, target) : tuple
         If ``return_X_y`` is True.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import load_rotten_tomatoes
+    >>> reviews = load_rotten_tomatoes(subset="test")
+    >>> len(reviews.data), reviews.target_names.tolist()
+    (2549, ['fresh', 'rotten'])
+    >>> X, y = load_rotten_tomatoes(subset="train", return_X_y=True)
+    >>> len(X), y.shape
+    (10203, (10203,))
     """
     if subset not in _ROTTEN_TOMATOES_SUBSETS:
         raise ValueError(
