@@ -11,6 +11,7 @@ render as plain code (no warning: the build is not ``nitpicky``).
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -176,10 +177,30 @@ def _new_benchmark_tables(app, docname, source):
                           ":relative-images:\n:heading-offset: 2\n```\n")
 
 
+def _included_file_links(app, relative_path, parent_docname, content):
+    """A file included from another folder links its own files (a benchmark table its
+    plot, ``[plot](RESULTS-learning-curves.png)``) relative to that folder; MyST resolves
+    them relative to the page, where they do not exist (a missing-target warning). Such
+    links are rewritten relative to the page's folder (``docs/``, where every including
+    page lives)."""
+    folder = Path(relative_path).parent
+    if folder == Path("."):
+        return
+
+    def relocated(match):
+        target = match.group(2)
+        if re.match(r"[a-z]+:|#|/", target) or not (DOCS / folder / target).is_file():
+            return match.group(0)
+        return f"{match.group(1)}({(folder / target).as_posix()})"
+
+    content[0] = re.sub(r"(\]\s*)\(([^()\s]+)\)", relocated, content[0])
+
+
 def setup(app):
     app.connect("source-read", _changelog)
     app.connect("source-read", _new_benchmark_tables)
     app.connect("source-read", _gallery_title)
+    app.connect("include-read", _included_file_links)
     # before numpydoc's own handler (priority 500) parses the docstrings
     app.connect("autodoc-process-docstring", _join_continued_types, priority=400)
     app.connect("autodoc-process-docstring", _summary_without_inner_period, priority=400)

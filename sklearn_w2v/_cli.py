@@ -11,7 +11,9 @@ Only the standard library and the package itself are used; a progress bar comes 
 """
 
 import argparse
+import contextlib
 import json
+import logging
 import math
 import os
 import sys
@@ -154,8 +156,9 @@ def _add_train_parser(commands):
     more.add_argument("--encoding", default="utf-8",
                       help="encoding of CORPUS (default: utf-8)")
     more.add_argument("--progress", default="auto", choices=["auto", "always", "never"],
-                      help="progress on stderr after each epoch; auto: only when stderr "
-                           "is a terminal (default: auto)")
+                      help="progress on stderr during training, within each epoch "
+                           "and after it; auto: only when stderr is a terminal "
+                           "(default: auto)")
     train.set_defaults(run=_run_train)
 
 
@@ -299,11 +302,13 @@ def transformer_parameters(args):
 
 
 class _Progress:
-    """Progress after each epoch on stderr: a tqdm bar when tqdm is installed, otherwise
-    one line rewritten in place (epoch, loss, words/s, time left).
+    """Progress on stderr while ``train`` runs: a tqdm bar when tqdm is installed, otherwise
+    one line rewritten in place, as word2vec.c shows it.
 
-    Within-epoch progress needs the trainer's cooperation; ``epoch_callback`` is the hook
-    the estimator offers today.
+    The bar advances after each epoch (``epoch``, the estimator's ``epoch_callback``: epoch,
+    loss, words/s, time left); within an epoch the package's progress records (share of
+    the epoch's tokens, words/s, loss so far, ETA; see :mod:`sklearn_w2v._progress`) reach
+    :meth:`within` through :class:`_ProgressRecords`.
     """
 
     def __init__(self, stream, total_epochs):
@@ -329,12 +334,25 @@ class _Progress:
             self.stream.write(f"\r{text}\x1b[K")
             self.stream.flush()
 
+    def within(self, text, done=None):
+        """Progress within an epoch, ``done`` the share of the whole training: the bar
+        moves to it (in epochs) with ``text`` after it, or the line shows ``text``."""
+        if self.bar is not None:
+            self.bar.set_description_str("training", refresh=False)
+            if done is not None and self.total:
+                self.bar.n = round(done * self.total, 2)
+            # The bar counts the epochs already: the text without "epoch 1/5: ".
+            self.bar.set_postfix_str(text.split(": ", 1)[-1])
+        else:
+            self.stream.write(f"\r{text}\x1b[K")
+            self.stream.flush()
+
     def epoch(self, report, vectors=None, output_vectors=None):
         speed = report.n_effective_words / report.seconds if report.seconds > 0 else math.inf
         if self.bar is not None:
             self.bar.set_description_str("training")
             self.bar.set_postfix_str(f"loss {report.mean_loss:.4f}, {speed:,.0f} words/s")
-            self.bar.update(1)
+            self.bar.update(report.epoch - self.bar.n)  # within() moved it part of the way
             return
         of = f"/{self.total}" if self.total else ""
         line = (f"epoch {report.epoch}{of}  loss {report.mean_loss:.4f}  "
@@ -352,6 +370,24 @@ class _Progress:
         else:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class _ProgressRecords(logging.Handler):
+    """Hands the ``sklearn_w2v`` logger's records to a :class:`_Progress`: the progress
+    within an epoch (detail 2) to its line, the vocabulary record as its stage (the epoch
+    records are shown from ``epoch_callback``, which carries the numbers)."""
+
+    def __init__(self, progress):
+        super().__init__(level=logging.INFO)
+        self.progress = progress
+
+    def emit(self, record):
+        detail = getattr(record, "w2v_detail", 1)
+        message = record.getMessage()
+        if detail >= 2:
+            self.progress.within(message, getattr(record, "w2v_done", None))
+        elif message.startswith("collected "):
+            self.progress.stage(message)
 
 
 def _terminal_columns(stream):
@@ -372,6 +408,7 @@ def _show_progress(mode, stream):
 
 def _run_train(args):
     from ._lines import read_lines
+    from ._progress import records_to
     from ._transformer import Word2VecTransformer
 
     corpus = args.corpus or args.train_file
@@ -390,7 +427,9 @@ def _run_train(args):
     model = Word2VecTransformer(**params)
     started = time.perf_counter()
     try:
-        model.fit(read_lines(corpus, encoding=args.encoding))
+        with (records_to(_ProgressRecords(progress)) if progress is not None
+              else contextlib.nullcontext()):
+            model.fit(read_lines(corpus, encoding=args.encoding))
     finally:
         if progress is not None:
             progress.close()
@@ -496,7 +535,7 @@ def _run_evaluate(args):
         raise _CommandError("give --analogies FILE and/or --word-pairs FILE")
     model = _load(args)
     delimiter = None if args.delimiter == "whitespace" else args.delimiter
-    results = {"analogies": {}, "word_pairs": {}}
+    results: dict[str, dict] = {"analogies": {}, "word_pairs": {}}
     for path in args.analogies:
         result = evaluate_analogies(model, path, restrict_vocab=args.restrict_vocab,
                                     method=args.method,
@@ -511,14 +550,14 @@ def _run_evaluate(args):
                     print(f"  {name}: {section['accuracy']:.2%} "
                           f"({section['correct']}/{section['total']})")
     for path in args.word_pairs:
-        result = evaluate_word_pairs(model, path, restrict_vocab=args.restrict_vocab,
-                                     case_insensitive=not args.case_sensitive,
-                                     delimiter=delimiter)
-        results["word_pairs"][path] = vars(result)
+        pairs = evaluate_word_pairs(model, path, restrict_vocab=args.restrict_vocab,
+                                    case_insensitive=not args.case_sensitive,
+                                    delimiter=delimiter)
+        results["word_pairs"][path] = vars(pairs)
         if not args.json:
-            print(f"word pairs {path}: Spearman {result.spearman:.4f} "
-                  f"(p={result.spearman_pvalue:.2g}), Pearson {result.pearson:.4f}, "
-                  f"{result.n_pairs} pairs, {result.oov_fraction:.1%} out of vocabulary")
+            print(f"word pairs {path}: Spearman {pairs.spearman:.4f} "
+                  f"(p={pairs.spearman_pvalue:.2g}), Pearson {pairs.pearson:.4f}, "
+                  f"{pairs.n_pairs} pairs, {pairs.oov_fraction:.1%} out of vocabulary")
     if args.json:
         print(json.dumps(results, indent=2))
     return 0

@@ -11,6 +11,8 @@ Pure functions over counts and a vocabulary (a dict or any container of words); 
 estimator calls them at one place in ``fit`` (with ``init``) and in ``transform``.
 """
 
+from __future__ import annotations
+
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -36,7 +38,22 @@ _N_EXAMPLES = 5
 
 
 class LowCoverageWarning(UserWarning):
-    """Few tokens of the documents have a word vector (see ``Coverage``)."""
+    """Few tokens of the documents have a word vector (see ``Coverage``).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn_w2v import LowCoverageWarning, Word2VecTransformer
+    >>> model = Word2VecTransformer(init=(["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]]),
+    ...                             vector_size=2, epochs=0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     model = model.fit(["the cat and the dog", "a cat"])
+    >>> [warning.category.__name__ for warning in caught]
+    ['LowCoverageWarning']
+    >>> str(caught[0].message)[:46]
+    'The vectors of init (a (words, vectors) tuple)'
+    """
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,20 @@ class Coverage:
         (the reverse), or None.
     examples : tuple of str
         The most frequent words without a vector.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn_w2v import Word2VecTransformer
+    >>> model = Word2VecTransformer(init=(["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]]),
+    ...                             vector_size=2, epochs=0)
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # a LowCoverageWarning: 3 of 7 tokens have one
+    ...     model = model.fit(["the cat and the dog", "a cat"])
+    >>> model.coverage_.n_tokens, model.coverage_.n_tokens_covered
+    (7, 3)
+    >>> model.coverage_.examples
+    ('the', 'and', 'a')
     """
 
     n_tokens: int
@@ -65,17 +96,31 @@ class Coverage:
     n_types: int
     n_types_covered: int
     n_tokens_case_variant: int = 0
-    case_hint: object = None
-    examples: tuple = ()
+    case_hint: str | None = None
+    examples: tuple[str, ...] = ()
 
     @property
-    def token_share(self):
-        """Share of the tokens that have a vector (1.0 for an empty corpus)."""
+    def token_share(self) -> float:
+        """Share of the tokens that have a vector (1.0 for an empty corpus).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Coverage
+        >>> Coverage(n_tokens=8, n_tokens_covered=6, n_types=4, n_types_covered=2).token_share
+        0.75
+        """
         return self.n_tokens_covered / self.n_tokens if self.n_tokens else 1.0
 
     @property
-    def type_share(self):
-        """Share of the distinct words that have a vector (1.0 for an empty corpus)."""
+    def type_share(self) -> float:
+        """Share of the distinct words that have a vector (1.0 for an empty corpus).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Coverage
+        >>> Coverage(n_tokens=8, n_tokens_covered=6, n_types=4, n_types_covered=2).type_share
+        0.5
+        """
         return self.n_types_covered / self.n_types if self.n_types else 1.0
 
 
@@ -131,7 +176,7 @@ class _CountingTokens:
         self._token_lists = token_lists
         self._vocabulary = vocabulary
         self.n_tokens = 0
-        self.missing = Counter()
+        self.missing: Counter[str] = Counter()
 
     def __iter__(self):
         vocabulary, missing = self._vocabulary, self.missing

@@ -8,19 +8,22 @@ as :class:`~sklearn_w2v.Word2VecTransformer`, and inferred for new documents by
 :func:`~sklearn_w2v._fitting.infer_document_vectors`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from numbers import Integral, Real
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._estimator import TextEstimatorMixin
+from ._estimator import TextEstimatorMixin, fit_context
 from ._fitting import fit_state, fitted_layer_of, infer_document_vectors
 from ._progress import verbose_output
 from ._scoring import mean_log_likelihood
@@ -28,6 +31,7 @@ from ._settings import analyzer_of, resolve_settings
 from ._stores import encode
 from ._text import DEFAULT_TOKEN_PATTERN
 from ._transformer import Word2VecTransformer
+from ._typing import Documents, FloatArray, FloatDType
 
 # Parameters that mean what they mean for Word2VecTransformer, validated the same way.
 _SHARED_PARAMETERS = (
@@ -74,6 +78,8 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
     close to but not equal to ``document_vectors_``; a pipeline's ``fit`` uses the trained
     ones (through ``fit_transform``) and its ``predict`` the inferred ones, which is what
     new documents will get.
+
+    Read more in the :ref:`user guide <paragraph_vectors>`.
 
     Parameters
     ----------
@@ -174,15 +180,40 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         "infer_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
     }
 
-    def __init__(self, *, architecture="dbow", dbow_words=False, dm_mean=True,
-                 objective="negative", vector_size=100, window=5, init=None, min_count=5,
-                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs=10,
-                 learning_rate="auto", min_learning_rate=1e-4, batch_size="auto",
-                 share_negatives=True, shrink_windows=True, infer_epochs=None,
-                 infer_learning_rate=None, lowercase=True,
-                 token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None, preprocessor=None,
-                 analyzer="word", encoding="utf-8", decode_error="strict",
-                 dtype=np.float32, n_jobs=None, random_state=None, verbose=0):
+    def __init__(
+        self, *,
+        architecture: Literal["dbow", "dm"] = "dbow",
+        dbow_words: bool = False,
+        dm_mean: bool = True,
+        objective: Literal["negative", "softmax", "nce", "hierarchical"] = "negative",
+        vector_size: int = 100,
+        window: int = 5,
+        init: Any = None,  # as Word2VecTransformer's init
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        sample: float = 1e-3,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        epochs: int = 10,
+        learning_rate: float | Literal["auto"] = "auto",
+        min_learning_rate: float = 1e-4,
+        batch_size: int | Literal["auto"] = "auto",
+        share_negatives: bool = True,
+        shrink_windows: bool = True,
+        infer_epochs: int | None = None,
+        infer_learning_rate: float | None = None,
+        lowercase: bool = True,
+        token_pattern: str | None = DEFAULT_TOKEN_PATTERN,
+        tokenizer: Callable[[str], list[str]] | None = None,
+        preprocessor: Callable[[str], str] | None = None,
+        analyzer: Literal["word"] | Callable[[str], list[str]] = "word",
+        encoding: str = "utf-8",
+        decode_error: Literal["strict", "ignore", "replace"] = "strict",
+        dtype: FloatDType = np.float32,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.architecture = architecture
         self.dbow_words = dbow_words
         self.dm_mean = dm_mean
@@ -222,8 +253,8 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
     def _build_analyzer(self):
         return analyzer_of(self.get_params(deep=False))
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Documents, y: None = None) -> Doc2VecTransformer:
         """Learn the vocabulary, word and output vectors and a vector per document of X.
 
         Parameters
@@ -236,6 +267,16 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         Returns
         -------
         self : Doc2VecTransformer
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0)
+        >>> model.fit(docs).document_vectors_.shape
+        (40, 8)
         """
         settings = self._settings()
         with verbose_output(self.verbose):
@@ -243,8 +284,8 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         self._set_fitted_state(state)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None, **fit_params):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X: Documents, y: None = None, **fit_params: Any) -> FloatArray:
         """Fit to X and return the trained document vectors (``document_vectors_``).
 
         Parameters
@@ -258,6 +299,17 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         X_new : ndarray of shape (n_documents, vector_size)
             A copy of ``document_vectors_``: the vectors training learned, not inferred
             ones (see :meth:`transform`).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0)
+        >>> X = model.fit_transform(docs)
+        >>> X.shape, bool((X == model.document_vectors_).all())
+        ((40, 8), True)
         """
         settings = self._settings()
         with verbose_output(self.verbose):
@@ -265,7 +317,7 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         self._set_fitted_state(state)
         return self.document_vectors_.copy()
 
-    def transform(self, X):
+    def transform(self, X: Documents) -> FloatArray:
         """Infer a vector for each document of X, the trained parameters frozen.
 
         Each document starts from a random vector and is trained for ``infer_epochs``
@@ -281,6 +333,16 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         Returns
         -------
         X_new : ndarray of shape (n_documents, vector_size)
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0).fit(docs)
+        >>> model.transform(["a dog on a mat", "the cat"]).shape
+        (2, 8)
         """
         check_is_fitted(self, "document_vectors_")
         return self._infer(self._settings(), X)[0]
@@ -294,7 +356,7 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
                                            learning_rate=rate)
         return documents, corpus
 
-    def score(self, X, y=None):
+    def score(self, X: Documents, y: None = None) -> float:
         """Mean held-out log-likelihood of the words of X given their inferred vectors.
 
         The document vectors of X are inferred as in :meth:`transform`; then each word is
@@ -313,6 +375,17 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         -------
         score : float
             Mean log p in nats per predicted word.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Doc2VecTransformer
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log",
+        ...         "a cat and a dog", "the mat and the log"] * 10
+        >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+        ...                            random_state=0).fit(docs)
+        >>> score = model.score(["the dog sat on the mat"])  # mean log p(word | document)
+        >>> bool(score < 0)
+        True
         """
         check_is_fitted(self, "document_vectors_")
         settings = self._settings()

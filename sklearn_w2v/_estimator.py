@@ -1,14 +1,31 @@
 """What the package's estimators share: text input tags, a versioned pickle, and the
 fitted state swapped in at once."""
 
-import warnings
+from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sklearn.base import _fit_context
 from sklearn.exceptions import InconsistentVersionWarning as _SklearnInconsistentVersion
 
 from ._fitting import FITTED_ATTRIBUTES
 from ._parallel import effective_n_jobs
 from ._settings import _float_dtype_or_none
 from ._version import __version__
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_Method], _Method]:
+    """scikit-learn's ``_fit_context`` (validates the parameters before ``fit`` runs).
+
+    The same decorator, with a signature: scikit-learn has no type annotations, and its
+    untyped decorator would make each method it wraps ``Any`` to a type checker (a user's
+    ``Word2VecTransformer().fit(X).similarity(...)`` would go unchecked).
+    """
+    return _fit_context(prefer_skip_nested_validation=prefer_skip_nested_validation)
 
 
 class InconsistentVersionWarning(_SklearnInconsistentVersion):
@@ -25,15 +42,29 @@ class InconsistentVersionWarning(_SklearnInconsistentVersion):
         The sklearn-w2v version that loads the pickle.
     original_sklearn_version : str
         The sklearn-w2v version that wrote it.
+
+    Examples
+    --------
+    >>> import sklearn.exceptions
+    >>> from sklearn_w2v import InconsistentVersionWarning
+    >>> issubclass(InconsistentVersionWarning, sklearn.exceptions.InconsistentVersionWarning)
+    True
+    >>> print(InconsistentVersionWarning(estimator_name="Word2VecTransformer",
+    ...                                  current_sklearn_version="0.2.0",
+    ...                                  original_sklearn_version="0.1.0"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    This Word2VecTransformer was pickled with sklearn-w2v 0.1.0 and is loaded with 0.2.0; it
+    may not work or may give different results. Refit it with this version, or load it with
+    0.1.0.
     """
 
-    def __init__(self, *, estimator_name, current_sklearn_version,
-                 original_sklearn_version):
+    def __init__(self, *, estimator_name: str, current_sklearn_version: str,
+                 original_sklearn_version: str) -> None:
         super().__init__(estimator_name=estimator_name,
                          current_sklearn_version=current_sklearn_version,
                          original_sklearn_version=original_sklearn_version)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (f"This {self.estimator_name} was pickled with sklearn-w2v "
                 f"{self.original_sklearn_version} and is loaded with "
                 f"{self.current_sklearn_version}; it may not work or may give different "
@@ -63,7 +94,9 @@ class TextEstimatorMixin:
 
     def __getstate__(self):
         # Like scikit-learn's own version stamp: a pickle records the package version.
-        return dict(super().__getstate__(), _sklearn_w2v_version=__version__)
+        # The estimator class after this mixin in the MRO (BaseEstimator) defines these.
+        return dict(super().__getstate__(),  # type: ignore[misc]
+                    _sklearn_w2v_version=__version__)
 
     def __setstate__(self, state):
         version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
@@ -71,10 +104,10 @@ class TextEstimatorMixin:
             warnings.warn(InconsistentVersionWarning(
                 estimator_name=type(self).__name__, current_sklearn_version=__version__,
                 original_sklearn_version=version), stacklevel=2)
-        super().__setstate__(state)
+        super().__setstate__(state)  # type: ignore[misc]
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
         # Documents in, like CountVectorizer: scikit-learn's common checks then skip the
         # numeric-array tests, and the estimator's tests cover the behaviour instead.
         tags.input_tags.string = True

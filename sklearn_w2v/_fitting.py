@@ -79,6 +79,14 @@ class FittedParts:
         ``sif_component_`` exists (``pooling="sif"``).
     node_vectors : bool
         ``node_vectors_`` and ``huffman_tree_`` exist (``objective="hierarchical"``).
+
+    Examples
+    --------
+    >>> from sklearn_w2v import Word2VecTransformer
+    >>> model = Word2VecTransformer(init=(["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]]),
+    ...                             vector_size=2, epochs=0).fit(["cat dog"])
+    >>> model.fitted_parts_.origin, model.fitted_parts_.output_vectors
+    ('pretrained', False)
     """
 
     origin: str

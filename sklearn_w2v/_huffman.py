@@ -104,7 +104,8 @@ def _paths(parent, right, n):
     """Root-first points and codes of every leaf, walking all leaves up one level at a time."""
     root = 2 * n - 2
     node = np.arange(n)
-    steps_points, steps_codes = [], []
+    steps_points: list[np.ndarray] = []
+    steps_codes: list[np.ndarray] = []
     active = node != root
     while active.any():
         if len(steps_points) == MAX_CODE_LENGTH:  # pragma: no cover - needs ~1e8 range

@@ -1,14 +1,19 @@
 """Documents read lazily from a text file, one per line (:func:`read_lines`)."""
 
+from __future__ import annotations
+
 import codecs
 import os
+from collections.abc import Iterator
 
+from ._typing import PathLike
 from ._word2vec_format import _open_for_reading
 
 __all__ = ["TextLines", "read_lines"]
 
 
-def read_lines(path, *, encoding="utf-8", errors="strict"):
+def read_lines(path: PathLike, *, encoding: str = "utf-8",
+               errors: str = "strict") -> TextLines:
     """The lines of a text file as documents, read lazily, one document per line.
 
     ``Word2VecTransformer().fit(read_lines(path))`` never holds the text: the file is read
@@ -55,7 +60,8 @@ class TextLines:
     """The lines of a text file, read lazily each time they are iterated (see
     :func:`read_lines`)."""
 
-    def __init__(self, path, *, encoding="utf-8", errors="strict"):
+    def __init__(self, path: PathLike, *, encoding: str = "utf-8",
+                 errors: str = "strict") -> None:
         self.path = os.fspath(path)
         self.encoding = encoding
         self.errors = errors
@@ -63,7 +69,7 @@ class TextLines:
         codecs.lookup(encoding)
         codecs.lookup_error(errors)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         with _open_for_reading(self.path) as lines:
             for number, raw in enumerate(lines, 1):
                 try:
@@ -75,5 +81,5 @@ class TextLines:
                     ) from None
                 yield line.rstrip("\r\n")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"read_lines({self.path!r})"

@@ -75,7 +75,14 @@ _OWNER_POLL_SECONDS = 0.25
 
 
 class TrainingWorkerError(RuntimeError):
-    """A training worker process stopped without reporting an error (killed or crashed)."""
+    """A training worker process stopped without reporting an error (killed or crashed).
+
+    Examples
+    --------
+    >>> from sklearn_w2v import TrainingWorkerError
+    >>> issubclass(TrainingWorkerError, RuntimeError)
+    True
+    """
 
 
 def effective_n_jobs(n_jobs):
@@ -347,7 +354,7 @@ def _unpickle_with_shared_arrays(payload):
 
 # -------------------------------------------------------------- a worker's dead parent
 
-_watched_owners = set()
+_watched_owners: set[int] = set()
 _watch_lock = threading.Lock()
 
 

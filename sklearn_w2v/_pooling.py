@@ -369,7 +369,7 @@ def sif_weights(word_counts, alpha=1e-3):
         raise ValueError("word_counts must be 1-D.")
     if np.any(~np.isfinite(counts)) or np.any(counts < 0):
         raise ValueError("word_counts must be finite and non-negative.")
-    if not isinstance(alpha, Real) or isinstance(alpha, bool) or not alpha > 0:
+    if not isinstance(alpha, Real) or isinstance(alpha, bool) or not float(alpha) > 0:
         raise ValueError(f"alpha must be a positive number, got {alpha!r}.")
     total = counts.sum()
     p = counts / total if total > 0 else np.zeros_like(counts)

@@ -13,9 +13,12 @@ and modification time (a rewritten file is read again), so cloning stays cheap a
 clone with ``epochs=0`` shares the one read-only matrix.
 """
 
+from __future__ import annotations
+
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +37,7 @@ __all__ = ["PretrainedVectors", "VectorFile", "describe_init", "is_word_vector_f
 # compare two files without reading them once per fit. Entries are whole matrices (a
 # 3M x 300 file is 3.6 GB), so the cache stays this small.
 _CACHE_ENTRIES = 2
-_cache = OrderedDict()
+_cache: "OrderedDict[tuple, PretrainedVectors]" = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -55,29 +58,67 @@ class VectorFile:
     binary, no_header, encoding, unicode_errors, limit, restrict_to
         As for :func:`~sklearn_w2v.load_word2vec_format`. ``restrict_to`` is stored as a
         frozenset.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v import VectorFile, Word2VecTransformer
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "glove.txt")
+    >>> with open(path, "w") as f:  # GloVe's format: no header line
+    ...     _ = f.write("the 0.1 0.2\\ncat 1.0 0.5\\ndog 0.0 1.0\\n")
+    >>> init = VectorFile(path, no_header=True, restrict_to=["cat", "dog"])
+    >>> model = Word2VecTransformer(init=init, vector_size=2, epochs=0).fit(["cat dog"])
+    >>> model.index_to_word_  # only the rows of restrict_to were read
+    ['cat', 'dog']
+    >>> folder.cleanup()
     """
 
-    path: object
-    binary: object = None
-    no_header: object = None
+    path: str | bytes | os.PathLike
+    binary: bool | None = None
+    no_header: bool | None = None
     encoding: str = "utf-8"
     unicode_errors: str = "strict"
-    limit: object = None
-    restrict_to: object = None
+    limit: int | None = None
+    restrict_to: Iterable[str] | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.restrict_to is not None and not isinstance(self.restrict_to, (str, bytes)):
             # Hashable (the cache key) and safe from later changes of the caller's set.
             object.__setattr__(self, "restrict_to", frozenset(self.restrict_to))
 
-    def read_options(self):
-        """The keyword arguments of :func:`~sklearn_w2v.load_word2vec_format`."""
+    def read_options(self) -> dict[str, object]:
+        """The keyword arguments of :func:`~sklearn_w2v.load_word2vec_format`.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from sklearn_w2v import VectorFile
+        >>> VectorFile("vectors.bin", binary=True, limit=1000).read_options()["limit"]
+        1000
+        """
         return {"binary": self.binary, "no_header": self.no_header,
                 "encoding": self.encoding, "unicode_errors": self.unicode_errors,
                 "limit": self.limit, "restrict_to": self.restrict_to}
 
-    def is_plain(self):
-        """Whether every option is the default, so that the path alone says the same."""
+    def is_plain(self) -> bool:
+        """Whether every option is the default, so that the path alone says the same.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from sklearn_w2v import VectorFile
+        >>> VectorFile("vectors.bin").is_plain()
+        True
+        >>> VectorFile("vectors.bin", limit=10).is_plain()
+        False
+        """
         return self == VectorFile(self.path)
 
 
@@ -250,7 +291,7 @@ def _from_memory(words, vectors, dtype, source):
 
 
 def _index_of(words, source):
-    index = {}
+    index: dict[str, int] = {}
     for row, word in enumerate(words):
         first = index.setdefault(word, row)
         if first != row:

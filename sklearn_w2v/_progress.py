@@ -6,7 +6,8 @@ user routes, filters or silences them with the standard ``logging`` configuratio
 estimators' ``verbose`` keeps scikit-learn's meaning and prints through the same records:
 for the duration of a fit a handler on that logger writes to standard output the records
 whose detail level is at most ``verbose`` (1: the vocabulary and the epoch lines, 2: also
-the progress within each epoch, at most every :data:`PROGRESS_INTERVAL` seconds).
+the progress within each epoch, at most every :data:`PROGRESS_INTERVAL` seconds). A
+record within an epoch also carries ``w2v_done``, the share of the whole training done.
 
 Worker processes never log or print: the coordinator receives each block's report as the
 block finishes (:class:`~sklearn_w2v._parallel.ProcessBlockRunner` consumes the workers'
@@ -47,6 +48,14 @@ def verbose_output(verbose, stream=None):
     handler = logging.StreamHandler(sys.stdout if stream is None else stream)
     handler.setFormatter(logging.Formatter("[%(name)s] %(message)s"))
     handler.addFilter(_DetailFilter(verbose))
+    with records_to(handler):
+        yield
+
+
+@contextlib.contextmanager
+def records_to(handler):
+    """While active, the package's records go to ``handler`` too, whatever the logging
+    configuration's level (the logger is set to INFO for the duration if it is higher)."""
     previous_level = logger.level
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)
@@ -112,7 +121,7 @@ class EpochProgress:
         logger.info("epoch %d/%d: %.1f%% of tokens, %s words/s, loss %.4f so far, ETA %.0f s",
                     self.epoch + 1, self.epochs, 100 * share,
                     f"{self._words / max(seconds, 1e-9):,.0f}", loss, eta,
-                    extra={"w2v_detail": 2})
+                    extra={"w2v_detail": 2, "w2v_done": done})
 
     def epoch_done(self, report):
         """The record of a finished epoch (an :class:`~sklearn_w2v._trainer.EpochReport`)."""

@@ -33,7 +33,7 @@ import uuid
 try:  # POSIX; on Windows open files cannot be removed, so a live folder is safe anyway
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the callers check for None
 
 __all__ = ["OwnedFolder", "full_or_read_only", "process_exists", "remove_stale_folders",
            "tracked_by_loky"]
@@ -128,7 +128,7 @@ def remove_stale_folders(root, prefix):
     list of str
         The folders removed.
     """
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(root))
     except OSError:

@@ -34,7 +34,14 @@ from ._steps import BlockRandom
 
 
 class TrainingDivergedError(FloatingPointError):
-    """Training produced a non-finite loss or non-finite vectors."""
+    """Training produced a non-finite loss or non-finite vectors.
+
+    Examples
+    --------
+    >>> from sklearn_w2v import TrainingDivergedError
+    >>> issubclass(TrainingDivergedError, FloatingPointError)  # caught as numpy's errors
+    True
+    """
 
 
 # Summing a minibatch's updates is word2vec.c's sequential SGD only while each row's updates

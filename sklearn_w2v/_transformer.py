@@ -6,11 +6,15 @@ architecture, trainer), ``_pooling`` turns word vectors into document vectors an
 ``_scoring`` scores held-out text; see docs/architecture.md.
 """
 
+from __future__ import annotations
+
 import os
+from collections.abc import Callable, Iterable
 from numbers import Integral, Real
+from typing import Any, Literal, TypeVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -34,7 +38,14 @@ from ._settings import (
 from ._stores import encode
 from ._text import DEFAULT_TOKEN_PATTERN, iter_token_lists
 from ._word2vec_format import save_word2vec_format
-from ._estimator import InconsistentVersionWarning, TextEstimatorMixin  # noqa: F401
+from ._estimator import (  # noqa: F401  (InconsistentVersionWarning: re-exported)
+    InconsistentVersionWarning,
+    TextEstimatorMixin,
+    fit_context,
+)
+from ._typing import Documents, FloatArray, FloatDType, PathLike
+
+_Model = TypeVar("_Model", bound="Word2VecTransformer")
 
 
 class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
@@ -51,6 +62,8 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     Training can start from pretrained vectors (``init``), use them as they are
     (``epochs=0``), continue from the fitted vectors (``warm_start``, :meth:`partial_fit`)
     and read corpora larger than memory (``out_of_core``, :func:`sklearn_w2v.read_lines`).
+
+    Read more in the :ref:`user guide <objectives>`.
 
     Four objectives train the input vectors v = ``vectors_`` together with output vectors:
     u = ``context_vectors_`` per word for the first three, one vector per inner node of a
@@ -351,9 +364,9 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     --------
     >>> from sklearn_w2v import Word2VecTransformer
     >>> from sklearn_w2v.datasets import load_sample_corpus
-    >>> texts = load_sample_corpus(n_lines=20000)
-    >>> model = Word2VecTransformer(vector_size=50, epochs=1, random_state=0).fit(texts)
-    >>> model.transform(["the whale and the sea"]).shape
+    >>> texts = load_sample_corpus(n_lines=2000)
+    >>> model = Word2VecTransformer(vector_size=50, epochs=3, n_jobs=1, random_state=0)
+    >>> model.fit(texts).transform(["the whale and the sea"]).shape
     (1, 50)
     """
 
@@ -399,17 +412,45 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         "epoch_callback": [callable, None],
     }
 
-    def __init__(self, *, objective="negative", architecture="skipgram", cbow_mean=True,
-                 vector_size=100, window=5, init=None, min_count=5,
-                 max_vocab_size=None, sample=1e-3, negative=5, ns_exponent=0.75, epochs="auto",
-                 learning_rate="auto", min_learning_rate=1e-4, batch_size="auto",
-                 share_negatives=True, shrink_windows=True, pooling="mean", sif_alpha=1e-3,
-                 normalize=False,
-                 word_vectors="input", lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN,
-                 tokenizer=None, preprocessor=None, analyzer="word", encoding="utf-8",
-                 decode_error="strict", dtype=np.float32, n_jobs=None, random_state=None,
-                 verbose=0, warm_start=False, out_of_core=False, temp_folder=None,
-                 epoch_callback=None):
+    def __init__(
+        self, *,
+        objective: Literal["negative", "softmax", "nce", "hierarchical"] = "negative",
+        architecture: Literal["skipgram", "cbow"] = "skipgram",
+        cbow_mean: bool = True,
+        vector_size: int = 100,
+        window: int = 5,
+        init: Any = None,  # a path, VectorFile, (words, vectors) or KeyedVectors-like
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        sample: float = 1e-3,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        epochs: int | Literal["auto"] = "auto",
+        learning_rate: float | Literal["auto"] = "auto",
+        min_learning_rate: float = 1e-4,
+        batch_size: int | Literal["auto"] = "auto",
+        share_negatives: bool = True,
+        shrink_windows: bool = True,
+        pooling: Literal["mean", "sum", "max", "tfidf", "sif"] = "mean",
+        sif_alpha: float = 1e-3,
+        normalize: bool = False,
+        word_vectors: Literal["input", "input+output"] = "input",
+        lowercase: bool = True,
+        token_pattern: str | None = DEFAULT_TOKEN_PATTERN,
+        tokenizer: Callable[[str], list[str]] | None = None,
+        preprocessor: Callable[[str], str] | None = None,
+        analyzer: Literal["word"] | Callable[[str], list[str]] = "word",
+        encoding: str = "utf-8",
+        decode_error: Literal["strict", "ignore", "replace"] = "strict",
+        dtype: FloatDType = np.float32,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        out_of_core: bool = False,
+        temp_folder: PathLike | None = None,
+        epoch_callback: Callable[..., object] | None = None,
+    ) -> None:
         self.objective = objective
         self.architecture = architecture
         self.cbow_mean = cbow_mean
@@ -449,8 +490,8 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
 
     # ------------------------------------------------------------------ fitting
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Documents, y: None = None) -> Word2VecTransformer:
         """Learn the vocabulary and the word vectors from the documents in ``X``.
 
         Parameters
@@ -465,12 +506,25 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         -------
         self : Word2VecTransformer
             The fitted transformer.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, epochs=3, n_jobs=1, random_state=0)
+        >>> model.fit(texts)
+        Word2VecTransformer(epochs=3, n_jobs=1, random_state=0, vector_size=20)
+        >>> model.vectors_.shape, model.epochs_
+        ((954, 20), 3)
+        >>> len(model.loss_curve_)
+        3
         """
         self._fit(X)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None, **fit_params):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X: Documents, y: None = None, **fit_params: Any) -> FloatArray:
         """Fit to ``X`` and return its document vectors.
 
         Equivalent to ``fit(X).transform(X)`` but tokenizes ``X`` once, so it also works
@@ -486,11 +540,21 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         Returns
         -------
         X_new : ndarray of shape (n_documents, vector_size)
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, epochs=3, n_jobs=1, random_state=0)
+        >>> model.fit_transform(texts).shape
+        (2000, 20)
         """
         return self._fit(X, transform=True)
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None, *, grow_vocabulary=False):
+    @fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: Documents, y: None = None, *,
+                    grow_vocabulary: bool = False) -> Word2VecTransformer:
         """Update the word vectors with one pass over ``X``.
 
         As scikit-learn's ``partial_fit`` (MiniBatchNMF, MLPClassifier): ``X`` is the next
@@ -535,6 +599,21 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         Returns
         -------
         self : Word2VecTransformer
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, n_jobs=1, random_state=0)
+        >>> n_words = []
+        >>> for start in range(0, 2000, 500):  # four chunks of a stream
+        ...     model = model.partial_fit(texts[start:start + 500], grow_vocabulary=True)
+        ...     n_words.append(len(model.vocabulary_))
+        >>> len(model.loss_curve_), model.vectors_.shape[1]
+        (4, 20)
+        >>> n_words == sorted(n_words) and n_words[0] < n_words[-1]  # the vocabulary grows
+        True
         """
         if hasattr(self, "vectors_"):
             # _fit_context validates only the first call of partial_fit; a parameter
@@ -578,11 +657,22 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     # ---------------------------------------------------------------- transform
 
     @property
-    def embedding_(self):
+    def embedding_(self) -> FloatArray:
         """Word vectors used by ``transform`` and queries, per ``word_vectors``.
 
         ``vectors_`` for ``word_vectors="input"``, ``vectors_ + context_vectors_`` for
         ``"input+output"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> model = Word2VecTransformer(vector_size=20, epochs=1, n_jobs=1, random_state=0,
+        ...                             word_vectors="input+output")
+        >>> model = model.fit(load_sample_corpus(n_lines=2000))
+        >>> np.allclose(model.embedding_, model.vectors_ + model.context_vectors_)
+        True
         """
         check_is_fitted(self, "vectors_")
         if self.word_vectors == "input+output":
@@ -619,7 +709,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         self._require_part("idf" if self.pooling == "tfidf" else "sif_component",
                            f"pooling={self.pooling!r}")
 
-    def transform(self, X):
+    def transform(self, X: Documents) -> FloatArray:
         """Document vectors: the pooled vectors of each document's known words.
 
         Unknown words are skipped; a document without any known word gives a zero row.
@@ -635,6 +725,17 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         -------
         X_new : ndarray of shape (n_documents, vector_size)
             In the dtype of the vectors (``dtype``).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(vector_size=20, epochs=3, n_jobs=1, random_state=0)
+        >>> model = model.fit(texts)
+        >>> X = model.transform(["the lord is my shepherd", "a whale of a ship"])
+        >>> X.shape, X.dtype
+        ((2, 20), dtype('float32'))
         """
         check_is_fitted(self, "vectors_")
         # Encodes X and warns once if the vectors cover little of it (_coverage.py).
@@ -656,7 +757,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
 
     # -------------------------------------------------------------------- score
 
-    def score(self, X, y=None):
+    def score(self, X: Documents, y: None = None) -> float:
         """Mean held-out log-likelihood of the words of ``X`` under the model.
 
         For skip-gram, the mean of ``log p(o|c)`` over every (center, context) pair of known
@@ -695,6 +796,17 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         score : float
             Mean log p in nats per predicted word (per pair for skip-gram, per center word
             for CBOW).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> texts = load_sample_corpus(n_lines=2000)
+        >>> model = Word2VecTransformer(objective="softmax", vector_size=20, epochs=3,
+        ...                             n_jobs=1, random_state=0).fit(texts[:1500])
+        >>> score = model.score(texts[1500:])  # mean log p(context | center), in nats
+        >>> bool(-7.0 < score < 0)
+        True
         """
         check_is_fitted(self, "vectors_")
         if not self.fitted_parts_.node_vectors:  # hierarchical softmax scores with its nodes
@@ -715,7 +827,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     # ------------------------------------------------------------ word queries
     # model[word], word in model, most_similar, ...: KeyedVectorsMixin (_keyed_vectors.py).
 
-    def save_word2vec_format(self, path, binary=False):
+    def save_word2vec_format(self, path: PathLike, binary: bool = False) -> None:
         """Write the word vectors in word2vec.c's text or binary format.
 
         The file holds the matrix chosen by ``word_vectors``, rows in the order of
@@ -728,13 +840,31 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         path : str or path-like
             ``.gz`` paths are compressed.
         binary : bool, default=False
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_w2v import Word2VecTransformer, load_word2vec_format
+        >>> model = Word2VecTransformer(init=(["cat", "dog"], [[1.0, 0.5], [0.0, 1.0]]),
+        ...                             vector_size=2, epochs=0).fit(["cat dog"])
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "vectors.txt")
+        >>> model.save_word2vec_format(path)
+        >>> print(open(path).read())
+        2 2
+        cat 1.0 0.5
+        dog 0.0 1.0
+        <BLANKLINE>
+        >>> folder.cleanup()
         """
         check_is_fitted(self, "vectors_")
         save_word2vec_format(path, self.index_to_word_, self.embedding_, binary=binary)
 
     @classmethod
-    def from_word2vec_format(cls, path, binary=None, *, no_header=None, limit=None,
-                             restrict_to=None, unicode_errors="strict", **params):
+    def from_word2vec_format(cls: type[_Model], path: PathLike, binary: bool | None = None, *,
+                             no_header: bool | None = None, limit: int | None = None,
+                             restrict_to: Iterable[str] | None = None,
+                             unicode_errors: str = "strict", **params: Any) -> _Model:
         """A fitted transformer with the vectors of a word2vec.c, fastText or GloVe file.
 
         The result transforms documents with the loaded vectors (pooling ``"mean"``,
@@ -763,6 +893,23 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         Returns
         -------
         Word2VecTransformer
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "vectors.txt")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write("3 2\\ncat 1 0\\ndog 0.8 0.6\\ncar 0 1\\n")
+        >>> model = Word2VecTransformer.from_word2vec_format(path)
+        >>> model.fitted_parts_.origin, model.vector_size
+        ('loaded', 2)
+        >>> model.transform(["cat dog"]).round(2)  # the mean of the two vectors
+        array([[0.9, 0.3]], dtype=float32)
+        >>> model.most_similar("cat", topn=1)
+        [('dog', 0.8...)]
+        >>> folder.cleanup()
         """
         model = cls(**{"epochs": 0, **params})
         # The estimator's dtype rule (float32 or float64), with its error message.

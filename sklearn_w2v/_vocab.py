@@ -278,7 +278,8 @@ def count_and_encode(
     return words, counts, EncodedCorpus._from_storage(*builder.finish(), doc_offsets)
 
 
-def _encode_in_chunks(token_lists, lookup, on_chunk=None, default=None):
+def _encode_in_chunks(token_lists, lookup, on_chunk=None,
+                      default=None) -> "tuple[_CompactIdsBuilder, np.ndarray]":
     """Encode all tokens with ``lookup`` into a :class:`_CompactIdsBuilder`.
 
     Documents are gathered into blocks of about ``_ENCODE_CHUNK`` tokens (Python code once

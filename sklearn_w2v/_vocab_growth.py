@@ -81,7 +81,8 @@ def extend_vocabulary(known, words, counts, *, min_count, max_vocab_size, add_wo
     known_counts[rows[in_known]] = counts[in_known]
     old_to_new = np.full(len(words), -1, dtype=np.int32)
     old_to_new[in_known] = rows[in_known]
-    new_words, new_counts = [], np.zeros(0, dtype=np.int64)
+    new_words: list[str] = []
+    new_counts = np.zeros(0, dtype=np.int64)
     if not add_words:
         return VocabularyGrowth(known_counts, new_words, new_counts, old_to_new,
                                 None if pending is None else dict(pending))

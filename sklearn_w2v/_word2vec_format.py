@@ -17,6 +17,8 @@ bounded by what a valid header or row can be, so memory and time follow the byte
 really contains.
 """
 
+from __future__ import annotations
+
 import bz2
 import codecs
 import contextlib
@@ -30,11 +32,14 @@ import sys
 import zlib
 from array import array
 from functools import partial
+from collections.abc import Collection, Sequence
 from typing import Callable, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from ._compressed import open_decompressed
+from ._typing import FloatArray, FloatDType, PathLike
 
 __all__ = ["load_word2vec_format", "save_word2vec_format"]
 
@@ -158,7 +163,8 @@ def _first_nonfinite_row(matrix):
 # ------------------------------------------------------------------------------ writing
 
 
-def save_word2vec_format(path, words, vectors, *, binary=False):
+def save_word2vec_format(path: PathLike, words: Sequence[str], vectors: npt.ArrayLike, *,
+                         binary: bool = False) -> None:
     """Write word vectors in the word2vec.c text or binary format.
 
     The file is written to a temporary file beside ``path`` that replaces ``path`` only once
@@ -200,6 +206,23 @@ def save_word2vec_format(path, words, vectors, *, binary=False):
     Replacing the file gives ``path`` a new inode: hard links to the old file keep the old
     content. The old file's permission bits are kept. A ``path`` that exists and is not a
     regular file (``/dev/null``, a named pipe) is written in place.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_w2v import load_word2vec_format, save_word2vec_format
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "vectors.bin")
+    >>> save_word2vec_format(path, ["cat", "dog"], np.array([[1.0, 0.5], [0.0, 1.0]]),
+    ...                      binary=True)
+    >>> words, vectors = load_word2vec_format(path)  # binary or text: found out
+    >>> words
+    ['cat', 'dog']
+    >>> vectors
+    array([[1. , 0.5],
+           [0. , 1. ]], dtype=float32)
+    >>> folder.cleanup()
     """
     vectors = _check_vectors_shape(vectors)
     encoded = _encode_words(words, vectors.shape[0])
@@ -218,7 +241,7 @@ def save_word2vec_format(path, words, vectors, *, binary=False):
     _replace_file(path, write)
 
 
-def _check_vectors_shape(vectors):
+def _check_vectors_shape(vectors) -> np.ndarray:
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or vectors.shape[1] < 1:
         raise ValueError(
@@ -368,16 +391,16 @@ def _sync_to_disk(fd):
 
 
 def load_word2vec_format(
-    path,
+    path: PathLike,
     *,
-    binary=None,
-    no_header=None,
-    encoding="utf-8",
-    unicode_errors="strict",
-    limit=None,
-    restrict_to=None,
-    dtype=np.float32,
-):
+    binary: bool | None = None,
+    no_header: bool | None = None,
+    encoding: str = "utf-8",
+    unicode_errors: str = "strict",
+    limit: int | None = None,
+    restrict_to: Collection[str] | None = None,
+    dtype: FloatDType = np.float32,
+) -> tuple[list[str], FloatArray]:
     """Read word vectors from a word2vec.c, fastText ``.vec`` or GloVe file.
 
     The formats read:
@@ -457,6 +480,19 @@ def load_word2vec_format(
     A file without header is read to its end, so its size is not known in advance; the
     first row of such a file may take at most 1 MiB (vectors of tens of thousands of
     values), and a blank line may only be followed by blank lines.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v import load_word2vec_format
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "glove.txt")
+    >>> with open(path, "w") as f:  # GloVe's format: no header line
+    ...     _ = f.write("the 0.1 0.2\\ncat 1.0 0.5\\ndog 0.0 1.0\\n")
+    >>> words, vectors = load_word2vec_format(path, restrict_to={"cat", "dog"})
+    >>> words, vectors.shape
+    (['cat', 'dog'], (2, 2))
+    >>> folder.cleanup()
     """
     dtype = _check_dtype(dtype)
     _check_limit(limit)
@@ -849,8 +885,8 @@ def _read_text(fin, path, layout, n_read, keep, encoding, unicode_errors, dtype)
     ``n_read`` rows at most (None: up to the end, for a file without header); ``keep``, if
     not None, the set of words whose rows are kept.
     """
-    words = []
-    seen = {}
+    words: list[str] = []
+    seen: dict[str, int] = {}
     vector_size, n_words = layout.vector_size, layout.n_words
     rows = _GrowingRows(vector_size, dtype, sys.maxsize if n_read is None else n_read)
     line_numbers = array("q")  # of the rows kept, to name a non-finite one afterwards
@@ -1053,8 +1089,8 @@ class _ByteStream:
 
 def _read_binary(fin, path, layout, n_read, keep, encoding, unicode_errors, dtype):
     """Words and vectors of the binary rows of ``fin``, positioned at the first row."""
-    words = []
-    seen = {}
+    words: list[str] = []
+    seen: dict[str, int] = {}
     vector_size, n_words = layout.vector_size, layout.n_words
     rows = _GrowingRows(vector_size, dtype, n_read)
     vector_offsets = array("q")  # 8 bytes a row, to name a non-finite row afterwards

@@ -14,12 +14,15 @@ word vector file (any format :func:`~sklearn_w2v.load_word2vec_format` reads), o
 ``(words, vectors)`` tuple with ``words`` in row order.
 """
 
+from __future__ import annotations
+
 import math
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -27,6 +30,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 
 from ._keyed_vectors import unknown_word
 from ._pretrained import is_word_vector_file
+from ._typing import PathLike, WordVectorsSource
 from ._word2vec_format import _MAX_WORD_BYTES, _open_for_reading, load_word2vec_format
 
 # Longest line of a question or word-pair file: four words of at most _MAX_WORD_BYTES
@@ -76,6 +80,23 @@ class AnalogyResult:
         where ``total`` counts the evaluated questions of the section and ``accuracy`` is 0.0
         for a section without evaluated questions (as gensim reports). Sections with the same
         name are merged.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_analogies
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "questions.txt")
+    >>> with open(path, "w") as f:  # the format of word2vec's questions-words.txt
+    ...     _ = f.write(": family\\nman king woman queen\\nking man queen woman\\n"
+    ...                 ": food\\napple pear king queen\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_analogies((words, vectors), path)
+    >>> result.sections["family"]
+    {'correct': 2, 'total': 2, 'accuracy': 1.0}
+    >>> folder.cleanup()
     """
 
     accuracy: float
@@ -106,6 +127,23 @@ class WordPairResult:
     oov_fraction : float
         ``n_oov / (n_pairs + n_oov)``, a fraction in [0, 1]. gensim reports the same quantity
         as a percentage.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_word_pairs
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "pairs.tsv")
+    >>> with open(path, "w") as f:  # word1, word2, human score (WordSim-353's format)
+    ...     _ = f.write("king\\tqueen\\t8.5\\nking\\tman\\t6.0\\nking\\tapple\\t0.5\\n"
+    ...                 "man\\twoman\\t8.0\\nqueen\\tpear\\t1.0\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_word_pairs((words, vectors), path)
+    >>> result.n_pairs, result.n_oov  # "pear" has no vector
+    (4, 1)
+    >>> folder.cleanup()
     """
 
     spearman: float
@@ -120,7 +158,8 @@ class WordPairResult:
 class _Embedding(NamedTuple):
     words: list
     vectors: np.ndarray
-    index: dict  # word -> row
+    # Not "index": a NamedTuple field of that name would shadow tuple.index.
+    row_of: dict[str, int]  # word -> row
 
 
 def _as_embedding(model):
@@ -275,14 +314,14 @@ def _read_analogies(path, fold):
 
 
 def evaluate_analogies(
-    model,
-    path,
+    model: WordVectorsSource,
+    path: PathLike,
     *,
-    restrict_vocab=300_000,
-    method="3cosadd",
-    case_insensitive=True,
-    batch_size=1024,
-):
+    restrict_vocab: int | None = 300_000,
+    method: Literal["3cosadd", "3cosmul"] = "3cosadd",
+    case_insensitive: bool = True,
+    batch_size: int = 1024,
+) -> AnalogyResult:
     """Accuracy on word analogy questions ("a is to b as c is to ?"), Google protocol.
 
     Implements the protocol of word2vec.c's ``compute-accuracy`` as gensim 4.4's
@@ -347,6 +386,25 @@ def evaluate_analogies(
     Mikolov, Chen, Corrado & Dean (2013), "Efficient Estimation of Word Representations in
     Vector Space". Levy & Goldberg (2014), "Linguistic Regularities in Sparse and Explicit
     Word Representations".
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_analogies
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "questions.txt")
+    >>> with open(path, "w") as f:  # the format of word2vec's questions-words.txt
+    ...     _ = f.write(": family\\nman king woman queen\\nking man queen woman\\n"
+    ...                 ": food\\napple pear king queen\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_analogies((words, vectors), path)
+    >>> result.accuracy, result.n_evaluated, result.n_questions  # "pear" has no vector
+    (1.0, 2, 3)
+    >>> round(result.coverage, 3)
+    0.667
+    >>> folder.cleanup()
     """
     if method not in ("3cosadd", "3cosmul"):
         raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
@@ -379,7 +437,7 @@ def evaluate_analogies(
     n_sections = len(section_names)
     totals = np.bincount(ok_section, minlength=n_sections)
     corrects = np.bincount(ok_section[correct], minlength=n_sections)
-    sections = {}
+    sections: dict[str, dict] = {}
     for name, total, n_right in zip(section_names, totals.tolist(), corrects.tolist()):
         entry = sections.setdefault(name, {"correct": 0, "total": 0, "accuracy": 0.0})
         entry["correct"] += n_right
@@ -413,7 +471,7 @@ def _answer_analogies(unit, a, b, c, canonical, method, batch_size):
 
     # Case variants grouped by canonical row; usually empty (a lowercased vocabulary).
     variant_rows = np.flatnonzero(canonical != np.arange(n_rows))
-    variants = {}
+    variants: dict[int, list[int]] = {}
     for row in variant_rows.tolist():
         variants.setdefault(int(canonical[row]), []).append(row)
 
@@ -439,11 +497,11 @@ def _answer_analogies(unit, a, b, c, canonical, method, batch_size):
         special = []
         if variants:
             for i in range(m):
-                vrows = []
+                variant_list: list[int] = []
                 for q in {int(qa[i]), int(qb[i]), int(qc[i])}:
-                    vrows.extend(variants.get(q, ()))
-                if vrows:
-                    vrows = np.asarray(vrows, dtype=np.intp)
+                    variant_list.extend(variants.get(q, ()))
+                if variant_list:
+                    vrows = np.asarray(variant_list, dtype=np.intp)
                     special.append((i, vrows, out[i, vrows].copy()))
                     out[i, vrows] = -np.inf
 
@@ -528,8 +586,9 @@ def _with_column(matrix, value):
 
 
 def evaluate_word_pairs(
-    model, path, *, restrict_vocab=300_000, case_insensitive=True, delimiter="\t"
-):
+    model: WordVectorsSource, path: PathLike, *, restrict_vocab: int | None = 300_000,
+    case_insensitive: bool = True, delimiter: str | None = "\t"
+) -> WordPairResult:
     """Correlation of cosine similarity with human similarity scores (e.g. WordSim-353).
 
     Follows gensim 4.4's ``KeyedVectors.evaluate_word_pairs``: lines starting with ``#`` and
@@ -577,6 +636,23 @@ def evaluate_word_pairs(
     Where we differ from gensim: malformed lines raise instead of being skipped, and words are
     stripped of surrounding whitespace (gensim would look up ``" cat"`` in a file written
     with ``", "`` separators and count it out of vocabulary).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v.evaluation import evaluate_word_pairs
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "pairs.tsv")
+    >>> with open(path, "w") as f:  # word1, word2, human score (WordSim-353's format)
+    ...     _ = f.write("king\\tqueen\\t8.5\\nking\\tman\\t6.0\\nking\\tapple\\t0.5\\n"
+    ...                 "man\\twoman\\t8.0\\nqueen\\tpear\\t1.0\\n")
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> result = evaluate_word_pairs((words, vectors), path)
+    >>> round(result.spearman, 2), round(result.pearson, 2)
+    (0.4, 0.76)
+    >>> folder.cleanup()
     """
     emb = _as_embedding(model)
     n_restrict = _check_restrict_vocab(restrict_vocab, len(emb.words))
@@ -672,13 +748,15 @@ def _show(delimiter):
 
 def _row_of(emb, word):
     try:
-        return emb.index[word]
+        return emb.row_of[word]
     except (KeyError, TypeError):
         # A KeyError as gensim raises, and a ValueError as earlier versions raised.
         raise unknown_word(word, len(emb.words)) from None
 
 
-def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=None):
+def most_similar(model: WordVectorsSource, positive: str | Iterable[str] = (),
+                 negative: str | Iterable[str] = (), *, topn: int | None = 10,
+                 restrict_vocab: int | None = None) -> list[tuple[str, float]]:
     """Words closest by cosine to the mean of ``positive`` minus ``negative`` words.
 
     Same semantics as gensim's ``KeyedVectors.most_similar``: every query word's vector is
@@ -713,6 +791,15 @@ def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=Non
         A ``KeyError`` (and ``ValueError``), if a query word is not in the vocabulary.
     ValueError
         If no query word is given.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.evaluation import most_similar
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> most_similar((words, vectors), ["king", "woman"], ["man"], topn=1)
+    [('queen', 0.958...)]
     """
     positive = [positive] if isinstance(positive, str) else list(positive)
     negative = [negative] if isinstance(negative, str) else list(negative)
@@ -744,7 +831,7 @@ def most_similar(model, positive=(), negative=(), *, topn=10, restrict_vocab=Non
     return [(emb.words[i], float(sims[i])) for i in top.tolist()]
 
 
-def cosine_similarity_of(model, word1, word2):
+def cosine_similarity_of(model: WordVectorsSource, word1: str, word2: str) -> float:
     """Cosine similarity of two words' vectors.
 
     Parameters
@@ -764,6 +851,15 @@ def cosine_similarity_of(model, word1, word2):
     ------
     UnknownWordError
         A ``KeyError`` (and ``ValueError``), if a word is not in the vocabulary.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.evaluation import cosine_similarity_of
+    >>> import numpy as np
+    >>> words = ["king", "queen", "man", "woman", "apple"]
+    >>> vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [-1, 0, 0]])
+    >>> round(cosine_similarity_of((words, vectors), "king", "queen"), 3)
+    0.5
     """
     emb = _as_embedding(model)
     pair = emb.vectors[[_row_of(emb, word1), _row_of(emb, word2)]].astype(np.float64)

@@ -20,19 +20,31 @@ provided the vectors have enough capacity to represent every pair independently
 :func:`pmi_targets` turns it into the optimum of a fitted model's objective.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from ._layers import fitted_layer
 from ._stores import encode
+from ._typing import Documents, FloatArray
 from ._vocab import keep_probabilities
+
+if TYPE_CHECKING:
+    from ._doc2vec import Doc2VecTransformer
+    from ._transformer import Word2VecTransformer
 
 __all__ = ["cooccurrence_counts", "conditional_log_probabilities", "pmi_targets",
            "pair_scores", "model_log_probabilities", "document_word_counts",
            "document_scores"]
 
 
-def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampling=False):
+def cooccurrence_counts(X: Documents, model: Word2VecTransformer, *, window: int | None = None,
+                        shrink_windows: bool | None = None,
+                        subsampling: bool = False) -> sp.csr_matrix:
     """Expected number of (center, context) training pairs per epoch.
 
     Documents are tokenized and encoded with the fitted ``model`` exactly as training does
@@ -65,6 +77,18 @@ def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampli
     -------
     counts : scipy.sparse.csr_matrix of float64, shape (n_words, n_words)
         ``counts[c, o]``: weighted number of pairs with center c and context o. Symmetric.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.theory import cooccurrence_counts
+    >>> from sklearn_w2v import Word2VecTransformer
+    >>> from sklearn_w2v.datasets import load_sample_corpus
+    >>> texts = load_sample_corpus(n_lines=2000)
+    >>> model = Word2VecTransformer(vector_size=20, epochs=3, sample=0, n_jobs=1,
+    ...                             random_state=0).fit(texts)
+    >>> counts = cooccurrence_counts(texts, model)
+    >>> counts.shape == (len(model.vocabulary_),) * 2, (counts != counts.T).nnz
+    (True, 0)
     """
     window = model.window if window is None else int(window)
     shrink_windows = model.shrink_windows if shrink_windows is None else bool(shrink_windows)
@@ -91,7 +115,8 @@ def cooccurrence_counts(X, model, *, window=None, shrink_windows=None, subsampli
     return counts
 
 
-def document_word_counts(X, model):
+def document_word_counts(X: Documents, model: Word2VecTransformer | Doc2VecTransformer
+                         ) -> sp.csr_matrix:
     """How often each word of the fitted vocabulary occurs in each document of ``X``.
 
     For PV-DBOW (:class:`~sklearn_w2v.Doc2VecTransformer`, ``architecture="dbow"``) without
@@ -108,6 +133,17 @@ def document_word_counts(X, model):
     Returns
     -------
     counts : scipy.sparse.csr_matrix of float64, shape (n_documents, n_words)
+
+    Examples
+    --------
+    >>> from sklearn_w2v.theory import document_word_counts
+    >>> from sklearn_w2v import Doc2VecTransformer
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log"] * 10
+    >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+    ...                            random_state=0).fit(docs)
+    >>> counts = document_word_counts(["the cat sat on the mat"], model)
+    >>> int(counts[0, model.vocabulary_["the"]]), counts.shape
+    (2, (1, 7))
     """
     corpus = encode(X, model._build_analyzer(), model.vocabulary_)
     ids = corpus.ids.astype(np.int64)
@@ -118,14 +154,34 @@ def document_word_counts(X, model):
     return counts
 
 
-def document_scores(model):
+def document_scores(model: Doc2VecTransformer) -> FloatArray:
     """``S[j, o] = u_o . d_j``: the scores of a fitted Doc2VecTransformer, document vector
-    against output word vector (PV-DBOW's counterpart of :func:`pair_scores`)."""
+    against output word vector (PV-DBOW's counterpart of :func:`pair_scores`).
+
+    Parameters
+    ----------
+    model : Doc2VecTransformer
+        Fitted, with output word vectors (``context_vectors_``).
+
+    Returns
+    -------
+    scores : ndarray of float64, shape (n_documents, n_words)
+
+    Examples
+    --------
+    >>> from sklearn_w2v.theory import document_scores
+    >>> from sklearn_w2v import Doc2VecTransformer
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log"] * 10
+    >>> model = Doc2VecTransformer(vector_size=8, min_count=1, epochs=5, n_jobs=1,
+    ...                            random_state=0).fit(docs)
+    >>> document_scores(model).shape
+    (20, 7)
+    """
     return (model.document_vectors_.astype(np.float64)
             @ model.context_vectors_.astype(np.float64).T)
 
 
-def conditional_log_probabilities(counts):
+def conditional_log_probabilities(counts: npt.ArrayLike | sp.spmatrix) -> FloatArray:
     """``log p(o|c) = log(N[c, o] / sum_w N[c, w])``, dense, ``-inf`` where N is 0.
 
     Parameters
@@ -136,15 +192,27 @@ def conditional_log_probabilities(counts):
     -------
     log_p : ndarray of float64, shape (n_words, n_words)
         Rows of centers that never occur are all ``nan``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v.theory import conditional_log_probabilities
+    >>> np.exp(conditional_log_probabilities(np.array([[1, 3], [2, 2]])))
+    array([[0.25, 0.75],
+           [0.5 , 0.5 ]])
     """
-    N = counts.toarray() if sp.issparse(counts) else np.asarray(counts, dtype=np.float64)
+    # scipy has no type stubs, so issparse does not narrow the type of counts.
+    N = (counts.toarray() if sp.issparse(counts)  # type: ignore[union-attr]
+         else np.asarray(counts, dtype=np.float64))
     N = N.astype(np.float64, copy=False)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(N) - np.log(N.sum(axis=1, keepdims=True))
 
 
-def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
-                negative=None):
+def pmi_targets(counts: npt.ArrayLike | sp.spmatrix, model: Word2VecTransformer | None = None,
+                *, objective: str | None = None,
+                noise_distribution: npt.ArrayLike | None = None,
+                negative: int | None = None) -> FloatArray:
     """Pairwise optimum of ``u_o.v_c`` for the objective of ``model``.
 
     * ``"negative"``: ``log p(o|c) - log(K q(o))`` (= ``PMI(c, o) - log K`` for unigram q);
@@ -172,6 +240,19 @@ def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
     targets : ndarray of float64, shape (n_words, n_words)
         ``targets[c, o]``; ``-inf`` for pairs that never occur (their optimum is
         unbounded below).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v.theory import pmi_targets
+    >>> counts = np.array([[1, 3], [2, 2]])
+    >>> pmi_targets(counts, objective="nce").round(3)  # log p(o|c)
+    array([[-1.386, -0.288],
+           [-0.693, -0.693]])
+    >>> pmi_targets(counts, objective="negative", noise_distribution=[0.2, 0.8],
+    ...             negative=5).round(3)  # log p(o|c) - log(K q(o))
+    array([[-1.386, -1.674],
+           [-0.693, -2.079]])
     """
     if model is not None:
         objective = model.objective if objective is None else objective
@@ -191,16 +272,36 @@ def pmi_targets(counts, model=None, *, objective=None, noise_distribution=None,
     return layer.pairwise_optimum(log_p)
 
 
-def pair_scores(model):
+def pair_scores(model: Word2VecTransformer) -> FloatArray:
     """All learned scores ``S[c, o] = u_o.v_c = (vectors_ @ context_vectors_.T)[c, o]``.
 
     Note the two different matrices: the input vector of the center and the output vector
     of the context; this is not a similarity between two word embeddings.
+
+    Parameters
+    ----------
+    model : Word2VecTransformer
+        Fitted, with output vectors (``context_vectors_``).
+
+    Returns
+    -------
+    scores : ndarray of float64, shape (n_words, n_words)
+
+    Examples
+    --------
+    >>> from sklearn_w2v.theory import pair_scores
+    >>> from sklearn_w2v import Word2VecTransformer
+    >>> from sklearn_w2v.datasets import load_sample_corpus
+    >>> texts = load_sample_corpus(n_lines=2000)
+    >>> model = Word2VecTransformer(vector_size=20, epochs=3, sample=0, n_jobs=1,
+    ...                             random_state=0).fit(texts)
+    >>> pair_scores(model).shape == (len(model.vocabulary_),) * 2
+    True
     """
     return model.vectors_.astype(np.float64) @ model.context_vectors_.astype(np.float64).T
 
 
-def model_log_probabilities(model):
+def model_log_probabilities(model: Word2VecTransformer) -> FloatArray:
     """``log p(o|c)`` for every center word c (rows) and word o (columns), as the fitted
     skip-gram ``model`` defines it (the distribution ``score`` evaluates).
 
@@ -212,9 +313,28 @@ def model_log_probabilities(model):
     :meth:`~sklearn_w2v._layers.OutputLayer.log_probabilities`, the forward pass that
     ``score`` runs.
 
+    Parameters
+    ----------
+    model : Word2VecTransformer
+        Fitted, with output vectors (``context_vectors_`` or, for hierarchical softmax,
+        ``node_vectors_``).
+
     Returns
     -------
-    ndarray of float64, shape (n_words, n_words)
+    log_p : ndarray of float64, shape (n_words, n_words)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v.theory import model_log_probabilities
+    >>> from sklearn_w2v import Word2VecTransformer
+    >>> from sklearn_w2v.datasets import load_sample_corpus
+    >>> texts = load_sample_corpus(n_lines=2000)
+    >>> model = Word2VecTransformer(objective="hierarchical", vector_size=20, epochs=3,
+    ...                             n_jobs=1, random_state=0).fit(texts[:500])
+    >>> log_p = model_log_probabilities(model)
+    >>> np.allclose(np.exp(log_p).sum(axis=1), 1)  # a distribution over o for every c
+    True
     """
     layer, matrix = model._fitted_layer()
     return layer.log_probabilities(model.vectors_.astype(np.float64), matrix)

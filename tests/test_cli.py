@@ -3,8 +3,10 @@ its files are the package's, the queries answer what the Python API answers."""
 
 import io
 import json
+import logging
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -313,3 +315,36 @@ def test_progress_only_on_a_terminal(corpus, tmp_path):
     # The plain line says "epoch 2/2"; tqdm's bar "2/2".
     assert "2/2" in shown and "loss" in shown
     assert "reading and counting" in shown or "training" in shown
+
+
+@pytest.mark.parametrize("with_tqdm", [False, True])
+def test_train_shows_progress_before_the_epoch_ends(corpus, tmp_path, monkeypatch, capsys,
+                                                    with_tqdm):
+    # A progress record after every block of 4,096 tokens (the corpus is about 15 blocks).
+    from sklearn_w2v import _fitting, _progress
+    monkeypatch.setattr(_progress, "PROGRESS_INTERVAL", 0.0)
+    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
+    if with_tqdm:
+        pytest.importorskip("tqdm")
+    else:
+        monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm now fails
+    handlers = list(logging.getLogger("sklearn_w2v").handlers)
+    assert main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), *TRAIN_OPTIONS,
+                 "--progress", "always"]) == 0
+    shown = capsys.readouterr().err
+    # "epoch 1/2: 9.3% of tokens, 379,074 words/s, loss 4.1589 so far, ETA 0 s" on the
+    # line; on the bar (80 columns off a terminal) "0.09/2 [...] 9.3% of tokens, 379,..."
+    within = shown.find("% of tokens, ")
+    assert within >= 0, shown
+    if with_tqdm:  # the bar has moved part of the first epoch
+        assert re.search(r" 0\.\d+/2 \[", shown[:within]), shown
+        first_epoch_done = shown.find("epoch/s, loss")
+    else:
+        assert "\repoch 1/2: " in shown[max(within - 20, 0):within], shown
+        assert "so far, ETA" in shown[within:within + 80], shown
+        first_epoch_done = shown.find("epoch 1/2  loss")
+    # ... before the first epoch's own line (plain) or step of the bar (tqdm).
+    assert 0 <= within < first_epoch_done, shown
+    assert "collected " in shown[:within]  # the vocabulary record, as the stage
+    # The handler lives for the command only.
+    assert logging.getLogger("sklearn_w2v").handlers == handlers

@@ -68,6 +68,68 @@ def test_api_page_lists_every_public_name():
     assert not missing, f"public names missing from docs/api.rst: {missing}"
 
 
+def _public_objects():
+    """``(qualified name, object)`` of every public name and of the public methods and
+    properties the package's classes define (not those inherited from scikit-learn)."""
+    import inspect
+
+    import sklearn_w2v
+    import sklearn_w2v.datasets
+    import sklearn_w2v.evaluation
+    import sklearn_w2v.theory
+
+    for module in (sklearn_w2v, sklearn_w2v.datasets, sklearn_w2v.evaluation,
+                   sklearn_w2v.theory):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if name == "__version__" or (module is sklearn_w2v.datasets
+                                         and name == "read_lines"):  # a string; a re-export
+                continue
+            yield f"{module.__name__}.{name}", obj
+            if not inspect.isclass(obj):
+                continue
+            for klass in obj.__mro__:
+                if not klass.__module__.startswith("sklearn_w2v"):
+                    continue
+                for attribute, member in vars(klass).items():
+                    if attribute.startswith("_") and attribute not in ("__contains__",
+                                                                       "__getitem__"):
+                        continue
+                    if isinstance(member, (classmethod, staticmethod)):
+                        member = member.__func__
+                    if callable(member) or isinstance(member, property):
+                        yield f"{module.__name__}.{name}.{attribute}", member
+
+
+def test_every_public_docstring_has_examples_that_do_something():
+    """numpydoc Examples in every public docstring (the default run executes them with
+    --doctest-modules), each with a line that is more than an import."""
+    import doctest
+
+    parser = doctest.DocTestParser()
+    missing, only_imports = [], []
+    for name, obj in sorted(_public_objects(), key=lambda item: item[0]):
+        doc = obj.__doc__ or ""
+        if "\nExamples\n" not in "\n" + "\n".join(line.strip() for line in doc.splitlines()):
+            missing.append(name)
+            continue
+        sources = [example.source for example in parser.get_examples(doc)]
+        if not any(not re.match(r"(import|from) \S", source) for source in sources):
+            only_imports.append(name)
+    assert not missing, f"public docstrings without an Examples section: {missing}"
+    assert not only_imports, f"Examples that only import: {only_imports}"
+
+
+def test_estimator_docstrings_link_to_the_user_guide():
+    import sklearn_w2v
+
+    labels = set(re.findall(r"^\.\. _(\w+):$", (DOCS / "user_guide.rst").read_text(
+        encoding="utf-8"), flags=re.MULTILINE))
+    for estimator in (sklearn_w2v.Word2VecTransformer, sklearn_w2v.Doc2VecTransformer):
+        link = re.search(r"Read more in the :ref:`user guide <(\w+)>`", estimator.__doc__)
+        assert link and link.group(1) in labels, estimator.__name__
+
+
 def _chromium():
     for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
         path = shutil.which(name)

@@ -64,6 +64,7 @@ def test_wheel_and_sdist_contents(distributions):
     for data in ("rotten_tomatoes.csv.gz", "sample_corpus.txt.xz",
                  "sample_corpus_LICENSES.md"):
         assert f"sklearn_w2v/datasets/data/{data}" in names
+    assert "sklearn_w2v/py.typed" in names  # PEP 561: type checkers read the annotations
     dist_info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
     assert f"{dist_info}/licenses/LICENSE" in names
     metadata = zipfile.ZipFile(wheel).read(f"{dist_info}/METADATA").decode()

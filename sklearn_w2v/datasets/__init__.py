@@ -6,12 +6,15 @@
 * :func:`read_lines` - documents of your own text file, one per line, read lazily.
 """
 
+from __future__ import annotations
+
 import csv
 import gzip
 import itertools
 import lzma
 from numbers import Integral
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -54,7 +57,7 @@ categorization with respect to rating scales", Proceedings of ACL 2005.
 """
 
 
-def sample_corpus_path():
+def sample_corpus_path() -> Path:
     """Path of the sample corpus file (xz-compressed text, one line per sentence or gloss).
 
     :func:`load_sample_corpus` returns its lines as a list;
@@ -63,11 +66,17 @@ def sample_corpus_path():
     Returns
     -------
     path : pathlib.Path
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import sample_corpus_path
+    >>> sample_corpus_path().name
+    'sample_corpus.txt.xz'
     """
     return _DATA_DIR / _SAMPLE_CORPUS
 
 
-def sample_corpus_licenses_path():
+def sample_corpus_licenses_path() -> Path:
     """Path of the licence and provenance notes shipped with the sample corpus.
 
     Redistributing the sample corpus requires shipping this file (at least its WordNet 3.0
@@ -77,11 +86,17 @@ def sample_corpus_licenses_path():
     -------
     path : pathlib.Path
         Path of ``sample_corpus_LICENSES.md``.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import sample_corpus_licenses_path
+    >>> "WordNet" in sample_corpus_licenses_path().read_text(encoding="utf-8")
+    True
     """
     return _DATA_DIR / _SAMPLE_CORPUS_LICENSES
 
 
-def load_sample_corpus(*, n_lines=None):
+def load_sample_corpus(*, n_lines: int | None = None) -> list[str]:
     """Load the embedded sample text corpus, one sentence per line.
 
     The corpus holds 4,712,475 tokens in 241,415 lines taken from public-domain texts (the King
@@ -106,6 +121,13 @@ def load_sample_corpus(*, n_lines=None):
     -------
     lines : list of str
         The lines, without their trailing newline; tokens are separated by single spaces.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import load_sample_corpus
+    >>> lines = load_sample_corpus(n_lines=1000)
+    >>> len(lines), lines[0].split()[:3]
+    (1000, ['hard', 'very', 'near'])
     """
     if n_lines is not None and (
         not isinstance(n_lines, Integral) or isinstance(n_lines, bool) or n_lines < 1
@@ -117,7 +139,8 @@ def load_sample_corpus(*, n_lines=None):
         return [line.rstrip("\n") for line in lines]
 
 
-def load_rotten_tomatoes(*, subset="all", return_X_y=False):
+def load_rotten_tomatoes(*, subset: Literal["all", "train", "test"] = "all",
+                         return_X_y: bool = False) -> Bunch | tuple[list[str], np.ndarray]:
     """Load the Rotten Tomatoes review snippets (binary sentiment classification).
 
     ================  ======================================
@@ -158,6 +181,16 @@ def load_rotten_tomatoes(*, subset="all", return_X_y=False):
             Description of the dataset.
     (data, target) : tuple
         If ``return_X_y`` is True.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import load_rotten_tomatoes
+    >>> reviews = load_rotten_tomatoes(subset="test")
+    >>> len(reviews.data), reviews.target_names.tolist()
+    (2549, ['fresh', 'rotten'])
+    >>> X, y = load_rotten_tomatoes(subset="train", return_X_y=True)
+    >>> len(X), y.shape
+    (10203, (10203,))
     """
     if subset not in _ROTTEN_TOMATOES_SUBSETS:
         raise ValueError(
