@@ -121,11 +121,11 @@ def _worker_command(args, kind, jobs, out_path, config="sg-ns"):
 
 def _plan(args):
     """(kind, jobs, repeat, config) in run order: ours/gensim alternate, order flips every
-    repeat. Skip-gram NS runs at every --jobs value, the other configurations at the first."""
+    repeat; every configuration at every --jobs value."""
     runs = []
     for repeat in range(args.repeats):
         for config in args.configs:
-            for jobs in (args.jobs if config == "sg-ns" else args.jobs[:1]):
+            for jobs in args.jobs:
                 pair = [("ours", jobs), ("gensim", jobs)]
                 if repeat % 2:
                     pair.reverse()
@@ -243,10 +243,9 @@ def build_parser():
                         help="random_state (ours) and seed (gensim) (default: 1)")
     parser.add_argument("--configs", nargs="+", choices=sorted(CONFIGS), default=["sg-ns"],
                         metavar="CONFIG",
-                        help="model configurations: sg-ns (skip-gram + negative sampling, "
-                             "at every --jobs), cbow-ns, sg-hs, cbow-hs (hierarchical "
-                             "softmax), the latter at the first --jobs value only "
-                             "(default: sg-ns)")
+                        help="model configurations, each at every --jobs value: sg-ns "
+                             "(skip-gram + negative sampling), cbow-ns, sg-hs, cbow-hs "
+                             "(hierarchical softmax) (default: sg-ns)")
     parser.add_argument("--per-pair-negatives", action="store_true",
                         help="our share_negatives=False: K noise words drawn per pair as in "
                              "word2vec.c (default: the pairs of a window share them)")
