@@ -71,11 +71,6 @@ class SkipGram:
         of its context words (one softmax normaliser per center)."""
         return parameters["input"][batch.centers], batch.contexts, batch.owner
 
-    def window_order(self, layer):
-        """Per-word key that orders the windows of each size (None: corpus order), for
-        the layer's grid form (:attr:`~sklearn_w2v._layers.OutputLayer.grid_center_key`)."""
-        return layer.grid_center_key if layer.skipgram_input == "contexts" else None
-
 
 @dataclass(frozen=True)
 class Cbow:
@@ -132,10 +127,6 @@ class Cbow:
         predicts its center word."""
         hidden, _, _ = cbow_hidden(parameters["input"], batch, self.mean)
         return hidden, batch.centers, np.arange(len(batch.centers))
-
-    def window_order(self, layer):
-        """Windows in corpus order within each size (see :meth:`SkipGram.window_order`)."""
-        return None
 
 
 @dataclass(frozen=True)
@@ -209,11 +200,6 @@ class DistributedBagOfWords:
         (the skip-gram part would only train or score word vectors)."""
         return DistributedBagOfWords()
 
-    def window_order(self, layer):
-        """Windows in random order within each size (see :func:`~sklearn_w2v._batches.
-        block_windows`)."""
-        return None
-
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each document's vector predicts each
         of its tokens."""
@@ -276,10 +262,6 @@ class DistributedMemory:
         """PV-DM's predictions all involve the document: inference and ``score`` use it
         as it is."""
         return self
-
-    def window_order(self, layer):
-        """As :meth:`DistributedBagOfWords.window_order`."""
-        return None
 
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each window's document and context

@@ -210,14 +210,12 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
 
 
 def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng,
-                  keep_isolated=False, center_key=None):
+                  keep_isolated=False):
     """The windows of one block, ordered by their number of contexts.
 
     Same random draws and the same windows as :func:`block_pairs`; centers without a
     context are dropped, unless ``keep_isolated`` (the paragraph-vector architectures,
-    where the document vector predicts every kept token). ``center_key`` (an int per
-    word, or None) orders the windows of each number of contexts by their center word's
-    key (hierarchical softmax's path lengths, so that a minibatch pads its paths little).
+    where the document vector predicts every kept token).
 
     Returns
     -------
@@ -232,18 +230,14 @@ def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability
                                                  shrink_windows=shrink_windows,
                                                  keep_probability=keep_probability, rng=rng)
     counts = left + right
-    sort_key = counts
-    if center_key is not None:
-        sort_key = (counts.astype(np.int64) * (int(center_key.max(initial=0)) + 1)
-                    + center_key[ids])
     if keep_isolated:
         # The windows of a document are neighbours in the corpus: in one minibatch their
         # updates of the document's vector would be summed at one point. In random order
         # they spread over the block's minibatches, closer to sequential SGD.
         shuffled = rng.permutation(len(counts))
-        order = shuffled[np.argsort(sort_key[shuffled], kind="stable")]
+        order = shuffled[np.argsort(counts[shuffled], kind="stable")]
     else:
-        order = np.argsort(sort_key, kind="stable")
+        order = np.argsort(counts, kind="stable")
         order = order[counts[order] > 0]
     return BlockWindows(ids=ids, centers=order, left=left[order], n_contexts=counts[order],
                         n_kept=len(ids), documents=documents)
@@ -285,12 +279,10 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
 
 
 def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
-                      keep_probability, rng, keep_isolated=False, with_documents=False,
-                      center_key=None):
+                      keep_probability, rng, keep_isolated=False, with_documents=False):
     """Yield the minibatches of tokens ``start:stop`` of ``corpus`` (one block).
 
-    ``keep_isolated`` keeps centers without any context and ``center_key`` orders the
-    windows further (see :func:`block_windows`);
+    ``keep_isolated`` keeps centers without any context (see :func:`block_windows`);
     ``with_documents`` gives every minibatch the document of each center
     (:attr:`Minibatch.documents`).
     """
@@ -300,8 +292,7 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
     doc_of_token = np.searchsorted(corpus.doc_offsets, positions, side="right")
     windows = block_windows(
         ids, doc_of_token, window=window, shrink_windows=shrink_windows,
-        keep_probability=keep_probability, rng=rng, keep_isolated=keep_isolated,
-        center_key=center_key)
+        keep_probability=keep_probability, rng=rng, keep_isolated=keep_isolated)
     n_windows = len(windows.centers)
     if n_windows == 0:
         # Still account for the block's tokens, which move the learning-rate schedule on.

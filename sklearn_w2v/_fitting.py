@@ -457,8 +457,7 @@ def _train(settings, plan, corpus, n_words, counts, epochs):
         schedule = partial_fit_schedule(settings, 0 if previous is None
                                         else previous["_training_tokens"])
     config = training_config(settings, architecture, counts, epochs=epochs,
-                             learning_rate=settings.learning_rate, schedule=schedule,
-                             center_key=architecture.window_order(layer))
+                             learning_rate=settings.learning_rate, schedule=schedule)
     reports = train(corpus, parameters, step, config, seed_sequence=train_seed,
                     runner_factory=plan.runner_factory(corpus.n_tokens * epochs),
                     verbose=settings.verbose,
@@ -482,10 +481,9 @@ def _train(settings, plan, corpus, n_words, counts, epochs):
 
 
 def training_config(settings, architecture, counts, *, epochs, learning_rate,
-                    schedule=None, frozen=(), center_key=None):
+                    schedule=None, frozen=()):
     """The :class:`~sklearn_w2v._trainer.TrainingConfig` of ``settings``, with the
-    minibatch options of ``architecture`` and subsampling by the word ``counts``;
-    ``center_key`` orders the windows (the architecture's ``window_order``)."""
+    minibatch options of ``architecture`` and subsampling by the word ``counts``."""
     batches = {"window": settings.window, "shrink_windows": settings.shrink_windows,
                "keep_isolated": False, "with_documents": False,
                **architecture.batch_options}
@@ -494,7 +492,7 @@ def training_config(settings, architecture, counts, *, epochs, learning_rate,
                                          if settings.sample > 0 else None),
         batch_size=settings.batch_size, learning_rate=learning_rate,
         min_learning_rate=settings.min_learning_rate, block_size=BLOCK_SIZE,
-        schedule=schedule, frozen=tuple(frozen), center_key=center_key, **batches)
+        schedule=schedule, frozen=tuple(frozen), **batches)
 
 
 def infer_document_vectors(settings, fitted, corpus, *, epochs, learning_rate):

@@ -104,9 +104,6 @@ class OutputLayer:
         depends only on the row once.
     auto_batch_size : int or None
         ``batch_size="auto"`` of this layer, None for the architecture's own.
-    grid_center_key : ndarray of int or None
-        A key per word by which the grid form's windows of each size are ordered (so
-        that a minibatch's windows have similar targets), or None.
     """
 
     objective: "str | None" = None
@@ -117,7 +114,6 @@ class OutputLayer:
     uses_noise_words = False
     groups_by_hidden = False
     auto_batch_size: "int | None" = None
-    grid_center_key = None
 
     def n_rows(self, n_words):
         """Rows of the layer's matrix for a vocabulary of ``n_words``."""
@@ -477,12 +473,6 @@ class HierarchicalSoftmax(OutputLayer):
 
     def __init__(self, tree, top_depth=None):
         self.tree = tree
-        # Skip-gram's windows of one size ordered by the length of their center's path:
-        # a minibatch's paths pad little (65% of node slots were used), and on a 3.4M-token
-        # prefix (3 epochs) it trained 1.29x as fast with 9.77% analogies / WS-353 0.554
-        # against 9.10% / 0.542. (CBOW lost 0.7 point this way; its paths are laid out
-        # without padding instead, see _split_paths.)
-        self.grid_center_key = tree.lengths
         self.top_depth = TOP_DEPTH if top_depth is None else int(top_depth)
         self._split = None
 
@@ -507,7 +497,11 @@ class HierarchicalSoftmax(OutputLayer):
         if hidden_mask is None:
             return self._split_paths(hidden, targets, matrix)
         # The grid (skip-gram): a window's node rows are gathered once for all its context
-        # rows, so the dense top steps measured slower here (0.93x at depth 4).
+        # rows, so the dense top steps measured slower here (0.93x at depth 4). Ordering
+        # the windows by their center's path length (padding little) trained a 3.4M-token
+        # prefix 1.29x as fast, but minibatches of a few frequent centers hit the per-row
+        # cap: on tests/test_theory.py's corpus the score fell from the optimum (-2.028)
+        # to -2.065 and CBOW lost 0.7 point of analogies, so the paths stay padded here.
         points, signs, path_mask = _paths_of(self.tree, targets)
         loss, grad_hidden, grad_nodes = window_binary_loss_and_grads(
             hidden, np.take(matrix, points, axis=0), hidden_mask, output_signs=signs,

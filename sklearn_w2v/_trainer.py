@@ -98,8 +98,6 @@ class TrainingConfig:
     # Parameters that the loop does not update (inference of document vectors keeps the
     # word and output vectors fixed).
     frozen: tuple = ()
-    # Orders the windows of each size by their center word (see block_windows).
-    center_key: object = None
 
 
 @dataclass(frozen=True)
@@ -205,8 +203,7 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
             corpus, task.start, task.stop, window=config.window,
             batch_size=config.batch_size, shrink_windows=config.shrink_windows,
             keep_probability=config.keep_probability, rng=rng,
-            keep_isolated=config.keep_isolated, with_documents=config.with_documents,
-            center_key=config.center_key):
+            keep_isolated=config.keep_isolated, with_documents=config.with_documents):
         rate = config.schedule.rate(progress)
         progress += batch.n_raw_tokens
         report.n_effective_words += batch.n_effective_words

@@ -3,12 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_w2v._batches import (
-    block_boundaries,
-    block_windows,
-    iter_all_pairs,
-    iter_minibatches,
-)
+from sklearn_w2v._batches import block_boundaries, iter_all_pairs, iter_minibatches
 from sklearn_w2v._vocab import EncodedCorpus
 
 
@@ -255,23 +250,3 @@ def test_grids_built_several_minibatches_at_a_time_give_the_same_minibatches(mon
     for a, b in zip(together, one_by_one):
         for x, y in zip(a, b):
             np.testing.assert_array_equal(x, y)
-
-
-def test_a_center_key_orders_the_windows_of_each_size_and_keeps_them_all():
-    """Hierarchical softmax's skip-gram orders the windows of each size by the path length
-    of their center: the same windows (same draws), sorted by (size, key)."""
-    rng = np.random.default_rng(7)
-    ids = rng.integers(0, 30, size=400).astype(np.int32)
-    documents = np.repeat(np.arange(1, 9), 50)
-    key = rng.integers(0, 12, size=30)
-    options = dict(window=3, shrink_windows=True, keep_probability=np.full(30, 0.8))
-    plain = block_windows(ids, documents, rng=np.random.default_rng(1), **options)
-    keyed = block_windows(ids, documents, rng=np.random.default_rng(1), center_key=key,
-                          **options)
-    assert sorted(plain.centers) == sorted(keyed.centers)
-    order = np.lexsort((key[keyed.ids[keyed.centers]], keyed.n_contexts))
-    np.testing.assert_array_equal(order, np.arange(len(order)))
-    # Each window keeps its own context span.
-    by_center = dict(zip(plain.centers, zip(plain.left, plain.n_contexts)))
-    assert all(by_center[c] == (l, n)
-               for c, l, n in zip(keyed.centers, keyed.left, keyed.n_contexts))

@@ -230,11 +230,6 @@ def test_layers_and_architectures_are_made_from_the_parameters():
     assert make_architecture("dbow", dbow_words=True) == DistributedBagOfWords(True)
     assert make_architecture("dm", cbow_mean=False) == DistributedMemory(mean=False)
     assert make_step(SkipGram(), layer) == Step(SkipGram(), layer)
-    # Only skip-gram's grid over hierarchical softmax orders its windows by path length.
-    assert SkipGram().window_order(tree_layer) is tree_layer.tree.lengths
-    assert SkipGram().window_order(layer) is None
-    assert Cbow().window_order(tree_layer) is None
-    assert DistributedBagOfWords(True).window_order(tree_layer) is None
 
 
 @pytest.mark.parametrize("step", STEPS, ids=step_id)
