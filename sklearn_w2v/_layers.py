@@ -59,6 +59,11 @@ from ._vocab import NoiseSampler
 # prefix: 387k words per CPU second at depth 4, 356k at 3, 351k at 5.
 TOP_DEPTH = 4
 
+# Hierarchical softmax's grid (skip-gram): a minibatch's windows sorted by their center's
+# path length and cut into this many grids, each padded to its own longest path (a single
+# grid used 65% of its node slots on real text). See HierarchicalSoftmax.forward.
+GRID_PATH_BUCKETS = 4
+
 # Bounds of the temporaries of one scoring block: the (centers x n_words) logits of the
 # softmax, and the (pairs x path length x d) node vectors of hierarchical softmax.
 _SOFTMAX_LOGITS = 8_000_000
@@ -498,18 +503,34 @@ class HierarchicalSoftmax(OutputLayer):
             return self._split_paths(hidden, targets, matrix)
         # The grid (skip-gram): a window's node rows are gathered once for all its context
         # rows, so the dense top steps measured slower here (0.93x at depth 4). Ordering
-        # the windows by their center's path length (padding little) trained a 3.4M-token
-        # prefix 1.29x as fast, but minibatches of a few frequent centers hit the per-row
-        # cap: on tests/test_theory.py's corpus the score fell from the optimum (-2.028)
-        # to -2.065 and CBOW lost 0.7 point of analogies, so the paths stay padded here.
-        points, signs, path_mask = _paths_of(self.tree, targets)
-        loss, grad_hidden, grad_nodes = window_binary_loss_and_grads(
-            hidden, np.take(matrix, points, axis=0), hidden_mask, output_signs=signs,
-            output_mask=path_mask)
-        pairs = hidden_mask.sum(axis=1, dtype=hidden.dtype)
+        # the block's windows by their center's path length (padding little) trained a
+        # 3.4M-token prefix 1.29x as fast, but minibatches of a few frequent centers hit
+        # the per-row cap: on tests/test_theory.py's corpus the score fell from the optimum
+        # (-2.028) to -2.065 and CBOW lost 0.7 point of analogies. Instead the minibatch's
+        # own windows are sorted by path length and cut into GRID_PATH_BUCKETS grids, each
+        # padded to its own longest path: the same minibatch, one update.
+        lengths = self.tree.lengths[targets]
+        order = np.argsort(lengths, kind="stable")
+        buckets = np.array_split(order, min(GRID_PATH_BUCKETS, len(order)))
+        loss = 0.0
+        grad_hidden = np.empty_like(hidden)
+        rows, gradients, counts = [], [], []
+        for windows in buckets:
+            words = targets[windows]
+            points, signs, path_mask = _paths_of(self.tree, words)
+            mask = hidden_mask[windows]
+            part_loss, grad_hidden[windows], grad_nodes = window_binary_loss_and_grads(
+                hidden[windows], np.take(matrix, points, axis=0), mask,
+                output_signs=signs, output_mask=path_mask)
+            loss += part_loss
+            pairs = mask.sum(axis=1, dtype=hidden.dtype)
+            rows.append(points.ravel())
+            gradients.append(grad_nodes.reshape(-1, hidden.shape[2]))
+            counts.append((pairs[:, None] * path_mask).ravel())
+        # One update, so that the per-row cap counts a node's terms over all buckets.
         return LayerOutput(loss, grad_hidden, [
-            RowUpdate(self.parameter, points.ravel(), grad_nodes,
-                      (pairs[:, None] * path_mask).ravel())])
+            RowUpdate(self.parameter, np.concatenate(rows), np.concatenate(gradients),
+                      np.concatenate(counts))])
 
     def _split_paths(self, hidden, targets, matrix):
         """One hidden row per window (CBOW): the steps through the nodes near the root

@@ -207,6 +207,36 @@ def test_cbow_windows_share_noise_words_in_groups():
         assert (layer.group_windows, layer.group_draws) == expected
 
 
+def test_hierarchical_grid_buckets_equal_one_padded_grid(monkeypatch):
+    """Skip-gram's windows cut into grids by path length give the loss, the hidden
+    gradient and the summed node gradient of the single padded grid."""
+    import sklearn_w2v._layers as layers
+
+    counts = np.sort(np.random.default_rng(4).integers(1, 500, size=30))[::-1]
+    tree = huffman_tree(counts)
+    rng = np.random.default_rng(5)
+    n_windows, width, d = 11, 4, 3
+    hidden = rng.standard_normal((n_windows, width, d))
+    mask = rng.random((n_windows, width)) < 0.8
+    mask[:, 0] = True
+    targets = rng.integers(0, 30, size=n_windows)
+    matrix = rng.standard_normal((29, d))
+    results = []
+    for buckets in (1, 3):
+        monkeypatch.setattr(layers, "GRID_PATH_BUCKETS", buckets)
+        out = HierarchicalSoftmax(tree).forward(hidden, mask, targets, None, matrix, None)
+        (update,) = out.updates
+        dense = np.zeros_like(matrix)
+        np.add.at(dense, update.rows, update.gradients * (update.counts > 0)[:, None])
+        totals = np.bincount(update.rows, weights=update.counts, minlength=29)
+        results.append((out.loss, out.grad_hidden, dense, totals))
+    (loss1, grad1, dense1, totals1), (loss3, grad3, dense3, totals3) = results
+    np.testing.assert_allclose(loss3, loss1, rtol=1e-12)
+    np.testing.assert_allclose(grad3, grad1, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(dense3, dense1, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(totals3, totals1)
+
+
 def test_layers_and_architectures_are_made_from_the_parameters():
     counts = np.array([9, 7, 5, 3, 2, 1])
     q = counts / counts.sum()
