@@ -6,8 +6,8 @@ the peak. Two figures of growth during fit:
 
 * ``tree``: the memory of the whole process tree, sampled every few milliseconds while
   fit runs: the sum over this process and all its descendants (our worker processes and
-  loky's resource tracker for ``n_jobs=2``) of their PSS without the shared-memory pages,
-  plus the size of the files in this process's folders of ``/dev/shm`` (our shared
+  loky's resource tracker for ``n_jobs=2``) of their anonymous PSS (private memory; file
+  pages, the libraries' code, are left out, see ``_anonymous_pss_mib``), plus the size of the files in this process's folders of ``/dev/shm`` (our shared
   arrays, joblib's), so that a shared page is counted once whether one, two or three
   processes map it, or none. Growth = the peak of that sum during fit - its value just
   before fit. gensim's workers are threads of one process, so for gensim it is that
@@ -103,19 +103,24 @@ def _process_tree(pid):
     return tree
 
 
-def _private_pss_mib(pid):
-    """PSS of ``pid`` without its shared-memory (tmpfs) pages, MiB; 0 if it is gone."""
-    pss = shmem = 0
+def _anonymous_pss_mib(pid):
+    """Anonymous PSS of ``pid`` (its private memory; pages shared copy-on-write with a
+    forked process divided among them), MiB; 0 if it is gone.
+
+    File-backed pages are left out: they are the libraries' code, shared through the page
+    cache with every process that maps them, and their PSS changes whenever another
+    process on the machine maps or unmaps the same files (measured: +19 MiB during one fit
+    while another Python process of the same environment exited). Shared memory is left
+    out here and counted once by :func:`_shm_folders_mib`.
+    """
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
             for line in fh:
-                if line.startswith("Pss:"):
-                    pss = int(line.split()[1])
-                elif line.startswith("Pss_Shmem:"):
-                    shmem = int(line.split()[1])
+                if line.startswith("Pss_Anon:"):
+                    return int(line.split()[1]) / 1024.0
     except OSError:
-        return 0.0
-    return (pss - shmem) / 1024.0
+        pass
+    return 0.0
 
 
 def _shm_folders_mib(pid):
@@ -136,7 +141,7 @@ def tree_memory_mib(pid=None):
     """Memory of the process tree of ``pid`` (this process): shared pages once."""
     pid = os.getpid() if pid is None else pid
     tree = _process_tree(pid)
-    return sum(_private_pss_mib(p) for p in tree) + _shm_folders_mib(pid), len(tree)
+    return sum(_anonymous_pss_mib(p) for p in tree) + _shm_folders_mib(pid), len(tree)
 
 
 class TreeSampler:
@@ -324,8 +329,8 @@ def render(args, results, seconds, load=(0.0, 0.0, 0.0)):
         + f"; {args.epochs} epoch(s); negative sampling, d=100, window 5, min_count 5, "
           "sample 1e-3, K=5; both trainers given the same in-memory token lists. "
           "**Growth** = peak during fit − value just before fit of the memory of the "
-          "process tree (sum of every process's PSS without shared-memory pages, plus the "
-          "run's files in `/dev/shm` once), sampled every 5 ms; **VmHWM growth** = the "
+          "process tree (sum of every process's anonymous PSS, plus the run's files in "
+          "`/dev/shm` once), sampled every 5 ms; **VmHWM growth** = the "
           "coordinator's VmHWM after fit − its VmRSS before (exact; workers left out).",
         "",
         "| configuration | trainer | processes | words | before fit MiB | growth MiB "
