@@ -35,8 +35,10 @@ from functools import cached_property
 import numpy as np
 
 
-# Slots (window x context) of the grids built at once: 8 MB of int64 positions.
-_GRID_ENTRIES = 1 << 20
+# Slots (window x context) of the grids built at once: 1 MB of int32 positions, and as much
+# again for the context words (the grids of a 65k-token block took 12 MB of temporaries
+# at 1 << 20 int64 slots, measured with tracemalloc; at 1 << 18 a block has 2-3 grids).
+_GRID_ENTRIES = 1 << 18
 
 
 @dataclass
@@ -167,8 +169,8 @@ def _context_spans(ids, doc_of_token, *, window, shrink_windows, keep_probabilit
 def _context_positions(centers, left, columns):
     """Positions of the contexts of centers at positions ``centers`` with ``left`` contexts
     before them, in slots ``columns``: slot s is the s-th kept token of the span, skipping
-    the center itself."""
-    first = (centers - left)[:, None]
+    the center itself. int32 like ``columns`` (positions within a block)."""
+    first = (centers - left).astype(columns.dtype)[:, None]
     return first + columns + (columns >= left[:, None])
 
 
@@ -313,7 +315,8 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
         centers = windows.centers[grid_first:grid_last]
         counts = windows.n_contexts[grid_first:grid_last]
         # Counts are sorted: the last window is the widest, and the grid only as wide.
-        columns = np.arange(int(counts[-1]))
+        # int32: positions within a block (at most block_size tokens) halve the grid.
+        columns = np.arange(int(counts[-1]), dtype=np.int32)
         mask = columns < counts[:, None]
         positions = _context_positions(centers, windows.left[grid_first:grid_last], columns)
         # Padding slots point at the center itself: a valid row that the mask ignores.

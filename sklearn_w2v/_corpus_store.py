@@ -120,6 +120,9 @@ class MappedCorpus(EncodedCorpus):
 
     __slots__ = ("_folder", "_sizes", "_maps", "_documents")
 
+    # Pickled as its file names (see __reduce__): worker processes share nothing else.
+    _storage_arrays = None
+
     @classmethod
     def open(cls, folder, sizes, documents=None):
         """Map the files of ``folder``; ``sizes`` gives each array's length.

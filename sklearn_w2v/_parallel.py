@@ -133,8 +133,14 @@ class ProcessBlockRunner:
 
     Use as a context manager: entering copies the parameters, the corpus and the step's
     tables into a temporary folder; :attr:`parameters` are then the shared matrices;
-    leaving copies them back into the caller's arrays (only when no exception is pending)
-    and removes the folder.
+    leaving copies them back (only when no exception is pending) and removes the folder.
+
+    So that the coordinator does not hold the model and the corpus twice (once in its own
+    memory, once in the shared folder), entering also replaces every trained matrix of the
+    caller's ``parameters`` dict by its shared map (the caller's array is released) and
+    the corpus's arrays by read-only maps of their shared copies; leaving puts new arrays
+    with the trained values into the dict, one matrix at a time, each shared file removed
+    as soon as it is copied. Frozen parameters are left as they are.
     """
 
     def __init__(self, parameters, corpus, step, config, n_jobs):
@@ -203,9 +209,14 @@ class ProcessBlockRunner:
                 self._parallel.__exit__(exc_type, exc, traceback)
             if exc_type is None:
                 # Frozen parameters were only read (and may be read-only arrays).
-                for name, matrix in self._originals.items():
+                for name in list(self._originals):
                     if name not in self._config.frozen:
-                        matrix[...] = self.parameters[name]
+                        shared = self.parameters.pop(name)
+                        self._originals[name] = np.array(shared)
+                        filename = shared.filename
+                        del shared
+                        with contextlib.suppress(OSError):
+                            os.remove(filename)  # its memory goes once the workers unmap it
         finally:
             self._cleanup.close()
         return False
@@ -253,8 +264,14 @@ def _make_folder(needed_bytes):
 def _share(originals, corpus, step, config, folder, needed_bytes):
     """Write the shared arrays to ``folder``: ``(shared parameters, task payload)``."""
     try:
-        parameters = {name: _shared_copy(matrix, os.path.join(folder, f"{name}.npy"))
-                      for name, matrix in originals.items()}
+        parameters = {}
+        for name in list(originals):
+            parameters[name] = _shared_copy(originals[name],
+                                            os.path.join(folder, f"{name}.npy"))
+            if name not in config.frozen:
+                # The caller's matrix is released: the shared one replaces it until the end.
+                originals[name] = parameters[name]
+        _share_corpus_arrays(corpus, folder)
         return parameters, _pickle_with_shared_arrays((parameters, corpus, step, config),
                                                       folder)
     except OSError as exc:
@@ -315,6 +332,12 @@ class _SharingPickler(pickle.Pickler):
         if isinstance(obj, np.memmap) and obj.filename is not None \
                 and os.path.dirname(obj.filename) == self._folder:
             return ("array", os.path.basename(obj.filename), "r+")
+        # A whole read-only map of a file of the folder (the corpus, _share_corpus_arrays).
+        base = obj.base
+        if isinstance(base, np.memmap) and base.filename is not None \
+                and os.path.dirname(base.filename) == self._folder \
+                and obj.shape == base.shape and obj.dtype == base.dtype:
+            return ("array", os.path.basename(base.filename), "r")
         if obj.nbytes < _SHARE_MIN_BYTES:
             return None
         key = id(obj)
@@ -344,6 +367,24 @@ def _pickle_with_shared_arrays(obj, folder):
     buffer = io.BytesIO()
     _SharingPickler(buffer, folder).dump(obj)
     return folder, buffer.getvalue(), os.getpid()
+
+
+def _share_corpus_arrays(corpus, folder):
+    """Copy the large arrays of an in-memory corpus into ``folder`` and replace them by
+    read-only maps of the copies, so that the coordinator holds the corpus once (the
+    pickler then references the maps by name). The maps stay valid after the folder is
+    removed: a removed file lives until its last map goes."""
+    storage = getattr(corpus, "_storage_arrays", None)
+    if storage is None:  # a MappedCorpus (out_of_core) is pickled as its file names
+        return
+    arrays = []
+    for i, array in enumerate(storage()):
+        if array.nbytes >= _SHARE_MIN_BYTES:
+            path = os.path.join(folder, f"corpus{i}.npy")
+            _save_array(path, array)
+            array = np.asarray(np.load(path, mmap_mode="r"))
+        arrays.append(array)
+    corpus._set_storage(*arrays)
 
 
 def _unpickle_with_shared_arrays(payload):

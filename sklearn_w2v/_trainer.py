@@ -246,7 +246,9 @@ def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=Non
     ----------
     corpus : EncodedCorpus
     parameters : dict of str to ndarray
-        ``{"input": ..., "output": ...}`` (see :mod:`sklearn_w2v._steps`), updated in place.
+        ``{"input": ..., "output": ...}`` (see :mod:`sklearn_w2v._steps`), updated in place;
+        with worker processes the dict's trained entries are replaced by new arrays (see
+        :class:`~sklearn_w2v._parallel.ProcessBlockRunner`), so read them from the dict.
     step : callable
         ``step(parameters, batch, random) -> StepResult``.
     config : TrainingConfig

@@ -32,6 +32,9 @@ __all__ = [
 # corpus's table of escaped tokens.
 _ESCAPE = np.iinfo(np.uint16).max
 
+# Word ids that fit in a uint16: 0 .. 65535.
+_UINT16_IDS = 1 << 16
+
 
 class EncodedCorpus:
     """A tokenized corpus as flat word ids plus document boundaries.
@@ -84,6 +87,11 @@ class EncodedCorpus:
         corpus = cls.__new__(cls)
         corpus._set_storage(stored, escaped_positions, escaped_ids, doc_offsets)
         return corpus
+
+    def _storage_arrays(self):
+        """The arrays :meth:`_set_storage` takes, in its order (for a process that swaps
+        them for shared maps with the same values)."""
+        return (self._stored, self._escaped_positions, self._escaped_ids, self._doc_offsets)
 
     def _set_storage(self, stored, escaped_positions, escaped_ids, doc_offsets):
         self._stored = stored  # uint16, _ESCAPE where the id is escaped
@@ -654,10 +662,18 @@ class NoiseSampler:
                       min(self._SLOTS_PER_WORD * probabilities.size, self._MAX_TABLE_SLOTS))
         scaled = self.probabilities * n_slots
         whole = np.floor(scaled)
-        self._table = np.repeat(np.arange(probabilities.size, dtype=np.int32),
-                                whole.astype(np.int64))
+        slots_per_word = whole.astype(np.int64)
+        # The table holds the word ids in order, so the ids that do not fit in 16 bits
+        # (words 65,536 and up, the rarest of a larger vocabulary) fill its last slots:
+        # the first _table_head slots are kept as uint16 and the rest as int32 (2 MB
+        # instead of 4 on the 65,577 words of the benchmark corpus).
+        n_small = min(probabilities.size, _UINT16_IDS)
+        self._table = np.repeat(np.arange(n_small, dtype=np.uint16), slots_per_word[:n_small])
+        self._table_tail = np.repeat(np.arange(n_small, probabilities.size, dtype=np.int32),
+                                     slots_per_word[n_small:])
+        self._table_size = self._table.size + self._table_tail.size
         residual_cdf = np.cumsum(scaled - whole)
-        self._residual_mass = float(n_slots - self._table.size)
+        self._residual_mass = float(n_slots - self._table_size)
         self._n_slots = float(n_slots)
         # The residual masses sum to n_slots - table size up to rounding: normalising the
         # last entry to exactly 1.0 makes a residual draw in [0, 1) always land in a bin.
@@ -686,9 +702,13 @@ class NoiseSampler:
         position = rng.random(size)
         position *= self._n_slots
         slot = position.astype(np.int64)
-        n_table = self._table.size
-        ids = self._table[np.minimum(slot, max(n_table - 1, 0))] if n_table \
-            else np.zeros(np.shape(position), dtype=np.int32)
+        n_head, n_table = self._table.size, self._table_size
+        ids = (self._table[np.minimum(slot, n_head - 1)].astype(np.int32) if n_head
+               else np.zeros(np.shape(position), dtype=np.int32))
+        if self._table_tail.size:
+            tail = (slot >= n_head) & (slot < n_table)
+            if tail.any():
+                ids[tail] = self._table_tail[slot[tail] - n_head]
         residual = slot >= n_table
         if residual.any():
             # Position n_table + r * residual_mass, r uniform in [0, 1), is residual draw r.

@@ -288,16 +288,53 @@ def test_noise_sampler_never_draws_zero_probability_or_out_of_range_ids():
     noise_distribution(np.array([500, 120, 60, 30, 8, 2, 1])),
     noise_distribution(np.arange(1, 2000) ** -1.1),  # Zipf-like, most words below a slot
     [0.0, 0.25, 0.25, 0.5],  # every mass fills whole slots: no residual
+    # More words than a uint16 holds: the last ones are in the int32 tail of the table.
+    noise_distribution(np.arange(70_000, 0, -1)),
 ])
 def test_noise_sampler_table_and_residual_add_up_to_the_distribution(probabilities):
     """Each word's slots in the table plus its share of the residual mass is exactly its
     probability (up to float rounding): the sampler is exact, not approximate."""
     sampler = NoiseSampler(probabilities)
     n_words = len(sampler.probabilities)
-    table_mass = np.bincount(sampler._table, minlength=n_words)
+    table = np.concatenate([sampler._table.astype(np.int64), sampler._table_tail])
+    table_mass = np.bincount(table, minlength=n_words)
     residual = np.diff(np.concatenate([[0.0], sampler._residual_cdf]))
     implied = (table_mass + residual * sampler._residual_mass) / sampler._n_slots
     np.testing.assert_allclose(implied, sampler.probabilities, rtol=1e-9, atol=1e-15)
+
+
+def _reference_draws(probabilities, rng, size):
+    """The draws of the sampler with one int32 table (before the uint16 table)."""
+    sampler = NoiseSampler(probabilities)
+    table = np.concatenate([sampler._table.astype(np.int32), sampler._table_tail])
+    position = rng.random(size) * sampler._n_slots
+    slot = position.astype(np.int64)
+    ids = table[np.minimum(slot, table.size - 1)]
+    residual = slot >= table.size
+    r = (position[residual] - table.size) / sampler._residual_mass
+    drawn = np.searchsorted(sampler._residual_cdf, r, side="right")
+    ids[residual] = np.minimum(drawn, sampler._last_possible_id)
+    return ids
+
+
+@pytest.mark.parametrize("n_words", [1_000, 65_536, 65_577, 70_000])
+def test_noise_sampler_table_is_uint16_and_draws_every_id(n_words):
+    """The table is 2 bytes a slot; ids of 65,536 and more (in its int32 tail) are still
+    drawn, with the same draws as one int32 table."""
+    # Nearly uniform: every word, the last ones too, fills whole slots of the table.
+    probabilities = noise_distribution(np.arange(n_words, 0, -1) + 10 * n_words)
+    sampler = NoiseSampler(probabilities)
+    assert sampler._table.dtype == np.uint16
+    assert sampler._table.size + sampler._table_tail.size <= 16 * n_words
+    draws = sampler.sample(np.random.default_rng(3), 400_000)
+    assert draws.dtype == np.int32
+    np.testing.assert_array_equal(
+        draws, _reference_draws(probabilities, np.random.default_rng(3), 400_000))
+    if n_words > 65_536:
+        assert sampler._table_tail.size > 0
+        tail = draws >= 65_536
+        expected = probabilities[65_536:].sum()
+        assert abs(tail.mean() - expected) < 5 * np.sqrt(expected / draws.size)
 
 
 def test_noise_sampler_handles_uniform_draws_at_the_cdf_edges():
