@@ -378,9 +378,12 @@ NOTES = """Notes:
   lists again every epoch): 2 bytes a token and 4 a document, 28 MiB for the 13.26M tokens
   and 768,571 lines. Model and corpus alone are 78 MiB, 1.13× gensim's whole growth.
 * `processes`: the most processes of the tree seen during fit. Ours with `n_jobs=2` is the
-  coordinator, two loky worker processes and loky's resource tracker; gensim's workers
-  are threads. A worker process imports NumPy, SciPy and the training modules (not
-  scikit-learn, see `sklearn_w2v/__init__.py`): about 50 MiB RSS before it trains.
+  coordinator, two loky worker processes and loky's helper processes (its resource
+  tracker); gensim's workers are threads of one process. A worker process imports NumPy,
+  SciPy, joblib and the training modules (not scikit-learn, see `sklearn_w2v/__init__.py`):
+  about 50 MiB RSS before it trains, and each trains its own blocks with its own
+  temporaries. With two processes the model, the corpus and the step's tables are in
+  `/dev/shm` once (about 82 MiB), mapped by the coordinator and the workers.
 * The token lists (about 200 MiB for the whole corpus) are in memory before fit, in the
   baseline of both trainers, as in `bench_train.py`.
 * Fit seconds are wall time on a shared 2-core machine, for orientation only (speed is
