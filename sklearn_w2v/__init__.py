@@ -12,7 +12,21 @@ document (PV-DBOW or PV-DM) on the same engine and infers vectors for new docume
 # and importing the estimators here would add scikit-learn (about 90 MiB of its memory,
 # measured: 147 MiB RSS for ``import sklearn_w2v`` against 49 MiB for NumPy and
 # scipy.sparse) to every worker.
+from typing import TYPE_CHECKING
+
 from ._version import __version__
+
+if TYPE_CHECKING:  # type checkers see the names and their types as plain imports
+    from ._coverage import Coverage, LowCoverageWarning
+    from ._doc2vec import Doc2VecTransformer
+    from ._fitting import FittedParts
+    from ._keyed_vectors import UnknownWordError
+    from ._lines import read_lines
+    from ._parallel import TrainingWorkerError
+    from ._pretrained import VectorFile
+    from ._trainer import TrainingDivergedError
+    from ._transformer import InconsistentVersionWarning, Word2VecTransformer
+    from ._word2vec_format import load_word2vec_format, save_word2vec_format
 
 _PUBLIC = {
     "Coverage": "._coverage", "LowCoverageWarning": "._coverage",

@@ -120,8 +120,9 @@ class MappedCorpus(EncodedCorpus):
 
     __slots__ = ("_folder", "_sizes", "_maps", "_documents")
 
-    # Pickled as its file names (see __reduce__): worker processes share nothing else.
-    _storage_arrays = None
+    # Pickled as its file names (see __reduce__): worker processes share nothing else, so
+    # it has no storage arrays to swap for shared maps (the in-memory corpus's method).
+    _storage_arrays = None  # type: ignore[assignment]
 
     @classmethod
     def open(cls, folder, sizes, documents=None):
