@@ -164,8 +164,8 @@ class TreeSplit:
     top_signs : ndarray of float32, shape (n_words, T)
         ``top_signs[w, t]``: the sign of the step of ``w``'s path through ``top_nodes[t]``,
         0 if the path does not pass it.
-    deep : HuffmanTree
-        Every path from step ``depth`` on (length ``max(length - depth, 0)``).
+    deep_lengths : ndarray of int32, shape (n_words,)
+        Steps of every path from step ``depth`` on, ``max(length - depth, 0)``.
     deep_offsets : ndarray of int64, shape (n_words + 1,)
     deep_points, deep_signs : ndarray of shape (deep_offsets[-1],)
         The deep steps of all words back to back, without padding: word ``w``'s are
@@ -175,7 +175,7 @@ class TreeSplit:
     depth: int
     top_nodes: np.ndarray
     top_signs: np.ndarray
-    deep: HuffmanTree
+    deep_lengths: np.ndarray
     deep_offsets: np.ndarray
     deep_points: np.ndarray
     deep_signs: np.ndarray
@@ -190,7 +190,7 @@ class TreeSplit:
         pointers : ndarray of int64, shape (len(words) + 1,)
             Word ``i``'s steps are ``pointers[i]:pointers[i + 1]``.
         """
-        lengths = self.deep.lengths[words]
+        lengths = self.deep_lengths[words]
         pointers = np.zeros(len(words) + 1, dtype=np.int64)
         np.cumsum(lengths, out=pointers[1:])
         # Position of each step in the back-to-back arrays: its word's start plus its
@@ -210,11 +210,11 @@ def split_tree(tree, depth):
     words = np.broadcast_to(np.arange(len(tree.lengths))[:, None], top_points.shape)
     top_signs = np.zeros((len(tree.lengths), len(top_nodes)), dtype=np.float32)
     top_signs[words[top_mask], column[top_mask]] = tree.signs[:, :depth][top_mask]
-    deep = HuffmanTree(points=tree.points[:, depth:], codes=tree.codes[:, depth:],
-                       lengths=np.maximum(tree.lengths - depth, 0).astype(np.int32),
-                       mask=tree.mask[:, depth:], signs=tree.signs[:, depth:])
+    deep_lengths = np.maximum(tree.lengths - depth, 0).astype(np.int32)
     offsets = np.zeros(len(tree.lengths) + 1, dtype=np.int64)
-    np.cumsum(deep.lengths, out=offsets[1:])
-    return TreeSplit(depth=depth, top_nodes=top_nodes, top_signs=top_signs, deep=deep,
-                     deep_offsets=offsets, deep_points=deep.points[deep.mask],
-                     deep_signs=deep.signs[deep.mask])
+    np.cumsum(deep_lengths, out=offsets[1:])
+    deep_mask = tree.mask[:, depth:]
+    return TreeSplit(depth=depth, top_nodes=top_nodes, top_signs=top_signs,
+                     deep_lengths=deep_lengths, deep_offsets=offsets,
+                     deep_points=tree.points[:, depth:][deep_mask],
+                     deep_signs=tree.signs[:, depth:][deep_mask])

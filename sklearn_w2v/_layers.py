@@ -581,9 +581,9 @@ def _one_hidden_row(hidden, layer):
     return hidden[:, 0]
 
 
-def _rank_one_binary(parameter, hidden, output_rows, output_vectors, *, offsets=0.0,
-                     signs=None, path_mask=None):
-    """Binary logistic outputs of one hidden row per window (CBOW, NS/NCE or HS).
+def _rank_one_binary(parameter, hidden, output_rows, output_vectors, *, offsets=0.0):
+    """Negative sampling / NCE outputs of one hidden row per window with ``K`` noise words
+    per window (CBOW without noise groups).
 
     The output rows' gradient is ``dJ/dx_bj`` times the window's hidden vector ``h_b``, an
     outer product: it is applied as a rank-one sparse update (``weights`` = ``dJ/dx``), which
@@ -592,12 +592,11 @@ def _rank_one_binary(parameter, hidden, output_rows, output_vectors, *, offsets=
     n_windows, n_outputs = output_rows.shape
     loss, logit_grads = window_binary_loss_and_logit_grads(
         hidden, output_vectors, np.ones((n_windows, 1), dtype=bool),
-        output_signs=signs, output_mask=path_mask, output_offsets=offsets)
+        output_offsets=offsets)
     logit_grads = logit_grads[:, :, 0]
     grad_hidden = np.matmul(logit_grads[:, None, :], output_vectors)
-    counts = None if path_mask is None else path_mask.ravel().astype(hidden.dtype)
     return LayerOutput(loss, grad_hidden, [
-        RowUpdate(parameter, output_rows.ravel(), hidden[:, 0], counts,
+        RowUpdate(parameter, output_rows.ravel(), hidden[:, 0],
                   groups=np.arange(0, n_windows * n_outputs + 1, n_outputs),
                   weights=logit_grads.ravel())])
 
