@@ -428,10 +428,10 @@ def _share_corpus_arrays(corpus, folder):
 def _unpickle_with_shared_arrays(payload):
     """The objects of a fit's payload, unpickled once per worker process and fit.
 
-    Every task of a fit carries the same payload. Mapping the shared arrays afresh for
-    each block made every page a block touched fault again (resident pages, but a new
-    map): 680,000 page faults per worker in one epoch of the full benchmark corpus, about
-    4% of its time. A worker keeps the maps of the fit it last served until the fit's
+    Every task of a fit carries the same payload; unpickling it for each block mapped the
+    shared arrays afresh and rebuilt the layer's lazy tables (noise sampler, Huffman
+    split) in every block. (The page faults workers took came from their heap, see
+    :func:`_keep_freed_heap`, not from these maps.) A worker keeps the maps of the fit it last served until the fit's
     folder is removed (its owner watcher drops them then, so that the memory of the
     removed files goes within ``_OWNER_POLL_SECONDS``) or another fit's task arrives.
     """
@@ -444,6 +444,7 @@ def _unpickle_with_shared_arrays(payload):
         cached = _SharingUnpickler(io.BytesIO(data), folder).load()
         with _cache_lock:
             _payload_cache.clear()  # the previous fit's maps
+            _cached_folders.clear()
             _payload_cache[token] = cached
             _cached_folders[token] = folder
     _exit_with_owner(owner)
