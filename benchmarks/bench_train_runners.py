@@ -170,17 +170,34 @@ def _keyed_vectors(words, vectors):
 # -------------------------------------------------------------------------------- workers
 
 
-def _ours_params(args, jobs, objective="negative"):
-    config = CONFIGS[args.configs[0]]
-    if objective == "negative":
-        objective = config["objective"]
-    params = dict(
-        objective=objective, architecture=config["architecture"], vector_size=VECTOR_SIZE,
+def ours_settings(config, *, epochs, jobs, seed):
+    """``Word2VecTransformer`` parameters of configuration ``config`` (a key of CONFIGS).
+
+    Documents are token lists, which the estimator takes verbatim (no analyzer).
+    """
+    c = CONFIGS[config]
+    return dict(
+        objective=c["objective"], architecture=c["architecture"], vector_size=VECTOR_SIZE,
         window=WINDOW, min_count=MIN_COUNT, sample=SAMPLE, negative=NEGATIVE,
-        ns_exponent=NS_EXPONENT, epochs=args.epochs, learning_rate=config["alpha"],
-        min_learning_rate=MIN_ALPHA, shrink_windows=True,
-        n_jobs=jobs, random_state=args.seed, verbose=int(args.verbose),
-    )  # documents are token lists, which the estimator takes verbatim (no analyzer)
+        ns_exponent=NS_EXPONENT, epochs=epochs, learning_rate=c["alpha"],
+        min_learning_rate=MIN_ALPHA, shrink_windows=True, n_jobs=jobs, random_state=seed)
+
+
+def gensim_settings(config, *, epochs, workers, seed):
+    """gensim ``Word2Vec`` parameters of configuration ``config``, the same as ours."""
+    c = CONFIGS[config]
+    return dict(
+        sg=c["sg"], hs=c["hs"], vector_size=VECTOR_SIZE, window=WINDOW,
+        min_count=MIN_COUNT, sample=SAMPLE, negative=c["negative"],
+        ns_exponent=NS_EXPONENT, epochs=epochs, alpha=c["alpha"],
+        min_alpha=MIN_ALPHA, shrink_windows=True, seed=seed, workers=workers)
+
+
+def _ours_params(args, jobs, objective="negative"):
+    params = ours_settings(args.configs[0], epochs=args.epochs, jobs=jobs, seed=args.seed)
+    params["verbose"] = int(args.verbose)
+    if objective != "negative":
+        params["objective"] = objective
     if args.batch_size is not None:
         params["batch_size"] = args.batch_size
     if args.per_pair_negatives:
@@ -246,12 +263,8 @@ def worker_gensim(args, sentences, jobs):
     if args.verbose:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(message)s",
                             level=logging.INFO)
-    config = CONFIGS[args.configs[0]]
-    model = Word2Vec(
-        sg=config["sg"], hs=config["hs"], vector_size=VECTOR_SIZE, window=WINDOW,
-        min_count=MIN_COUNT, sample=SAMPLE, negative=config["negative"],
-        ns_exponent=NS_EXPONENT, epochs=args.epochs, alpha=config["alpha"],
-        min_alpha=MIN_ALPHA, shrink_windows=True, seed=args.seed, workers=jobs)
+    model = Word2Vec(**gensim_settings(args.configs[0], epochs=args.epochs, workers=jobs,
+                                       seed=args.seed))
     gc.collect()
     rss_before = _proc_status_kib("VmRSS")
     cpu_before = _cpu_seconds()
