@@ -16,7 +16,7 @@ when its partner is ready (a barrier on files), so the two trainings overlap. Se
 are ``bench_train.py``'s (skip-gram + negative sampling by default), one epoch. Run it on
 a quiet machine (``README.md``); the report goes to ``benchmarks/RESULTS-side-by-side.md``.
 
-Example (about 12 minutes on the full corpus)::
+Example (about 6 minutes on the full corpus)::
 
     python benchmarks/bench_side_by_side.py
     python benchmarks/bench_side_by_side.py --max-tokens 3000000 --output /tmp/side.md

@@ -30,7 +30,7 @@ cannot beat gensim in this form whatever its Python overhead; the report says by
 Both trainers run in subprocesses, one after the other, on a quiet machine (see
 ``README.md``).
 
-Example (about 6 minutes on the full corpus)::
+Example (about 3 minutes on the full corpus)::
 
     python benchmarks/bench_step_parts.py
     python benchmarks/bench_step_parts.py --max-tokens 2000000 --output /tmp/parts.md
@@ -59,10 +59,6 @@ HS_CONFIGS = ("sg-hs", "cbow-hs")
 
 class _Recorded(Exception):
     """Raised by the recording step once it holds the minibatches asked for."""
-
-
-def _our_params(config, seed):
-    return ours_settings(config, epochs=1, jobs=1, seed=seed)
 
 
 def _best_seconds(function, repeats):
@@ -100,7 +96,8 @@ def _record_minibatches(sentences, config, seed, skip, count):
 
     fitting.make_step = recording_make_step
     try:
-        Word2VecTransformer(**_our_params(config, seed)).fit(sentences)
+        Word2VecTransformer(**ours_settings(config, epochs=1, jobs=1,
+                                            seed=seed)).fit(sentences)
     except _Recorded:
         pass
     finally:
@@ -109,22 +106,6 @@ def _record_minibatches(sentences, config, seed, skip, count):
         raise SystemExit(f"the fit had only {skip + len(recorded['batches'])} "
                          f"minibatches; lower --skip or --record")
     return recorded
-
-
-def _apply_updates(parameters, updates, caps, rate):
-    """The trainer's update loop (train_block): cap each row's summed update, scatter."""
-    from sklearn_w2v._segments import scatter_add_rows
-
-    for update in updates:
-        matrix = parameters[update.parameter]
-        if update.rows is None:
-            matrix -= rate * update.gradients
-            continue
-        scales = caps[update.parameter].scales(update.rows, update.counts)
-        if update.weights is not None:
-            scales *= update.weights
-        scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate,
-                         groups=update.groups)
 
 
 def _skipgram_floor(layer, parameters, batches):
@@ -199,9 +180,10 @@ def worker_ours(args, sentences):
     from sklearn_w2v import Word2VecTransformer
     from sklearn_w2v._parallel import _keep_freed_heap
     from sklearn_w2v._segments import RowUpdateCap
-    from sklearn_w2v._trainer import MAX_UPDATES_PER_ROW
+    from sklearn_w2v._trainer import MAX_UPDATES_PER_ROW, apply_updates
 
-    model = Word2VecTransformer(**_our_params(args.config, args.seed)).fit(sentences)
+    model = Word2VecTransformer(**ours_settings(args.config, epochs=1, jobs=1,
+                                                seed=args.seed)).fit(sentences)
     fit_us = 1e6 * model.training_seconds_ / model.n_effective_words_
     recorded = _record_minibatches(sentences, args.config, args.seed, args.skip,
                                    args.record)
@@ -218,7 +200,7 @@ def worker_ours(args, sentences):
 
     def whole():
         for batch in batches:
-            _apply_updates(parameters, step(parameters, batch, random).updates, caps, rate)
+            apply_updates(parameters, step(parameters, batch, random).updates, caps, rate)
 
     def step_alone():
         for batch in batches:
@@ -228,7 +210,7 @@ def worker_ours(args, sentences):
 
     def updates_alone():
         for result in results:
-            _apply_updates(parameters, result.updates, caps, rate)
+            apply_updates(parameters, result.updates, caps, rate)
 
     if step.architecture.name == "skipgram":
         floor = _skipgram_floor(step.layer, parameters, batches)

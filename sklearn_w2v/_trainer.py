@@ -218,24 +218,42 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
         if not (np.isfinite(loss_per_prediction)
                 and loss_per_prediction <= _DIVERGENCE_FACTOR * reference_loss):
             raise_diverged(task.epoch, config.learning_rate)
-        for update in result.updates:
-            if update.parameter in config.frozen:
-                continue
-            matrix = parameters[update.parameter]
-            if update.rows is None:  # dense: one gradient row per matrix row
-                matrix -= rate * update.gradients
-            else:
-                scales = caps[update.parameter].scales(update.rows, update.counts)
-                if update.weights is not None:
-                    scales *= update.weights
-                scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate,
-                                 groups=update.groups)
+        apply_updates(parameters, result.updates, caps, rate, frozen=config.frozen)
         report.loss += result.loss
         report.n_pairs += result.n_pairs
         report.n_predictions += (result.n_pairs if result.n_predictions is None
                                  else result.n_predictions)
         report.n_centers += len(batch.centers)
     return report
+
+
+def apply_updates(parameters, updates, caps, rate, *, frozen=()):
+    """Descend one step's updates: ``parameters[u.parameter] -= rate * u`` for each.
+
+    Parameters
+    ----------
+    parameters : dict of str to ndarray
+        Updated in place.
+    updates : list of RowUpdate
+    caps : dict of str to RowUpdateCap
+        The per-row cap of each parameter's summed update.
+    rate : float
+        The learning rate.
+    frozen : collection of str
+        Parameters left as they are.
+    """
+    for update in updates:
+        if update.parameter in frozen:
+            continue
+        matrix = parameters[update.parameter]
+        if update.rows is None:  # dense: one gradient row per matrix row
+            matrix -= rate * update.gradients
+        else:
+            scales = caps[update.parameter].scales(update.rows, update.counts)
+            if update.weights is not None:
+                scales *= update.weights
+            scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate,
+                             groups=update.groups)
 
 
 def train(corpus, parameters, step, config, *, seed_sequence, runner_factory=None,
