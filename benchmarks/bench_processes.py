@@ -22,7 +22,6 @@ import lzma
 import subprocess
 import sys
 import time
-from itertools import islice
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent

@@ -6,6 +6,7 @@ Imported by the driver (``bench_train.py``), which runs each worker as
 """
 
 import gc
+import json
 import lzma
 import resource
 import sys
@@ -86,6 +87,21 @@ def _load_average():
         return float(Path("/proc/loadavg").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def parse_or_serve(parser, argv, worker):
+    """Parse a small benchmark's arguments; in its ``--worker`` subprocess, run ``worker``.
+
+    Returns the arguments, or None once the worker has printed its JSON result (the caller
+    then returns). A missing corpus stops either with a message naming ``--corpus``.
+    """
+    args = parser.parse_args(argv)
+    if not args.corpus.exists():
+        raise SystemExit(f"corpus not found: {args.corpus} (pass --corpus)")
+    if args.worker:
+        print(json.dumps(worker(args)))
+        return None
+    return args
 
 
 def read_corpus(path, max_tokens=None):

@@ -28,7 +28,6 @@ import re
 import hashlib
 import json
 import lzma
-import os
 import statistics
 import subprocess
 import sys
