@@ -47,26 +47,20 @@ from bench_train_runners import (CONFIGS, DEFAULT_CORPUS, ours_settings,  # noqa
 
 FORMS = ("n_jobs=1", "n_jobs=2, shared rows", "n_jobs=2, private rows")
 
+
 def _train_block_on_private_rows(payload, task, reference_loss):
-    """The worker's task with the fit's matrices replaced by copies of this worker's own."""
+    """The worker's task, after this worker's matrices became copies of its own."""
     import numpy as np
-    from threadpoolctl import threadpool_limits
 
-    from sklearn_w2v import _parallel, _trainer
+    from sklearn_w2v import _parallel
 
-    parameters, corpus, step, config = _parallel._unpickle_with_shared_arrays(payload)
-    # This function reaches the worker by value with every task (it is defined in
-    # __main__), and with it a fresh copy of any global of this script: the copies live
-    # on a module of the worker instead, keyed by the payload's per-fit token.
-    copies = vars(_parallel).setdefault("_benchmark_private_copies", {})
-    token = payload[3]
-    if token not in copies:
-        copies.clear()
-        copies[token] = {name: np.array(matrix) for name, matrix in parameters.items()}
-    _parallel._keep_freed_heap()
-    with threadpool_limits(limits=1), _trainer._ignore_overflow():
-        return _trainer.train_block(copies[token], corpus, step, config, task,
-                                    reference_loss)
+    # The worker keeps one payload per fit (the same dict every block), so the copies made
+    # at the fit's first block are the ones its later blocks train.
+    parameters = _parallel._unpickle_with_shared_arrays(payload)[0]
+    for name, matrix in parameters.items():
+        if matrix.base is not None:  # still a view of the shared map
+            parameters[name] = np.array(matrix)
+    return _parallel._train_block_in_worker(payload, task, reference_loss)
 
 
 def worker(args):
@@ -136,7 +130,7 @@ def main(argv=None):
                   f"{runs[form][-1]['words_per_second']:,.0f} words/s", flush=True)
     minutes = (time.perf_counter() - started) / 60
     n_tokens = runs[FORMS[0]][0]["n_tokens"]
-    one = median([r["words_per_second"] for r in runs[FORMS[0]]])
+    medians = {form: median(r["words_per_second"] for r in runs[form]) for form in FORMS}
     lines = report_preamble("Shared rows against private rows in a two-worker fit",
                             "bench_shared_rows.py", minutes,
                             f"{platform.processor() or platform.machine()}, "
@@ -147,12 +141,10 @@ def main(argv=None):
               f"medians over rounds.", "",
               "| form | effective words/s | / n_jobs=1 | every round |",
               "|---|---:|---:|---|"]
+    one, shared, private = (medians[form] for form in FORMS)
     for form in FORMS:
-        speeds = [r["words_per_second"] for r in runs[form]]
-        lines.append(f"| {form} | {median(speeds):,.0f} | {median(speeds) / one:.2f}x | "
-                     + ", ".join(f"{s:,.0f}" for s in speeds) + " |")
-    shared, private = (median([r["words_per_second"] for r in runs[form]])
-                       for form in FORMS[1:])
+        lines.append(f"| {form} | {medians[form]:,.0f} | {medians[form] / one:.2f}x | "
+                     + ", ".join(f"{r['words_per_second']:,.0f}" for r in runs[form]) + " |")
     lines += ["", f"Private rows / shared rows: {private / shared:.3f}x (medians). Private "
               "rows: each worker trains a copy of its own, so nothing is written by both; "
               "the model is wrong, the work the same. What private rows gain over shared "

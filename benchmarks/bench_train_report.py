@@ -22,6 +22,7 @@ from bench_train_runners import (
     WINDOW,
 )
 
+
 def report_preamble(title, script, minutes, machine):
     """The first lines of a small benchmark's markdown report: title, when, how long, where,
     and the command line that made it."""
