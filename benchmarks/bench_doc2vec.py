@@ -44,9 +44,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 sys.path.insert(0, str(REPO))  # benchmark the package of this checkout
 
-from sklearn_w2v import Doc2VecTransformer  # noqa: E402
-
 from bench_classification import load  # noqa: E402 (this folder, the same CSV reader)
+
+from sklearn_w2v import Doc2VecTransformer  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "classification"
 DATASETS = ("rotten_tomatoes", "fine_foods", "news_source", "newsgroups_mini")

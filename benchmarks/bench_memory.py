@@ -45,10 +45,10 @@ import argparse
 import datetime
 import gc
 import glob
-import os
 import itertools
 import json
 import lzma
+import os
 import platform
 import subprocess
 import sys

@@ -43,7 +43,8 @@ def read_prefix(path, n_tokens):
 
 def worker(args):
     sys.path.insert(0, str(REPO))
-    from sklearn_w2v import Word2VecTransformer, _fitting
+    from sklearn_w2v import Word2VecTransformer
+    from sklearn_w2v._training import fitting as _fitting
 
     _fitting.MIN_TOKENS_FOR_PROCESSES = 0  # measure processes at every size
     docs, n_tokens = read_prefix(args.corpus, args.tokens)

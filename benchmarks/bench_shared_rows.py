@@ -42,8 +42,13 @@ sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(BENCH_DIR.parent))  # the package of this checkout
 
 from bench_train_report import report_preamble, write_report  # noqa: E402
-from bench_train_runners import (CONFIGS, DEFAULT_CORPUS, ours_settings,  # noqa: E402
-                                 parse_or_serve, read_corpus)
+from bench_train_runners import (  # noqa: E402
+    CONFIGS,
+    DEFAULT_CORPUS,
+    ours_settings,
+    parse_or_serve,
+    read_corpus,
+)
 
 FORMS = ("n_jobs=1", "n_jobs=2, shared rows", "n_jobs=2, private rows")
 
@@ -52,7 +57,7 @@ def _train_block_on_private_rows(payload, task, reference_loss):
     """The worker's task, after this worker's matrices became copies of its own."""
     import numpy as np
 
-    from sklearn_w2v import _parallel
+    from sklearn_w2v._training import workers as _parallel
 
     # The worker keeps one payload per fit (the same dict every block), so the copies made
     # at the fit's first block are the ones its later blocks train.
@@ -72,7 +77,7 @@ def worker(args):
         # The package's runner reuses joblib's loky workers: start them now, untimed.
         Parallel(n_jobs=jobs, backend="loky")(delayed(os.getpid)() for _ in range(2 * jobs))
     if args.form == FORMS[2]:
-        from sklearn_w2v import _parallel
+        from sklearn_w2v._training import workers as _parallel
 
         # The runner looks its task function up at each epoch: every block gets this one.
         _parallel._train_block_in_worker = _train_block_on_private_rows
@@ -81,7 +86,7 @@ def worker(args):
     model = Word2VecTransformer(**ours_settings(args.config, epochs=args.epochs, jobs=jobs,
                                                 seed=args.seed))
     model.fit(sentences)
-    from sklearn_w2v._parallel import MIN_TOKENS_FOR_PROCESSES
+    from sklearn_w2v._training.workers import MIN_TOKENS_FOR_PROCESSES
 
     trained_tokens = int(model.word_counts_.sum())  # what the runner choice counts
     if jobs > 1 and trained_tokens * args.epochs < MIN_TOKENS_FOR_PROCESSES:

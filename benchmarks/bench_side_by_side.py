@@ -38,8 +38,14 @@ sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(BENCH_DIR.parent))  # the package of this checkout
 
 from bench_train_report import report_preamble, write_report  # noqa: E402
-from bench_train_runners import (CONFIGS, DEFAULT_CORPUS, gensim_settings,  # noqa: E402
-                                 ours_settings, parse_or_serve, read_corpus)
+from bench_train_runners import (  # noqa: E402
+    CONFIGS,
+    DEFAULT_CORPUS,
+    gensim_settings,
+    ours_settings,
+    parse_or_serve,
+    read_corpus,
+)
 
 _BARRIER_SECONDS = 600
 

@@ -51,8 +51,13 @@ sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(BENCH_DIR.parent))  # the package of this checkout
 
 from bench_train_report import report_preamble  # noqa: E402
-from bench_train_runners import (CONFIGS, DEFAULT_CORPUS, gensim_settings,  # noqa: E402
-                                 ours_settings, read_corpus)
+from bench_train_runners import (  # noqa: E402
+    CONFIGS,
+    DEFAULT_CORPUS,
+    gensim_settings,
+    ours_settings,
+    read_corpus,
+)
 
 HS_CONFIGS = ("sg-hs", "cbow-hs")
 
@@ -73,7 +78,7 @@ def _best_seconds(function, repeats):
 def _record_minibatches(sentences, config, seed, skip, count):
     """Minibatches ``skip .. skip + count`` of a fit, with the step, parameters and block
     random source they were trained with."""
-    import sklearn_w2v._fitting as fitting
+    import sklearn_w2v._training.fitting as fitting
     from sklearn_w2v import Word2VecTransformer
 
     recorded = {"batches": []}
@@ -111,7 +116,7 @@ def _record_minibatches(sentences, config, seed, skip, count):
 def _skipgram_floor(layer, parameters, batches):
     """Gathers and the three batched products of the skip-gram grid, bucketed as the
     layer buckets a minibatch's windows by path length."""
-    from sklearn_w2v._layers import GRID_PATH_BUCKETS, _paths_of
+    from sklearn_w2v._model.layers import GRID_PATH_BUCKETS, _paths_of
 
     inputs, nodes = parameters["input"], parameters[layer.parameter]
     tree = layer.tree
@@ -147,7 +152,7 @@ def _skipgram_floor(layer, parameters, batches):
 def _cbow_floor(layer, parameters, batches, mean):
     """The hidden sums, the dense top-node products and the deep steps' gather and dot
     products of CBOW's split paths."""
-    from sklearn_w2v._architectures import cbow_hidden
+    from sklearn_w2v._model.architectures import cbow_hidden
 
     inputs, nodes = parameters["input"], parameters[layer.parameter]
     split = layer.split
@@ -178,9 +183,9 @@ def _cbow_floor(layer, parameters, batches, mean):
 
 def worker_ours(args, sentences):
     from sklearn_w2v import Word2VecTransformer
-    from sklearn_w2v._parallel import _keep_freed_heap
-    from sklearn_w2v._segments import RowUpdateCap
-    from sklearn_w2v._trainer import MAX_UPDATES_PER_ROW, apply_updates
+    from sklearn_w2v._model.sparse_rows import RowUpdateCap
+    from sklearn_w2v._training.trainer import MAX_UPDATES_PER_ROW, apply_updates
+    from sklearn_w2v._training.workers import _keep_freed_heap
 
     model = Word2VecTransformer(**ours_settings(args.config, epochs=1, jobs=1,
                                                 seed=args.seed)).fit(sentences)

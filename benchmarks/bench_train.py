@@ -66,6 +66,7 @@ from bench_train_runners import (
     read_corpus,
 )
 
+
 def run_worker(args):
     jobs = args.jobs[0]
     started = time.perf_counter()

@@ -24,10 +24,10 @@ Example::
 
 import argparse
 import datetime
-import re
 import hashlib
 import json
 import lzma
+import re
 import statistics
 import subprocess
 import sys

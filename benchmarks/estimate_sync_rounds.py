@@ -30,7 +30,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent))  # measure the package of this checkout
 
 from bench_processes import read_prefix  # noqa: E402  (this folder is on sys.path)
-from sklearn_w2v import Word2VecTransformer, _trainer  # noqa: E402
+
+from sklearn_w2v import Word2VecTransformer
+from sklearn_w2v._training import trainer as _trainer
 
 DEFAULT_CORPUS = BENCH_DIR.parent.parent / "shared" / "data" / "corpus.txt.xz"
 

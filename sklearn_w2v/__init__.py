@@ -14,28 +14,32 @@ document (PV-DBOW or PV-DM) on the same engine and infers vectors for new docume
 # scipy.sparse) to every worker.
 from typing import TYPE_CHECKING
 
+from . import _renamed_modules
 from ._version import __version__
 
 if TYPE_CHECKING:  # type checkers see the names and their types as plain imports
-    from ._coverage import Coverage, LowCoverageWarning
-    from ._doc2vec import Doc2VecTransformer
-    from ._fitting import FittedParts
-    from ._keyed_vectors import UnknownWordError
-    from ._lines import read_lines
-    from ._parallel import TrainingWorkerError
-    from ._pretrained import VectorFile
-    from ._trainer import TrainingDivergedError
-    from ._transformer import InconsistentVersionWarning, Word2VecTransformer
-    from ._word2vec_format import load_word2vec_format, save_word2vec_format
+    from ._estimators import (
+        Doc2VecTransformer,
+        InconsistentVersionWarning,
+        UnknownWordError,
+        Word2VecTransformer,
+    )
+    from ._text import Coverage, LowCoverageWarning, read_lines
+    from ._training import FittedParts, TrainingDivergedError, TrainingWorkerError
+    from ._vectors import VectorFile, load_word2vec_format, save_word2vec_format
 
+# Pickles of earlier versions name classes by the private modules of their time.
+_renamed_modules.install(__name__)
+
+# public name -> the sub-package that exports it
 _PUBLIC = {
-    "Coverage": "._coverage", "LowCoverageWarning": "._coverage",
-    "Doc2VecTransformer": "._doc2vec", "FittedParts": "._fitting",
-    "UnknownWordError": "._keyed_vectors", "read_lines": "._lines",
-    "TrainingWorkerError": "._parallel", "VectorFile": "._pretrained",
-    "TrainingDivergedError": "._trainer",
-    "InconsistentVersionWarning": "._transformer", "Word2VecTransformer": "._transformer",
-    "load_word2vec_format": "._word2vec_format", "save_word2vec_format": "._word2vec_format",
+    "Word2VecTransformer": "._estimators", "Doc2VecTransformer": "._estimators",
+    "InconsistentVersionWarning": "._estimators", "UnknownWordError": "._estimators",
+    "Coverage": "._text", "LowCoverageWarning": "._text", "read_lines": "._text",
+    "FittedParts": "._training", "TrainingDivergedError": "._training",
+    "TrainingWorkerError": "._training",
+    "VectorFile": "._vectors", "load_word2vec_format": "._vectors",
+    "save_word2vec_format": "._vectors",
 }
 
 __all__ = ["Word2VecTransformer", "Doc2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",

@@ -257,7 +257,7 @@ def transformer_parameters(args):
     _CommandError
         If the options ask for two output layers at once, or for none.
     """
-    from ._layers import layer_class  # imported here: --help stays free of NumPy
+    from ._model import layer_class
 
     objective = args.objective
     if args.hs:
@@ -307,7 +307,7 @@ class _Progress:
 
     The bar advances after each epoch (``epoch``, the estimator's ``epoch_callback``: epoch,
     loss, words/s, time left); within an epoch the package's progress records (share of
-    the epoch's tokens, words/s, loss so far, ETA; see :mod:`sklearn_w2v._progress`) reach
+    the epoch's tokens, words/s, loss so far, ETA; see :mod:`sklearn_w2v._training.progress`) reach
     :meth:`within` through :class:`_ProgressRecords`.
     """
 
@@ -407,9 +407,9 @@ def _show_progress(mode, stream):
 
 
 def _run_train(args):
-    from ._lines import read_lines
-    from ._progress import records_to
-    from ._transformer import Word2VecTransformer
+    from ._estimators import Word2VecTransformer
+    from ._text import read_lines
+    from ._training import records_to
 
     corpus = args.corpus or args.train_file
     if corpus is None or (args.corpus and args.train_file):
@@ -455,8 +455,7 @@ def _save_vocabulary(path, words, counts):
 
 
 def _load(args):
-    from ._pretrained import sniff_binary
-    from ._word2vec_format import load_word2vec_format
+    from ._vectors import load_word2vec_format, sniff_binary
 
     binary = sniff_binary(args.vectors) if args.binary is None else args.binary
     return load_word2vec_format(args.vectors, binary=binary,

@@ -28,14 +28,22 @@ import numpy as np
 from scipy import stats
 from sklearn.exceptions import UndefinedMetricWarning
 
-from ._keyed_vectors import unknown_word
-from ._pretrained import is_word_vector_file
-from ._typing import PathLike, WordVectorsSource
-from ._word2vec_format import _MAX_WORD_BYTES, _open_for_reading, load_word2vec_format
+from ._estimators import unknown_word
+from ._utils import PathLike, WordVectorsSource
+from ._vectors import (
+    MAX_WORD_BYTES as MAX_WORD_BYTES,
+)
+from ._vectors import (
+    is_word_vector_file,
+    load_word2vec_format,
+)
+from ._vectors import (
+    open_for_reading as open_for_reading,
+)
 
-# Longest line of a question or word-pair file: four words of at most _MAX_WORD_BYTES
+# Longest line of a question or word-pair file: four words of at most MAX_WORD_BYTES
 # (a pair and a score take less), separators, and room for a long comment or section name.
-_MAX_LINE_BYTES = 4 * (_MAX_WORD_BYTES + 1) + 4096
+_MAX_LINE_BYTES = 4 * (MAX_WORD_BYTES + 1) + 4096
 
 __all__ = [
     "AnalogyResult",
@@ -269,14 +277,14 @@ def _read_lines(path):
     file passed by mistake) is refused after ``_MAX_LINE_BYTES`` bytes, not read whole.
     """
     path = os.fspath(path)
-    with _open_for_reading(path) as fin:
+    with open_for_reading(path) as fin:
         line_no = 0
         while raw := fin.readline(_MAX_LINE_BYTES + 1):
             line_no += 1
             if len(raw) > _MAX_LINE_BYTES:
                 raise ValueError(
                     f"{path}: line {line_no}: longer than {_MAX_LINE_BYTES} bytes, more than "
-                    f"the few words (of at most {_MAX_WORD_BYTES} bytes each) of a question "
+                    f"the few words (of at most {MAX_WORD_BYTES} bytes each) of a question "
                     "or word-pair line; is this the right file?"
                 )
             try:

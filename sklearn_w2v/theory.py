@@ -28,14 +28,12 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from ._layers import fitted_layer
-from ._stores import encode
-from ._typing import Documents, FloatArray
-from ._vocab import keep_probabilities
+from ._model import fitted_layer
+from ._text import encode, keep_probabilities
+from ._utils import Documents, FloatArray
 
 if TYPE_CHECKING:
-    from ._doc2vec import Doc2VecTransformer
-    from ._transformer import Word2VecTransformer
+    from ._estimators import Doc2VecTransformer, Word2VecTransformer
 
 __all__ = ["cooccurrence_counts", "conditional_log_probabilities", "pmi_targets",
            "pair_scores", "model_log_probabilities", "document_word_counts",
@@ -220,7 +218,7 @@ def pmi_targets(counts: npt.ArrayLike | sp.spmatrix, model: Word2VecTransformer 
     * ``"softmax"``: ``log p(o|c)``, defined only up to a constant per center (row).
 
     Each is the output layer's own
-    :meth:`~sklearn_w2v._layers.OutputLayer.pairwise_optimum`.
+    :meth:`~sklearn_w2v._model.layers.OutputLayer.pairwise_optimum`.
 
     Parameters
     ----------
@@ -310,7 +308,7 @@ def model_log_probabilities(model: Word2VecTransformer) -> FloatArray:
     * the others: the softmax over o of ``u_o.v_c``, plus ``log q(o)`` for ``"negative"``.
 
     Both are the output layer's
-    :meth:`~sklearn_w2v._layers.OutputLayer.log_probabilities`, the forward pass that
+    :meth:`~sklearn_w2v._model.layers.OutputLayer.log_probabilities`, the forward pass that
     ``score`` runs.
 
     Parameters

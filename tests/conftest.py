@@ -2,7 +2,8 @@
 
 import pytest
 
-from sklearn_w2v import _fitting, _stores
+from sklearn_w2v._text import stores as _stores
+from sklearn_w2v._training import fitting as _fitting
 
 # Where each stage of a fit is looked up when it runs: the corpus stores encode and remap,
 # the fit procedure does the rest.

@@ -1,10 +1,14 @@
-"""Tests of sklearn_w2v._batches: pair generation against a plain reference."""
+"""Tests of sklearn_w2v._text.minibatches: pair generation against a plain reference."""
 
 import numpy as np
 import pytest
 
-from sklearn_w2v._batches import block_boundaries, iter_all_pairs, iter_minibatches
-from sklearn_w2v._vocab import EncodedCorpus
+from sklearn_w2v._text.encoded_corpus import EncodedCorpus
+from sklearn_w2v._text.minibatches import (
+    block_boundaries,
+    iter_all_pairs,
+    iter_minibatches,
+)
 
 
 def make_corpus(docs):
@@ -201,7 +205,7 @@ def _block_pairs_with_position_matrix(ids, doc_of_token, *, window, shrink_windo
 @pytest.mark.parametrize("subsample", [False, True])
 def test_block_pairs_match_the_position_matrix_reference(n, window, shrink_windows,
                                                          subsample):
-    from sklearn_w2v._batches import block_pairs
+    from sklearn_w2v._text.minibatches import block_pairs
 
     data = np.random.default_rng(n + window)
     ids = data.integers(0, 30, size=n).astype(np.int32)
@@ -232,7 +236,7 @@ def test_blocks_decode_escaped_ids():
 
 
 def test_grids_built_several_minibatches_at_a_time_give_the_same_minibatches(monkeypatch):
-    from sklearn_w2v import _batches
+    from sklearn_w2v._text import minibatches as _batches
 
     rng = np.random.default_rng(8)
     corpus = make_corpus([list(rng.integers(0, 30, size=rng.integers(1, 40)))

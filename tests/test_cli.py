@@ -17,8 +17,13 @@ from numpy.testing import assert_array_equal
 
 import sklearn_w2v
 from sklearn_w2v import Word2VecTransformer, load_word2vec_format, read_lines
-from sklearn_w2v._cli import (_CommandError, _Progress, build_parser, main,
-                              transformer_parameters)
+from sklearn_w2v._cli import (
+    _CommandError,
+    _Progress,
+    build_parser,
+    main,
+    transformer_parameters,
+)
 from sklearn_w2v.datasets import load_sample_corpus
 from sklearn_w2v.evaluation import evaluate_analogies, evaluate_word_pairs, most_similar
 
@@ -321,7 +326,8 @@ def test_progress_only_on_a_terminal(corpus, tmp_path):
 def test_train_shows_progress_before_the_epoch_ends(corpus, tmp_path, monkeypatch, capsys,
                                                     with_tqdm):
     # A progress record after every block of 4,096 tokens (the corpus is about 15 blocks).
-    from sklearn_w2v import _fitting, _progress
+    from sklearn_w2v._training import fitting as _fitting
+    from sklearn_w2v._training import progress as _progress
     monkeypatch.setattr(_progress, "PROGRESS_INTERVAL", 0.0)
     monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
     if with_tqdm:

@@ -14,9 +14,16 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from sklearn_w2v import Word2VecTransformer, read_lines
-from sklearn_w2v import _corpus_store, _fitting, _stores
-from sklearn_w2v._corpus_store import CORPUS_FOLDER_PREFIX, MappedCorpus, encode_to_folder
-from sklearn_w2v._vocab import build_vocabulary, count_and_encode, remap_corpus
+from sklearn_w2v._text import corpus_folder as _corpus_store
+from sklearn_w2v._text import stores as _stores
+from sklearn_w2v._text.corpus_folder import (
+    CORPUS_FOLDER_PREFIX,
+    MappedCorpus,
+    encode_to_folder,
+)
+from sklearn_w2v._text.encoded_corpus import count_and_encode, remap_corpus
+from sklearn_w2v._text.vocabulary import build_vocabulary
+from sklearn_w2v._training import fitting as _fitting
 from sklearn_w2v.datasets import load_sample_corpus, sample_corpus_path
 
 
@@ -183,7 +190,7 @@ def test_a_missing_temp_folder_is_named(texts, tmp_path):
 def test_two_processes_train_from_the_files(texts, monkeypatch):
     """Workers map the corpus files themselves: the shared folder gets the vectors, not
     a copy of the corpus."""
-    from sklearn_w2v import _parallel
+    from sklearn_w2v._training import workers as _parallel
 
     monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
     monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sklearn_w2v import Word2VecTransformer, save_word2vec_format
-from sklearn_w2v._coverage import (
+from sklearn_w2v._text.coverage import (
     Coverage,
     LowCoverageWarning,
     coverage_of_counts,

@@ -2,9 +2,8 @@
 as the README's recipe does it: the same cv_results_ scores as the local backend."""
 
 import pytest
-from joblib import parallel_config
-
 from cluster_search import assert_same_search, grid_search, reviews
+from joblib import parallel_config
 
 distributed = pytest.importorskip("distributed")
 

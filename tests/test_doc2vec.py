@@ -18,8 +18,8 @@ from sklearn_w2v import (
     Doc2VecTransformer,
     InconsistentVersionWarning,
     Word2VecTransformer,
-    _fitting,
 )
+from sklearn_w2v._training import fitting as _fitting
 from sklearn_w2v.datasets import load_sample_corpus
 
 ARCHITECTURES = [dict(architecture="dbow"), dict(architecture="dbow", dbow_words=True),
@@ -116,7 +116,7 @@ def test_inference_parameters_are_gensims(texts, monkeypatch):
         calls.append((epochs, learning_rate))
         return real(settings, fitted, corpus, epochs=epochs, learning_rate=learning_rate)
 
-    monkeypatch.setattr("sklearn_w2v._doc2vec.infer_document_vectors", spy)
+    monkeypatch.setattr("sklearn_w2v._estimators.doc2vec.infer_document_vectors", spy)
     model = small(epochs=4).fit(texts[:200])
     model.transform(texts[:5])
     model.set_params(infer_epochs=7, infer_learning_rate=0.01).transform(texts[:5])

@@ -21,10 +21,15 @@ import numpy as np
 import pytest
 
 import sklearn_w2v
-from sklearn_w2v import Word2VecTransformer, _fitting
-from sklearn_w2v._corpus_store import CORPUS_FOLDER_PREFIX
-from sklearn_w2v._parallel import FOLDER_PREFIX
-from sklearn_w2v._shared_folders import LOCK_NAME, OwnedFolder, remove_stale_folders
+from sklearn_w2v import Word2VecTransformer
+from sklearn_w2v._text.corpus_folder import CORPUS_FOLDER_PREFIX
+from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._training.workers import FOLDER_PREFIX
+from sklearn_w2v._utils.owned_folders import (
+    LOCK_NAME,
+    OwnedFolder,
+    remove_stale_folders,
+)
 from sklearn_w2v.datasets import load_sample_corpus
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc") or os.name != "posix",
@@ -59,7 +64,8 @@ CHILDREN = "import os\n" + inspect.getsource(children)
 # the CPUs meanwhile), and then trains until killed.
 FIT_UNTIL_KILLED = CHILDREN + textwrap.dedent('''
     import json, sys
-    from sklearn_w2v import Word2VecTransformer, _fitting
+    from sklearn_w2v import Word2VecTransformer
+    from sklearn_w2v._training import fitting as _fitting
     from sklearn_w2v.datasets import load_sample_corpus
 
     n_jobs, out_of_core, temp_folder = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3]
@@ -273,7 +279,7 @@ def test_a_live_owners_folder_is_kept_and_a_dead_owners_removed(tmp_path):
             "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
             "print(module.OwnedFolder(sys.argv[2], 'w2v_test_').path, flush=True)\n"
             "os._exit(0)")
-    module_path = os.path.join(PACKAGE_ROOT, "sklearn_w2v", "_shared_folders.py")
+    module_path = os.path.join(PACKAGE_ROOT, "sklearn_w2v", "_utils", "owned_folders.py")
     orphan = subprocess.run([sys.executable, "-c", code, module_path, str(tmp_path)],
                             capture_output=True, text=True, check=True).stdout.strip()
     assert os.path.isdir(orphan)
@@ -372,7 +378,7 @@ def test_a_full_or_read_only_shared_folder_is_named_with_its_fix(read_only, tmpf
 
 def test_a_read_only_dev_shm_falls_back_to_the_temporary_folder(tmpfs, texts, many_blocks,
                                                                  monkeypatch):
-    from sklearn_w2v import _parallel
+    from sklearn_w2v._training import workers as _parallel
 
     monkeypatch.setattr(_parallel, "_SHM_FOLDER", str(tmpfs("1m", read_only=True)))
     seen = []
@@ -407,7 +413,8 @@ def test_no_room_errors_without_a_tmpfs(where, texts, many_blocks, monkeypatch, 
     """The same, by a fault-injecting writer (runs where no tmpfs can be mounted)."""
     import errno
 
-    from sklearn_w2v import _corpus_store, _parallel
+    from sklearn_w2v._text import corpus_folder as _corpus_store
+    from sklearn_w2v._training import workers as _parallel
 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -467,7 +474,8 @@ def test_save_word2vec_format_syncs_the_folder_after_the_rename(tmp_path, monkey
 # with n_jobs=1; it reports what they learned, its workers and the shared folders it saw.
 FIT_TWICE = CHILDREN + textwrap.dedent('''
     import glob, hashlib, json, sys
-    from sklearn_w2v import Word2VecTransformer, _fitting
+    from sklearn_w2v import Word2VecTransformer
+    from sklearn_w2v._training import fitting as _fitting
     from sklearn_w2v.datasets import load_sample_corpus
 
     _fitting.BLOCK_SIZE = 4096

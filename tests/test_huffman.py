@@ -1,11 +1,11 @@
-"""Tests of sklearn_w2v._huffman: word2vec.c's Huffman tree and the paths it gives."""
+"""Tests of sklearn_w2v._model.huffman: word2vec.c's Huffman tree and the paths it gives."""
 
 import heapq
 
 import numpy as np
 import pytest
 
-from sklearn_w2v._huffman import huffman_tree, split_tree
+from sklearn_w2v._model.huffman import huffman_tree, split_tree
 
 
 def optimal_cost(counts):

@@ -7,13 +7,13 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from conftest import fit_stage_module
 from numpy.testing import assert_allclose, assert_array_equal
 
-from conftest import fit_stage_module
 from sklearn_w2v import Word2VecTransformer
-from sklearn_w2v import _fitting
-from sklearn_w2v._huffman import huffman_tree_of
-from sklearn_w2v._schedule import InverseTimeDecay, LinearDecay
+from sklearn_w2v._model.huffman import huffman_tree_of
+from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._training.schedule import InverseTimeDecay, LinearDecay
 from sklearn_w2v.datasets import load_sample_corpus
 
 D = 8
@@ -273,7 +273,7 @@ def test_an_interrupted_continuation_leaves_the_model_whole(how, stage, chunks, 
 
 
 def test_the_huffman_tree_of_rows_in_any_order_follows_the_rows():
-    from sklearn_w2v._huffman import huffman_tree
+    from sklearn_w2v._model.huffman import huffman_tree
 
     counts = np.array([3, 50, 2, 7, 50, 1])
     tree = huffman_tree_of(counts)

@@ -52,7 +52,7 @@ def test_a_huge_line_is_refused_after_a_bounded_read(evaluate, monkeypatch):
         def __exit__(self, *exc_info):
             return False
 
-    monkeypatch.setattr(evaluation, "_open_for_reading", lambda path: Opened())
+    monkeypatch.setattr(evaluation, "open_for_reading", lambda path: Opened())
     with pytest.raises(ValueError, match=r"huge.txt: line 1: longer than \d+ bytes"):
         evaluate((WORDS, VECTORS), "huge.txt")
     assert reader.served < 2 * evaluation._MAX_LINE_BYTES < 1 << 20
@@ -60,7 +60,7 @@ def test_a_huge_line_is_refused_after_a_bounded_read(evaluate, monkeypatch):
 
 def test_lines_up_to_the_bound_are_read(tmp_path):
     """Four words of the longest allowed length still make a question."""
-    long_word = "x" * evaluation._MAX_WORD_BYTES
+    long_word = "x" * evaluation.MAX_WORD_BYTES
     path = tmp_path / "questions.txt"
     path.write_text(f": section\n{long_word} {long_word} {long_word} {long_word}\n"
                     "king queen man woman\n")
@@ -146,12 +146,12 @@ def test_a_truncated_stream_is_an_error_for_every_codec(suffix, tmp_path):
 def test_seeking_back_in_concatenated_streams_reads_each_stream_once(suffix, tmp_path):
     """The vector reader looks at the first rows and seeks back: after an output-limited
     read, zlib keeps the next stream's bytes in both unused_data and unconsumed_tail."""
-    from sklearn_w2v._word2vec_format import _open_for_reading
+    from sklearn_w2v._vectors.word2vec_format import open_for_reading
 
     data = vectors_file_bytes()
     path = tmp_path / f"v.txt{suffix}"
     path.write_bytes(COMPRESSORS[suffix](data[:9]) + COMPRESSORS[suffix](data[9:]) + b"\0")
-    with _open_for_reading(path) as fin:
+    with open_for_reading(path) as fin:
         assert fin.readline() == data[:4]
         assert fin.read() == data[4:]
         fin.seek(4)

@@ -5,8 +5,12 @@ import numpy as np
 import pytest
 
 from sklearn_w2v import Word2VecTransformer
-from sklearn_w2v.evaluation import cosine_similarity_of, evaluate_word_pairs, most_similar
-from sklearn_w2v._keyed_vectors import UnknownWordError
+from sklearn_w2v._estimators.keyed_vectors import UnknownWordError
+from sklearn_w2v.evaluation import (
+    cosine_similarity_of,
+    evaluate_word_pairs,
+    most_similar,
+)
 
 gensim_models = pytest.importorskip("gensim.models")
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated:DeprecationWarning")

@@ -9,9 +9,11 @@ import tracemalloc
 
 import numpy as np
 
-from sklearn_w2v import Word2VecTransformer, _fitting, _parallel
-from sklearn_w2v._batches import block_minibatches
-from sklearn_w2v._vocab import EncodedCorpus
+from sklearn_w2v import Word2VecTransformer
+from sklearn_w2v._text.encoded_corpus import EncodedCorpus
+from sklearn_w2v._text.minibatches import block_minibatches
+from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._training import workers as _parallel
 from sklearn_w2v.datasets import load_sample_corpus
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

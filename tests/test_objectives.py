@@ -1,18 +1,18 @@
-"""Tests for sklearn_w2v._objectives: gradients vs finite differences, stability, identities."""
+"""Tests for sklearn_w2v._model.objectives: gradients vs finite differences, stability, identities."""
 
 import warnings
 
 import numpy as np
 import pytest
 
-from sklearn_w2v._objectives import (
+from sklearn_w2v._model.objectives import (
     contrastive_loss_and_grads,
     dense_nodes_loss_and_grads,
-    path_steps_loss_and_grads,
     group_noise_loss_and_grads,
     log_sigmoid,
     nce_loss_and_grads,
     negative_sampling_loss_and_grads,
+    path_steps_loss_and_grads,
     shared_noise_loss_and_grads,
     sigmoid,
     softmax_log_likelihood,
@@ -473,7 +473,7 @@ def naive_binary(grid, mask, outputs, signs, output_mask, offsets):
 
 
 def test_window_binary_gradients_and_value_with_signs_and_output_mask():
-    from sklearn_w2v._objectives import window_binary_loss_and_grads
+    from sklearn_w2v._model.objectives import window_binary_loss_and_grads
 
     grid, mask, outputs, signs, output_mask, offsets = binary_problem(40)
 
@@ -490,7 +490,7 @@ def test_window_binary_gradients_and_value_with_signs_and_output_mask():
 
 
 def test_window_binary_default_signs_are_negative_sampling():
-    from sklearn_w2v._objectives import window_binary_loss_and_grads
+    from sklearn_w2v._model.objectives import window_binary_loss_and_grads
 
     grid, mask, outputs, _, _, offsets = binary_problem(41)
     signs = np.ones((B, outputs.shape[1]))
@@ -504,7 +504,7 @@ def test_window_binary_default_signs_are_negative_sampling():
 
 
 def test_window_binary_padded_outputs_do_not_matter():
-    from sklearn_w2v._objectives import window_binary_loss_and_grads
+    from sklearn_w2v._model.objectives import window_binary_loss_and_grads
 
     grid, mask, outputs, signs, output_mask, offsets = binary_problem(42)
     base = window_binary_loss_and_grads(grid, outputs, mask, output_signs=signs,

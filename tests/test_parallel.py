@@ -1,4 +1,4 @@
-"""Tests of sklearn_w2v._parallel: n_jobs conventions, worker processes over shared memory,
+"""Tests of sklearn_w2v._training.workers: n_jobs conventions, worker processes over shared memory,
 failure handling and cleanup, the small-corpus fallback."""
 
 import glob
@@ -14,9 +14,14 @@ from joblib import Parallel, cpu_count, delayed, parallel_config
 from sklearn.base import clone
 
 from sklearn_w2v import TrainingDivergedError, Word2VecTransformer
-from sklearn_w2v import _fitting, _parallel
-from sklearn_w2v._parallel import FOLDER_PREFIX, TrainingWorkerError, effective_n_jobs
-from sklearn_w2v._steps import StepResult
+from sklearn_w2v._model.steps import StepResult
+from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._training import workers as _parallel
+from sklearn_w2v._training.workers import (
+    FOLDER_PREFIX,
+    TrainingWorkerError,
+    effective_n_jobs,
+)
 from sklearn_w2v.datasets import load_sample_corpus
 
 PARENT_PID = os.getpid()
@@ -299,7 +304,7 @@ HEAP_PROBE = """
 import resource, sys
 import numpy as np
 if sys.argv[1] == "kept":
-    from sklearn_w2v._parallel import _keep_freed_heap
+    from sklearn_w2v._training.workers import _keep_freed_heap
     _keep_freed_heap()
     _keep_freed_heap()  # once is enough; again changes nothing
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt

@@ -4,9 +4,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
 
-from sklearn_w2v._pooling import (
+from sklearn_w2v._features.pooling import (
     POOLING_METHODS,
     document_term_matrix,
     fit_sif_component,
@@ -14,7 +18,7 @@ from sklearn_w2v._pooling import (
     pool_documents,
     sif_weights,
 )
-from sklearn_w2v._vocab import EncodedCorpus
+from sklearn_w2v._text.encoded_corpus import EncodedCorpus
 
 N_WORDS = 7
 D = 5
@@ -158,7 +162,7 @@ def test_max_pooling_with_negative_values(corpus, embedding):
 
 
 def test_max_pooling_in_blocks(corpus, embedding, monkeypatch):
-    import sklearn_w2v._pooling as pooling_module
+    import sklearn_w2v._features.pooling as pooling_module
 
     expected = pool_documents(corpus, embedding, "max")
     # A budget of one vector per block: each token is a block, so documents span blocks.
@@ -169,7 +173,7 @@ def test_max_pooling_in_blocks(corpus, embedding, monkeypatch):
 @pytest.mark.parametrize("block_tokens", [1, 2, 3, 7, 64])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_max_pooling_is_the_same_for_any_block_size(monkeypatch, block_tokens, dtype):
-    import sklearn_w2v._pooling as pooling_module
+    import sklearn_w2v._features.pooling as pooling_module
 
     # Random documents of 0 to 20 tokens, so that blocks of a few tokens start and end in
     # the middle of documents, next to empty ones, and span several documents.
@@ -351,7 +355,7 @@ def test_random_corpus_matches_reference():
 
 
 def test_sif_component_from_corpus_equals_the_whole_matrix_version():
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     rng = np.random.default_rng(5)
     lengths = rng.integers(0, 12, size=300)
@@ -375,7 +379,7 @@ def test_sif_component_from_corpus_equals_the_whole_matrix_version():
 
 def test_idf_and_sif_component_of_a_corpus_with_ids_above_16_bits():
     """Ids stored escaped (>= 65535) are read back by the chunked idf / SIF fitting."""
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     rng = np.random.default_rng(7)
     n_words = 65_600
@@ -403,7 +407,7 @@ def random_corpus(rng, n_docs, n_words, max_length=12):
 
 def small_chunks(monkeypatch, max_tokens):
     """Make every chunked function of _pooling use chunks of about ``max_tokens`` tokens."""
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     original = _pooling._document_chunks
     monkeypatch.setattr(_pooling, "_document_chunks",
@@ -436,7 +440,7 @@ def test_document_term_matrix_and_idf_of_a_corpus_without_documents():
 
 def test_idf_and_document_term_matrix_when_pair_keys_need_64_bits():
     """2**20 words and thousands of documents per chunk do not fit (doc, word) in 32 bits."""
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     rng = np.random.default_rng(12)
     n_words = 2**20
@@ -457,7 +461,7 @@ def test_idf_and_document_term_matrix_when_pair_keys_need_64_bits():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_sif_vectors_of_a_chunk_are_bit_identical_to_pool_documents(dtype):
     """fit_sif_component_from_corpus pools exactly as transform's pool_documents does."""
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     rng = np.random.default_rng(13)
     docs, corpus = random_corpus(rng, 300, 50, max_length=30)
@@ -472,7 +476,7 @@ def test_sif_vectors_of_a_chunk_are_bit_identical_to_pool_documents(dtype):
 def test_sif_component_from_corpus_does_not_depend_on_blas_threads():
     from threadpoolctl import threadpool_limits
 
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     rng = np.random.default_rng(14)
     docs, corpus = random_corpus(rng, 1000, 200)
@@ -488,7 +492,7 @@ def test_sif_component_from_corpus_does_not_depend_on_blas_threads():
 
 
 def test_sif_component_from_corpus_checks_its_inputs(corpus, embedding):
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     weights = np.ones(N_WORDS)
     with pytest.raises(ValueError, match="embedding must be 2-D"):
@@ -502,7 +506,7 @@ def test_sif_component_from_corpus_checks_its_inputs(corpus, embedding):
 def test_corpus_like_object_with_ids_and_offsets_gives_the_same_results(monkeypatch):
     from types import SimpleNamespace
 
-    from sklearn_w2v import _pooling
+    from sklearn_w2v._features import pooling as _pooling
 
     rng = np.random.default_rng(15)
     docs, corpus = random_corpus(rng, 100, 20)

@@ -16,7 +16,8 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 from sklearn_w2v import Word2VecTransformer, load_word2vec_format
-from sklearn_w2v import _fitting, _pretrained
+from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._vectors import pretrained as _pretrained
 from sklearn_w2v.datasets import load_rotten_tomatoes, load_sample_corpus
 
 D = 8

@@ -1,11 +1,13 @@
-"""Tests of sklearn_w2v._progress: progress as logging records, verbose through them."""
+"""Tests of sklearn_w2v._training.progress: progress as logging records, verbose through them."""
 
 import logging
 import os
 
 import pytest
 
-from sklearn_w2v import Doc2VecTransformer, Word2VecTransformer, _fitting, _progress
+from sklearn_w2v import Doc2VecTransformer, Word2VecTransformer
+from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._training import progress as _progress
 from sklearn_w2v.datasets import load_sample_corpus
 
 

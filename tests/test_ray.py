@@ -3,9 +3,8 @@ backend), as the README's recipe does it: the same cv_results_ scores as the loc
 as tests/test_dask.py checks for Dask."""
 
 import pytest
-from joblib import parallel_config
-
 from cluster_search import assert_same_search, grid_search, reviews
+from joblib import parallel_config
 
 ray = pytest.importorskip("ray")
 ray_joblib = pytest.importorskip("ray.util.joblib")

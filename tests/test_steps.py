@@ -1,28 +1,29 @@
-"""Tests of sklearn_w2v._steps, _architectures and _layers: every (architecture, output
+"""Tests of sklearn_w2v._model.steps, _architectures and _layers: every (architecture, output
 layer) step's updates descend its own loss and are its gradient."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_w2v._batches import iter_minibatches
-from sklearn_w2v._segments import scatter_add_rows
-from sklearn_w2v._huffman import huffman_tree
-from sklearn_w2v._architectures import (
+from sklearn_w2v._model.architectures import (
     Cbow,
     DistributedBagOfWords,
     DistributedMemory,
     SkipGram,
     make_architecture,
 )
-from sklearn_w2v._layers import (
+from sklearn_w2v._model.huffman import huffman_tree
+from sklearn_w2v._model.layers import (
     HierarchicalSoftmax,
     NoiseContrastive,
     Softmax,
     make_layer,
 )
-from sklearn_w2v._steps import BlockRandom, Step, make_step
-from sklearn_w2v._vocab import EncodedCorpus, NoiseSampler
+from sklearn_w2v._model.noise import NoiseSampler
+from sklearn_w2v._model.sparse_rows import scatter_add_rows
+from sklearn_w2v._model.steps import BlockRandom, Step, make_step
+from sklearn_w2v._text.encoded_corpus import EncodedCorpus
+from sklearn_w2v._text.minibatches import iter_minibatches
 
 
 def random(seed):
@@ -210,7 +211,7 @@ def test_cbow_windows_share_noise_words_in_groups():
 def test_hierarchical_grid_buckets_equal_one_padded_grid(monkeypatch):
     """Skip-gram's windows cut into grids by path length give the loss, the hidden
     gradient and the summed node gradient of the single padded grid."""
-    import sklearn_w2v._layers as layers
+    import sklearn_w2v._model.layers as layers
 
     counts = np.sort(np.random.default_rng(4).integers(1, 500, size=30))[::-1]
     tree = huffman_tree(counts)

@@ -3,7 +3,7 @@ import re
 import numpy as np
 import pytest
 
-from sklearn_w2v._text import (
+from sklearn_w2v._text.analyzer import (
     DEFAULT_TOKEN_PATTERN,
     build_analyzer,
     check_documents,

@@ -254,8 +254,8 @@ def test_hierarchical_log_probabilities_by_blocks_equal_the_pairwise_definition(
         models, monkeypatch):
     """All pairs at once would gather n_words^2 paths of vectors (21 GiB at 2,000 words,
     d=50); blocks of words give the same numbers as scoring every pair on its own."""
-    from sklearn_w2v import _layers
-    from sklearn_w2v._objectives import hierarchical_log_likelihood
+    from sklearn_w2v._model import layers as _layers
+    from sklearn_w2v._model.objectives import hierarchical_log_likelihood
 
     model = models["hs"]
     n_words = len(model.vectors_)

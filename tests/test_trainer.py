@@ -1,20 +1,21 @@
-"""Tests of sklearn_w2v._trainer and _segments: updates, schedule, loop, divergence."""
+"""Tests of sklearn_w2v._training.trainer and _segments: updates, schedule, loop, divergence."""
 
 import numpy as np
 import pytest
 
-from sklearn_w2v._segments import RowUpdateCap, scatter_add_rows, sum_per_owner
-from sklearn_w2v._architectures import SkipGram
-from sklearn_w2v._layers import NoiseContrastive, Softmax
-from sklearn_w2v._steps import make_step
-from sklearn_w2v._trainer import (
+from sklearn_w2v._model.architectures import SkipGram
+from sklearn_w2v._model.layers import NoiseContrastive, Softmax
+from sklearn_w2v._model.noise import NoiseSampler
+from sklearn_w2v._model.sparse_rows import RowUpdateCap, scatter_add_rows, sum_per_owner
+from sklearn_w2v._model.steps import make_step
+from sklearn_w2v._text.encoded_corpus import EncodedCorpus
+from sklearn_w2v._training.trainer import (
     TrainingConfig,
     TrainingDivergedError,
     TrainingState,
-    linear_learning_rate,
     train,
 )
-from sklearn_w2v._vocab import EncodedCorpus, NoiseSampler
+from sklearn_w2v._training.schedule import linear_learning_rate
 
 
 def test_scatter_add_rows_sums_repeated_rows():
@@ -34,7 +35,7 @@ def test_scatter_add_rows_sums_repeated_rows():
 
 
 def test_scatter_add_rows_fallback_gives_the_same_result(monkeypatch):
-    from sklearn_w2v import _segments
+    from sklearn_w2v._model import sparse_rows as _segments
 
     rng = np.random.default_rng(3)
     rows = rng.integers(0, 10, size=50)
@@ -179,7 +180,7 @@ def test_an_epoch_without_pairs_reports_nan():
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_scatter_add_rows_by_groups(fast, monkeypatch):
-    from sklearn_w2v import _segments
+    from sklearn_w2v._model import sparse_rows as _segments
 
     if not fast:
         monkeypatch.setattr(_segments, "_csc_matvecs", None)

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.utils.estimator_checks as estimator_checks
+from conftest import fit_stage_module
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from conftest import fit_stage_module
 from sklearn_w2v import TrainingDivergedError, Word2VecTransformer
 from sklearn_w2v.datasets import load_sample_corpus
 
@@ -767,7 +767,7 @@ def test_failed_refit_keeps_the_previous_model(short_texts, texts):
 
 def fit_and_capture_corpus(model, docs):
     """Fit ``model`` and return the training corpus it encoded (as remap_corpus returned it)."""
-    from sklearn_w2v import _stores
+    from sklearn_w2v._text import stores as _stores
 
     captured = []
 
@@ -806,7 +806,7 @@ def test_vocabulary_larger_than_16_bit_ids():
 
 
 def test_initial_vectors_drawn_in_blocks_equal_one_draw(monkeypatch):
-    from sklearn_w2v import _fitting
+    from sklearn_w2v._training import fitting as _fitting
 
     monkeypatch.setattr(_fitting, "INIT_BLOCK_VALUES", 70)
     for n_words, d in [(1, 1), (33, 7), (10, 100)]:
@@ -829,7 +829,7 @@ def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_t
                                                            monkeypatch):
     """An interrupt anywhere in fit leaves the previous fitted state as it was, never the
     vectors of one fit with the vocabulary of another."""
-    from sklearn_w2v import _fitting
+    from sklearn_w2v._training import fitting as _fitting
 
     model = small(pooling="sif").fit(short_texts)
     state = fitted_state(model)
@@ -858,7 +858,7 @@ def test_a_corpus_too_small_to_train_warns_and_reports_nan():
 
 
 def test_auto_epochs_give_small_corpora_more_passes(short_texts):
-    from sklearn_w2v._fitting import auto_epochs
+    from sklearn_w2v._training.fitting import auto_epochs
 
     assert [auto_epochs(n) for n in (1, 80_000, 175_081, 799_999, 800_000, 10**9)] == \
         [50, 50, 23, 6, 5, 5]

@@ -5,16 +5,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sklearn_w2v._vocab import (
+from sklearn_w2v._model.noise import NoiseSampler, noise_distribution
+from sklearn_w2v._text.encoded_corpus import (
     EncodedCorpus,
-    NoiseSampler,
-    build_vocabulary,
     count_and_encode,
     encode_documents,
-    keep_probabilities,
-    noise_distribution,
     remap_corpus,
 )
+from sklearn_w2v._text.vocabulary import build_vocabulary, keep_probabilities
 
 DOCS = [
     ["the", "cat", "sat", "on", "the", "mat"],
@@ -365,7 +363,7 @@ def test_noise_sampler_rejects_invalid_probabilities(probabilities):
 
 @pytest.mark.parametrize("in_place", [False, True])
 def test_remap_corpus_in_chunks_matches_a_plain_remap(monkeypatch, in_place):
-    from sklearn_w2v import _vocab
+    from sklearn_w2v._text import encoded_corpus as _vocab
 
     monkeypatch.setattr(_vocab, "_REMAP_CHUNK", 7)  # many chunks, documents straddling them
     rng = np.random.default_rng(0)
@@ -441,7 +439,7 @@ def test_document_slice_is_the_documents_range():
 @pytest.fixture
 def tiny_chunks(monkeypatch):
     """Encode and remap in chunks of a few tokens, and grow storage in small steps."""
-    from sklearn_w2v import _vocab
+    from sklearn_w2v._text import encoded_corpus as _vocab
 
     monkeypatch.setattr(_vocab, "_ENCODE_CHUNK", 7)
     monkeypatch.setattr(_vocab, "_REMAP_CHUNK", 5)
@@ -494,7 +492,7 @@ def test_encode_documents_with_unknown_and_escaped_words(tiny_chunks):
 
 
 def test_offsets_are_int32_unless_a_token_position_needs_64_bits():
-    from sklearn_w2v._vocab import _compact_offsets
+    from sklearn_w2v._text.encoded_corpus import _compact_offsets
 
     small = _compact_offsets(np.array([0, 5, 2**31 - 1], dtype=np.int64))
     assert small.dtype == np.int32 and small.tolist() == [0, 5, 2**31 - 1]
@@ -537,7 +535,7 @@ def test_count_and_encode_documents_across_block_and_chunk_boundaries(tiny_chunk
 def test_count_and_encode_holds_about_one_chunk_of_a_generators_documents(
         tiny_chunks, monkeypatch):
     """Documents are gathered until they hold a chunk of tokens, then encoded."""
-    from sklearn_w2v import _vocab
+    from sklearn_w2v._text import encoded_corpus as _vocab
 
     pulled = 0
 

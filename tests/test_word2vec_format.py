@@ -14,8 +14,11 @@ import tracemalloc
 import numpy as np
 import pytest
 
-import sklearn_w2v._word2vec_format as w2v_format
-from sklearn_w2v._word2vec_format import load_word2vec_format, save_word2vec_format
+import sklearn_w2v._vectors.word2vec_format as w2v_format
+from sklearn_w2v._vectors.word2vec_format import (
+    load_word2vec_format,
+    save_word2vec_format,
+)
 
 # Non-ASCII words in several scripts, one with a non-ASCII space (U+00A0) that the format can
 # carry since readers split only at ASCII whitespace.

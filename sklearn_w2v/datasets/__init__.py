@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 from sklearn.utils import Bunch
 
-from .._lines import read_lines
+from .._text import read_lines
 
 __all__ = ["load_sample_corpus", "load_rotten_tomatoes", "read_lines", "sample_corpus_path",
            "sample_corpus_licenses_path"]

@@ -1,0 +1,15 @@
+"""The scikit-learn estimators on top of the engine.
+
+May import every package below it. ``base`` holds what both estimators share (text input
+tags, the versioned pickle, the fitted state swapped in at once), ``word2vec`` and
+``doc2vec`` the two estimators, ``keyed_vectors`` gensim's word queries
+(``model[word]``, ``most_similar``, ...).
+"""
+
+from .base import InconsistentVersionWarning
+from .doc2vec import Doc2VecTransformer
+from .keyed_vectors import UnknownWordError, unknown_word
+from .word2vec import Word2VecTransformer
+
+__all__ = ["Doc2VecTransformer", "InconsistentVersionWarning", "UnknownWordError",
+           "Word2VecTransformer", "unknown_word"]

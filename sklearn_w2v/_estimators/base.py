@@ -1,0 +1,120 @@
+"""What the package's estimators share: text input tags, a versioned pickle, and the
+fitted state swapped in at once."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sklearn.base import _fit_context
+from sklearn.exceptions import InconsistentVersionWarning as _SklearnInconsistentVersion
+
+from .._training import FITTED_ATTRIBUTES, effective_n_jobs
+from .._training import float_dtype_or_none as float_dtype_or_none
+from .._version import __version__
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_Method], _Method]:
+    """scikit-learn's ``_fit_context`` (validates the parameters before ``fit`` runs).
+
+    The same decorator, with a signature: scikit-learn has no type annotations, and its
+    untyped decorator would make each method it wraps ``Any`` to a type checker (a user's
+    ``Word2VecTransformer().fit(X).similarity(...)`` would go unchecked).
+    """
+    return _fit_context(prefer_skip_nested_validation=prefer_skip_nested_validation)
+
+
+class InconsistentVersionWarning(_SklearnInconsistentVersion):
+    """A pickled estimator of this package is loaded with another sklearn-w2v version.
+
+    A subclass of scikit-learn's warning of that name, so that the filters that catch one
+    catch both (``warnings.simplefilter("error", sklearn.exceptions.
+    InconsistentVersionWarning)`` also stops this one).
+
+    Attributes
+    ----------
+    estimator_name : str
+    current_sklearn_version : str
+        The sklearn-w2v version that loads the pickle.
+    original_sklearn_version : str
+        The sklearn-w2v version that wrote it.
+
+    Examples
+    --------
+    >>> import sklearn.exceptions
+    >>> from sklearn_w2v import InconsistentVersionWarning
+    >>> issubclass(InconsistentVersionWarning, sklearn.exceptions.InconsistentVersionWarning)
+    True
+    >>> print(InconsistentVersionWarning(estimator_name="Word2VecTransformer",
+    ...                                  current_sklearn_version="0.2.0",
+    ...                                  original_sklearn_version="0.1.0"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    This Word2VecTransformer was pickled with sklearn-w2v 0.1.0 and is loaded with 0.2.0; it
+    may not work or may give different results. Refit it with this version, or load it with
+    0.1.0.
+    """
+
+    def __init__(self, *, estimator_name: str, current_sklearn_version: str,
+                 original_sklearn_version: str) -> None:
+        super().__init__(estimator_name=estimator_name,
+                         current_sklearn_version=current_sklearn_version,
+                         original_sklearn_version=original_sklearn_version)
+
+    def __str__(self) -> str:
+        return (f"This {self.estimator_name} was pickled with sklearn-w2v "
+                f"{self.original_sklearn_version} and is loaded with "
+                f"{self.current_sklearn_version}; it may not work or may give different "
+                f"results. Refit it with this version, or load it with "
+                f"{self.original_sklearn_version}.")
+
+
+class TextEstimatorMixin:
+    """Documents in (as CountVectorizer), a pickle stamped with the package version, and
+    :meth:`_set_fitted_state`."""
+
+    def _set_fitted_state(self, state):
+        # The whole fitted state changes at once (one assignment of the instance dict), so
+        # that an interruption never leaves the vectors of one fit with the vocabulary of
+        # another, and no attribute of an earlier fit (an idf_ of another vocabulary)
+        # survives into a state that does not have it.
+        kept = {name: value for name, value in vars(self).items()
+                if name not in FITTED_ATTRIBUTES}
+        self.__dict__ = {**kept, **state}
+
+    def _fitted_state(self):
+        """The fitted state as a dict (None if unfitted): what training continues from."""
+        if not hasattr(self, "vectors_"):
+            return None
+        return {name: getattr(self, name) for name in FITTED_ATTRIBUTES
+                if hasattr(self, name)}
+
+    def __getstate__(self):
+        # Like scikit-learn's own version stamp: a pickle records the package version.
+        # The estimator class after this mixin in the MRO (BaseEstimator) defines these.
+        return dict(super().__getstate__(),  # type: ignore[misc]
+                    _sklearn_w2v_version=__version__)
+
+    def __setstate__(self, state):
+        version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
+        if version != __version__:
+            warnings.warn(InconsistentVersionWarning(
+                estimator_name=type(self).__name__, current_sklearn_version=__version__,
+                original_sklearn_version=version), stacklevel=2)
+        super().__setstate__(state)  # type: ignore[misc]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
+        # Documents in, like CountVectorizer: scikit-learn's common checks then skip the
+        # numeric-array tests, and the estimator's tests cover the behaviour instead.
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        # transform returns the dtype of the vectors, whatever the input.
+        dtype = float_dtype_or_none(getattr(self, "dtype", None))
+        if dtype is not None and tags.transformer_tags is not None:
+            tags.transformer_tags.preserves_dtype = [dtype.name]
+        # Worker processes update the vectors lock-free: the result depends on timing.
+        tags.non_deterministic = effective_n_jobs(getattr(self, "n_jobs", None)) > 1
+        return tags

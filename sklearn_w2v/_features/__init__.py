@@ -1,0 +1,17 @@
+"""Document features: word vectors → one vector per document.
+
+May import ``_utils``, ``_vectors`` and ``_text``. ``pooling`` holds the poolings of
+``Word2VecTransformer.transform`` (mean, sum, max, tf-idf, SIF) and the statistics they
+learn at fit (document frequencies, SIF weights and principal component).
+"""
+
+from .pooling import (
+    document_frequency,
+    fit_sif_component_from_corpus,
+    pool_documents,
+    sif_weights,
+    smoothed_idf,
+)
+
+__all__ = ["document_frequency", "fit_sif_component_from_corpus", "pool_documents",
+           "sif_weights", "smoothed_idf"]

@@ -1,0 +1,36 @@
+"""The model: what one minibatch costs and which rows its gradients belong to.
+
+May import ``_utils`` and ``_text`` (the minibatches it reads), never training, document
+features or the estimators.
+
+* ``objectives``: pure loss-and-gradient kernels of a minibatch (softmax, negative
+  sampling, NCE, hierarchical softmax), checked against the formulas and finite
+  differences in the tests;
+* ``noise``: the noise distribution ``q ∝ count^ns_exponent`` and its exact sampler;
+* ``huffman``: word2vec.c's Huffman tree of hierarchical softmax;
+* ``layers``: one output layer per objective (its matrix, noise or tree, ``forward`` for
+  training, ``log_likelihood`` for scoring);
+* ``architectures``: skip-gram, CBOW, PV-DBOW, PV-DM: a minibatch → hidden vectors and
+  targets, the hidden gradient back to input rows;
+* ``steps``: a step = (architecture, layer) → loss and :class:`RowUpdate` objects;
+* ``sparse_rows``: the repeated-row-safe scatter-add and the per-row update cap;
+* ``scoring``: the held-out log-likelihood of ``score``.
+"""
+
+from .architectures import make_architecture
+from .layers import (
+    NO_OUTPUT_WORD_VECTORS,
+    check_layer_parameters,
+    fitted_layer,
+    layer_class,
+    make_layer,
+)
+from .noise import noise_distribution
+from .scoring import mean_log_likelihood
+from .sparse_rows import RowUpdateCap, scatter_add_rows
+from .steps import BlockRandom, make_step
+
+__all__ = ["BlockRandom", "NO_OUTPUT_WORD_VECTORS", "RowUpdateCap",
+           "check_layer_parameters", "fitted_layer", "layer_class", "make_architecture",
+           "make_layer", "make_step", "mean_log_likelihood", "noise_distribution",
+           "scatter_add_rows"]

@@ -1,0 +1,310 @@
+"""Architectures: how a minibatch of windows becomes hidden vectors and targets.
+
+An architecture forms the hidden vectors that an output layer (:mod:`sklearn_w2v._model.layers`)
+scores, names the words they predict, and routes the layer's gradient with respect to the
+hidden vectors back to rows of the input matrix, as word2vec.c's outer ``if (cbow)`` and
+fastText's ``FastText::cbow`` / ``skipgram`` do:
+
+* :class:`SkipGram`: the hidden vectors are input rows themselves. In word2vec.c's
+  orientation (layers whose :attr:`~sklearn_w2v._model.layers.OutputLayer.skipgram_input` is
+  ``"contexts"``) every context word of a window is an input predicting the center word,
+  so the grid is the window's context rows; in the textbook orientation (``"center"``) the
+  center's input row predicts each of its context words. Both train the same symmetric
+  set of (center, context) pairs.
+* :class:`Cbow`: one hidden vector per window, the mean (or sum) of its context words'
+  input rows, predicting the center word; every context word receives the hidden error.
+
+* :class:`DistributedBagOfWords` (PV-DBOW, Le & Mikolov 2014): skip-gram whose center is
+  the document: a document's vector (a row of the ``"documents"`` matrix) predicts each of
+  its kept tokens; optionally with skip-gram on the same windows (gensim's
+  ``dbow_words=1``), which trains the word vectors in the same space.
+* :class:`DistributedMemory` (PV-DM): CBOW whose context also holds the document's vector.
+
+Each architecture also forms what ``score`` evaluates (:meth:`SkipGram.score_inputs`), and
+carries its ``"auto"`` rules (starting learning rate, minibatch size) and what its
+minibatches need (:attr:`SkipGram.batch_options`).
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .sparse_rows import weighted_row_sums
+from .steps import RowUpdate, StepResult
+
+
+@dataclass(frozen=True)
+class SkipGram:
+    """Skip-gram: each word predicts the words within ``window`` of it."""
+
+    name = "skipgram"
+    # word2vec.c's starting learning rate for skip-gram.
+    auto_learning_rate = 0.025
+    auto_batch_size = 256
+    # Minibatch options (see TrainingConfig): plain windows, no documents.
+    batch_options: ClassVar[dict] = {}
+    trains_documents = False
+    # The pairs of a window share its noise words (the grid form); no groups of windows.
+    noise_groups = None
+
+    def train(self, layer, parameters, batch, random):
+        """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._text.minibatches.Minibatch`)."""
+        inputs = parameters["input"]
+        matrix = parameters[layer.parameter]
+        if layer.skipgram_input == "contexts":
+            mask = batch.window_mask
+            # np.take: measured 15% faster than fancy indexing for these row gathers.
+            hidden = np.take(inputs, batch.window_contexts, axis=0)
+            out = layer.forward(hidden, mask, batch.centers, None, matrix, random)
+            input_update = RowUpdate("input", batch.window_contexts.ravel(), out.grad_hidden,
+                                     mask.ravel().astype(inputs.dtype))
+        else:
+            hidden = inputs[batch.centers][:, None, :]
+            out = layer.forward(hidden, None, batch.contexts, batch.owner, matrix, random)
+            input_update = RowUpdate("input", batch.centers, out.grad_hidden,
+                                     batch.window_mask.sum(axis=1))
+        return StepResult(out.loss, batch.n_pairs, [input_update, *out.updates])
+
+    def score_inputs(self, batch, parameters):
+        """``(hidden, targets, owner)`` of ``score``: each center's input row predicts each
+        of its context words (one softmax normaliser per center)."""
+        return parameters["input"][batch.centers], batch.contexts, batch.owner
+
+
+@dataclass(frozen=True)
+class Cbow:
+    """Continuous bag of words: a window's combined context predicts its center word.
+
+    Parameters
+    ----------
+    mean : bool
+        The hidden vector is the mean (True, gensim's ``cbow_mean=1``) or the sum of the
+        context words' input rows.
+    """
+
+    mean: bool = True
+    name = "cbow"
+    # word2vec.c's starting learning rate for CBOW.
+    auto_learning_rate = 0.05
+    # A CBOW window is one prediction where a skip-gram window is up to 2 * window, so
+    # CBOW takes 4x the windows for a similar amount of work per minibatch: on a 3.4M
+    # token prefix (3 epochs) 1024 windows trained CBOW 24% (NS) and 36% (HS) faster than
+    # 256 with the same analogy accuracy and WordSim-353 (within 0.3 point, 0.01).
+    auto_batch_size = 1024
+    batch_options: ClassVar[dict] = {}
+    trains_documents = False
+    # With share_negatives, windows share noise words in groups: (windows per group,
+    # noise words per group), each noise word weighted negative / draws (see
+    # NoiseContrastive). Measured (K=5) on a 3.4M-token prefix, 3 epochs, against K
+    # draws per window (7.57% analogies, WS-353 0.431; gensim 8.36% / 0.427): (16, 20)
+    # 8.52% / 0.422, (32, 24) 8.55% / 0.419, (32, 32) 8.84% / 0.419, (64, 40) 8.59% /
+    # 0.418, (128, 64) 8.90% / 0.413, at 1.3-1.5x the training speed of K per window (a
+    # group gathers 24 noise rows instead of 32 x 5; its noise logits are one (32, d) x
+    # (d, 24) product). More draws than K per window lowered the variance more than
+    # sharing them across windows cost (1,024 windows sharing K=5 words: 6.1%).
+    noise_groups = (32, 24)
+
+    def train(self, layer, parameters, batch, random):
+        """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._text.minibatches.Minibatch`)."""
+        inputs = parameters["input"]
+        hidden, groups, counts = cbow_hidden(inputs, batch, self.mean)
+        out = layer.forward(hidden[:, None, :], None, batch.centers, None,
+                            parameters[layer.parameter], random)
+        grad_hidden = out.grad_hidden[:, 0]
+        # Every context word of a window receives the hidden layer's error: as word2vec.c
+        # and gensim do, the whole error for the mean (``count`` times the gradient of the
+        # mean, a per-word step size word2vec.c tunes its CBOW learning rate for) and the
+        # error divided by the number of context words for the sum.
+        if not self.mean:
+            grad_hidden = grad_hidden / counts[:, None].astype(grad_hidden.dtype)
+        return StepResult(out.loss, batch.n_pairs, [
+            RowUpdate("input", batch.contexts, grad_hidden, groups=groups), *out.updates,
+        ], n_predictions=len(batch.centers))
+
+    def score_inputs(self, batch, parameters):
+        """``(hidden, targets, owner)`` of ``score``: each window's combined context
+        predicts its center word."""
+        hidden, _, _ = cbow_hidden(parameters["input"], batch, self.mean)
+        return hidden, batch.centers, np.arange(len(batch.centers))
+
+
+@dataclass(frozen=True)
+class DistributedBagOfWords:
+    """PV-DBOW: the document's vector predicts each kept token of the document.
+
+    It is skip-gram with the document as the center "word" in word2vec.c's orientation
+    (the input, here the document vector, predicts the output word). Minibatches keep
+    every kept token, also those without a context, since the document predicts them.
+
+    Parameters
+    ----------
+    train_words : bool
+        Also train skip-gram on the same windows (gensim's ``dbow_words=1``): word vectors
+        and document vectors then share the output layer.
+    """
+
+    train_words: bool = False
+    name = "dbow"
+    # gensim's Doc2Vec alpha.
+    auto_learning_rate = 0.025
+    trains_documents = True
+    # K noise words per window: CBOW's groups (Cbow.noise_groups) were not measured to
+    # pay for paragraph vectors (Rotten Tomatoes PV-DBOW 0.610 -> 0.604 in one run).
+    noise_groups = None
+
+    @property
+    def auto_batch_size(self):
+        # A window is one prediction of the document (as a CBOW window), plus up to
+        # 2 * window skip-gram pairs with train_words.
+        return 256 if self.train_words else 1024
+
+    @property
+    def batch_options(self):
+        # Without word training the windows are not used: window 0 builds no grid.
+        options = {"keep_isolated": True, "with_documents": True}
+        if not self.train_words:
+            options.update(window=0, shrink_windows=False)
+        return options
+
+    def train(self, layer, parameters, batch, random):
+        """Loss and updates of ``batch`` (its :attr:`~sklearn_w2v._text.minibatches.Minibatch.
+        documents` set)."""
+        documents = parameters["documents"]
+        if layer.groups_by_hidden:
+            # Each document of the minibatch once, its words grouped after it.
+            order = np.argsort(batch.documents, kind="stable")
+            rows, counts = np.unique(batch.documents[order], return_counts=True)
+            owner = np.repeat(np.arange(len(rows)), counts)
+            out = layer.forward(np.take(documents, rows, axis=0)[:, None, :], None,
+                                batch.centers[order], owner, parameters[layer.parameter],
+                                random)
+            document_update = RowUpdate("documents", rows, out.grad_hidden, counts)
+        else:
+            hidden = np.take(documents, batch.documents, axis=0)[:, None, :]
+            out = layer.forward(hidden, None, batch.centers, None,
+                                parameters[layer.parameter], random)
+            document_update = RowUpdate("documents", batch.documents, out.grad_hidden)
+        n_predictions = len(batch.centers)
+        result = StepResult(out.loss, n_predictions, [document_update, *out.updates],
+                            n_predictions=n_predictions)
+        if self.train_words and batch.n_pairs:
+            words = SkipGram().train(layer, parameters, batch, random)
+            result = StepResult(result.loss + words.loss, n_predictions + words.n_pairs,
+                                result.updates + words.updates,
+                                n_predictions=n_predictions + words.n_pairs)
+        return result
+
+    def documents_alone(self):
+        """The form that inference and ``score`` use: the document's predictions only
+        (the skip-gram part would only train or score word vectors)."""
+        return DistributedBagOfWords()
+
+    def score_inputs(self, batch, parameters):
+        """``(hidden, targets, owner)`` of ``score``: each document's vector predicts each
+        of its tokens."""
+        return (parameters["documents"][batch.documents], batch.centers,
+                np.arange(len(batch.centers)))
+
+
+@dataclass(frozen=True)
+class DistributedMemory:
+    """PV-DM: the document's vector and the window's context words predict the center.
+
+    As gensim's ``dm=1``: the hidden vector is the mean (``mean=True``, gensim's
+    ``dm_mean=1``) or the sum of the document vector and the context input vectors; the
+    document vector and every context word receive the hidden error (divided by their
+    number for the sum), as CBOW's context words do. A center without context words is
+    predicted by its document vector alone.
+
+    Parameters
+    ----------
+    mean : bool
+    """
+
+    mean: bool = True
+    name = "dm"
+    auto_learning_rate = 0.025
+    auto_batch_size = 1024
+    batch_options: ClassVar[dict] = {"keep_isolated": True, "with_documents": True}
+    trains_documents = True
+    noise_groups = None  # as DistributedBagOfWords
+
+    def train(self, layer, parameters, batch, random):
+        """Loss and updates of ``batch`` (its documents set)."""
+        hidden, groups, counts = self._hidden(parameters, batch)
+        out = layer.forward(hidden[:, None, :], None, batch.centers, None,
+                            parameters[layer.parameter], random)
+        grad_hidden = out.grad_hidden[:, 0]
+        if not self.mean:
+            grad_hidden = grad_hidden / counts[:, None].astype(grad_hidden.dtype)
+        n_windows = len(batch.centers)
+        return StepResult(out.loss, n_windows, [
+            RowUpdate("documents", batch.documents, grad_hidden),
+            RowUpdate("input", batch.contexts, grad_hidden, groups=groups), *out.updates,
+        ], n_predictions=n_windows)
+
+    def _hidden(self, parameters, batch):
+        """The mean (or sum) of each window's document vector and context input vectors;
+        the groups of the context words and the number of vectors combined."""
+        counts = batch.window_mask.sum(axis=1)
+        groups = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=groups[1:])
+        n_combined = counts + 1  # the context words and the document
+        scale = 1.0 / n_combined if self.mean else np.ones(len(counts))
+        weights = np.repeat(scale, counts)
+        hidden = weighted_row_sums(parameters["input"], batch.contexts, groups, weights)
+        documents = np.take(parameters["documents"], batch.documents, axis=0)
+        hidden += documents * scale[:, None].astype(documents.dtype)
+        return hidden, groups, n_combined
+
+    def documents_alone(self):
+        """PV-DM's predictions all involve the document: inference and ``score`` use it
+        as it is."""
+        return self
+
+    def score_inputs(self, batch, parameters):
+        """``(hidden, targets, owner)`` of ``score``: each window's document and context
+        predict its center word."""
+        hidden, _, _ = self._hidden(parameters, batch)
+        return hidden, batch.centers, np.arange(len(batch.centers))
+
+
+def cbow_hidden(inputs, batch, mean):
+    """CBOW's hidden layer: the mean (or sum) of each window's context input vectors.
+
+    Returns
+    -------
+    hidden : ndarray of shape (n_windows, d)
+    groups : ndarray of int64, shape (n_windows + 1,)
+        Window ``b``'s context words are ``batch.contexts[groups[b]:groups[b + 1]]``.
+    counts : ndarray of int, shape (n_windows,)
+        Context words per window.
+    """
+    counts = batch.window_mask.sum(axis=1)
+    groups = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=groups[1:])
+    weights = (np.repeat(1.0 / counts, counts) if mean
+               else np.ones(batch.n_pairs))
+    return weighted_row_sums(inputs, batch.contexts, groups, weights), groups, counts
+
+
+ARCHITECTURES = ("skipgram", "cbow", "dbow", "dm")
+
+
+def make_architecture(architecture, *, cbow_mean=True, dbow_words=False):
+    """The architecture object of the ``architecture`` parameter (``cbow_mean`` is also
+    PV-DM's ``dm_mean``)."""
+    if architecture == "skipgram":
+        return SkipGram()
+    if architecture == "cbow":
+        return Cbow(mean=bool(cbow_mean))
+    if architecture == "dbow":
+        return DistributedBagOfWords(train_words=bool(dbow_words))
+    if architecture == "dm":
+        return DistributedMemory(mean=bool(cbow_mean))
+    raise ValueError(f"architecture={architecture!r} is not one of {list(ARCHITECTURES)}.")
+
+
+__all__ = ["ARCHITECTURES", "Cbow", "DistributedBagOfWords", "DistributedMemory", "SkipGram",
+           "cbow_hidden", "make_architecture"]

@@ -1,0 +1,32 @@
+"""Text and corpus: documents → tokens → vocabulary → encoded corpus → minibatches.
+
+May import ``_utils`` and ``_vectors`` (the compressed-stream reader of :func:`read_lines`,
+the description of ``init`` in coverage messages), nothing above.
+
+* ``analyzer``: CountVectorizer-style analyzer options, document validation;
+* ``lines``: :func:`read_lines`, documents of a text file read lazily;
+* ``encoded_corpus``: :class:`EncodedCorpus`, flat 2-byte word ids and document offsets,
+  built in one counting pass and remapped in place;
+* ``vocabulary``, ``vocabulary_growth``: ``min_count``/``max_vocab_size``, the row order,
+  subsampling probabilities, a fixed vocabulary met by new words;
+* ``stores``, ``corpus_folder``: where a fit's encoded corpus lives (memory, or files of a
+  folder for ``out_of_core``);
+* ``minibatches``: a block of the corpus → windows (subsampling, dynamic window) → the
+  minibatch grids the model trains on;
+* ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning.
+"""
+
+from .analyzer import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
+from .coverage import Coverage, LowCoverageWarning, fit_coverage, transform_corpus
+from .encoded_corpus import EncodedCorpus
+from .lines import read_lines
+from .minibatches import block_boundaries, block_minibatches, iter_all_pairs
+from .stores import corpus_store, encode
+from .vocabulary import build_vocabulary, keep_probabilities
+from .vocabulary_growth import extend_vocabulary
+
+__all__ = ["Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus", "LowCoverageWarning",
+           "block_boundaries", "block_minibatches", "build_analyzer", "build_vocabulary",
+           "corpus_store", "encode", "extend_vocabulary", "fit_coverage",
+           "iter_all_pairs", "iter_token_lists", "keep_probabilities", "read_lines",
+           "transform_corpus"]

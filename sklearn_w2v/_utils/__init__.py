@@ -1,0 +1,20 @@
+"""What every layer may use: type aliases and temporary folders owned by a process.
+
+Imports nothing else of the package. ``typing`` holds the annotations of the public API
+(documents, arrays, paths); ``owned_folders`` makes temporary folders locked by the process
+that owns them and removes those of dead owners (the out-of-core corpus and the worker
+processes' shared arrays live in such folders).
+"""
+
+from .owned_folders import (
+    OwnedFolder,
+    full_or_read_only,
+    process_exists,
+    remove_stale_folders,
+    tracked_by_loky,
+)
+from .typing import Documents, FloatArray, FloatDType, PathLike, Term, WordVectorsSource
+
+__all__ = ["Documents", "FloatArray", "FloatDType", "OwnedFolder", "PathLike", "Term",
+           "WordVectorsSource", "full_or_read_only", "process_exists",
+           "remove_stale_folders", "tracked_by_loky"]
