@@ -44,15 +44,15 @@ def read_prefix(path, n_tokens):
 def worker(args):
     sys.path.insert(0, str(REPO))
     from sklearn_w2v import Word2VecTransformer
-    from sklearn_w2v._training import fitting as _fitting
+    from sklearn_w2v._utils import engine_hooks
 
-    _fitting.MIN_TOKENS_FOR_PROCESSES = 0  # measure processes at every size
     docs, n_tokens = read_prefix(args.corpus, args.tokens)
     times = []
     for _ in range(2):  # cold, then warm
         model = Word2VecTransformer(epochs=args.epochs, n_jobs=args.jobs, random_state=0)
         started = time.perf_counter()
-        model.fit(docs)
+        with engine_hooks(min_tokens_for_processes=0):  # processes at every size
+            model.fit(docs)
         times.append(time.perf_counter() - started)
     print(json.dumps({"tokens": n_tokens, "jobs": args.jobs, "cold": times[0],
                       "warm": times[1]}))

@@ -57,15 +57,15 @@ def _train_block_on_private_rows(payload, task, reference_loss):
     """The worker's task, after this worker's matrices became copies of its own."""
     import numpy as np
 
-    from sklearn_w2v._training import workers as _parallel
+    from sklearn_w2v._training import workers
 
     # The worker keeps one payload per fit (the same dict every block), so the copies made
     # at the fit's first block are the ones its later blocks train.
-    parameters = _parallel._unpickle_with_shared_arrays(payload)[0]
+    parameters = workers._unpickle_with_shared_arrays(payload)[0]
     for name, matrix in parameters.items():
         if matrix.base is not None:  # still a view of the shared map
             parameters[name] = np.array(matrix)
-    return _parallel._train_block_in_worker(payload, task, reference_loss)
+    return workers.train_block_in_worker(payload, task, reference_loss)
 
 
 def worker(args):
@@ -76,17 +76,16 @@ def worker(args):
 
         # The package's runner reuses joblib's loky workers: start them now, untimed.
         Parallel(n_jobs=jobs, backend="loky")(delayed(os.getpid)() for _ in range(2 * jobs))
-    if args.form == FORMS[2]:
-        from sklearn_w2v._training import workers as _parallel
-
-        # The runner looks its task function up at each epoch: every block gets this one.
-        _parallel._train_block_in_worker = _train_block_on_private_rows
     from sklearn_w2v import Word2VecTransformer
+    from sklearn_w2v._utils import engine_hooks
+    from sklearn_w2v._utils.hooks import MIN_TOKENS_FOR_PROCESSES
 
+    # The private form: every block of the fit runs this task in the workers.
+    task = _train_block_on_private_rows if args.form == FORMS[2] else None
     model = Word2VecTransformer(**ours_settings(args.config, epochs=args.epochs, jobs=jobs,
                                                 seed=args.seed))
-    model.fit(sentences)
-    from sklearn_w2v._training.workers import MIN_TOKENS_FOR_PROCESSES
+    with engine_hooks(worker_task=task):
+        model.fit(sentences)
 
     trained_tokens = int(model.word_counts_.sum())  # what the runner choice counts
     if jobs > 1 and trained_tokens * args.epochs < MIN_TOKENS_FOR_PROCESSES:

@@ -32,29 +32,38 @@ sys.path.insert(0, str(BENCH_DIR.parent))  # measure the package of this checkou
 from bench_processes import read_prefix  # noqa: E402  (this folder is on sys.path)
 
 from sklearn_w2v import Word2VecTransformer
-from sklearn_w2v._training import trainer as _trainer
+from sklearn_w2v._utils import engine_hooks
 
 DEFAULT_CORPUS = BENCH_DIR.parent.parent / "shared" / "data" / "corpus.txt.xz"
 
 
+class TimedStep:
+    """A step that records when each minibatch starts training, and its block's random
+    source (a new one per block), to tell consecutive minibatches of one block."""
+
+    def __init__(self, step):
+        self.step = step
+        self.stamps = []
+
+    def __call__(self, parameters, batch, random):
+        self.stamps.append((random, time.perf_counter()))
+        return self.step(parameters, batch, random)
+
+
 def minibatch_seconds(docs):
-    """One epoch of the default estimator; the seconds between consecutive minibatches."""
-    stamps = []
-    original = _trainer.block_minibatches
+    """One epoch of the default estimator; the seconds between consecutive minibatches
+    of a block (a minibatch's training and the making of the next)."""
+    steps = []
 
-    def timed(*args, **kwargs):
-        for batch in original(*args, **kwargs):
-            stamps.append(time.perf_counter())
-            yield batch
-        stamps.append(None)  # a block ends: its last minibatch has no successor
+    def timed(step):
+        steps.append(TimedStep(step))
+        return steps[-1]
 
-    _trainer.block_minibatches = timed
-    try:
+    with engine_hooks(wrap_step=timed):
         Word2VecTransformer(epochs=1, random_state=0, n_jobs=1).fit(docs)
-    finally:
-        _trainer.block_minibatches = original
-    return np.array([b - a for a, b in zip(stamps[:-1], stamps[1:])
-                     if a is not None and b is not None])
+    stamps = steps[0].stamps
+    return np.array([b - a for (block_a, a), (block_b, b) in zip(stamps[:-1], stamps[1:])
+                     if block_a is block_b])
 
 
 def _wait_at(barrier, rounds):

@@ -1,29 +1,59 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures and helpers shared by the test modules.
+
+Tests reach into a fit through the engine hooks (``sklearn_w2v._utils.engine_hooks``), not
+by replacing functions of the package: small blocks and worker processes for a small
+corpus, and the named points a fit announces, where a test watches or interrupts it.
+"""
 
 import pytest
 
-from sklearn_w2v._text import stores as _stores
-from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._utils import engine_hooks
 
-# Where each stage of a fit is looked up when it runs: the corpus stores encode and remap,
-# the fit procedure does the rest.
-_STAGE_MODULES = {name: _stores for name in ("count_and_encode", "remap_corpus",
-                                             "encode_to_folder", "remap_in_folder")}
-
-
-def fit_stage_module(stage):
-    """The module whose global ``stage`` a fit calls (to patch it in a test)."""
-    return _STAGE_MODULES.get(stage, _fitting)
+# The points a fit announces, in order (see sklearn_w2v._training.fit): before it plans,
+# reads, chooses the vocabulary, learns the statistics of its extras, trains (set up, then
+# the trainer's start), learns its extras after training, and assembles its state.
+FIT_EVENTS = ["plan", "count", "vocabulary", "statistics", "train", "training", "extras",
+              "assemble"]
 
 
 @pytest.fixture
-def patch_fit_stage(monkeypatch):
-    """``patch_fit_stage(stage, replacement)`` replaces the fit stage ``stage`` for the test
-    and returns the real function."""
+def many_blocks():
+    """Blocks of 4,096 tokens, and worker processes for any corpus when n_jobs > 1."""
+    with engine_hooks(block_size=4096, min_tokens_for_processes=0):
+        yield
 
-    def patch(stage, replacement):
-        module = fit_stage_module(stage)
-        real = getattr(module, stage)
-        monkeypatch.setattr(module, stage, replacement)
-        return real
-    return patch
+
+def stop_at(event, error=KeyboardInterrupt, before=None):
+    """Engine hooks under which a fit raises ``error`` when it reaches ``event``, after
+    calling ``before(details)`` if given."""
+
+    def on_event(name, details):
+        if name == event:
+            if before is not None:
+                before(details)
+            raise error("stopped by the test")
+    return engine_hooks(on_event=on_event)
+
+
+def recording(events, *names):
+    """Engine hooks that append ``(name, details)`` to ``events`` for each of ``names``."""
+
+    def on_event(name, details):
+        if name in names:
+            events.append((name, details))
+    return engine_hooks(on_event=on_event)
+
+
+@pytest.fixture
+def training_starts():
+    """``(matrices, config, n_tokens)`` of each training run the test starts: copies of the
+    parameter matrices as the trainer receives them, its configuration, and the tokens of
+    the corpus it trains on."""
+    starts = []
+
+    def on_event(name, details):
+        if name == "training":
+            starts.append(({key: matrix.copy() for key, matrix in details["parameters"].items()},
+                           details["config"], details["corpus"].n_tokens))
+    with engine_hooks(on_event=on_event):
+        yield starts

@@ -326,17 +326,16 @@ def test_progress_only_on_a_terminal(corpus, tmp_path):
 def test_train_shows_progress_before_the_epoch_ends(corpus, tmp_path, monkeypatch, capsys,
                                                     with_tqdm):
     # A progress record after every block of 4,096 tokens (the corpus is about 15 blocks).
-    from sklearn_w2v._training import fitting as _fitting
-    from sklearn_w2v._training import progress as _progress
-    monkeypatch.setattr(_progress, "PROGRESS_INTERVAL", 0.0)
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
+    from sklearn_w2v._utils import engine_hooks
+
     if with_tqdm:
         pytest.importorskip("tqdm")
     else:
         monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm now fails
     handlers = list(logging.getLogger("sklearn_w2v").handlers)
-    assert main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), *TRAIN_OPTIONS,
-                 "--progress", "always"]) == 0
+    with engine_hooks(progress_interval=0.0, block_size=4096):
+        assert main(["train", str(corpus), "-o", str(tmp_path / "v.bin"), *TRAIN_OPTIONS,
+                     "--progress", "always"]) == 0
     shown = capsys.readouterr().err
     # "epoch 1/2: 9.3% of tokens, 379,074 words/s, loss 4.1589 so far, ETA 0 s" on the
     # line; on the bar (80 columns off a terminal) "0.09/2 [...] 9.3% of tokens, 379,..."

@@ -11,11 +11,11 @@ import tempfile
 
 import numpy as np
 import pytest
+from conftest import stop_at
 from numpy.testing import assert_array_equal
 
 from sklearn_w2v import Word2VecTransformer, read_lines
 from sklearn_w2v._text import corpus_folder as _corpus_store
-from sklearn_w2v._text import stores as _stores
 from sklearn_w2v._text.corpus_folder import (
     CORPUS_FOLDER_PREFIX,
     MappedCorpus,
@@ -23,7 +23,7 @@ from sklearn_w2v._text.corpus_folder import (
 )
 from sklearn_w2v._text.encoded_corpus import count_and_encode, remap_corpus
 from sklearn_w2v._text.vocabulary import build_vocabulary
-from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._utils import engine_hooks
 from sklearn_w2v.datasets import load_sample_corpus, sample_corpus_path
 
 
@@ -146,37 +146,30 @@ def test_out_of_core_fit_equals_the_in_memory_fit(pooling, texts, monkeypatch):
     assert not corpus_folders()
 
 
-def test_the_folder_goes_where_asked_and_is_removed_after_fit(texts, tmp_path, monkeypatch):
+def test_the_folder_goes_where_asked_and_is_removed_after_fit(texts, tmp_path):
     seen = []
-    real = _stores.remap_in_folder
 
-    def spy(corpus, old_to_new, folder):
-        seen.append((folder, sorted(os.listdir(folder))))
-        return real(corpus, old_to_new, folder)
+    def on_event(name, details):
+        if name == "vocabulary":  # the corpus is written, the vocabulary not yet chosen
+            folder = details["store"].folder
+            seen.append((folder, sorted(os.listdir(folder))))
 
-    monkeypatch.setattr(_stores, "remap_in_folder", spy)
-    model(out_of_core=True, temp_folder=tmp_path).fit(texts[:500])
+    with engine_hooks(on_event=on_event):
+        model(out_of_core=True, temp_folder=tmp_path).fit(texts[:500])
     folder, files = seen[0]
     assert os.path.dirname(folder) == str(tmp_path)
     assert "ids.u2" in files
     assert not os.path.exists(folder) and not corpus_folders(tmp_path)
 
 
-@pytest.mark.parametrize("stage", ["encode_to_folder", "remap_in_folder", "train",
-                                   "fit_sif_component_from_corpus"])
+# The points of a fit right after the corpus is written, remapped, trained on and pooled:
+# the folder holds files by then.
+@pytest.mark.parametrize("stage", ["vocabulary", "statistics", "extras", "assemble"])
 @pytest.mark.parametrize("error", [KeyboardInterrupt, ValueError])
-def test_the_folder_is_removed_on_errors_and_the_model_kept(stage, error, texts, tmp_path,
-                                                           patch_fit_stage):
+def test_the_folder_is_removed_on_errors_and_the_model_kept(stage, error, texts, tmp_path):
     fitted = model(out_of_core=True, temp_folder=tmp_path, pooling="sif").fit(texts[:300])
     vectors = fitted.vectors_.copy()
-    real = None
-
-    def fail_after(*args, **kwargs):
-        real(*args, **kwargs)  # the files exist by now
-        raise error("stop")
-
-    real = patch_fit_stage(stage, fail_after)
-    with pytest.raises(error):
+    with stop_at(stage, error), pytest.raises(error):
         fitted.fit(texts[300:900])
     assert not corpus_folders(tmp_path)
     assert_array_equal(fitted.vectors_, vectors)
@@ -187,29 +180,24 @@ def test_a_missing_temp_folder_is_named(texts, tmp_path):
         model(out_of_core=True, temp_folder=tmp_path / "nowhere").fit(texts[:50])
 
 
-def test_two_processes_train_from_the_files(texts, monkeypatch):
+def test_two_processes_train_from_the_files(texts, many_blocks):
     """Workers map the corpus files themselves: the shared folder gets the vectors, not
     a copy of the corpus."""
-    from sklearn_w2v._training import workers as _parallel
-
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
     shared = []
-    real = _parallel._pickle_with_shared_arrays
 
-    def spy(obj, folder):
-        payload = real(obj, folder)
-        shared.extend(os.path.getsize(os.path.join(folder, name))
-                      for name in os.listdir(folder) if name.endswith(".npy"))
-        return payload
+    def on_event(name, details):
+        if name == "shared":
+            folder = details["folder"]
+            shared.extend(os.path.getsize(os.path.join(folder, name))
+                          for name in os.listdir(folder) if name.endswith(".npy"))
 
-    monkeypatch.setattr(_parallel, "_pickle_with_shared_arrays", spy)
-    model(n_jobs=2, epochs=1).fit(texts)
-    # In memory, the corpus's 2-byte ids are copied into the shared folder (.npy) ...
-    ids_file = 2 * model().fit(texts).corpus_word_count_ + 128
-    assert ids_file in shared
-    shared.clear()
-    two = model(out_of_core=True, n_jobs=2, epochs=2).fit(texts)
+    with engine_hooks(on_event=on_event):
+        model(n_jobs=2, epochs=1).fit(texts)
+        # In memory, the corpus's 2-byte ids are copied into the shared folder (.npy) ...
+        ids_file = 2 * model().fit(texts).corpus_word_count_ + 128
+        assert ids_file in shared
+        shared.clear()
+        two = model(out_of_core=True, n_jobs=2, epochs=2).fit(texts)
     # ... from files, only the vectors and the noise table are.
     assert len(shared) == 3 and ids_file not in shared
     one = model(out_of_core=True, n_jobs=1, epochs=2).fit(texts)

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import recording
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import InconsistentVersionWarning as SklearnVersionWarning
@@ -19,7 +20,7 @@ from sklearn_w2v import (
     InconsistentVersionWarning,
     Word2VecTransformer,
 )
-from sklearn_w2v._training import fitting as _fitting
+from sklearn_w2v._utils import engine_hooks
 from sklearn_w2v.datasets import load_sample_corpus
 
 ARCHITECTURES = [dict(architecture="dbow"), dict(architecture="dbow", dbow_words=True),
@@ -106,21 +107,16 @@ def test_inference_freezes_the_trained_parameters(texts):
         assert_array_equal(getattr(model, name), value, err_msg=name)
 
 
-def test_inference_parameters_are_gensims(texts, monkeypatch):
+def test_inference_parameters_are_gensims(texts):
     """infer_epochs=None is epochs and infer_learning_rate=None the training rate, as
     gensim's infer_vector(epochs=None, alpha=None)."""
-    calls = []
-    real = _fitting.infer_document_vectors
-
-    def spy(settings, fitted, corpus, *, epochs, learning_rate):
-        calls.append((epochs, learning_rate))
-        return real(settings, fitted, corpus, epochs=epochs, learning_rate=learning_rate)
-
-    monkeypatch.setattr("sklearn_w2v._estimators.doc2vec.infer_document_vectors", spy)
+    events = []
     model = small(epochs=4).fit(texts[:200])
-    model.transform(texts[:5])
-    model.set_params(infer_epochs=7, infer_learning_rate=0.01).transform(texts[:5])
-    assert calls == [(4, 0.025), (7, 0.01)]
+    with recording(events, "inference"):
+        model.transform(texts[:5])
+        model.set_params(infer_epochs=7, infer_learning_rate=0.01).transform(texts[:5])
+    assert [(details["epochs"], details["learning_rate"]) for _, details in events] == [
+        (4, 0.025), (7, 0.01)]
 
 
 def test_more_inference_epochs_bring_inferred_vectors_closer_to_the_trained_ones(texts):
@@ -185,11 +181,10 @@ def test_pretrained_word_vectors_as_init(texts):
     assert not np.allclose(model.vectors_[0], vectors[0])
 
 
-def test_two_processes_train_and_infer(texts, monkeypatch):
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 2048)
-    one = small(epochs=20, architecture="dm").fit(texts)
-    two = small(epochs=20, architecture="dm", n_jobs=2).fit(texts)
+def test_two_processes_train_and_infer(texts):
+    with engine_hooks(min_tokens_for_processes=0, block_size=2048):
+        one = small(epochs=20, architecture="dm").fit(texts)
+        two = small(epochs=20, architecture="dm", n_jobs=2).fit(texts)
     assert two.document_vectors_.shape == one.document_vectors_.shape
     # Hogwild: not bit-equal, but as good a model (inference agreement measured 0.66 with
     # one process).

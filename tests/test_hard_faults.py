@@ -19,12 +19,13 @@ import time
 
 import numpy as np
 import pytest
+from conftest import recording
 
 import sklearn_w2v
 from sklearn_w2v import Word2VecTransformer
 from sklearn_w2v._text.corpus_folder import CORPUS_FOLDER_PREFIX
-from sklearn_w2v._training import fitting as _fitting
 from sklearn_w2v._training.workers import FOLDER_PREFIX
+from sklearn_w2v._utils import engine_hooks
 from sklearn_w2v._utils.owned_folders import (
     LOCK_NAME,
     OwnedFolder,
@@ -65,22 +66,21 @@ CHILDREN = "import os\n" + inspect.getsource(children)
 FIT_UNTIL_KILLED = CHILDREN + textwrap.dedent('''
     import json, sys
     from sklearn_w2v import Word2VecTransformer
-    from sklearn_w2v._training import fitting as _fitting
+    from sklearn_w2v._utils import engine_hooks
     from sklearn_w2v.datasets import load_sample_corpus
 
     n_jobs, out_of_core, temp_folder = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3]
-    _fitting.BLOCK_SIZE = 4096
-    _fitting.MIN_TOKENS_FOR_PROCESSES = 0
 
     def report(epoch_report, vectors, context_vectors):
         if epoch_report.epoch == 1:
             print(json.dumps({"pid": os.getpid(), "children": children()}), flush=True)
             sys.stdin.readline()
 
-    Word2VecTransformer(vector_size=16, epochs=100_000, min_count=2, random_state=0,
-                        n_jobs=n_jobs, out_of_core=out_of_core,
-                        temp_folder=temp_folder or None, epoch_callback=report,
-                        ).fit(load_sample_corpus(n_lines=2000))
+    with engine_hooks(block_size=4096, min_tokens_for_processes=0):
+        Word2VecTransformer(vector_size=16, epochs=100_000, min_count=2, random_state=0,
+                            n_jobs=n_jobs, out_of_core=out_of_core,
+                            temp_folder=temp_folder or None, epoch_callback=report,
+                            ).fit(load_sample_corpus(n_lines=2000))
 ''')
 
 
@@ -236,13 +236,11 @@ def test_a_killed_fit_leaves_no_process_and_no_file(name, signum, runs):
     assert not left, f"files left {elapsed:.1f} s after the parent's death"
 
 
-def test_a_killed_process_group_leaves_folders_that_the_next_fit_removes(runs, monkeypatch):
+def test_a_killed_process_group_leaves_folders_that_the_next_fit_removes(runs, many_blocks):
     """The whole process group killed (a scheduler's time limit): loky's tracker dies too,
     so our folders stay until the next fit, which removes them. A fit while the other one
     runs removes nothing of it."""
     fit = runs["group"].wait_until_paused()
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
     next_fit = Word2VecTransformer(vector_size=8, epochs=1, min_count=2, n_jobs=2,
                                    out_of_core=True, temp_folder=fit.temp_folder)
     fit.resume()
@@ -348,12 +346,6 @@ def texts():
     return load_sample_corpus(n_lines=2000)
 
 
-@pytest.fixture
-def many_blocks(monkeypatch):
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
-
-
 def small_model(**params):
     return Word2VecTransformer(**{"vector_size": 16, "epochs": 1, "min_count": 2,
                                   "random_state": 0, **params})
@@ -376,17 +368,12 @@ def test_a_full_or_read_only_shared_folder_is_named_with_its_fix(read_only, tmpf
     assert fitted.fit(texts).vectors_.shape[0] > 0  # elsewhere it works
 
 
-def test_a_read_only_dev_shm_falls_back_to_the_temporary_folder(tmpfs, texts, many_blocks,
-                                                                 monkeypatch):
-    from sklearn_w2v._training import workers as _parallel
-
-    monkeypatch.setattr(_parallel, "_SHM_FOLDER", str(tmpfs("1m", read_only=True)))
-    seen = []
-    real = _parallel._make_folder
-    monkeypatch.setattr(_parallel, "_make_folder",
-                        lambda needed: seen.append(real(needed)) or seen[-1])
-    small_model(n_jobs=2).fit(texts)
-    assert os.path.dirname(seen[0].path) == tempfile.gettempdir()
+def test_a_read_only_dev_shm_falls_back_to_the_temporary_folder(tmpfs, texts, many_blocks):
+    events = []
+    with engine_hooks(shared_memory_folder=str(tmpfs("1m", read_only=True))), \
+            recording(events, "shared"):
+        small_model(n_jobs=2).fit(texts)
+    assert os.path.dirname(events[0][1]["folder"]) == tempfile.gettempdir()
 
 
 def test_a_corpus_folder_that_fills_up_is_named_with_its_fix(tmpfs, texts):
@@ -411,10 +398,8 @@ def test_a_read_only_temp_folder_is_named(tmpfs, texts):
 @pytest.mark.parametrize("where", ["shared", "corpus"])
 def test_no_room_errors_without_a_tmpfs(where, texts, many_blocks, monkeypatch, tmp_path):
     """The same, by a fault-injecting writer (runs where no tmpfs can be mounted)."""
+    import builtins
     import errno
-
-    from sklearn_w2v._text import corpus_folder as _corpus_store
-    from sklearn_w2v._training import workers as _parallel
 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -426,13 +411,16 @@ def test_no_room_errors_without_a_tmpfs(where, texts, many_blocks, monkeypatch, 
         def write(self, data):
             no_space()
 
+    real_open = builtins.open
+
     def open_full(path, mode="r", *args, **kwargs):
-        if "w" not in mode:
-            return open(path, mode, *args, **kwargs)
+        # Only the files of the fit's own folders (shared arrays, or the corpus) are full.
+        folder = os.path.basename(os.path.dirname(os.fspath(path)))
+        if "w" not in mode or not folder.startswith(FOLDER_PREFIX):
+            return real_open(path, mode, *args, **kwargs)
         return FullFile() if "b" in mode else io.TextIOWrapper(FullFile())
 
-    module = _parallel if where == "shared" else _corpus_store
-    monkeypatch.setattr(module, "open", open_full, raising=False)
+    monkeypatch.setattr(builtins, "open", open_full)
     if where == "shared":
         params, fix = {"n_jobs": 2}, "JOBLIB_TEMP_FOLDER"
     else:
@@ -475,11 +463,9 @@ def test_save_word2vec_format_syncs_the_folder_after_the_rename(tmp_path, monkey
 FIT_TWICE = CHILDREN + textwrap.dedent('''
     import glob, hashlib, json, sys
     from sklearn_w2v import Word2VecTransformer
-    from sklearn_w2v._training import fitting as _fitting
+    from sklearn_w2v._utils import engine_hooks
     from sklearn_w2v.datasets import load_sample_corpus
 
-    _fitting.BLOCK_SIZE = 4096
-    _fitting.MIN_TOKENS_FOR_PROCESSES = 0
     texts = load_sample_corpus(n_lines=1500)
     seen = {"workers": set(), "folders": set(), "paused": False}
 
@@ -495,7 +481,8 @@ FIT_TWICE = CHILDREN + textwrap.dedent('''
         return Word2VecTransformer(vector_size=16, epochs=3, min_count=2, random_state=0,
                                    n_jobs=n_jobs, epoch_callback=look).fit(texts)
 
-    two, one = fit(2), fit(1)
+    with engine_hooks(block_size=4096, min_tokens_for_processes=0):
+        two, one = fit(2), fit(1)
     print(json.dumps({
         "workers": sorted(seen["workers"]), "folders": sorted(seen["folders"]),
         "n_pairs": two.n_pairs_, "loss_curve": list(two.loss_curve_),
@@ -564,7 +551,10 @@ def test_two_threads_fit_at_once_as_each_would_alone(many_blocks):
         def look(report, vectors, context_vectors):
             pools[seed] = max(pools.get(seed, 0), report.epoch and len(children()))
 
-        results[seed] = fit_alone(2, 1500, random_state=seed, epoch_callback=look).vectors_
+        # The engine hooks belong to a thread: this one sets the test's own.
+        with engine_hooks(block_size=4096, min_tokens_for_processes=0):
+            results[seed] = fit_alone(2, 1500, random_state=seed,
+                                      epoch_callback=look).vectors_
 
     before = set(children())
     threads = [threading.Thread(target=in_thread, args=(seed,)) for seed in (1, 2)]

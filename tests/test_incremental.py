@@ -7,13 +7,13 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from conftest import fit_stage_module
+from conftest import FIT_EVENTS, stop_at
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v import Word2VecTransformer
 from sklearn_w2v._model.huffman import huffman_tree_of
-from sklearn_w2v._training import fitting as _fitting
 from sklearn_w2v._training.schedule import InverseTimeDecay, LinearDecay
+from sklearn_w2v._training.stages import PARTIAL_FIT_HALF_LIFE
 from sklearn_w2v.datasets import load_sample_corpus
 
 D = 8
@@ -34,18 +34,10 @@ def model(**params):
                                   **params})
 
 
-def spy_on_training(monkeypatch):
-    """Record the starting matrices and the config of every call of train."""
-    calls = []
-    real = _fitting.train
-
-    def spy(corpus, parameters, step, config, **kwargs):
-        calls.append(({name: m.copy() for name, m in parameters.items()}, config,
-                      corpus.n_tokens))
-        return real(corpus, parameters, step, config, **kwargs)
-
-    monkeypatch.setattr(_fitting, "train", spy)
-    return calls
+def since_now(training_starts):
+    """The training runs the test starts from now on (see conftest's training_starts)."""
+    training_starts.clear()
+    return training_starts
 
 
 # ------------------------------------------------------------------------- partial_fit
@@ -68,10 +60,10 @@ def test_first_partial_fit_builds_the_vocabulary_and_later_calls_keep_it(chunks)
     assert stream.corpus_word_count_ == sum(both[w] for w in words)
 
 
-def test_grow_vocabulary_appends_rows_and_keeps_the_existing_ones(chunks, monkeypatch):
+def test_grow_vocabulary_appends_rows_and_keeps_the_existing_ones(chunks, training_starts):
     stream = model().partial_fit(chunks[0])
     words, vectors = list(stream.index_to_word_), stream.vectors_.copy()
-    calls = spy_on_training(monkeypatch)
+    calls = since_now(training_starts)
     stream.partial_fit(chunks[1], grow_vocabulary=True)
     n = len(words)
     assert stream.index_to_word_[:n] == words
@@ -108,15 +100,15 @@ def test_partial_fit_from_pretrained_vectors_adds_the_new_words_of_its_first_cal
     assert stream.fitted_parts_.origin == "fine-tuned"
 
 
-def test_partial_fit_learning_rate_depends_only_on_the_tokens_so_far(chunks, monkeypatch):
-    calls = spy_on_training(monkeypatch)
+def test_partial_fit_learning_rate_depends_only_on_the_tokens_so_far(chunks, training_starts):
+    calls = since_now(training_starts)
     stream = model(learning_rate=0.02, min_learning_rate=1e-4)
     for chunk in chunks[:3]:
         stream.partial_fit(chunk)
     before = 0
     for _, config, n_tokens in calls:
         assert config.schedule == InverseTimeDecay(0.02, 1e-4,
-                                                   _fitting.PARTIAL_FIT_HALF_LIFE, before)
+                                                   PARTIAL_FIT_HALF_LIFE, before)
         before += n_tokens
     assert stream._training_tokens == before
     # After a fit, partial_fit goes on from the tokens fit trained on.
@@ -187,12 +179,12 @@ def test_grow_vocabulary_must_be_a_boolean(chunks):
 # -------------------------------------------------------------------------- warm_start
 
 
-def test_warm_start_continues_from_the_fitted_vectors(chunks, monkeypatch):
+def test_warm_start_continues_from_the_fitted_vectors(chunks, training_starts):
     fitted = model(epochs=2, warm_start=True).fit(chunks[0])
     vectors, outputs = fitted.vectors_.copy(), fitted.context_vectors_.copy()
     words, curve = list(fitted.index_to_word_), list(fitted.loss_curve_)
     pairs = fitted.n_pairs_
-    calls = spy_on_training(monkeypatch)
+    calls = since_now(training_starts)
     fitted.fit(chunks[1])
     start, config, _ = calls[0]
     n = len(words)
@@ -222,11 +214,6 @@ def test_warm_start_on_loaded_vectors_fine_tunes_them(chunks, tmp_path):
 
 # ----------------------------------------------------- interrupted: the model stays whole
 
-CONTINUING_STAGES = ["count_and_encode", "extend_vocabulary", "remap_corpus",
-                     "document_frequency", "noise_distribution", "make_step", "train",
-                     "sif_weights", "fit_sif_component_from_corpus"]
-
-
 def snapshot(fitted):
     names = ["vectors_", "context_vectors_", "word_counts_", "idf_", "sif_component_"]
     return ({n: getattr(fitted, n).copy() for n in names if hasattr(fitted, n)},
@@ -244,27 +231,20 @@ def assert_unchanged(fitted, state):
 
 
 @pytest.mark.parametrize("how", ["partial_fit", "partial_fit_grow", "warm_start", "init"])
-@pytest.mark.parametrize("stage", CONTINUING_STAGES + ["resolve_init"])
-def test_an_interrupted_continuation_leaves_the_model_whole(how, stage, chunks, monkeypatch):
-    if stage == "resolve_init" and how != "init":
-        pytest.skip("only a fit from init reads init")
-    pooling = "tfidf" if stage == "document_frequency" else "sif"
+@pytest.mark.parametrize("stage", FIT_EVENTS)
+def test_an_interrupted_continuation_leaves_the_model_whole(how, stage, chunks):
+    pooling = "tfidf" if stage == "statistics" else "sif"
     fitted = model(epochs=1, pooling=pooling).fit(chunks[0])
     if how == "init":
         fitted.set_params(init=(fitted.index_to_word_, fitted.vectors_))
     state = snapshot(fitted)
     X_new = fitted.transform(chunks[2][:10])
 
-    def interrupt(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(fit_stage_module(stage), stage, interrupt)
-    with pytest.raises(KeyboardInterrupt):
+    with stop_at(stage), pytest.raises(KeyboardInterrupt):
         if how.startswith("partial_fit"):
             fitted.partial_fit(chunks[1], grow_vocabulary=how.endswith("grow"))
         else:
             fitted.set_params(warm_start=how == "warm_start").fit(chunks[1])
-    monkeypatch.undo()
     assert_unchanged(fitted, state)
     assert_array_equal(fitted.transform(chunks[2][:10]), X_new)
 
@@ -288,10 +268,10 @@ def test_the_huffman_tree_of_rows_in_any_order_follows_the_rows():
 
 
 @pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
-def test_hierarchical_softmax_continues_on_its_tree(architecture, chunks, monkeypatch):
+def test_hierarchical_softmax_continues_on_its_tree(architecture, chunks, training_starts):
     stream = model(objective="hierarchical", architecture=architecture).partial_fit(chunks[0])
     tree, nodes = stream.huffman_tree_, stream.node_vectors_.copy()
-    calls = spy_on_training(monkeypatch)
+    calls = since_now(training_starts)
     stream.partial_fit(chunks[1])
     assert stream.huffman_tree_ is tree
     assert_array_equal(calls[0][0]["inner"], nodes)

@@ -12,8 +12,8 @@ import numpy as np
 from sklearn_w2v import Word2VecTransformer
 from sklearn_w2v._text.encoded_corpus import EncodedCorpus
 from sklearn_w2v._text.minibatches import block_minibatches
-from sklearn_w2v._training import fitting as _fitting
-from sklearn_w2v._training import workers as _parallel
+from sklearn_w2v._training import workers
+from sklearn_w2v._utils import engine_hooks
 from sklearn_w2v.datasets import load_sample_corpus
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,23 +42,20 @@ def test_a_blocks_minibatch_temporaries_stay_bounded():
     assert peak < 7 * 2**20
 
 
-def test_worker_processes_do_not_import_scikit_learn(monkeypatch, tmp_path):
+def test_worker_processes_do_not_import_scikit_learn(tmp_path, many_blocks):
     """What a worker unpickles (the task function, the step, the configuration and the
     corpus) imports NumPy, SciPy and the training modules, not scikit-learn."""
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
     captured = []
-    real = _parallel._pickle_with_shared_arrays
 
-    def spy(obj, folder):
-        parameters, corpus, step, config = obj
-        captured.append(pickle.dumps((_parallel._train_block_in_worker, corpus, step,
-                                      config)))
-        return real(obj, folder)
+    def on_event(name, details):
+        if name == "shared":
+            parameters, corpus, step, config = details["shared"]
+            captured.append(pickle.dumps((workers.train_block_in_worker, corpus, step,
+                                          config)))
 
-    monkeypatch.setattr(_parallel, "_pickle_with_shared_arrays", spy)
-    Word2VecTransformer(n_jobs=2, epochs=1, vector_size=8, random_state=0).fit(
-        load_sample_corpus())
+    with engine_hooks(on_event=on_event):
+        Word2VecTransformer(n_jobs=2, epochs=1, vector_size=8, random_state=0).fit(
+            load_sample_corpus())
     assert captured
     path = tmp_path / "task.pkl"
     path.write_bytes(captured[0])
@@ -71,28 +68,26 @@ def test_worker_processes_do_not_import_scikit_learn(monkeypatch, tmp_path):
     assert out.strip() == "[]"
 
 
-def test_processes_hold_the_model_and_corpus_once(monkeypatch):
+def test_processes_hold_the_model_and_corpus_once(many_blocks):
     """With worker processes, the coordinator's matrices and corpus arrays are the shared
     maps while training runs (not private copies next to them); afterwards the dict holds
     plain arrays with the trained values and the shared files are gone."""
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
     seen = {}
-    real_run = _parallel.ProcessBlockRunner.run
 
-    def run(self, tasks, state, on_block=None):
-        if not seen:
-            originals = self._originals
-            seen["shared"] = all(
-                np.shares_memory(originals[name], self.parameters[name])
-                for name in originals)
-            seen["corpus_mapped"] = isinstance(self._corpus._stored.base, np.memmap)
-            seen["files"] = [self.parameters[name].filename for name in originals]
-        return real_run(self, tasks, state, on_block)
+    def on_event(name, details):
+        if name == "training":  # the matrices the fit trains, before the workers start
+            seen["originals"] = details["parameters"]
+        elif name == "shared" and "shared" not in seen:
+            parameters, corpus = details["shared"][:2]
+            originals = seen["originals"]
+            seen["shared"] = all(np.shares_memory(originals[key], parameters[key])
+                                 for key in originals)
+            seen["corpus_mapped"] = isinstance(corpus._stored.base, np.memmap)
+            seen["files"] = [parameters[key].filename for key in originals]
 
-    monkeypatch.setattr(_parallel.ProcessBlockRunner, "run", run)
-    model = Word2VecTransformer(n_jobs=2, epochs=2, vector_size=8, random_state=0).fit(
-        load_sample_corpus())
+    with engine_hooks(on_event=on_event):
+        model = Word2VecTransformer(n_jobs=2, epochs=2, vector_size=8,
+                                    random_state=0).fit(load_sample_corpus())
     assert seen["shared"] and seen["corpus_mapped"]
     assert not any(os.path.exists(name) for name in seen["files"])
     for matrix in (model.vectors_, model.context_vectors_):

@@ -1,6 +1,7 @@
 """Tests of sklearn_w2v._training.workers: n_jobs conventions, worker processes over shared memory,
 failure handling and cleanup, the small-corpus fallback."""
 
+import contextlib
 import glob
 import os
 import signal
@@ -15,13 +16,14 @@ from sklearn.base import clone
 
 from sklearn_w2v import TrainingDivergedError, Word2VecTransformer
 from sklearn_w2v._model.steps import StepResult
-from sklearn_w2v._training import fitting as _fitting
 from sklearn_w2v._training import workers as _parallel
 from sklearn_w2v._training.workers import (
     FOLDER_PREFIX,
     TrainingWorkerError,
     effective_n_jobs,
 )
+from sklearn_w2v._utils import engine_hooks
+from sklearn_w2v._utils.hooks import MIN_TOKENS_FOR_PROCESSES
 from sklearn_w2v.datasets import load_sample_corpus
 
 PARENT_PID = os.getpid()
@@ -30,13 +32,6 @@ PARENT_PID = os.getpid()
 @pytest.fixture(scope="module")
 def texts():
     return load_sample_corpus(n_lines=4000)
-
-
-@pytest.fixture
-def many_blocks(monkeypatch):
-    """Small blocks and no small-corpus fallback, so a test corpus spreads over workers."""
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
 
 
 def model(**params):
@@ -131,19 +126,26 @@ class FailingStep:
         return self.inner(parameters, batch, random)
 
 
-def wrap_steps(monkeypatch, wrapper):
-    make_step = _fitting.make_step
-    monkeypatch.setattr(_fitting, "make_step",
-                        lambda *args, **kwargs: wrapper(make_step(*args, **kwargs)))
+@pytest.fixture
+def wrap_steps():
+    """``wrap_steps(wrapper)``: from then on every fit of the test trains with
+    ``wrapper(step)`` (in the workers too); ``wrap_steps.undo()`` ends it."""
+    stack = contextlib.ExitStack()
+
+    def wrap(wrapper):
+        stack.enter_context(engine_hooks(wrap_step=wrapper))
+    wrap.undo = stack.close
+    yield wrap
+    stack.close()
 
 
 # ------------------------------------------------------------------------ training
 
 
-def test_two_processes_share_the_work_and_learn_like_one(texts, many_blocks, monkeypatch,
-                                                         tmp_path, folders_before):
+def test_two_processes_share_the_work_and_learn_like_one(texts, many_blocks,
+                                                         tmp_path, folders_before, wrap_steps):
     one = model(n_jobs=1).fit(texts)
-    wrap_steps(monkeypatch, lambda step: RecordingStep(step, str(tmp_path)))
+    wrap_steps(lambda step: RecordingStep(step, str(tmp_path)))
     two = model(n_jobs=2).fit(texts)
     callers = {int(name) for name in os.listdir(tmp_path)}
     assert len(callers) == 2 and os.getpid() not in callers
@@ -160,11 +162,11 @@ def test_two_processes_share_the_work_and_learn_like_one(texts, many_blocks, mon
     assert not leaked_folders(folders_before)
 
 
-def test_small_corpus_trains_in_this_process(texts, monkeypatch, tmp_path):
+def test_small_corpus_trains_in_this_process(texts, tmp_path, wrap_steps):
     """Below MIN_TOKENS_FOR_PROCESSES, n_jobs=2 starts no worker: same result as n_jobs=1."""
-    wrap_steps(monkeypatch, lambda step: RecordingStep(step, str(tmp_path)))
+    wrap_steps(lambda step: RecordingStep(step, str(tmp_path)))
     n_tokens = sum(len(text.split()) for text in texts[:500])
-    assert n_tokens * 2 < _parallel.MIN_TOKENS_FOR_PROCESSES
+    assert n_tokens * 2 < MIN_TOKENS_FOR_PROCESSES
     two = model(n_jobs=2).fit(texts[:500])
     assert {int(name) for name in os.listdir(tmp_path)} == {os.getpid()}
     one = model(n_jobs=1).fit(texts[:500])
@@ -212,17 +214,15 @@ def assert_unchanged(fitted, state):
     ("kill", TrainingWorkerError, "stopped unexpectedly"),
 ])
 def test_a_failing_worker_stops_training_cleanly(how, error, message, texts, many_blocks,
-                                                 monkeypatch, folders_before):
+                                                 folders_before, wrap_steps):
     fitted, state = previous_state(texts)
-    wrap_steps(monkeypatch, lambda step: FailingStep(step, how, os.getpid()))
+    wrap_steps(lambda step: FailingStep(step, how, os.getpid()))
     with pytest.raises(error, match=message):
         fitted.set_params(n_jobs=2).fit(texts)
     assert_unchanged(fitted, state)
     assert not leaked_folders(folders_before)
     # The pool recovers: the next fit with processes works.
-    monkeypatch.undo()
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
+    wrap_steps.undo()
     assert np.isfinite(clone(fitted).fit(texts).vectors_).all()
 
 

@@ -16,7 +16,6 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 from sklearn_w2v import Word2VecTransformer, load_word2vec_format
-from sklearn_w2v._training import fitting as _fitting
 from sklearn_w2v._vectors import pretrained as _pretrained
 from sklearn_w2v.datasets import load_rotten_tomatoes, load_sample_corpus
 
@@ -215,22 +214,8 @@ def test_what_epochs_0_cannot_do_says_how(vector_file, texts):
 # ----------------------------------------------------------------------- fine-tuning
 
 
-def capture_training_start(monkeypatch):
-    """Record the parameter matrices as training receives them."""
-    started = []
-    real = _fitting.train
-
-    def spy(corpus, parameters, *args, **kwargs):
-        started.append({name: matrix.copy() for name, matrix in parameters.items()})
-        return real(corpus, parameters, *args, **kwargs)
-
-    monkeypatch.setattr(_fitting, "train", spy)
-    return started
-
-
 def test_fine_tuning_keeps_absent_words_and_appends_new_ones(source, vector_file, texts,
-                                                            monkeypatch):
-    started = capture_training_start(monkeypatch)
+                                                            training_starts):
     X = texts[2000:3000] + ["zzyzx quux " * 3] * 2
     model = pretrained(init=vector_file, epochs=2).fit(X)
     n_known = len(source.index_to_word_)
@@ -247,7 +232,7 @@ def test_fine_tuning_keeps_absent_words_and_appends_new_ones(source, vector_file
     assert_array_equal(new_counts, [x_counts[w] for w in new_words])
     # Training started from the pretrained input vectors, word2vec.c's start for the new
     # rows (uniform in [-0.5/d, 0.5/d)) and zero output vectors.
-    start = started[0]
+    start = training_starts[0][0]
     assert_array_equal(start["input"][:n_known], source.vectors_)
     assert np.all(np.abs(start["input"][n_known:]) <= 0.5 / D)
     assert np.any(start["input"][n_known:] != 0)

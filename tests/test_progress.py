@@ -6,8 +6,7 @@ import os
 import pytest
 
 from sklearn_w2v import Doc2VecTransformer, Word2VecTransformer
-from sklearn_w2v._training import fitting as _fitting
-from sklearn_w2v._training import progress as _progress
+from sklearn_w2v._utils import engine_hooks
 from sklearn_w2v.datasets import load_sample_corpus
 
 
@@ -17,10 +16,10 @@ def texts():
 
 
 @pytest.fixture
-def every_block(monkeypatch):
+def every_block():
     """A progress record after every block (blocks of 4,096 tokens)."""
-    monkeypatch.setattr(_progress, "PROGRESS_INTERVAL", 0.0)
-    monkeypatch.setattr(_fitting, "BLOCK_SIZE", 4096)
+    with engine_hooks(progress_interval=0.0, block_size=4096):
+        yield
 
 
 def messages(caplog):
@@ -58,10 +57,9 @@ def test_verbose_prints_through_the_same_records(verbose, printed, texts, capsys
     assert logging.getLogger("sklearn_w2v").handlers == handlers
 
 
-def test_worker_processes_report_through_the_coordinator(texts, caplog, every_block,
-                                                         monkeypatch):
-    monkeypatch.setattr(_fitting, "MIN_TOKENS_FOR_PROCESSES", 0)
-    with caplog.at_level(logging.INFO, logger="sklearn_w2v"):
+def test_worker_processes_report_through_the_coordinator(texts, caplog, every_block):
+    with engine_hooks(min_tokens_for_processes=0), \
+            caplog.at_level(logging.INFO, logger="sklearn_w2v"):
         Word2VecTransformer(epochs=1, vector_size=10, random_state=0, n_jobs=2).fit(texts)
     records = [r for r in caplog.records if "% of tokens" in r.getMessage()]
     assert len(records) >= 3

@@ -9,13 +9,13 @@ from sklearn_w2v._model.noise import NoiseSampler
 from sklearn_w2v._model.sparse_rows import RowUpdateCap, scatter_add_rows, sum_per_owner
 from sklearn_w2v._model.steps import make_step
 from sklearn_w2v._text.encoded_corpus import EncodedCorpus
+from sklearn_w2v._training.schedule import linear_learning_rate
 from sklearn_w2v._training.trainer import (
     TrainingConfig,
     TrainingDivergedError,
     TrainingState,
     train,
 )
-from sklearn_w2v._training.schedule import linear_learning_rate
 
 
 def test_scatter_add_rows_sums_repeated_rows():

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.utils.estimator_checks as estimator_checks
-from conftest import fit_stage_module
+from conftest import FIT_EVENTS, recording, stop_at
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -766,22 +766,11 @@ def test_failed_refit_keeps_the_previous_model(short_texts, texts):
 
 
 def fit_and_capture_corpus(model, docs):
-    """Fit ``model`` and return the training corpus it encoded (as remap_corpus returned it)."""
-    from sklearn_w2v._text import stores as _stores
-
-    captured = []
-
-    def spy(*args, **kwargs):
-        captured.append(remap_corpus(*args, **kwargs))
-        return captured[-1]
-
-    remap_corpus = _stores.remap_corpus
-    _stores.remap_corpus = spy
-    try:
+    """Fit ``model`` and return the training corpus it encoded (after the vocabulary)."""
+    events = []
+    with recording(events, "statistics"):
         model.fit(docs)
-    finally:
-        _stores.remap_corpus = remap_corpus
-    return captured[0]
+    return events[0][1]["corpus"]
 
 
 def test_vocabulary_larger_than_16_bit_ids():
@@ -805,43 +794,29 @@ def test_vocabulary_larger_than_16_bit_ids():
     assert model._fit(docs) is None  # fit does not keep the corpus
 
 
-def test_initial_vectors_drawn_in_blocks_equal_one_draw(monkeypatch):
-    from sklearn_w2v._training import fitting as _fitting
+def test_initial_vectors_drawn_in_blocks_equal_one_draw():
+    from sklearn_w2v._training.parameters import initial_center_vectors
 
-    monkeypatch.setattr(_fitting, "INIT_BLOCK_VALUES", 70)
     for n_words, d in [(1, 1), (33, 7), (10, 100)]:
         expected = ((np.random.default_rng(4).random((n_words, d)) - 0.5) / d).astype(np.float32)
-        got = _fitting.initial_center_vectors(np.random.default_rng(4), n_words, d,
-                                              np.float32)
+        got = initial_center_vectors(np.random.default_rng(4), n_words, d, np.float32,
+                                     block_values=70)
         assert got.dtype == np.float32 and np.array_equal(got, expected)
 
 
 # ------------------------------------------------------------------ reliability of fit state
 
-FIT_STAGES = ["count_and_encode", "build_vocabulary", "remap_corpus",
-              "document_frequency", "noise_distribution", "make_step", "train",
-              "sif_weights", "fit_sif_component_from_corpus"]
-
-
-@pytest.mark.parametrize("stage", FIT_STAGES)
+@pytest.mark.parametrize("stage", FIT_EVENTS)
 @pytest.mark.parametrize("error", [KeyboardInterrupt, MemoryError])
-def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_texts, texts,
-                                                           monkeypatch):
+def test_interrupted_refit_leaves_the_previous_model_whole(stage, error, short_texts, texts):
     """An interrupt anywhere in fit leaves the previous fitted state as it was, never the
     vectors of one fit with the vocabulary of another."""
-    from sklearn_w2v._training import fitting as _fitting
-
     model = small(pooling="sif").fit(short_texts)
     state = fitted_state(model)
     X_new = model.transform(short_texts[:20])
 
-    def interrupt(*args, **kwargs):
-        raise error
-
-    monkeypatch.setattr(fit_stage_module(stage), stage, interrupt)
-    with pytest.raises(error):
+    with stop_at(stage, error), pytest.raises(error):
         model.set_params(pooling="sif").fit(texts[1000:1600])
-    monkeypatch.undo()
     model.set_params(pooling="sif")
     assert_same_state(model, state)
     assert_array_equal(model.transform(short_texts[:20]), X_new)
@@ -858,7 +833,7 @@ def test_a_corpus_too_small_to_train_warns_and_reports_nan():
 
 
 def test_auto_epochs_give_small_corpora_more_passes(short_texts):
-    from sklearn_w2v._training.fitting import auto_epochs
+    from sklearn_w2v._training import auto_epochs
 
     assert [auto_epochs(n) for n in (1, 80_000, 175_081, 799_999, 800_000, 10**9)] == \
         [50, 50, 23, 6, 5, 5]

@@ -10,8 +10,10 @@ from typing import Any, TypeVar
 from sklearn.base import _fit_context
 from sklearn.exceptions import InconsistentVersionWarning as _SklearnInconsistentVersion
 
-from .._training import FITTED_ATTRIBUTES, effective_n_jobs
-from .._training import float_dtype_or_none as float_dtype_or_none
+from .._model import ModelSettings
+from .._text import TextSettings
+from .._training import TrainingSettings, effective_n_jobs
+from .._utils import float_dtype_or_none
 from .._version import __version__
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -73,7 +75,49 @@ class InconsistentVersionWarning(_SklearnInconsistentVersion):
 
 class TextEstimatorMixin:
     """Documents in (as CountVectorizer), a pickle stamped with the package version, and
-    :meth:`_set_fitted_state`."""
+    :meth:`_set_fitted_state`.
+
+    A subclass names every attribute its fits set in ``_fitted_attributes``.
+    """
+
+    _fitted_attributes: tuple = ()
+
+    def _text_settings(self):
+        """The text settings of the analyzer parameters (CountVectorizer's)."""
+        return TextSettings.resolve(
+            lowercase=self.lowercase, token_pattern=self.token_pattern,  # type: ignore[attr-defined]
+            tokenizer=self.tokenizer, preprocessor=self.preprocessor,  # type: ignore[attr-defined]
+            analyzer=self.analyzer, encoding=self.encoding,  # type: ignore[attr-defined]
+            decode_error=self.decode_error)  # type: ignore[attr-defined]
+
+    # The two estimators name their shared options alike (Doc2VecTransformer takes them
+    # from Word2VecTransformer); each passes the options of its own by name.
+
+    def _model_settings(self, **architecture_options):
+        """The model settings; ``architecture_options`` are the estimator's own
+        (``cbow_mean``, ``dbow_words``)."""
+        return ModelSettings.resolve(
+            architecture=self.architecture, objective=self.objective,  # type: ignore[attr-defined]
+            vector_size=self.vector_size, negative=self.negative,  # type: ignore[attr-defined]
+            ns_exponent=self.ns_exponent,  # type: ignore[attr-defined]
+            share_negatives=self.share_negatives,  # type: ignore[attr-defined]
+            dtype=self.dtype, **architecture_options)  # type: ignore[attr-defined]
+
+    def _training_settings(self, model, **own_options):
+        """The training settings of ``model``; ``own_options`` are the estimator's own
+        (``epoch_callback``)."""
+        return TrainingSettings.resolve(
+            model, window=self.window,  # type: ignore[attr-defined]
+            shrink_windows=self.shrink_windows, sample=self.sample,  # type: ignore[attr-defined]
+            epochs=self.epochs, learning_rate=self.learning_rate,  # type: ignore[attr-defined]
+            min_learning_rate=self.min_learning_rate,  # type: ignore[attr-defined]
+            batch_size=self.batch_size, n_jobs=self.n_jobs,  # type: ignore[attr-defined]
+            random_state=self.random_state, verbose=self.verbose,  # type: ignore[attr-defined]
+            init=self.init, **own_options)  # type: ignore[attr-defined]
+
+    def _build_analyzer(self):
+        """Document -> tokens, as ``fit`` tokenizes (``transform``, ``score``, theory)."""
+        return self._text_settings().analyzer
 
     def _set_fitted_state(self, state):
         # The whole fitted state changes at once (one assignment of the instance dict), so
@@ -81,14 +125,14 @@ class TextEstimatorMixin:
         # another, and no attribute of an earlier fit (an idf_ of another vocabulary)
         # survives into a state that does not have it.
         kept = {name: value for name, value in vars(self).items()
-                if name not in FITTED_ATTRIBUTES}
+                if name not in self._fitted_attributes}
         self.__dict__ = {**kept, **state}
 
     def _fitted_state(self):
         """The fitted state as a dict (None if unfitted): what training continues from."""
         if not hasattr(self, "vectors_"):
             return None
-        return {name: getattr(self, name) for name in FITTED_ATTRIBUTES
+        return {name: getattr(self, name) for name in self._fitted_attributes
                 if hasattr(self, name)}
 
     def __getstate__(self):

@@ -24,13 +24,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._model import mean_log_likelihood
-from .._text import DEFAULT_TOKEN_PATTERN, encode
+from .._text import DEFAULT_TOKEN_PATTERN, CorpusSettings, encode
 from .._training import (
-    analyzer_of,
+    TRAINED_ATTRIBUTES,
+    FitSettings,
     fit_state,
-    fitted_layer_of,
     infer_document_vectors,
-    resolve_settings,
     verbose_output,
 )
 from .._utils import Documents, FloatArray, FloatDType
@@ -44,13 +43,6 @@ _SHARED_PARAMETERS = (
     "share_negatives", "shrink_windows", "lowercase", "token_pattern", "tokenizer",
     "preprocessor", "analyzer", "encoding", "decode_error", "dtype", "n_jobs",
     "random_state", "verbose")
-
-# What Word2VecTransformer's fit reads that a paragraph-vector model does not offer: its
-# document vectors are trained or inferred, never pooled from word vectors.
-_FIXED_SETTINGS = {"pooling": "mean", "sif_alpha": 1e-3, "normalize": False,
-                   "word_vectors": "input", "warm_start": False, "out_of_core": False,
-                   "temp_folder": None, "epoch_callback": None}
-
 
 class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
                          TransformerMixin, BaseEstimator):
@@ -173,6 +165,11 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
     (1, 8)
     """
 
+    # Every attribute a fit sets: a new fit replaces all of them (see _set_fitted_state).
+    # Fits of earlier versions also set pooling statistics, which a new fit drops.
+    _fitted_attributes = TRAINED_ATTRIBUTES + ("idf_", "sif_weights_", "_document_frequency",
+                                               "_n_documents")
+
     _parameter_constraints = {
         **{name: Word2VecTransformer._parameter_constraints[name]
            for name in _SHARED_PARAMETERS},
@@ -251,11 +248,14 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         self.verbose = verbose
 
     def _settings(self):
-        params = self.get_params(deep=False)
-        return resolve_settings({**params, **_FIXED_SETTINGS, "cbow_mean": params["dm_mean"]})
-
-    def _build_analyzer(self):
-        return analyzer_of(self.get_params(deep=False))
+        """The resolved settings of the parameters: the parts of a fit of paragraph
+        vectors (no document features: its document vectors are trained or inferred)."""
+        model = self._model_settings(cbow_mean=self.dm_mean, dbow_words=self.dbow_words)
+        return FitSettings(
+            text=self._text_settings(),
+            corpus=CorpusSettings.resolve(min_count=self.min_count,
+                                          max_vocab_size=self.max_vocab_size),
+            model=model, training=self._training_settings(model))
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Documents, y: None = None) -> Doc2VecTransformer:
@@ -352,12 +352,12 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         return self._infer(self._settings(), X)[0]
 
     def _infer(self, settings, X):
-        corpus = encode(X, settings.analyzer, self.vocabulary_)
+        corpus = encode(X, settings.text.analyzer, self.vocabulary_)
         epochs = self.epochs_ if self.infer_epochs is None else self.infer_epochs
-        rate = (settings.learning_rate if self.infer_learning_rate is None
+        rate = (settings.training.learning_rate if self.infer_learning_rate is None
                 else self.infer_learning_rate)
-        documents = infer_document_vectors(settings, vars(self), corpus, epochs=epochs,
-                                           learning_rate=rate)
+        documents = infer_document_vectors(settings.model, settings.training, vars(self),
+                                           corpus, epochs=epochs, learning_rate=rate)
         return documents, corpus
 
     def score(self, X: Documents, y: None = None) -> float:
@@ -394,9 +394,9 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         check_is_fitted(self, "document_vectors_")
         settings = self._settings()
         documents, corpus = self._infer(settings, X)
-        layer, matrix = fitted_layer_of(settings, vars(self))
+        layer, matrix = settings.model.layer_of_fitted(vars(self))
         mean, n_predictions = mean_log_likelihood(
-            corpus, architecture=settings.architecture.documents_alone(), layer=layer,
+            corpus, architecture=settings.model.architecture.documents_alone(), layer=layer,
             window=self.window,
             parameters={"input": self.vectors_, layer.parameter: matrix,
                         "documents": documents})

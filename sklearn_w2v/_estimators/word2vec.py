@@ -22,23 +22,34 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._features import pool_documents
-from .._model import NO_OUTPUT_WORD_VECTORS, make_architecture, mean_log_likelihood
-from .._text import DEFAULT_TOKEN_PATTERN, encode, iter_token_lists, transform_corpus
-from .._training import (
-    FittedParts,
-    analyzer_of,
-    check_dtype,
+from .._features import (
+    POOLING_ATTRIBUTES,
+    FeatureSettings,
+    PoolingStatistics,
     embedding_of,
-    fit_state,
+    pool_documents,
+)
+from .._model import (
+    NO_OUTPUT_WORD_VECTORS,
     fitted_layer_of,
-    resolve_settings,
-    resolved_batch_size,
-    resolved_learning_rate,
-    structure_of,
+    make_architecture,
+    mean_log_likelihood,
+)
+from .._text import (
+    DEFAULT_TOKEN_PATTERN,
+    CorpusSettings,
+    encode,
+    iter_token_lists,
+    transform_corpus,
+)
+from .._training import (
+    TRAINED_ATTRIBUTES,
+    FitSettings,
+    FittedParts,
+    fit_state,
     verbose_output,
 )
-from .._utils import Documents, FloatArray, FloatDType, PathLike
+from .._utils import Documents, FloatArray, FloatDType, PathLike, check_dtype
 from .._vectors import VectorFile, load_vector_file, save_word2vec_format
 from .base import TextEstimatorMixin, fit_context
 from .keyed_vectors import KeyedVectorsMixin
@@ -368,6 +379,9 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     (1, 50)
     """
 
+    # Every attribute a fit sets: a new fit replaces all of them (see _set_fitted_state).
+    _fitted_attributes = TRAINED_ATTRIBUTES + POOLING_ATTRIBUTES
+
     _parameter_constraints = {
         "objective": [StrOptions({"negative", "softmax", "nce", "hierarchical"})],
         "architecture": [StrOptions({"skipgram", "cbow"})],
@@ -628,29 +642,41 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         document vectors of ``X`` if ``transform``."""
         # Parameters are validated by _fit_context (fit) or partial_fit before this runs;
         # the settings check their combinations and resolve every "auto" once.
-        settings = resolve_settings(self.get_params(deep=False))
+        settings, features = self._settings()
+        previous = self._fitted_state() if incremental or self.warm_start else None
         with verbose_output(self.verbose):
-            state, X_new = fit_state(settings, X, self._fitted_state(),
-                                     incremental=incremental,
-                                     grow_vocabulary=grow_vocabulary, transform=transform)
+            state, X_new = fit_state(settings, X, previous, incremental=incremental,
+                                     grow_vocabulary=grow_vocabulary,
+                                     extras=WordVectorExtras(features, transform=transform))
         self._set_fitted_state(state)
         return X_new
+
+    def _settings(self):
+        """The resolved settings of the parameters: the parts of a fit, and the document
+        features."""
+        model = self._model_settings(cbow_mean=self.cbow_mean)
+        model.check_word_vectors(self.word_vectors)
+        settings = FitSettings(
+            text=self._text_settings(),
+            corpus=CorpusSettings.resolve(
+                min_count=self.min_count, max_vocab_size=self.max_vocab_size,
+                out_of_core=self.out_of_core, temp_folder=self.temp_folder),
+            model=model,
+            training=self._training_settings(model, epoch_callback=self.epoch_callback))
+        features = FeatureSettings(pooling=self.pooling, sif_alpha=self.sif_alpha,
+                                   normalize=self.normalize, word_vectors=self.word_vectors)
+        return settings, features
 
     def _check_dtype(self):
         return check_dtype(self.dtype)
 
-    def _build_analyzer(self):
-        return analyzer_of(self.get_params(deep=False))
-
     def _learning_rate(self):
-        return resolved_learning_rate(self.get_params(deep=False))
-
-    def _batch_size(self):
-        return resolved_batch_size(self.get_params(deep=False))
+        return self._settings()[0].training.learning_rate
 
     def _fitted_layer(self):
         """The output layer of the fitted model and its matrix (``score``, theory)."""
-        return fitted_layer_of(self, vars(self))
+        return fitted_layer_of(self.objective, self.negative, self.share_negatives,
+                               vars(self))
 
     # ---------------------------------------------------------------- transform
 
@@ -917,20 +943,35 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
             unicode_errors=unicode_errors), dtype)
         model.set_params(init=init, vector_size=pretrained.vectors.shape[1])
         model._validate_params()
-        model._set_fitted_state(_loaded_state(model, pretrained, dtype))
+        model._set_fitted_state(_loaded_state(model, pretrained))
         return model
 
 
-def _loaded_state(model, pretrained, dtype):
+def _loaded_state(model, pretrained):
     """The fitted state of vectors loaded without documents (nothing learned)."""
+    settings, _ = model._settings()
     state = {
         "vocabulary_": pretrained.index, "index_to_word_": pretrained.words,
         "vectors_": pretrained.vectors, "loss_curve_": [], "n_pairs_": 0,
         "n_centers_": 0, "n_effective_words_": 0, "training_seconds_": 0.0,
-        "corpus_word_count_": 0, "epochs_": 0, "batch_size_": model._batch_size(),
-        "_training_tokens": 0,
-        "_structure": structure_of(model.get_params(deep=False), dtype),
+        "corpus_word_count_": 0, "epochs_": 0,
+        "batch_size_": settings.training.batch_size, "_training_tokens": 0,
+        "_structure": settings.structure,
         "fitted_parts_": FittedParts(origin="loaded", output_vectors=False,
                                      word_counts=False, idf=False, sif_component=False),
     }
     return state
+
+
+class WordVectorExtras(PoolingStatistics):
+    """What ``Word2VecTransformer`` learns at fit besides the vectors: the pooling
+    statistics, after checking that the fit gives the word vectors ``transform`` uses."""
+
+    def check_plan(self, plan):
+        start = plan.start_vectors
+        if (not plan.trains and start.output is None
+                and self.features.word_vectors == "input+output"):
+            raise ValueError(
+                "word_vectors='input+output' needs output vectors, which epochs=0 does not "
+                "train and pretrained vectors do not carry; use word_vectors='input' or set "
+                "epochs > 0.")

@@ -12,6 +12,9 @@ from .pooling import (
     sif_weights,
     smoothed_idf,
 )
+from .settings import FeatureSettings, embedding_of
+from .statistics import POOLING_ATTRIBUTES, PoolingStatistics
 
-__all__ = ["document_frequency", "fit_sif_component_from_corpus", "pool_documents",
-           "sif_weights", "smoothed_idf"]
+__all__ = ["FeatureSettings", "POOLING_ATTRIBUTES", "PoolingStatistics",
+           "document_frequency", "embedding_of", "fit_sif_component_from_corpus",
+           "pool_documents", "sif_weights", "smoothed_idf"]

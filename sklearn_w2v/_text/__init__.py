@@ -21,12 +21,13 @@ from .coverage import Coverage, LowCoverageWarning, fit_coverage, transform_corp
 from .encoded_corpus import EncodedCorpus
 from .lines import read_lines
 from .minibatches import block_boundaries, block_minibatches, iter_all_pairs
+from .settings import CorpusSettings, TextSettings
 from .stores import corpus_store, encode
 from .vocabulary import build_vocabulary, keep_probabilities
 from .vocabulary_growth import extend_vocabulary
 
-__all__ = ["Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus", "LowCoverageWarning",
-           "block_boundaries", "block_minibatches", "build_analyzer", "build_vocabulary",
-           "corpus_store", "encode", "extend_vocabulary", "fit_coverage",
-           "iter_all_pairs", "iter_token_lists", "keep_probabilities", "read_lines",
-           "transform_corpus"]
+__all__ = ["CorpusSettings", "Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus",
+           "LowCoverageWarning", "TextSettings", "block_boundaries", "block_minibatches",
+           "build_analyzer", "build_vocabulary", "corpus_store", "encode",
+           "extend_vocabulary", "fit_coverage", "iter_all_pairs", "iter_token_lists",
+           "keep_probabilities", "read_lines", "transform_corpus"]

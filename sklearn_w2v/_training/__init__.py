@@ -1,10 +1,17 @@
 """Training: a fit's settings, plan and stages, the trainer and its worker processes.
 
-May import ``_utils``, ``_vectors``, ``_text`` and ``_model``.
+May import ``_utils``, ``_vectors``, ``_text`` and ``_model``; never ``_features`` or the
+estimators (an estimator's own learning, such as pooling statistics, comes in as the
+fit's extras).
 
-* ``settings``: the estimator's parameters checked together and resolved once;
-* ``fitting``: the fit procedure (plan, vocabulary, training, the fitted state as one dict)
-  and the inference of document vectors;
+* ``settings``: the training settings, and :class:`FitSettings`, the four parts (text,
+  corpus, model, training) a fit reads;
+* ``plan``: what kind of fit this is (fresh, from ``init``, continuing), decided once;
+* ``stages``: read and count, vocabulary, training, counters;
+* ``fit``: :func:`fit_state`, the stages in order with the estimator's extras, and the
+  fitted state assembled as one dict;
+* ``parameters``: where training starts (initial matrices, seeds);
+* ``inference``: vectors of new documents with the model frozen;
 * ``trainer``: the minibatch loop of a block and the epochs around it, the capped sparse
   updates, divergence checks;
 * ``schedule``: learning-rate schedules;
@@ -12,30 +19,15 @@ May import ``_utils``, ``_vectors``, ``_text`` and ``_model``.
 * ``progress``: verbose output and progress bars.
 """
 
-from .fitting import (
-    FITTED_ATTRIBUTES,
-    FittedParts,
-    embedding_of,
-    fit_state,
-    fitted_layer_of,
-    infer_document_vectors,
-)
+from .fit import TRAINED_ATTRIBUTES, FittedParts, NoExtras, fit_state
+from .inference import infer_document_vectors
 from .progress import records_to, verbose_output
-from .settings import (
-    analyzer_of,
-    check_dtype,
-    float_dtype_or_none,
-    resolve_settings,
-    resolved_batch_size,
-    resolved_learning_rate,
-    structure_of,
-)
+from .settings import FitSettings, TrainingSettings
+from .stages import auto_epochs
 from .trainer import TrainingDivergedError
 from .workers import TrainingWorkerError, effective_n_jobs
 
-__all__ = ["FITTED_ATTRIBUTES", "FittedParts", "TrainingDivergedError",
-           "TrainingWorkerError", "analyzer_of", "check_dtype", "effective_n_jobs",
-           "embedding_of", "fit_state", "fitted_layer_of", "float_dtype_or_none",
-           "infer_document_vectors", "records_to", "resolve_settings",
-           "resolved_batch_size", "resolved_learning_rate", "structure_of",
+__all__ = ["FitSettings", "FittedParts", "NoExtras", "TRAINED_ATTRIBUTES",
+           "TrainingDivergedError", "TrainingSettings", "TrainingWorkerError", "auto_epochs",
+           "effective_n_jobs", "fit_state", "infer_document_vectors", "records_to",
            "verbose_output"]

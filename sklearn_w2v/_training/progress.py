@@ -6,8 +6,7 @@ user routes, filters or silences them with the standard ``logging`` configuratio
 estimators' ``verbose`` keeps scikit-learn's meaning and prints through the same records:
 for the duration of a fit a handler on that logger writes to standard output the records
 whose detail level is at most ``verbose`` (1: the vocabulary and the epoch lines, 2: also
-the progress within each epoch, at most every :data:`PROGRESS_INTERVAL` seconds). A
-record within an epoch also carries ``w2v_done``, the share of the whole training done.
+the progress within each epoch, at most once a second). A record within an epoch also carries ``w2v_done``, the share of the whole training done.
 
 Worker processes never log or print: the coordinator receives each block's report as the
 block finishes (:class:`~sklearn_w2v._training.workers.ProcessBlockRunner` consumes the workers'
@@ -21,10 +20,10 @@ import logging
 import sys
 import time
 
+from .._utils import current_hooks
+
 logger = logging.getLogger("sklearn_w2v")
 
-# Seconds between two progress records within an epoch (gensim's report_delay is 1 s).
-PROGRESS_INTERVAL = 1.0
 
 
 class _DetailFilter(logging.Filter):
@@ -85,13 +84,14 @@ class EpochProgress:
     verbose : int
         The estimator's ``verbose`` (a progress bar needs 2 or more).
     interval : float or None
-        Seconds between progress records; None is :data:`PROGRESS_INTERVAL`.
+        Seconds between progress records; None is the engine hooks' ``progress_interval``
+        (one second).
     """
 
     def __init__(self, epochs, epoch_tokens, verbose=0, interval=None):
         self.epochs = epochs
         self.epoch_tokens = max(int(epoch_tokens), 1)
-        self.interval = PROGRESS_INTERVAL if interval is None else interval
+        self.interval = current_hooks().progress_interval if interval is None else interval
         self._bar = _progress_bar(epochs * self.epoch_tokens) if verbose >= 2 else None
         self._started = time.perf_counter()
 

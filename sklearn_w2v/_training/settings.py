@@ -1,202 +1,131 @@
-"""The resolved configuration of a fit: every parameter it reads, ``"auto"`` resolved once.
+"""The training settings of a fit: passes, learning rate, minibatches, processes, seed.
 
-:func:`resolve_settings` reads the estimator's parameters (a dict, as ``get_params`` gives
-it), checks the combinations that single-parameter validation cannot, resolves each
-``"auto"`` by the rule of the object that owns it (the architecture's learning rate and
-minibatch size, the output layer's minibatch size, the dtype) and returns a frozen
-:class:`FitSettings`. The fit procedure (:mod:`sklearn_w2v._training.fitting`) and everything below
-it receive these settings, never the estimator, as NMF's solvers receive arrays once
-``_check_params`` has resolved them.
+:meth:`TrainingSettings.resolve` checks the training options and resolves their
+``"auto"`` values with the model's rules; :meth:`TrainingSettings.config` turns them into
+the :class:`~sklearn_w2v._training.trainer.TrainingConfig` of one run of the trainer.
 """
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from .._model import check_layer_parameters, layer_class, make_architecture
-from .._text import build_analyzer
+from .._model import ModelSettings
+from .._text import CorpusSettings, TextSettings, keep_probabilities
+from .._utils import check_not_boolean
+from .trainer import TrainingConfig
 from .workers import effective_n_jobs
-
-# Parameters that define what a fitted model is: training can only continue (warm_start,
-# partial_fit) with the values the model was fitted with.
-STRUCTURE_PARAMETERS = ("vector_size", "objective", "architecture", "lowercase",
-                        "token_pattern", "tokenizer", "preprocessor", "analyzer", "encoding",
-                        "decode_error")
-
-_INTEGER_PARAMETERS = ("vector_size", "window", "min_count", "max_vocab_size", "negative",
-                       "epochs", "batch_size", "n_jobs", "verbose")
 
 
 @dataclass(frozen=True)
-class FitSettings:
-    """What a fit reads, resolved (see the estimator's docstring for each meaning).
+class TrainingSettings:
+    """How the model is trained.
 
     Attributes
     ----------
-    architecture : SkipGram or Cbow
-        The architecture object (:mod:`sklearn_w2v._model.architectures`).
-    objective : str
-        Passed to :func:`~sklearn_w2v._model.layers.make_layer` with the counts of the corpus.
-    learning_rate, batch_size : float, int
-        ``"auto"`` resolved.
+    window : int
+    shrink_windows : bool
+    sample : float
+        Subsampling threshold (0: none).
     epochs : int or "auto"
-        ``"auto"`` depends on the corpus size and is resolved by the fit
-        (:func:`~sklearn_w2v._training.fitting.resolve_epochs`).
-    dtype : numpy.dtype
+        ``"auto"`` depends on the corpus size and is resolved by the fit.
+    learning_rate, min_learning_rate : float
+        ``"auto"`` resolved.
+    batch_size : int
+        ``"auto"`` resolved.
     n_jobs : int
-        Worker processes allowed (joblib's rules applied); the fit trains in one process
-        below :data:`~sklearn_w2v._training.workers.MIN_TOKENS_FOR_PROCESSES`.
-    analyzer : callable
-        Document -> list of tokens.
-    structure : dict
-        The parameters that define the model (:data:`STRUCTURE_PARAMETERS`) and ``dtype``,
-        recorded on the fitted model and compared when training continues.
+        Worker processes allowed (joblib's rules applied).
+    random_state : int, RandomState or None
+    verbose : int
+    init : object
+        Pretrained vectors to start from (see ``sklearn_w2v._vectors.resolve_init``).
     epoch_callback : callable or None
         The user's ``epoch_callback(report, input_vectors, output_vectors)``.
     """
 
-    architecture: object
-    objective: str
-    vector_size: int
     window: int
-    min_count: int
-    max_vocab_size: object
-    sample: float
-    negative: int
-    ns_exponent: float
-    share_negatives: bool
     shrink_windows: bool
+    sample: float
     epochs: object
     learning_rate: float
     min_learning_rate: float
     batch_size: int
-    pooling: str
-    sif_alpha: float
-    normalize: bool
-    word_vectors: str
-    dtype: np.dtype
     n_jobs: int
     random_state: object
     verbose: int
-    init: object
-    warm_start: bool
-    out_of_core: bool
-    temp_folder: object
-    analyzer: object
-    structure: dict
-    epoch_callback: object
+    init: object = None
+    epoch_callback: object = None
+
+    @classmethod
+    def resolve(cls, model, *, window, shrink_windows, sample, epochs, learning_rate,
+                min_learning_rate, batch_size, n_jobs, random_state, verbose, init=None,
+                epoch_callback=None):
+        """The settings of these options for ``model`` (a ``ModelSettings``), whose
+        architecture and output layer choose ``"auto"`` rates and minibatch sizes.
+
+        Raises
+        ------
+        ValueError
+            For a final learning rate above the initial one, or a boolean count.
+        """
+        if learning_rate == "auto":
+            learning_rate = model.auto_learning_rate
+        if min_learning_rate > learning_rate:
+            raise ValueError(
+                f"min_learning_rate={min_learning_rate!r} is larger than "
+                f"learning_rate={learning_rate!r}; the rate decays from learning_rate to "
+                f"min_learning_rate, so set min_learning_rate <= learning_rate.")
+        check_not_boolean(window=window, epochs=epochs, batch_size=batch_size,
+                          n_jobs=n_jobs, verbose=verbose)
+        return cls(
+            window=window, shrink_windows=shrink_windows, sample=sample, epochs=epochs,
+            learning_rate=learning_rate, min_learning_rate=min_learning_rate,
+            batch_size=model.auto_batch_size if batch_size == "auto" else batch_size,
+            n_jobs=effective_n_jobs(n_jobs), random_state=random_state, verbose=verbose,
+            init=init, epoch_callback=epoch_callback)
+
+    def config(self, architecture, counts, *, epochs, learning_rate, block_size,
+               schedule=None, frozen=()):
+        """The trainer's configuration: these settings with the minibatch options of
+        ``architecture`` and subsampling by the word ``counts``."""
+        batches = {"window": self.window, "shrink_windows": self.shrink_windows,
+                   "keep_isolated": False, "with_documents": False,
+                   **architecture.batch_options}
+        return TrainingConfig(
+            epochs=epochs, keep_probability=(keep_probabilities(counts, self.sample)
+                                             if self.sample > 0 else None),
+            batch_size=self.batch_size, learning_rate=learning_rate,
+            min_learning_rate=self.min_learning_rate, block_size=block_size,
+            schedule=schedule, frozen=tuple(frozen), **batches)
 
 
-def resolve_settings(params):
-    """:class:`FitSettings` of the estimator parameters ``params`` (a dict).
+@dataclass(frozen=True)
+class FitSettings:
+    """The settings a fit of word vectors reads, one part per owner.
 
-    Raises
-    ------
-    ValueError or TypeError
-        For a combination of parameters that cannot be fitted, naming the parameters and
-        the fix.
+    An estimator resolves each part with the options it has (see
+    ``sklearn_w2v._estimators``); the document features of ``Word2VecTransformer`` are
+    not a part of it: they are learned by the fit's extras.
+
+    Attributes
+    ----------
+    text : TextSettings
+    corpus : CorpusSettings
+    model : ModelSettings
+    training : TrainingSettings
     """
-    check_parameter_combinations(params)
-    dtype = check_dtype(params["dtype"])
-    architecture = _architecture_of(params)
-    return FitSettings(
-        architecture=architecture, objective=params["objective"],
-        vector_size=params["vector_size"], window=params["window"],
-        min_count=params["min_count"], max_vocab_size=params["max_vocab_size"],
-        sample=params["sample"], negative=params["negative"],
-        ns_exponent=params["ns_exponent"], share_negatives=params["share_negatives"],
-        shrink_windows=params["shrink_windows"], epochs=params["epochs"],
-        learning_rate=resolved_learning_rate(params),
-        min_learning_rate=params["min_learning_rate"],
-        batch_size=resolved_batch_size(params), pooling=params["pooling"],
-        sif_alpha=params["sif_alpha"], normalize=params["normalize"],
-        word_vectors=params["word_vectors"], dtype=dtype,
-        n_jobs=effective_n_jobs(params["n_jobs"]), random_state=params["random_state"],
-        verbose=params["verbose"], init=params["init"], warm_start=params["warm_start"],
-        out_of_core=params["out_of_core"], temp_folder=params["temp_folder"],
-        analyzer=analyzer_of(params), structure=structure_of(params, dtype),
-        epoch_callback=params["epoch_callback"])
+
+    text: TextSettings
+    corpus: CorpusSettings
+    model: ModelSettings
+    training: TrainingSettings
+
+    @property
+    def structure(self):
+        """The options that define a fitted model (its text options, dimension,
+        objective, architecture and dtype), recorded on it and compared when training
+        continues."""
+        model = self.model.structure()
+        return {"vector_size": model["vector_size"], "objective": model["objective"],
+                "architecture": model["architecture"], **self.text.structure,
+                "dtype": self.model.dtype}
 
 
-def check_parameter_combinations(params):
-    """Raise for parameters that are valid one by one but not together."""
-    check_layer_parameters(params["objective"], negative=params["negative"],
-                           word_vectors=params["word_vectors"])
-    if params["min_learning_rate"] > resolved_learning_rate(params):
-        raise ValueError(
-            f"min_learning_rate={params['min_learning_rate']!r} is larger than "
-            f"learning_rate={resolved_learning_rate(params)!r}; the rate decays from "
-            f"learning_rate to min_learning_rate, so set min_learning_rate <= "
-            f"learning_rate.")
-    if params["tokenizer"] is not None and not callable(params["tokenizer"]):
-        raise TypeError("tokenizer must be a callable or None.")
-    # bool is an Integral for scikit-learn's validation, but vector_size=True is a
-    # mistake, not a 1-dimensional model.
-    for name in _INTEGER_PARAMETERS:
-        if isinstance(params[name], (bool, np.bool_)):
-            raise ValueError(f"{name}={params[name]!r} is a boolean; {name} must be an "
-                             f"integer.")
-
-
-def resolved_learning_rate(params):
-    """``learning_rate``, ``"auto"`` being the architecture's (word2vec.c's) rate."""
-    if params["learning_rate"] == "auto":
-        return _architecture_of(params).auto_learning_rate
-    return params["learning_rate"]
-
-
-def resolved_batch_size(params):
-    """``batch_size``, ``"auto"`` being the output layer's rule if it has one, else the
-    architecture's."""
-    if params["batch_size"] != "auto":
-        return params["batch_size"]
-    layer_size = layer_class(params["objective"]).auto_batch_size
-    if layer_size is not None:
-        return layer_size
-    return _architecture_of(params).auto_batch_size
-
-
-def _architecture_of(params):
-    return make_architecture(params["architecture"], cbow_mean=params["cbow_mean"],
-                             dbow_words=params.get("dbow_words", False))
-
-
-def check_dtype(dtype):
-    """np.float32 or np.float64 as a dtype; ValueError naming the choices otherwise."""
-    resolved = float_dtype_or_none(dtype)
-    if resolved is None:
-        raise ValueError(f"dtype={dtype!r} is not supported; use np.float32 (default) or "
-                         f"np.float64.")
-    return resolved
-
-
-def float_dtype_or_none(dtype):
-    """np.float32 or np.float64 as a dtype, None for anything else (np.dtype(None) and
-    np.dtype("float64") == None are both true in NumPy, hence the explicit checks)."""
-    if dtype is None or isinstance(dtype, (bool, np.bool_)):
-        return None
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        return None
-    return dtype if dtype.type in (np.float32, np.float64) else None
-
-
-def analyzer_of(params):
-    """The analyzer (document -> tokens) of the text parameters, CountVectorizer's."""
-    return build_analyzer(
-        analyzer=params["analyzer"], lowercase=params["lowercase"],
-        token_pattern=params["token_pattern"], tokenizer=params["tokenizer"],
-        preprocessor=params["preprocessor"], encoding=params["encoding"],
-        decode_error=params["decode_error"])
-
-
-def structure_of(params, dtype):
-    """The model-defining parameters of ``params`` (:data:`STRUCTURE_PARAMETERS`) and
-    ``dtype``."""
-    return {**{name: params[name] for name in STRUCTURE_PARAMETERS}, "dtype": dtype}
-
-
-__all__ = ["FitSettings", "STRUCTURE_PARAMETERS", "analyzer_of", "check_dtype",
-           "check_parameter_combinations", "resolve_settings", "resolved_batch_size",
-           "resolved_learning_rate", "structure_of"]
+__all__ = ["FitSettings", "TrainingSettings"]

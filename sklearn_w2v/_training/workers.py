@@ -49,6 +49,7 @@ from threadpoolctl import threadpool_limits
 
 from .._utils import (
     OwnedFolder,
+    current_hooks,
     full_or_read_only,
     process_exists,
     remove_stale_folders,
@@ -59,21 +60,12 @@ from .trainer import _ignore_overflow, train_block
 # Arrays at least this large are shared through the folder instead of pickled per task.
 _SHARE_MIN_BYTES = 1 << 16
 
-# Below this many corpus tokens x epochs a fit trains in one process. Measured with
-# benchmarks/bench_processes.py (benchmarks/RESULTS-processes.md, 2 cores): the first fit of
-# a Python process spends about 1.7 s starting the workers, so two processes only pay off
-# from about 1.4M tokens x epochs (0.81x one process at 1M, 1.22x at 2M); with the workers
-# already running they pay off from about 0.5M (1.07x at 0.5M, 1.49x at 1M). At 2M every
-# fit is at least as fast as in one process, cold or warm.
-MIN_TOKENS_FOR_PROCESSES = 2_000_000
-
 # Prefix of the temporary folders, so that a test (or a user) can find a leaked one.
 FOLDER_PREFIX = "sklearn_w2v_"
 
 # /dev/shm is used when it has this much free space beyond what the arrays need (joblib's
 # rule is 2 GB): a container's default 64 MB /dev/shm would make writes fail with SIGBUS.
 _SHM_HEADROOM_BYTES = 1 << 30
-_SHM_FOLDER = "/dev/shm"
 
 # How often a worker checks that its parent is alive: four getppid() calls and GIL
 # hand-overs a second, microseconds against the block's training. A dead parent's workers
@@ -160,6 +152,8 @@ class ProcessBlockRunner:
         self._payload = None
         self._parallel = None
         self._cleanup = None
+        # The function the workers run per block (the hooks may replace it).
+        self._task = current_hooks().worker_task or train_block_in_worker
 
     def __enter__(self):
         needed = sum(matrix.nbytes for matrix in self._originals.values()) \
@@ -178,6 +172,9 @@ class ProcessBlockRunner:
             self._parallel.__enter__()
             # Success: the folder is removed (and unregistered) by __exit__.
             self._cleanup = stack.pop_all()
+        current_hooks().notify("shared", runner=self, folder=folder.path,
+                               shared=(self.parameters, self._corpus, self._step,
+                                       self._config))
         return self
 
     def run(self, tasks, state, on_block=None):
@@ -193,8 +190,7 @@ class ProcessBlockRunner:
     def _run(self, tasks, reference, on_block):
         try:
             reports = []
-            results = self._parallel(delayed(_train_block_in_worker)(self._payload, task,
-                                                                     reference)
+            results = self._parallel(delayed(self._task)(self._payload, task, reference)
                                      for task in tasks)
             for task, report in zip(tasks, results):
                 reports.append(report)
@@ -229,7 +225,7 @@ class ProcessBlockRunner:
         return False
 
 
-def _train_block_in_worker(payload, task, reference_loss):
+def train_block_in_worker(payload, task, reference_loss):
     """Task run in a worker: map the shared arrays and train one block."""
     parameters, corpus, step, config = _unpickle_with_shared_arrays(payload)
     _keep_freed_heap()
@@ -284,7 +280,7 @@ def _make_folder(needed_bytes):
     shared arrays: in ``JOBLIB_TEMP_FOLDER`` if set, else in ``/dev/shm`` when it has room
     to spare, else in the system's temporary folder (joblib's choice). Folders left by
     dead processes in those places are removed first."""
-    shm = _SHM_FOLDER
+    shm = current_hooks().shared_memory_folder
     root = os.environ.get("JOBLIB_TEMP_FOLDER")
     for place in {root or tempfile.gettempdir(), shm}:
         remove_stale_folders(place, FOLDER_PREFIX)

@@ -6,6 +6,8 @@ that owns them and removes those of dead owners (the out-of-core corpus and the 
 processes' shared arrays live in such folders).
 """
 
+from .checks import check_dtype, check_not_boolean, float_dtype_or_none
+from .hooks import EngineHooks, current_hooks, engine_hooks
 from .owned_folders import (
     OwnedFolder,
     full_or_read_only,
@@ -15,6 +17,7 @@ from .owned_folders import (
 )
 from .typing import Documents, FloatArray, FloatDType, PathLike, Term, WordVectorsSource
 
-__all__ = ["Documents", "FloatArray", "FloatDType", "OwnedFolder", "PathLike", "Term",
-           "WordVectorsSource", "full_or_read_only", "process_exists",
-           "remove_stale_folders", "tracked_by_loky"]
+__all__ = ["Documents", "EngineHooks", "FloatArray", "FloatDType", "OwnedFolder",
+           "PathLike", "Term", "WordVectorsSource", "check_dtype", "check_not_boolean",
+           "current_hooks", "engine_hooks", "float_dtype_or_none", "full_or_read_only",
+           "process_exists", "remove_stale_folders", "tracked_by_loky"]

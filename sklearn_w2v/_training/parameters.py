@@ -1,0 +1,63 @@
+"""Where training starts: the parameter matrices of a fit, and its random seeds."""
+
+from numbers import Integral
+
+import numpy as np
+
+# Values of the initial vectors drawn at once: a 1 MB float64 temporary instead of two
+# (n_words, d) float64 matrices.
+INIT_BLOCK_VALUES = 1 << 17
+
+
+def initial_parameters(start, n_words, d, dtype, rng, layer):
+    """Input matrix and the layer's matrix: the starting rows copied, word2vec.c's start for
+    the rest (input rows uniform in [-0.5/d, 0.5/d), the layer's rows zero)."""
+    n_known = 0 if start is None else len(start.words)
+    parameters = {
+        "input": np.empty((n_words, d), dtype=dtype),
+        layer.parameter: np.zeros((layer.n_rows(n_words), d), dtype=dtype),
+    }
+    if n_known:
+        parameters["input"][:n_known] = start.vectors
+        previous_output = start.layer_matrix(layer.parameter)
+        if previous_output is not None:
+            parameters[layer.parameter][:len(previous_output)] = previous_output
+    # Drawn straight into the matrix: a separate array would hold a second copy of it.
+    initial_center_vectors(rng, n_words - n_known, d, dtype, out=parameters["input"][n_known:])
+    return parameters
+
+
+def initial_center_vectors(rng, n_words, d, dtype, out=None, *,
+                           block_values=INIT_BLOCK_VALUES):
+    """word2vec.c's ``(u - 0.5) / d`` with u uniform in [0, 1), drawn in blocks of about
+    ``block_values`` values (into ``out`` if given).
+
+    ``Generator.random`` fills arrays from one stream in C order, so the blocks hold the
+    same values as one ``rng.random((n_words, d))`` draw.
+    """
+    vectors = np.empty((n_words, d), dtype=dtype) if out is None else out
+    rows = max(1, block_values // d)
+    for first in range(0, n_words, rows):
+        block = rng.random((min(rows, n_words - first), d))
+        block -= 0.5
+        block /= d
+        vectors[first:first + len(block)] = block
+    return vectors
+
+
+def seed_sequence_of(random_state):
+    """A SeedSequence from scikit-learn's random_state convention."""
+    if random_state is None:
+        return np.random.SeedSequence()
+    if isinstance(random_state, Integral):
+        return np.random.SeedSequence(int(random_state))
+    # scikit-learn only here: worker processes import this package without it.
+    from sklearn.utils import check_random_state
+
+    # A RandomState instance: draw the seed from it, so successive fits differ.
+    rng = check_random_state(random_state)
+    return np.random.SeedSequence(int(rng.randint(np.iinfo(np.int32).max)))
+
+
+__all__ = ["INIT_BLOCK_VALUES", "initial_center_vectors", "initial_parameters",
+           "seed_sequence_of"]
