@@ -46,9 +46,15 @@ write ``g^+_p = sigma(x^+_p) - 1`` and ``g^-_{pk} = sigma(x^-_{pk})``; then
     \partial J/\partial u_{o_p} = g^+_p v_{c_p},\quad
     \partial J/\partial u_{n_{pk}} = g^-_{pk} v_{c_p}.
 
-By default the trainer lets the pairs of one window share the window's ``K`` noise words,
-with the window's context words as inputs predicting its center word, as word2vec.c
-orients skip-gram (see :func:`window_contrastive_loss_and_grads`).
+:func:`contrastive_loss_and_grads` computes this pair by pair, each pair with noise words
+of its own (:func:`negative_sampling_loss_and_grads` and :func:`nce_loss_and_grads` are it
+with the two offsets); the tests hold every other data-vs-noise kernel to it. The others
+compute the same terms where predictions share noise words: the pairs of a window
+(:func:`window_contrastive_loss_and_grads`, word2vec.c's orientation of skip-gram, the
+default), one hidden row per window (:func:`window_binary_loss_and_logit_grads`), groups of
+windows (:func:`group_noise_loss_and_grads`) or a whole minibatch
+(:func:`shared_noise_loss_and_grads`). Which one a layer calls is the noise-sharing scheme
+of :mod:`sklearn_w2v._model.noise_sharing`.
 
 Gradients are per *occurrence* (one row per center / pair / noise draw); the
 trainer scatter-adds them into the parameter rows.
