@@ -116,8 +116,6 @@ def _record_minibatches(sentences, config, seed, skip, count):
 def _skipgram_floor(layer, parameters, batches):
     """Gathers and the three batched products of the skip-gram grid, bucketed as the
     layer buckets a minibatch's windows by path length."""
-    from sklearn_w2v._model.layers import GRID_PATH_BUCKETS, _paths_of
-
     inputs, nodes = parameters["input"], parameters[layer.parameter]
     tree = layer.tree
     # Index arrays are prepared outside the timed part: the floor is the row traffic.
@@ -125,8 +123,8 @@ def _skipgram_floor(layer, parameters, batches):
     for batch in batches:
         order = np.argsort(tree.lengths[batch.centers], kind="stable")
         buckets = []
-        for windows in np.array_split(order, min(GRID_PATH_BUCKETS, len(order))):
-            points = _paths_of(tree, batch.centers[windows])[0]
+        for windows in np.array_split(order, min(layer.grid_buckets, len(order))):
+            points = tree.paths(batch.centers[windows])[0]
             buckets.append((batch.window_contexts[windows], np.ascontiguousarray(points)))
         plans.append(buckets)
 
@@ -152,18 +150,18 @@ def _skipgram_floor(layer, parameters, batches):
 def _cbow_floor(layer, parameters, batches, mean):
     """The hidden sums, the dense top-node products and the deep steps' gather and dot
     products of CBOW's split paths."""
-    from sklearn_w2v._model.architectures import cbow_hidden
+    from sklearn_w2v._model.architectures import combined_hidden
 
     inputs, nodes = parameters["input"], parameters[layer.parameter]
     split = layer.split
     top = np.take(nodes, split.top_nodes, axis=0)
     deep = [split.deep_steps(batch.centers) for batch in batches]
     owners = [np.repeat(np.arange(len(p) - 1), np.diff(p)) for _, _, p in deep]
-    hidden = [cbow_hidden(inputs, batch, mean)[0] for batch in batches]
+    hidden = [combined_hidden(inputs, batch, mean)[0] for batch in batches]
 
     def hidden_sums():
         for batch in batches:
-            cbow_hidden(inputs, batch, mean)
+            combined_hidden(inputs, batch, mean)
 
     def top_products():
         for rows in hidden:

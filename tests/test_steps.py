@@ -21,7 +21,7 @@ from sklearn_w2v._model.layers import (
 )
 from sklearn_w2v._model.noise import NoiseSampler
 from sklearn_w2v._model.sparse_rows import scatter_add_rows
-from sklearn_w2v._model.steps import BlockRandom, Step, make_step
+from sklearn_w2v._model.steps import BlockRandom, Predictions, Step, make_step
 from sklearn_w2v._text.encoded_corpus import EncodedCorpus
 from sklearn_w2v._text.minibatches import iter_minibatches
 
@@ -208,11 +208,9 @@ def test_cbow_windows_share_noise_words_in_groups():
         assert (layer.group_windows, layer.group_draws) == expected
 
 
-def test_hierarchical_grid_buckets_equal_one_padded_grid(monkeypatch):
+def test_hierarchical_grid_buckets_equal_one_padded_grid():
     """Skip-gram's windows cut into grids by path length give the loss, the hidden
     gradient and the summed node gradient of the single padded grid."""
-    import sklearn_w2v._model.layers as layers
-
     counts = np.sort(np.random.default_rng(4).integers(1, 500, size=30))[::-1]
     tree = huffman_tree(counts)
     rng = np.random.default_rng(5)
@@ -224,8 +222,8 @@ def test_hierarchical_grid_buckets_equal_one_padded_grid(monkeypatch):
     matrix = rng.standard_normal((29, d))
     results = []
     for buckets in (1, 3):
-        monkeypatch.setattr(layers, "GRID_PATH_BUCKETS", buckets)
-        out = HierarchicalSoftmax(tree).forward(hidden, mask, targets, None, matrix, None)
+        out = HierarchicalSoftmax(tree, grid_buckets=buckets).forward(
+            Predictions.grid(hidden, mask, targets), matrix, None)
         (update,) = out.updates
         dense = np.zeros_like(matrix)
         np.add.at(dense, update.rows, update.gradients * (update.counts > 0)[:, None])
@@ -316,10 +314,10 @@ def make_document_parameters(seed, d=4):
             "documents": np.random.default_rng(seed + 100).standard_normal((4, d))}
 
 
-def minibatch_noise_layer():
-    layer = noise_layer()
-    layer.minibatch_noise = True
-    return layer
+def minibatch_noise_layer(frozen_matrix=False):
+    sampler = make_sampler(6)
+    return NoiseContrastive(sampler.probabilities, 3, sampler=sampler, minibatch_noise=True,
+                            frozen_matrix=frozen_matrix)
 
 
 DOCUMENT_STEPS = [
@@ -366,8 +364,7 @@ def test_document_step_gradients_match_finite_differences(step):
 
 
 def test_a_frozen_layer_returns_no_update_of_its_matrix():
-    layer = minibatch_noise_layer()
-    layer.frozen_matrix = True
+    layer = minibatch_noise_layer(frozen_matrix=True)
     result = Step(DistributedBagOfWords(), layer)(make_document_parameters(2),
                                                    make_document_batch(), random(3))
     assert [update.parameter for update in result.updates] == ["documents"]

@@ -250,11 +250,10 @@ def test_model_log_probabilities_is_what_score_evaluates(models, name):
     assert model.score(DOCS) == pytest.approx(expected, abs=1e-9)
 
 
-def test_hierarchical_log_probabilities_by_blocks_equal_the_pairwise_definition(
-        models, monkeypatch):
+def test_hierarchical_log_probabilities_by_blocks_equal_the_pairwise_definition(models):
     """All pairs at once would gather n_words^2 paths of vectors (21 GiB at 2,000 words,
     d=50); blocks of words give the same numbers as scoring every pair on its own."""
-    from sklearn_w2v._model import layers as _layers
+    from sklearn_w2v._model import fitted_layer
     from sklearn_w2v._model.objectives import hierarchical_log_likelihood
 
     model = models["hs"]
@@ -264,10 +263,13 @@ def test_hierarchical_log_probabilities_by_blocks_equal_the_pairwise_definition(
     pairwise = hierarchical_log_likelihood(
         model.vectors_.astype(np.float64)[centers], model.node_vectors_.astype(np.float64),
         model.huffman_tree_, words).reshape(n_words, n_words)
+    np.testing.assert_allclose(model_log_probabilities(model), pairwise, rtol=1e-12,
+                               atol=1e-12)
+    layer = fitted_layer("hierarchical", tree=model.huffman_tree_)
     for entries in (1, 3 * n_words * 8, 1 << 22):  # one word a block, a few, all at once
-        monkeypatch.setattr(_layers, "_HS_BLOCK_ENTRIES", entries)
-        np.testing.assert_allclose(model_log_probabilities(model), pairwise, rtol=1e-12,
-                                   atol=1e-12)
+        log_p = layer.log_probabilities(model.vectors_.astype(np.float64),
+                                        model.node_vectors_, block_entries=entries)
+        np.testing.assert_allclose(log_p, pairwise, rtol=1e-12, atol=1e-12)
 
 
 # ------------------------------------------------------ PV-DBOW: documents as centers

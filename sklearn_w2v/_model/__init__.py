@@ -7,12 +7,17 @@ features or the estimators.
   sampling, NCE, hierarchical softmax), checked against the formulas and finite
   differences in the tests;
 * ``noise``: the noise distribution ``q ∝ count^ns_exponent`` and its exact sampler;
+* ``noise_sharing``: negative sampling's and NCE's schemes of which predictions share
+  which noise words (per pair, per window, grouped windows, per minibatch), each naming
+  its kernel in ``objectives``, and the one home of NCE's offset ``log(K q)``;
 * ``huffman``: word2vec.c's Huffman tree of hierarchical softmax;
 * ``layers``: one output layer per objective (its matrix, noise or tree, ``forward`` for
   training, ``log_likelihood`` for scoring);
 * ``architectures``: skip-gram, CBOW, PV-DBOW, PV-DM: a minibatch → hidden vectors and
   targets, the hidden gradient back to input rows;
-* ``steps``: a step = (architecture, layer) → loss and :class:`RowUpdate` objects;
+* ``steps``: a step = (architecture, layer) → loss and :class:`RowUpdate` objects, and
+  the values the two halves pass (``Predictions``, in one of three ``Form``
+  values, and ``LayerOutput``);
 * ``sparse_rows``: the repeated-row-safe scatter-add and the per-row update cap;
 * ``scoring``: the held-out log-likelihood of ``score``.
 """

@@ -31,7 +31,7 @@ from typing import ClassVar
 import numpy as np
 
 from .sparse_rows import weighted_row_sums
-from .steps import RowUpdate, StepResult
+from .steps import Predictions, RowUpdate, StepResult
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,14 @@ class SkipGram:
         matrix = parameters[layer.parameter]
         if layer.skipgram_input == "contexts":
             mask = batch.window_mask
-            # np.take: measured 15% faster than fancy indexing for these row gathers.
+            # np.take: measured faster than fancy indexing for these row gathers.
             hidden = np.take(inputs, batch.window_contexts, axis=0)
-            out = layer.forward(hidden, mask, batch.centers, None, matrix, random)
+            out = layer.forward(Predictions.grid(hidden, mask, batch.centers), matrix, random)
             input_update = RowUpdate("input", batch.window_contexts.ravel(), out.grad_hidden,
                                      mask.ravel().astype(inputs.dtype))
         else:
-            hidden = inputs[batch.centers][:, None, :]
-            out = layer.forward(hidden, None, batch.contexts, batch.owner, matrix, random)
+            out = layer.forward(Predictions.fan_out(inputs[batch.centers], batch.contexts,
+                                                    batch.owner), matrix, random)
             input_update = RowUpdate("input", batch.centers, out.grad_hidden,
                                      batch.window_mask.sum(axis=1))
         return StepResult(out.loss, batch.n_pairs, [input_update, *out.updates])
@@ -88,36 +88,26 @@ class Cbow:
     # word2vec.c's starting learning rate for CBOW.
     auto_learning_rate = 0.05
     # A CBOW window is one prediction where a skip-gram window is up to 2 * window, so
-    # CBOW takes 4x the windows for a similar amount of work per minibatch: on a 3.4M
-    # token prefix (3 epochs) 1024 windows trained CBOW 24% (NS) and 36% (HS) faster than
-    # 256 with the same analogy accuracy and WordSim-353 (within 0.3 point, 0.01).
+    # CBOW takes 4x the windows for a similar amount of work per minibatch: measured
+    # faster than 256 windows at the same quality (see benchmarks/design-model.md).
     auto_batch_size = 1024
     batch_options: ClassVar[dict] = {}
     trains_documents = False
     # With share_negatives, windows share noise words in groups: (windows per group,
     # noise words per group), each noise word weighted negative / draws (see
-    # NoiseContrastive). Measured (K=5) on a 3.4M-token prefix, 3 epochs, against K
-    # draws per window (7.57% analogies, WS-353 0.431; gensim 8.36% / 0.427): (16, 20)
-    # 8.52% / 0.422, (32, 24) 8.55% / 0.419, (32, 32) 8.84% / 0.419, (64, 40) 8.59% /
-    # 0.418, (128, 64) 8.90% / 0.413, at 1.3-1.5x the training speed of K per window (a
-    # group gathers 24 noise rows instead of 32 x 5; its noise logits are one (32, d) x
-    # (d, 24) product). More draws than K per window lowered the variance more than
-    # sharing them across windows cost (1,024 windows sharing K=5 words: 6.1%).
+    # noise_sharing.GroupedWindowNoise). Measured against K draws per window: groups
+    # train faster (a group gathers 24 noise rows instead of 32 x K and its noise logits
+    # are one (32, d) x (d, 24) product) at the same or better quality; more draws than
+    # K per window lowered the variance more than sharing them across windows cost. See
+    # benchmarks/design-model.md for the figures.
     noise_groups = (32, 24)
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._text.minibatches.Minibatch`)."""
-        inputs = parameters["input"]
-        hidden, groups, counts = cbow_hidden(inputs, batch, self.mean)
-        out = layer.forward(hidden[:, None, :], None, batch.centers, None,
+        hidden, groups, counts = combined_hidden(parameters["input"], batch, self.mean)
+        out = layer.forward(Predictions.one_row(hidden, batch.centers),
                             parameters[layer.parameter], random)
-        grad_hidden = out.grad_hidden[:, 0]
-        # Every context word of a window receives the hidden layer's error: as word2vec.c
-        # and gensim do, the whole error for the mean (``count`` times the gradient of the
-        # mean, a per-word step size word2vec.c tunes its CBOW learning rate for) and the
-        # error divided by the number of context words for the sum.
-        if not self.mean:
-            grad_hidden = grad_hidden / counts[:, None].astype(grad_hidden.dtype)
+        grad_hidden = context_error(out.grad_hidden, counts, self.mean)
         return StepResult(out.loss, batch.n_pairs, [
             RowUpdate("input", batch.contexts, grad_hidden, groups=groups), *out.updates,
         ], n_predictions=len(batch.centers))
@@ -125,7 +115,7 @@ class Cbow:
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each window's combined context
         predicts its center word."""
-        hidden, _, _ = cbow_hidden(parameters["input"], batch, self.mean)
+        hidden, _, _ = combined_hidden(parameters["input"], batch, self.mean)
         return hidden, batch.centers, np.arange(len(batch.centers))
 
 
@@ -150,7 +140,7 @@ class DistributedBagOfWords:
     auto_learning_rate = 0.025
     trains_documents = True
     # K noise words per window: CBOW's groups (Cbow.noise_groups) were not measured to
-    # pay for paragraph vectors (Rotten Tomatoes PV-DBOW 0.610 -> 0.604 in one run).
+    # pay for paragraph vectors (see benchmarks/design-model.md).
     noise_groups = None
 
     @property
@@ -176,14 +166,14 @@ class DistributedBagOfWords:
             order = np.argsort(batch.documents, kind="stable")
             rows, counts = np.unique(batch.documents[order], return_counts=True)
             owner = np.repeat(np.arange(len(rows)), counts)
-            out = layer.forward(np.take(documents, rows, axis=0)[:, None, :], None,
-                                batch.centers[order], owner, parameters[layer.parameter],
-                                random)
+            predictions = Predictions.fan_out(np.take(documents, rows, axis=0),
+                                              batch.centers[order], owner)
+            out = layer.forward(predictions, parameters[layer.parameter], random)
             document_update = RowUpdate("documents", rows, out.grad_hidden, counts)
         else:
-            hidden = np.take(documents, batch.documents, axis=0)[:, None, :]
-            out = layer.forward(hidden, None, batch.centers, None,
-                                parameters[layer.parameter], random)
+            predictions = Predictions.one_row(np.take(documents, batch.documents, axis=0),
+                                              batch.centers)
+            out = layer.forward(predictions, parameters[layer.parameter], random)
             document_update = RowUpdate("documents", batch.documents, out.grad_hidden)
         n_predictions = len(batch.centers)
         result = StepResult(out.loss, n_predictions, [document_update, *out.updates],
@@ -233,11 +223,9 @@ class DistributedMemory:
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (its documents set)."""
         hidden, groups, counts = self._hidden(parameters, batch)
-        out = layer.forward(hidden[:, None, :], None, batch.centers, None,
+        out = layer.forward(Predictions.one_row(hidden, batch.centers),
                             parameters[layer.parameter], random)
-        grad_hidden = out.grad_hidden[:, 0]
-        if not self.mean:
-            grad_hidden = grad_hidden / counts[:, None].astype(grad_hidden.dtype)
+        grad_hidden = context_error(out.grad_hidden, counts, self.mean)
         n_windows = len(batch.centers)
         return StepResult(out.loss, n_windows, [
             RowUpdate("documents", batch.documents, grad_hidden),
@@ -247,16 +235,8 @@ class DistributedMemory:
     def _hidden(self, parameters, batch):
         """The mean (or sum) of each window's document vector and context input vectors;
         the groups of the context words and the number of vectors combined."""
-        counts = batch.window_mask.sum(axis=1)
-        groups = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=groups[1:])
-        n_combined = counts + 1  # the context words and the document
-        scale = 1.0 / n_combined if self.mean else np.ones(len(counts))
-        weights = np.repeat(scale, counts)
-        hidden = weighted_row_sums(parameters["input"], batch.contexts, groups, weights)
-        documents = np.take(parameters["documents"], batch.documents, axis=0)
-        hidden += documents * scale[:, None].astype(documents.dtype)
-        return hidden, groups, n_combined
+        return combined_hidden(parameters["input"], batch, self.mean,
+                               documents=parameters["documents"])
 
     def documents_alone(self):
         """PV-DM's predictions all involve the document: inference and ``score`` use it
@@ -270,8 +250,17 @@ class DistributedMemory:
         return hidden, batch.centers, np.arange(len(batch.centers))
 
 
-def cbow_hidden(inputs, batch, mean):
-    """CBOW's hidden layer: the mean (or sum) of each window's context input vectors.
+def combined_hidden(inputs, batch, mean, documents=None):
+    """CBOW's and PV-DM's hidden layer: the mean (or sum) of each window's context input
+    vectors, and of its document's vector (a row of ``documents``) if given.
+
+    Parameters
+    ----------
+    inputs : ndarray of shape (n_words, d)
+    batch : Minibatch
+    mean : bool
+    documents : ndarray of shape (n_docs, d) or None
+        PV-DM's document vectors; ``batch.documents`` names each window's.
 
     Returns
     -------
@@ -279,14 +268,32 @@ def cbow_hidden(inputs, batch, mean):
     groups : ndarray of int64, shape (n_windows + 1,)
         Window ``b``'s context words are ``batch.contexts[groups[b]:groups[b + 1]]``.
     counts : ndarray of int, shape (n_windows,)
-        Context words per window.
+        Vectors combined per window: its context words, and its document.
     """
     counts = batch.window_mask.sum(axis=1)
     groups = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=groups[1:])
-    weights = (np.repeat(1.0 / counts, counts) if mean
-               else np.ones(batch.n_pairs))
-    return weighted_row_sums(inputs, batch.contexts, groups, weights), groups, counts
+    n_combined = counts if documents is None else counts + 1
+    scale = 1.0 / n_combined if mean else None
+    weights = np.ones(batch.n_pairs) if scale is None else np.repeat(scale, counts)
+    hidden = weighted_row_sums(inputs, batch.contexts, groups, weights)
+    if documents is not None:
+        rows = np.take(documents, batch.documents, axis=0)
+        hidden += rows if scale is None else rows * scale[:, None].astype(rows.dtype)
+    return hidden, groups, n_combined
+
+
+def context_error(grad_hidden, counts, mean):
+    """The error each combined row (context word, PV-DM's document) receives.
+
+    As word2vec.c and gensim do, every combined row receives the hidden layer's whole
+    error for the mean (``count`` times the gradient of the mean, a per-word step size
+    word2vec.c tunes its CBOW learning rate for) and the error divided by the number of
+    rows combined for the sum.
+    """
+    if mean:
+        return grad_hidden
+    return grad_hidden / counts[:, None].astype(grad_hidden.dtype)
 
 
 ARCHITECTURES = ("skipgram", "cbow", "dbow", "dm")
@@ -307,4 +314,4 @@ def make_architecture(architecture, *, cbow_mean=True, dbow_words=False):
 
 
 __all__ = ["ARCHITECTURES", "Cbow", "DistributedBagOfWords", "DistributedMemory", "SkipGram",
-           "cbow_hidden", "make_architecture"]
+           "combined_hidden", "context_error", "make_architecture"]

@@ -10,7 +10,7 @@ nodes has a vector ``u_n``, and a word ``o`` is reached from the root by a path 
 is a normalised distribution over the words (at every node the two children share
 ``sigma(x) + sigma(-x) = 1``). word2vec.c takes the Huffman tree of the word counts: frequent
 words get short paths, so a token costs about the entropy of the unigram distribution in
-node updates (about 11 on the benchmark corpus) instead of ``log2(n_words)``.
+node updates instead of ``log2(n_words)``.
 """
 
 from dataclasses import dataclass, replace
@@ -53,6 +53,19 @@ class HuffmanTree:
         """Number of inner nodes, ``n_words - 1``."""
         return len(self.lengths) - 1
 
+    def paths(self, words):
+        """Points, signs and mask of the paths of ``words``, cut to the longest among them.
+
+        Returns
+        -------
+        points : ndarray of int32, shape (len(words), L)
+        signs : ndarray of float32, shape (len(words), L)
+        mask : ndarray of bool, shape (len(words), L)
+        """
+        length = int(self.lengths[words].max(initial=0))
+        return (self.points[words, :length], self.signs[words, :length],
+                self.mask[words, :length])
+
 
 def huffman_tree(counts):
     """word2vec.c's Huffman tree of ``counts``.
@@ -83,7 +96,8 @@ def huffman_tree(counts):
     right = [0] * (2 * n - 1)
     # Leaves are taken from the lightest (position n - 1) down, merged nodes in the order
     # they are made (each heavier than the last): the lightest of the two queue heads is the
-    # lightest node left. A loop over merges, not over tokens: ~0.1 s for 65k words.
+    # lightest node left. A loop over merges, not over tokens: fast enough for any
+    # vocabulary (see benchmarks/design-model.md).
     leaf, merged = n - 1, n
     for new in range(n, 2 * n - 1):
         pair = []

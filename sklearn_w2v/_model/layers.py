@@ -16,52 +16,40 @@ tree, its ``"auto"`` rule and the offset that turns its scores into log-probabil
 Nothing outside this module branches on the objective's name: :func:`make_layer` and
 :func:`fitted_layer` are the one table from ``objective`` to layer.
 
-The hidden vectors come as a grid ``(B, G, d)`` with a mask of the slots in use, and the
-targets in one of two forms:
-
-* *grid*: one target word per window (``owner=None``); each of the window's ``G`` hidden
-  rows predicts it. word2vec.c's skip-gram (the context words predict the center word) and
-  CBOW (``G = 1``, the combined context predicts the center);
-* *fan-out*: one hidden row per window (``G = 1``) and any number of targets, ``owner[p]``
-  the window of target ``p``: the textbook skip-gram, the center predicting each context
-  word (the full softmax's normaliser is then computed once per center).
-
-A layer says which of the two its skip-gram form takes (:attr:`OutputLayer.skipgram_input`).
+The architecture hands a layer its predictions as a
+:class:`~sklearn_w2v._model.steps.Predictions` value in one of three forms
+(:class:`~sklearn_w2v._model.steps.Form`: a grid of context rows per target, one row
+fanning out to many targets, or one row per target), and the layer dispatches on that form.
+A layer says which form its skip-gram takes (:attr:`OutputLayer.skipgram_input`).
+Negative sampling and NCE delegate each form to a noise-sharing scheme of
+:mod:`sklearn_w2v._model.noise_sharing`, chosen when the layer is made.
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from .huffman import huffman_tree_of, split_tree
 from .noise import NoiseSampler
+from .noise_sharing import NoiseWords, noise_sharing_schemes
 from .objectives import (
     dense_nodes_loss_and_grads,
-    group_noise_loss_and_grads,
     hierarchical_log_likelihood,
-    nce_loss_and_grads,
-    negative_sampling_loss_and_grads,
     path_log_likelihood,
     path_steps_loss_and_grads,
-    shared_noise_loss_and_grads,
     softmax_log_likelihood,
     softmax_loss_and_grads,
     window_binary_loss_and_grads,
-    window_binary_loss_and_logit_grads,
-    window_contrastive_loss_and_grads,
 )
-from .sparse_rows import sum_per_owner
-from .steps import RowUpdate
+from .steps import Form, LayerOutput, RowUpdate
 
 # Hierarchical softmax with one hidden row per window (CBOW): the path steps at depth <
 # TOP_DEPTH (at most 2^TOP_DEPTH - 1 nodes, on nearly every path) are computed densely, the
-# deeper ones gathered (see HierarchicalSoftmax._split_paths). CBOW + HS on a 3.4M-token
-# prefix: 387k words per CPU second at depth 4, 356k at 3, 351k at 5.
+# deeper ones gathered (see HierarchicalSoftmax._split_paths). The depth measured fastest;
+# see benchmarks/design-model.md.
 TOP_DEPTH = 4
 
 # Hierarchical softmax's grid (skip-gram): a minibatch's windows sorted by their center's
 # path length and cut into this many grids, each padded to its own longest path (a single
-# grid used 65% of its node slots on real text). See HierarchicalSoftmax.forward.
+# grid leaves many node slots empty on real text). See HierarchicalSoftmax._grid.
 GRID_PATH_BUCKETS = 4
 
 # Bounds of the temporaries of one scoring block: the (centers x n_words) logits of the
@@ -72,16 +60,6 @@ _PATH_VALUES = 8_000_000
 # Entries (centers x words x path steps) of one block of :meth:`HierarchicalSoftmax.
 # log_probabilities`.
 _HS_BLOCK_ENTRIES = 1 << 22
-
-
-@dataclass
-class LayerOutput:
-    """Loss of a minibatch, its gradient with respect to the hidden grid, and the updates
-    of the layer's own parameter (before the learning rate)."""
-
-    loss: float
-    grad_hidden: np.ndarray  # same shape as the hidden grid, (B, G, d)
-    updates: list
 
 
 class OutputLayer:
@@ -128,19 +106,14 @@ class OutputLayer:
         """The fitted attributes of a trained ``matrix`` (and the layer's own tables)."""
         return {self.public_name: matrix}
 
-    def forward(self, hidden, hidden_mask, targets, owner, matrix, random):
+    def forward(self, predictions, matrix, random):
         """Training loss and gradients of one minibatch.
 
         Parameters
         ----------
-        hidden : ndarray of shape (B, G, d)
-        hidden_mask : ndarray of bool, shape (B, G), or None
-            Which slots of the grid are in use. None: ``G = 1`` and every window has its
-            hidden row (CBOW's combined context, the center of the fan-out form).
-        targets : ndarray of int, shape (P,)
-            Words to predict: one per window (``owner=None``, then ``P = B``) or ``P``
-            targets of the windows ``owner`` (then ``G = 1``).
-        owner : ndarray of int, shape (P,), or None
+        predictions : Predictions
+            Hidden vectors and targets in one of the forms the layer takes (ValueError
+            otherwise).
         matrix : ndarray
             The layer's parameter matrix (read only).
         random : BlockRandom
@@ -149,8 +122,13 @@ class OutputLayer:
         Returns
         -------
         LayerOutput
+            ``grad_hidden`` has the shape of ``predictions.hidden``.
         """
         raise NotImplementedError
+
+    def _wrong_form(self, predictions):
+        return ValueError(f"{type(self).__name__} does not take predictions in the "
+                          f"{predictions.form.value} form.")
 
     def log_likelihood(self, hidden, targets, owner, matrix):
         """``log p(targets[p] | hidden[owner[p]])`` under the layer's distribution.
@@ -249,18 +227,22 @@ class Softmax(_WordSoftmaxFamily):
     objective = "softmax"
     skipgram_input = "center"
     # The output gradient is dense and sums the updates of every center of the minibatch
-    # into every output row; at 256 centers it diverged at learning_rate 0.025 (5,000
-    # words, d=100), at 32 it trains stably.
+    # into every output row: large minibatches diverged at the usual learning rate, small
+    # ones train stably (see benchmarks/design-model.md).
     auto_batch_size = 32
 
-    def forward(self, hidden, hidden_mask, targets, owner, matrix, random):
-        rows = _one_hidden_row(hidden, self)
-        if owner is None:
+    def forward(self, predictions, matrix, random):
+        rows = predictions.hidden
+        if predictions.form is Form.FAN_OUT:
+            owner = predictions.owner
+        elif predictions.form is Form.ONE_ROW:
             owner = np.arange(len(rows))
-        loss, grad_rows, grad_outputs = softmax_loss_and_grads(rows, matrix, targets, owner)
+        else:
+            raise self._wrong_form(predictions)
+        loss, grad_rows, grad_outputs = softmax_loss_and_grads(
+            rows, matrix, predictions.targets, owner)
         # Dense: every word is in every center's normaliser.
-        return LayerOutput(loss, grad_rows[:, None, :],
-                           [RowUpdate(self.parameter, None, grad_outputs)])
+        return LayerOutput(loss, grad_rows, [RowUpdate(self.parameter, None, grad_outputs)])
 
     def pairwise_optimum(self, log_p):
         # Defined up to a constant per center (row).
@@ -276,31 +258,49 @@ class NoiseContrastive(_WordSoftmaxFamily):
     is ``u_o.h = log p(o|h) - log(K q(o))``, so its model of p is the softmax of
     ``u_w.h + log q(w)`` (the ``log K`` cancels): that is :meth:`logit_offset`.
 
-    With ``share_negatives`` (word2vec.c's orientation) a skip-gram window draws ``K``
-    noise words that all its pairs use, the context words being the inputs; otherwise
-    each (center, context) pair draws its own, the center being the input (about half as
-    fast for the same quality). Where a window has one hidden row (CBOW), ``noise_groups``
-    with ``share_negatives`` makes groups of ``group_windows`` consecutive windows share
-    ``group_draws`` noise words, each term weighted ``K / group_draws`` so that the noise
-    sum still estimates ``K E_q[log s(-u.h)]`` (see ``Cbow.noise_groups``); otherwise each
-    window draws ``K`` of its own, as word2vec.c.
+    Which predictions share noise words is a scheme of
+    :mod:`sklearn_w2v._model.noise_sharing` per form of predictions, chosen here once
+    (:attr:`noise_sharing`):
 
-    With ``minibatch_noise`` the predictions of a minibatch that have one hidden row each
-    (CBOW, paragraph vectors) all share one draw of ``K`` noise words, so the noise logits
-    are one matrix product and a minibatch gathers ``K`` noise rows instead of ``K`` per
-    prediction (Ji et al. 2016); each prediction still meets ``K`` draws from ``q``, but
-    they are the same for the whole minibatch. Inference of document vectors uses it: the
-    output layer is frozen there (``frozen_matrix``: its gradient is not even computed),
-    and the gathers were most of its time.
+    * skip-gram with ``share_negatives`` (word2vec.c's orientation) is the grid form: a
+      window draws ``K`` noise words that all its pairs use, the context words being the
+      inputs (:class:`~sklearn_w2v._model.noise_sharing.PerWindowNoise`); without, the
+      fan-out form, each (center, context) pair draws its own, the center being the input
+      (:class:`~sklearn_w2v._model.noise_sharing.PerPairNoise`, slower for the same
+      quality);
+    * one hidden row per window (CBOW, paragraph vectors): with ``share_negatives`` and
+      ``noise_groups`` ``(group_windows, group_draws)``, groups of ``group_windows``
+      consecutive windows share ``group_draws`` noise words weighted ``K / group_draws``
+      (:class:`~sklearn_w2v._model.noise_sharing.GroupedWindowNoise`, see
+      ``Cbow.noise_groups``); otherwise each window draws ``K`` of its own, as word2vec.c;
+    * with ``minibatch_noise`` the predictions of a minibatch that have one hidden row
+      each (both forms) share one draw of ``K`` noise words
+      (:class:`~sklearn_w2v._model.noise_sharing.MinibatchNoise`), and
+      ``frozen_matrix`` leaves the matrix's gradient out: inference of document vectors,
+      where the output layer is frozen and the gathers of noise rows were most of the
+      time.
 
-    ``noise_groups`` is ``(group_windows, group_draws)``, used with ``share_negatives``;
-    None: ``(1, negative)``.
+    Parameters
+    ----------
+    noise_distribution : ndarray of float, shape (n_words,)
+    negative : int
+    nce : bool, default=False
+    share_negatives : bool, default=True
+    sampler : NoiseSampler or None
+        The sampler of ``noise_distribution``. A training layer is given it built (see
+        :func:`make_layer`); None builds it when noise is first drawn.
+    minibatch_noise : bool, default=False
+    frozen_matrix : bool, default=False
+        Needs ``minibatch_noise``.
+    noise_groups : tuple of int or None
+        ``(group_windows, group_draws)``, used with ``share_negatives``; None:
+        ``(1, negative)``.
     """
 
     uses_noise_words = True
 
     def __init__(self, noise_distribution, negative, *, nce=False, share_negatives=True,
-                 sampler=None, minibatch_noise=False, noise_groups=None):
+                 sampler=None, minibatch_noise=False, frozen_matrix=False, noise_groups=None):
         super().__init__(noise_distribution)
         self.negative = int(negative)
         if noise_groups is None or not share_negatives:
@@ -308,17 +308,42 @@ class NoiseContrastive(_WordSoftmaxFamily):
         self.group_windows, self.group_draws = (int(n) for n in noise_groups)
         self.nce = bool(nce)
         self.share_negatives = bool(share_negatives)
-        self.minibatch_noise = bool(minibatch_noise)
-        self.frozen_matrix = False
-        self._sampler = sampler
+        self.noise = NoiseWords(self.noise_distribution, self.negative, nce=self.nce,
+                                sampler=sampler)
+        self._choose_schemes(bool(minibatch_noise), bool(frozen_matrix))
+
+    def _choose_schemes(self, minibatch_noise, frozen_matrix):
+        self._minibatch_noise, self._frozen_matrix = minibatch_noise, frozen_matrix
+        self.noise_sharing = noise_sharing_schemes(
+            self.noise, self.parameter, share_negatives=self.share_negatives,
+            noise_groups=(self.group_windows, self.group_draws),
+            minibatch_noise=minibatch_noise, frozen_matrix=frozen_matrix)
+
+    @property
+    def minibatch_noise(self):
+        """Predictions of one hidden row each share the minibatch's noise words."""
+        return self._minibatch_noise
+
+    @minibatch_noise.setter
+    def minibatch_noise(self, value):
+        # Transitional: training code that set the flag on a made layer; build the layer
+        # with fitted_layer(..., inference=True) instead.
+        self._choose_schemes(bool(value), self._frozen_matrix and bool(value))
+
+    @property
+    def frozen_matrix(self):
+        """The matrix's gradient is left out (inference)."""
+        return self._frozen_matrix
+
+    @frozen_matrix.setter
+    def frozen_matrix(self, value):
+        # Transitional, as the minibatch_noise setter.
+        self._choose_schemes(self._minibatch_noise, bool(value))
 
     @property
     def sampler(self):
-        """The :class:`~sklearn_w2v._model.noise.NoiseSampler` of ``q``, built when first needed
-        (a fitted model's layer only scores, and scoring draws no noise)."""
-        if self._sampler is None:
-            self._sampler = NoiseSampler(self.noise_distribution)
-        return self._sampler
+        """The :class:`~sklearn_w2v._model.noise.NoiseSampler` of ``q``."""
+        return self.noise.sampler
 
     @property
     def objective(self):
@@ -338,122 +363,10 @@ class NoiseContrastive(_WordSoftmaxFamily):
     def groups_by_hidden(self):
         # With noise shared by the minibatch, predictions from one hidden row share its
         # noise terms: the fan-out form computes them once per row.
-        return self.minibatch_noise
+        return self._minibatch_noise
 
-    def forward(self, hidden, hidden_mask, targets, owner, matrix, random):
-        if self.minibatch_noise and hidden_mask is None:
-            return self._minibatch_noise(hidden, targets, owner, matrix, random)
-        if owner is not None:
-            return self._per_pair(hidden, targets, owner, matrix, random)
-        if hidden_mask is None and self.group_windows > 1:
-            return self._group_noise(hidden, targets, matrix, random)
-        n_windows = len(targets)
-        output_words = np.empty((n_windows, self.negative + 1), dtype=np.int32)
-        output_words[:, 0] = targets
-        output_words[:, 1:] = random.noise(self.sampler, (n_windows, self.negative))
-        offsets = 0.0
-        if self.nce:
-            offsets = np.log(self.negative) + self.sampler.log_probabilities[output_words]
-        # np.take: measured 15% faster than fancy indexing for these row gathers.
-        output_vectors = np.take(matrix, output_words, axis=0)
-        if hidden_mask is None:  # one hidden row per window: a rank-one update
-            return _rank_one_binary(self.parameter, hidden, output_words, output_vectors,
-                                    offsets=offsets)
-        loss, grad_hidden, grad_output = window_contrastive_loss_and_grads(
-            hidden, output_vectors, hidden_mask, output_offsets=offsets)
-        pairs = hidden_mask.sum(axis=1, dtype=hidden.dtype)
-        # A window's output rows carry the terms of all its pairs.
-        return LayerOutput(loss, grad_hidden, [
-            RowUpdate(self.parameter, output_words.ravel(), grad_output,
-                      np.repeat(pairs, self.negative + 1))])
-
-    def _group_noise(self, hidden, targets, matrix, random):
-        """One hidden row per window; ``group_windows`` consecutive windows share
-        ``group_draws`` noise words, each weighted ``negative / group_draws``."""
-        n_windows, _, d = hidden.shape
-        size, draws = self.group_windows, self.group_draws
-        n_groups = -(-n_windows // size)
-        n_padded = n_groups * size
-        rows = hidden[:, 0]
-        target_vectors = np.take(matrix, targets, axis=0)
-        mask = None
-        if n_padded != n_windows:  # the last group is short: pad it, masked
-            padding = np.zeros((n_padded - n_windows, d), dtype=rows.dtype)
-            rows = np.concatenate([rows, padding])
-            target_vectors = np.concatenate([target_vectors, padding])
-            mask = (np.arange(n_padded) < n_windows).reshape(n_groups, size)
-        noise_words = random.noise(self.sampler, (n_groups, draws))
-        target_offsets = noise_offsets = 0.0
-        if self.nce:
-            log_kq = np.log(self.negative) + self.sampler.log_probabilities
-            target_offsets = np.zeros(n_padded, dtype=rows.dtype)
-            target_offsets[:n_windows] = log_kq[targets]
-            target_offsets = target_offsets.reshape(n_groups, size)
-            noise_offsets = log_kq[noise_words]
-        weight = self.negative / draws
-        loss, grad_hidden, target_grads, grad_noise = group_noise_loss_and_grads(
-            rows.reshape(n_groups, size, d), target_vectors.reshape(n_groups, size, d),
-            np.take(matrix, noise_words, axis=0), mask=mask, noise_weight=weight,
-            target_offsets=target_offsets, noise_offsets=noise_offsets)
-        # One update of the matrix, so that the cap counts a row's target and noise terms
-        # together: the targets' rows are g_b times the window's hidden row (their
-        # ``weights``), a noise row of a group sums its windows' weighted terms.
-        group_counts = np.full(n_groups, size * weight, dtype=rows.dtype)
-        group_counts[-1] = (n_windows - (n_groups - 1) * size) * weight
-        n_noise = n_groups * draws
-        return LayerOutput(loss, grad_hidden.reshape(n_padded, 1, d)[:n_windows], [
-            RowUpdate(self.parameter, np.concatenate([targets, noise_words.ravel()]),
-                      np.concatenate([hidden[:, 0], grad_noise.reshape(n_noise, d)]),
-                      np.concatenate([np.ones(n_windows, dtype=rows.dtype),
-                                      np.repeat(group_counts, draws)]),
-                      weights=np.concatenate([target_grads.ravel()[:n_windows],
-                                              np.ones(n_noise, dtype=rows.dtype)])),
-        ])
-
-    def _minibatch_noise(self, hidden, targets, owner, matrix, random):
-        """One hidden row per window (``owner``: the window of each target, grouped),
-        ``K`` noise words for the whole minibatch."""
-        noise_words = random.noise(self.sampler, (self.negative,))
-        target_offsets = noise_offsets = 0.0
-        if self.nce:
-            log_kq = np.log(self.negative) + self.sampler.log_probabilities
-            target_offsets, noise_offsets = log_kq[targets], log_kq[noise_words]
-        rows = hidden[:, 0]
-        loss, grad_rows, target_grads, grad_noise = shared_noise_loss_and_grads(
-            rows, np.take(matrix, targets, axis=0), np.take(matrix, noise_words, axis=0),
-            owner=owner, target_offsets=target_offsets, noise_offsets=noise_offsets,
-            noise_gradient=not self.frozen_matrix)
-        if self.frozen_matrix:
-            return LayerOutput(loss, grad_rows[:, None, :], [])
-        n = len(targets)
-        target_rows = rows if owner is None else rows[owner]
-        return LayerOutput(loss, grad_rows[:, None, :], [
-            # The targets' gradient is rank one: g_p times the prediction's hidden row.
-            RowUpdate(self.parameter, targets, target_rows, groups=np.arange(n + 1),
-                      weights=target_grads),
-            RowUpdate(self.parameter, noise_words, grad_noise,
-                      np.full(self.negative, n, dtype=rows.dtype)),
-        ])
-
-    def _per_pair(self, hidden, contexts, owner, matrix, random):
-        """The textbook form: each (hidden row, target) pair against noise of its own."""
-        rows = _one_hidden_row(hidden, self)
-        noise_words = random.noise(self.sampler, (len(contexts), self.negative))
-        center_rows = rows[owner]
-        if self.nce:
-            log_kq = np.log(self.negative) + self.sampler.log_probabilities
-            loss, grad_center, grad_context, grad_noise = nce_loss_and_grads(
-                center_rows, matrix[contexts], matrix[noise_words],
-                log_kq[contexts], log_kq[noise_words])
-        else:
-            loss, grad_center, grad_context, grad_noise = negative_sampling_loss_and_grads(
-                center_rows, matrix[contexts], matrix[noise_words])
-        grad_rows = sum_per_owner(grad_center, owner, len(rows))
-        # One update, so that the cap counts a row's context and noise terms together.
-        return LayerOutput(loss, grad_rows[:, None, :], [
-            RowUpdate(self.parameter, np.concatenate([contexts, noise_words.ravel()]),
-                      np.concatenate([grad_context,
-                                      grad_noise.reshape(-1, matrix.shape[1])]))])
+    def forward(self, predictions, matrix, random):
+        return self.noise_sharing[predictions.form].forward(predictions, matrix, random)
 
     def pairwise_optimum(self, log_p):
         if self.nce:
@@ -476,9 +389,10 @@ class HierarchicalSoftmax(OutputLayer):
     public_name = "node_vectors_"
     has_output_word_vectors = False
 
-    def __init__(self, tree, top_depth=None):
+    def __init__(self, tree, top_depth=None, grid_buckets=GRID_PATH_BUCKETS):
         self.tree = tree
         self.top_depth = TOP_DEPTH if top_depth is None else int(top_depth)
+        self.grid_buckets = int(grid_buckets)
         self._split = None
 
     @property
@@ -495,35 +409,35 @@ class HierarchicalSoftmax(OutputLayer):
     def fitted_state(self, matrix):
         return {self.public_name: matrix, "huffman_tree_": self.tree}
 
-    def forward(self, hidden, hidden_mask, targets, owner, matrix, random):
-        if owner is not None:
-            raise ValueError("hierarchical softmax predicts one target per window "
-                             "(owner=None).")
-        if hidden_mask is None:
-            return self._split_paths(hidden, targets, matrix)
-        # The grid (skip-gram): a window's node rows are gathered once for all its context
-        # rows, so the dense top steps measured slower here (0.93x at depth 4). Ordering
-        # the block's windows by their center's path length (padding little) trained a
-        # 3.4M-token prefix 1.29x as fast, but minibatches of a few frequent centers hit
-        # the per-row cap: on tests/test_theory.py's corpus the score fell from the optimum
-        # (-2.028) to -2.065 and CBOW lost 0.7 point of analogies. Instead the minibatch's
-        # own windows are sorted by path length and cut into GRID_PATH_BUCKETS grids, each
-        # padded to its own longest path: the same minibatch, one update.
-        lengths = self.tree.lengths[targets]
-        order = np.argsort(lengths, kind="stable")
-        buckets = np.array_split(order, min(GRID_PATH_BUCKETS, len(order)))
+    def forward(self, predictions, matrix, random):
+        if predictions.form is Form.GRID:
+            return self._grid(predictions, matrix)
+        if predictions.form is Form.ONE_ROW:
+            return self._split_paths(predictions.hidden, predictions.targets, matrix)
+        raise ValueError("hierarchical softmax predicts one target per window (the grid "
+                         "or one-row form).")
+
+    def _grid(self, predictions, matrix):
+        """The grid (skip-gram): a window's node rows are gathered once for all its
+        context rows, so the dense top steps of :meth:`_split_paths` do not pay here. The
+        minibatch's windows are sorted by their center's path length and cut into
+        ``grid_buckets`` grids, each padded to its own longest path: the same minibatch,
+        one update. (Ordering a whole block's windows by path length pads less still, but
+        minibatches of a few frequent centers then hit the per-row cap and lose quality;
+        see benchmarks/design-model.md.)"""
+        hidden, mask, targets = predictions.hidden, predictions.mask, predictions.targets
+        order = np.argsort(self.tree.lengths[targets], kind="stable")
         loss = 0.0
         grad_hidden = np.empty_like(hidden)
         rows, gradients, counts = [], [], []
-        for windows in buckets:
-            words = targets[windows]
-            points, signs, path_mask = _paths_of(self.tree, words)
-            mask = hidden_mask[windows]
+        for windows in np.array_split(order, min(self.grid_buckets, len(order))):
+            points, signs, path_mask = self.tree.paths(targets[windows])
+            window_mask = mask[windows]
             part_loss, grad_hidden[windows], grad_nodes = window_binary_loss_and_grads(
-                hidden[windows], np.take(matrix, points, axis=0), mask,
+                hidden[windows], np.take(matrix, points, axis=0), window_mask,
                 output_signs=signs, output_mask=path_mask)
             loss += part_loss
-            pairs = mask.sum(axis=1, dtype=hidden.dtype)
+            pairs = window_mask.sum(axis=1, dtype=hidden.dtype)
             rows.append(points.ravel())
             gradients.append(grad_nodes.reshape(-1, hidden.shape[2]))
             counts.append((pairs[:, None] * path_mask).ravel())
@@ -532,12 +446,11 @@ class HierarchicalSoftmax(OutputLayer):
             RowUpdate(self.parameter, np.concatenate(rows), np.concatenate(gradients),
                       np.concatenate(counts))])
 
-    def _split_paths(self, hidden, targets, matrix):
+    def _split_paths(self, rows, targets, matrix):
         """One hidden row per window (CBOW): the steps through the nodes near the root
         (on nearly every path) as one dense product, the deeper steps back to back (no
         padding to the longest path) with a rank-one update of their nodes."""
         split = self.split
-        rows = hidden[:, 0]
         signs = split.top_signs[targets]
         loss, grad_rows, grad_top = dense_nodes_loss_and_grads(
             rows, np.take(matrix, split.top_nodes, axis=0), signs)
@@ -545,7 +458,7 @@ class HierarchicalSoftmax(OutputLayer):
         deep_loss, deep_grad, coefficients = path_steps_loss_and_grads(
             rows, np.take(matrix, points, axis=0), path_signs, pointers)
         grad_rows += deep_grad
-        return LayerOutput(loss + deep_loss, grad_rows[:, None, :], [
+        return LayerOutput(loss + deep_loss, grad_rows, [
             RowUpdate(self.parameter, split.top_nodes, grad_top, np.abs(signs).sum(axis=0)),
             RowUpdate(self.parameter, points, rows, groups=pointers, weights=coefficients),
         ])
@@ -556,15 +469,17 @@ class HierarchicalSoftmax(OutputLayer):
     def score_block_windows(self, n_words, d, window):
         return max(1, _PATH_VALUES // (self.tree.points.shape[1] * d * 2 * window))
 
-    def log_probabilities(self, inputs, matrix):
+    def log_probabilities(self, inputs, matrix, *, block_entries=_HS_BLOCK_ENTRIES):
         """All pairs, a block of words at a time: every pair's logits are entries of the one
         (n, n_nodes) product ``inputs @ nodes.T``; gathering each pair's path rows instead
-        would take n^2 x path length x d floats (21 GiB for 2,000 words at d=50)."""
+        would take n^2 x path length x d floats (21 GiB for 2,000 words at d=50).
+
+        ``block_entries`` bounds the (rows x words x path steps) entries of a block."""
         tree = self.tree
         logits = np.asarray(inputs, dtype=np.float64) @ np.asarray(matrix, np.float64).T
         n_words = len(tree.lengths)
         out = np.empty((len(logits), n_words))
-        block = max(1, _HS_BLOCK_ENTRIES // (len(logits) * int(tree.lengths.max(initial=1))))
+        block = max(1, block_entries // (len(logits) * int(tree.lengths.max(initial=1))))
         for first in range(0, n_words, block):
             words = slice(first, first + block)
             length = max(int(tree.lengths[words].max()), 1)
@@ -572,40 +487,6 @@ class HierarchicalSoftmax(OutputLayer):
                                                 tree.signs[words, :length],
                                                 tree.mask[words, :length])
         return out
-
-
-def _one_hidden_row(hidden, layer):
-    if hidden.shape[1] != 1:
-        raise ValueError(f"{type(layer).__name__} takes one hidden row per window in this "
-                         f"form, got a grid of {hidden.shape[1]}.")
-    return hidden[:, 0]
-
-
-def _rank_one_binary(parameter, hidden, output_rows, output_vectors, *, offsets=0.0):
-    """Negative sampling / NCE outputs of one hidden row per window with ``K`` noise words
-    per window (CBOW without noise groups).
-
-    The output rows' gradient is ``dJ/dx_bj`` times the window's hidden vector ``h_b``, an
-    outer product: it is applied as a rank-one sparse update (``weights`` = ``dJ/dx``), which
-    measured faster than building the (windows x outputs x d) gradient and scattering it.
-    """
-    n_windows, n_outputs = output_rows.shape
-    loss, logit_grads = window_binary_loss_and_logit_grads(
-        hidden, output_vectors, np.ones((n_windows, 1), dtype=bool),
-        output_offsets=offsets)
-    logit_grads = logit_grads[:, :, 0]
-    grad_hidden = np.matmul(logit_grads[:, None, :], output_vectors)
-    return LayerOutput(loss, grad_hidden, [
-        RowUpdate(parameter, output_rows.ravel(), hidden[:, 0],
-                  groups=np.arange(0, n_windows * n_outputs + 1, n_outputs),
-                  weights=logit_grads.ravel())])
-
-
-def _paths_of(tree, words):
-    """Points, signs and mask of the paths of ``words``, cut to the longest among them."""
-    length = int(tree.lengths[words].max(initial=0))
-    return (tree.points[words, :length], tree.signs[words, :length],
-            tree.mask[words, :length])
 
 
 # objective -> layer class: the one table of what an objective is.
@@ -662,28 +543,60 @@ def make_layer(objective, *, counts, noise_distribution, negative=5, share_negat
     -------
     OutputLayer
     """
-    cls = layer_class(objective)
-    if cls is HierarchicalSoftmax:
-        return HierarchicalSoftmax(tree if tree is not None else huffman_tree_of(counts))
-    layer = fitted_layer(objective, noise_distribution=noise_distribution,
-                         negative=negative, share_negatives=share_negatives,
-                         noise_groups=noise_groups)
-    if cls.uses_noise_words:
-        layer.sampler  # built here, so that worker processes share its tables
-    return layer
+    if layer_class(objective) is HierarchicalSoftmax and tree is None:
+        tree = huffman_tree_of(counts)
+    # The sampler is built here, in the parent process, so that worker processes share
+    # its tables.
+    return _layer(objective, noise_distribution=noise_distribution, tree=tree,
+                  negative=negative, share_negatives=share_negatives,
+                  noise_groups=noise_groups, draws_noise=True, inference=False)
 
 
 def fitted_layer(objective, *, noise_distribution=None, tree=None, negative=5,
-                 share_negatives=True, noise_groups=None):
+                 share_negatives=True, noise_groups=None, inference=False):
     """The layer of a fitted model, from its fitted tables (``noise_distribution_``,
-    ``huffman_tree_``)."""
+    ``huffman_tree_``).
+
+    Parameters
+    ----------
+    objective : {"softmax", "negative", "nce", "hierarchical"}
+    noise_distribution : ndarray of float or None
+    tree : HuffmanTree or None
+    negative : int
+    share_negatives : bool
+    noise_groups : tuple of int or None
+        See :func:`make_layer`.
+    inference : bool, default=False
+        False: a layer that scores (it draws no noise, so its sampler is built only if
+        it ever trains). True: the layer of inference of document vectors, its matrix
+        frozen: negative sampling and NCE share the minibatch's noise words, compute no
+        gradient of their matrix
+        (:class:`~sklearn_w2v._model.noise_sharing.MinibatchNoise`) and build their
+        sampler now, before worker processes start; the softmax and hierarchical softmax
+        are the layers that training uses.
+
+    Returns
+    -------
+    OutputLayer
+    """
+    return _layer(objective, noise_distribution=noise_distribution, tree=tree,
+                  negative=negative, share_negatives=share_negatives,
+                  noise_groups=noise_groups, draws_noise=inference, inference=inference)
+
+
+def _layer(objective, *, noise_distribution, tree, negative, share_negatives, noise_groups,
+           draws_noise, inference):
+    """The one table from ``objective`` to a complete layer."""
     cls = layer_class(objective)
     if cls is HierarchicalSoftmax:
         return HierarchicalSoftmax(tree)
     if cls is Softmax:
         return Softmax(noise_distribution)
-    return NoiseContrastive(noise_distribution, negative, nce=objective == "nce",
-                            share_negatives=share_negatives, noise_groups=noise_groups)
+    return NoiseContrastive(
+        noise_distribution, negative, nce=objective == "nce",
+        share_negatives=share_negatives, noise_groups=noise_groups,
+        sampler=NoiseSampler(noise_distribution) if draws_noise else None,
+        minibatch_noise=inference, frozen_matrix=inference)
 
 
 __all__ = ["HierarchicalSoftmax", "LAYERS", "LayerOutput", "NO_OUTPUT_WORD_VECTORS",

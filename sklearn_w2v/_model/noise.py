@@ -81,8 +81,8 @@ class NoiseSampler:
     draws) goes to a residual distribution sampled by inverse CDF. A draw ``x`` uniform in
     ``[0, T)`` reads the table at ``floor(x)`` when ``x`` falls in it and the residual CDF
     otherwise, so each word is drawn with probability ``(floor(T q_w) + r_w) / T = q_w``.
-    Measured 6x faster than a binary search of the CDF for every draw (0.035 vs 0.23 ms per
-    1,280 draws over 10k words).
+    Measured several times faster than a binary search of the CDF for every draw (see
+    benchmarks/design-model.md).
 
     Parameters
     ----------
@@ -99,9 +99,9 @@ class NoiseSampler:
         NCE, whose logits subtract ``log(k * q(w))``.
     """
 
-    # Table slots: more slots send fewer draws to the residual binary search (16 per word:
-    # 3% of the draws, 4 per word: 12%, measured 35 vs 51 us per 1,280 draws on 65k words)
-    # but cost 4 bytes each, so large vocabularies get fewer per word, never fewer than 4.
+    # Table slots: more slots send fewer draws to the residual binary search (measured
+    # faster, see benchmarks/design-model.md) but cost 4 bytes each, so large vocabularies
+    # get fewer per word, never fewer than 4.
     _SLOTS_PER_WORD = 16
     _MIN_SLOTS_PER_WORD = 4
     _MAX_TABLE_SLOTS = 1 << 22
@@ -127,8 +127,8 @@ class NoiseSampler:
         slots_per_word = whole.astype(np.int64)
         # The table holds the word ids in order, so the ids that do not fit in 16 bits
         # (words 65,536 and up, the rarest of a larger vocabulary) fill its last slots:
-        # the first _table_head slots are kept as uint16 and the rest as int32 (2 MB
-        # instead of 4 on the 65,577 words of the benchmark corpus).
+        # the first _table_head slots are kept as uint16 and the rest as int32, which
+        # halves the table of a vocabulary of about 65k words.
         n_small = min(probabilities.size, _UINT16_IDS)
         self._table = np.repeat(np.arange(n_small, dtype=np.uint16), slots_per_word[:n_small])
         self._table_tail = np.repeat(np.arange(n_small, probabilities.size, dtype=np.int32),

@@ -46,9 +46,15 @@ write ``g^+_p = sigma(x^+_p) - 1`` and ``g^-_{pk} = sigma(x^-_{pk})``; then
     \partial J/\partial u_{o_p} = g^+_p v_{c_p},\quad
     \partial J/\partial u_{n_{pk}} = g^-_{pk} v_{c_p}.
 
-By default the trainer lets the pairs of one window share the window's ``K`` noise words,
-with the window's context words as inputs predicting its center word, as word2vec.c
-orients skip-gram (see :func:`window_contrastive_loss_and_grads`).
+:func:`contrastive_loss_and_grads` computes this pair by pair, each pair with noise words
+of its own (:func:`negative_sampling_loss_and_grads` and :func:`nce_loss_and_grads` are it
+with the two offsets); the tests hold every other data-vs-noise kernel to it. The others
+compute the same terms where predictions share noise words: the pairs of a window
+(:func:`window_contrastive_loss_and_grads`, word2vec.c's orientation of skip-gram, the
+default), one hidden row per window (:func:`window_binary_loss_and_logit_grads`), groups of
+windows (:func:`group_noise_loss_and_grads`) or a whole minibatch
+(:func:`shared_noise_loss_and_grads`). Which one a layer calls is the noise-sharing scheme
+of :mod:`sklearn_w2v._model.noise_sharing`.
 
 Gradients are per *occurrence* (one row per center / pair / noise draw); the
 trainer scatter-adds them into the parameter rows.
@@ -87,7 +93,7 @@ def _float_dtype(*arrays):
     """Common floating dtype of ``arrays`` (float64 if they are not floating)."""
     first = getattr(arrays[0], "dtype", None)
     if first in _FLOAT_DTYPES and all(getattr(a, "dtype", None) == first for a in arrays):
-        return first  # the trainer's case, without result_type's generality (~20 us)
+        return first  # the trainer's case, without result_type's costly generality
     dtype = np.result_type(*arrays)
     if not np.issubdtype(dtype, np.floating):
         dtype = np.dtype(np.float64)
@@ -200,7 +206,7 @@ def _softplus_and_sigmoid(x):
     ``e = exp(-|x|) <= 1``, and ``sigma(x) = exp(x - softplus(x))``. The hot loops need
     both the loss terms and the gradient factors of the same logits; this takes two ``exp``
     and one ``log`` and no branch (``np.where`` on the sign was the slowest step), measured
-    2.5x faster than the ``where`` form and within a few float32 ulps of it. No term depends
+    faster than the ``where`` form and within a few float32 ulps of it. No term depends
     on how many others there are (a product over a row, used before, overflowed for
     ``K >= 1023`` noise words). ``log(1 + e)`` rather than ``log1p(e)``: ``1 + e`` is computed
     anyway, and the difference (at most half an ulp of 1 per term) is far below the loss's
@@ -518,8 +524,8 @@ def window_contrastive_loss_and_grads(input_vectors, output_vectors, mask, *,
     ``output_vectors[b, 1:]``, its noise words. Every pair still has ``K`` noise words drawn
     from ``q`` and each input occurrence meets its own draws (another window draws others).
     The textbook orientation with a window's noise shared (the center word as the input of
-    all the window's pairs) gives an input only ``K`` draws per window and measured 19.7%
-    analogy accuracy on the full corpus, against 25.5% with per-pair draws.
+    all the window's pairs) gives an input only ``K`` draws per window and measured clearly
+    lower analogy accuracy than per-pair draws (see benchmarks/design-model.md).
 
     The inputs of window ``b`` are ``input_vectors[b, s]`` for the slots ``s`` where
     ``mask[b, s]`` is true; the other slots are padding (a window has up to ``2 * window``
@@ -615,7 +621,7 @@ def window_binary_loss_and_grads(input_vectors, output_vectors, input_mask, *,
         output_mask=output_mask, output_offsets=output_offsets)
     if inputs.shape[1] == 1:
         # One input per window (CBOW): an outer product, which matmul computes as a
-        # product with an inner dimension of 1, measured 3x slower than broadcasting.
+        # product with an inner dimension of 1, measured slower than broadcasting.
         grad_output = logit_grads * inputs
     else:
         grad_output = np.matmul(logit_grads, inputs)
@@ -688,7 +694,8 @@ def _window_binary(input_vectors, output_vectors, input_mask, *, output_signs, o
         coefficients[:, 0] *= -1
     else:
         coefficients *= signed_weight
-    # Pairwise summation: float32 is accurate to ~1e-6 relative here, and twice as fast.
+    # Pairwise summation: float32 is accurate enough here, and faster than accumulating
+    # in float64.
     return float(loss_terms.sum()), coefficients, inputs, outputs
 
 
@@ -932,8 +939,8 @@ def path_steps_loss_and_grads(hidden, node_vectors, signs, pointers):
     z *= _as_float(signs, dtype)
     loss, coefficients = _softplus_sum_and_sigmoid(z)
     coefficients *= signs
-    # The coefficients as the weights of a CSR product: no (P, d) temporary (0.07 ms
-    # against 0.20 ms for 6,400 steps of 100 floats).
+    # The coefficients as the weights of a CSR product: no (P, d) temporary (measured
+    # faster than forming it).
     grad_hidden = weighted_row_sums(U, np.arange(len(coefficients)), pointers, coefficients)
     return loss, grad_hidden, coefficients
 

@@ -9,6 +9,11 @@ each gradient belongs to. A step never writes a parameter: the trainer scales ev
 parameter matrix (such as hierarchical softmax's inner-node vectors) is one more entry in the
 list, not a special case in the trainer.
 
+Between the two halves of a step pass two values: the architecture hands the layer its
+:class:`Predictions` (hidden vectors, the words they predict, and which :class:`Form` of
+three they take), and the layer hands back a :class:`LayerOutput` (the loss, the gradient
+with respect to the hidden vectors, and the updates of its own matrix).
+
 The parameters are named as in word2vec.c and fastText, by their role in the network:
 
 * ``"input"``: input vectors (word2vec.c's syn0, fastText's wi), the public ``vectors_``;
@@ -17,9 +22,92 @@ The parameters are named as in word2vec.c and fastText, by their role in the net
   ``node_vectors_``.
 """
 
+import enum
 from dataclasses import dataclass
 
 import numpy as np
+
+
+class Form(enum.Enum):
+    """How the hidden vectors of a minibatch meet the words they predict.
+
+    * ``GRID``: one target word per window and ``G`` hidden rows per window (a mask marks
+      the slots in use), each predicting it: word2vec.c's skip-gram, the context words
+      predicting the center word;
+    * ``FAN_OUT``: one hidden row per window and any number of targets, ``owner[p]`` the
+      row of target ``p`` (non-decreasing): the textbook skip-gram, the center predicting
+      each context word, and PV-DBOW's document predicting each of its words;
+    * ``ONE_ROW``: one hidden row per window predicting one target: CBOW, PV-DM and
+      PV-DBOW's documents one prediction at a time.
+    """
+
+    GRID = "grid"
+    FAN_OUT = "fan-out"
+    ONE_ROW = "one row per window"
+
+
+@dataclass(frozen=True, slots=True)
+class Predictions:
+    """What an architecture asks an output layer to predict in one minibatch.
+
+    Made with :meth:`grid`, :meth:`fan_out` or :meth:`one_row`; a layer dispatches on
+    :attr:`form`, never on which fields are None.
+
+    Attributes
+    ----------
+    form : Form
+    hidden : ndarray of shape (B, G, d) for ``GRID``, (n_rows, d) otherwise
+    targets : ndarray of int, shape (P,)
+        Words to predict: one per window (``P = B``) except in the ``FAN_OUT`` form.
+    mask : ndarray of bool, shape (B, G), or None
+        ``GRID``: which slots of the grid hold a hidden row.
+    owner : ndarray of int, shape (P,), or None
+        ``FAN_OUT``: the hidden row of each target, non-decreasing.
+    """
+
+    form: Form
+    hidden: np.ndarray
+    targets: np.ndarray
+    mask: "np.ndarray | None" = None
+    owner: "np.ndarray | None" = None
+
+    @classmethod
+    def grid(cls, hidden, mask, targets):
+        """Window ``b``'s hidden rows ``hidden[b, mask[b]]`` each predict ``targets[b]``."""
+        return cls(Form.GRID, hidden, targets, mask=mask)
+
+    @classmethod
+    def fan_out(cls, rows, targets, owner):
+        """Row ``owner[p]`` of ``rows`` predicts ``targets[p]``."""
+        return cls(Form.FAN_OUT, rows, targets, owner=owner)
+
+    @classmethod
+    def one_row(cls, rows, targets):
+        """Row ``b`` of ``rows`` predicts ``targets[b]``."""
+        return cls(Form.ONE_ROW, rows, targets)
+
+    @property
+    def n_predictions(self):
+        """Number of targets."""
+        return len(self.targets)
+
+
+@dataclass
+class LayerOutput:
+    """Loss of a minibatch, its gradient with respect to the hidden vectors, and the
+    updates of the layer's own parameter (before the learning rate).
+
+    Attributes
+    ----------
+    loss : float
+    grad_hidden : ndarray
+        Same shape as :attr:`Predictions.hidden`.
+    updates : list of RowUpdate
+    """
+
+    loss: float
+    grad_hidden: np.ndarray
+    updates: list
 
 
 @dataclass
@@ -62,7 +150,7 @@ class BlockRandom:
 
     Steps draw noise words with :meth:`noise`, which serves them from draws made
     ``_NOISE_CHUNK`` at a time: one sweep over the sampler's tables per chunk instead of
-    one per minibatch, measured 2-3x cheaper per draw inside the training loop, where
+    one per minibatch, measured cheaper per draw inside the training loop, where
     the parameter rows evict the tables from the cache between minibatches. The words a
     step receives depend only on the generator's seed and the sequence of requests.
 
@@ -138,4 +226,5 @@ def make_step(architecture, layer):
     return Step(architecture, layer)
 
 
-__all__ = ["BlockRandom", "RowUpdate", "Step", "StepResult", "make_step"]
+__all__ = ["BlockRandom", "Form", "LayerOutput", "Predictions", "RowUpdate", "Step",
+           "StepResult", "make_step"]
