@@ -324,21 +324,10 @@ class NoiseContrastive(_WordSoftmaxFamily):
         """Predictions of one hidden row each share the minibatch's noise words."""
         return self._minibatch_noise
 
-    @minibatch_noise.setter
-    def minibatch_noise(self, value):
-        # Transitional: training code that set the flag on a made layer; build the layer
-        # with fitted_layer(..., inference=True) instead.
-        self._choose_schemes(bool(value), self._frozen_matrix and bool(value))
-
     @property
     def frozen_matrix(self):
         """The matrix's gradient is left out (inference)."""
         return self._frozen_matrix
-
-    @frozen_matrix.setter
-    def frozen_matrix(self, value):
-        # Transitional, as the minibatch_noise setter.
-        self._choose_schemes(self._minibatch_noise, bool(value))
 
     @property
     def sampler(self):
@@ -503,16 +492,13 @@ def layer_class(objective):
                          f"{sorted(LAYERS)}.") from None
 
 
-def check_layer_parameters(objective, *, negative, word_vectors):
-    """Raise ValueError if ``negative`` or ``word_vectors`` cannot train ``objective``."""
-    cls = layer_class(objective)
-    if cls.uses_noise_words and negative < 1:
+def check_layer_parameters(objective, *, negative):
+    """Raise ValueError if ``negative`` cannot train ``objective``."""
+    if layer_class(objective).uses_noise_words and negative < 1:
         raise ValueError(
             f"negative={negative!r}: the {objective!r} objective needs at least one noise "
             f"word per pair; set negative >= 1 (5 to 20 is usual) or use "
             f"objective='softmax'.")
-    if word_vectors == "input+output" and not cls.has_output_word_vectors:
-        raise ValueError(NO_OUTPUT_WORD_VECTORS)
 
 
 def make_layer(objective, *, counts, noise_distribution, negative=5, share_negatives=True,

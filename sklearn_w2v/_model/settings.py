@@ -60,7 +60,7 @@ class ModelSettings:
             For a noise objective without noise words, a boolean count or an unsupported
             dtype, naming the parameter and the fix.
         """
-        check_layer_parameters(objective, negative=negative, word_vectors=None)
+        check_layer_parameters(objective, negative=negative)
         check_not_boolean(vector_size=vector_size, negative=negative)
         return cls(
             architecture=make_architecture(architecture, cbow_mean=cbow_mean,
@@ -99,17 +99,19 @@ class ModelSettings:
                           share_negatives=self.share_negatives, tree=tree,
                           noise_groups=self.architecture.noise_groups)
 
-    def layer_of_fitted(self, fitted):
-        """The output layer of the fitted state ``fitted`` (a dict) and its matrix."""
-        return fitted_layer_of(self.objective, self.negative, self.share_negatives, fitted)
+    def layer_of_fitted(self, fitted, *, inference=False):
+        """The output layer of the fitted state ``fitted`` (a dict) and its matrix; with
+        ``inference``, the frozen layer that infers document vectors."""
+        return fitted_layer_of(self.objective, self.negative, self.share_negatives, fitted,
+                               inference=inference)
 
 
-def fitted_layer_of(objective, negative, share_negatives, fitted):
+def fitted_layer_of(objective, negative, share_negatives, fitted, *, inference=False):
     """The output layer of a fitted state (a dict) and its matrix (None if the state has
     none), from the state's tables (``noise_distribution_``, ``huffman_tree_``)."""
     layer = fitted_layer(objective, noise_distribution=fitted.get("noise_distribution_"),
                          tree=fitted.get("huffman_tree_"), negative=negative,
-                         share_negatives=share_negatives)
+                         share_negatives=share_negatives, inference=inference)
     return layer, fitted.get(layer.public_name)
 
 

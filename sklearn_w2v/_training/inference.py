@@ -35,7 +35,9 @@ def infer_document_vectors(model, training, fitted, corpus, *, epochs, learning_
     """
     hooks = current_hooks()
     hooks.notify("inference", epochs=epochs, learning_rate=learning_rate)
-    layer, matrix = model.layer_of_fitted(fitted)
+    # The output layer is frozen: a minibatch's predictions share their noise words,
+    # which makes inference several times faster (see the layer's MinibatchNoise).
+    layer, matrix = model.layer_of_fitted(fitted, inference=True)
     architecture = model.architecture.documents_alone()
     init_seed, train_seed = seed_sequence_of(training.random_state).spawn(2)
     vectors = fitted["vectors_"]
@@ -43,11 +45,6 @@ def infer_document_vectors(model, training, fitted, corpus, *, epochs, learning_
                                        vectors.shape[1], vectors.dtype)
     if corpus.n_tokens == 0:
         return documents
-    if layer.uses_noise_words:
-        # The output layer is frozen: a minibatch's predictions can share their noise
-        # words, which makes inference several times faster (see NoiseContrastive).
-        layer.minibatch_noise = layer.frozen_matrix = True
-        layer.sampler  # built once here, not in every worker
     parameters = {"input": vectors, layer.parameter: matrix, "documents": documents}
     config = training.config(architecture, fitted["word_counts_"], epochs=epochs,
                              learning_rate=learning_rate, block_size=hooks.block_size,
