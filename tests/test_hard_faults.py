@@ -2,6 +2,7 @@
 and the removal of stale ones, two fits at once, full or read-only folders."""
 
 import contextlib
+import errno
 import glob
 import inspect
 import io
@@ -22,7 +23,9 @@ import pytest
 
 import sklearn_w2v
 from sklearn_w2v import Word2VecTransformer
-from sklearn_w2v._text.corpus_folder import CORPUS_FOLDER_PREFIX
+from sklearn_w2v._text.analyzer import build_analyzer, iter_token_lists
+from sklearn_w2v._text.corpus_folder import CORPUS_FOLDER_PREFIX, encode_to_folder
+from sklearn_w2v._text.corpus_stores import FolderStore
 from sklearn_w2v._training import fitting as _fitting
 from sklearn_w2v._training.workers import FOLDER_PREFIX
 from sklearn_w2v._utils.owned_folders import (
@@ -408,37 +411,44 @@ def test_a_read_only_temp_folder_is_named(tmpfs, texts):
         small_model(out_of_core=True, temp_folder=place).fit(texts[:300])
 
 
-@pytest.mark.parametrize("where", ["shared", "corpus"])
-def test_no_room_errors_without_a_tmpfs(where, texts, many_blocks, monkeypatch, tmp_path):
-    """The same, by a fault-injecting writer (runs where no tmpfs can be mounted)."""
-    import errno
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    from sklearn_w2v._text import corpus_folder as _corpus_store
+
+class _FullFile(io.RawIOBase):
+    def writable(self):
+        return True
+
+    def write(self, data):
+        _no_space()
+
+
+def _open_full(path, mode="r", *args, **kwargs):
+    """``open``, except that every write to a file opened for writing fails: no space."""
+    if "w" not in mode:
+        return open(path, mode, *args, **kwargs)
+    return _FullFile() if "b" in mode else io.TextIOWrapper(_FullFile())
+
+
+def test_no_room_errors_without_a_tmpfs(texts, many_blocks, monkeypatch, tmp_path):
+    """The same for the shared folder, by a fault-injecting writer (runs where no tmpfs can
+    be mounted)."""
     from sklearn_w2v._training import workers as _parallel
 
-    def no_space(*args, **kwargs):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(_parallel, "open", _open_full, raising=False)
+    with pytest.raises(OSError, match="No space left.*JOBLIB_TEMP_FOLDER") as caught:
+        small_model(n_jobs=2).fit(texts)
+    assert caught.value.errno == errno.ENOSPC
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(FOLDER_PREFIX)]
 
-    class FullFile(io.RawIOBase):
-        def writable(self):
-            return True
 
-        def write(self, data):
-            no_space()
-
-    def open_full(path, mode="r", *args, **kwargs):
-        if "w" not in mode:
-            return open(path, mode, *args, **kwargs)
-        return FullFile() if "b" in mode else io.TextIOWrapper(FullFile())
-
-    module = _parallel if where == "shared" else _corpus_store
-    monkeypatch.setattr(module, "open", open_full, raising=False)
-    if where == "shared":
-        params, fix = {"n_jobs": 2}, "JOBLIB_TEMP_FOLDER"
-    else:
-        params, fix = {"out_of_core": True, "temp_folder": tmp_path}, "temp_folder="
-    with pytest.raises(OSError, match=f"No space left.*{fix}") as caught:
-        small_model(**params).fit(texts)
+def test_no_room_for_the_corpus_files_without_a_tmpfs(texts, tmp_path):
+    """The same for the corpus files of out_of_core=True, written by a fault-injecting
+    ``open`` into the store a fit makes of ``temp_folder``."""
+    token_lists = iter_token_lists(texts, build_analyzer())
+    with pytest.raises(OSError, match="No space left.*temp_folder=") as caught:
+        with FolderStore(tmp_path) as store:
+            encode_to_folder(token_lists, store.folder, open_file=_open_full)
     assert caught.value.errno == errno.ENOSPC
     assert not [name for name in os.listdir(tmp_path) if name.startswith(FOLDER_PREFIX)]
 
