@@ -14,6 +14,8 @@ exit, also on errors (``out_of_core=True``, :mod:`sklearn_w2v._text.corpus_folde
 :func:`corpus_store` picks one from the estimator's settings.
 """
 
+from typing import Any
+
 from .corpus_folder import corpus_folder, encode_to_folder, remap_in_folder
 from .encoded_corpus import count_and_encode, remap_corpus
 
@@ -46,7 +48,8 @@ class FolderStore:
     def __init__(self, root=None):
         self.root = root
         self.folder = None
-        self._context = None
+        # The corpus_folder context while the store is entered, else None.
+        self._context: Any = None
 
     def __enter__(self):
         self._context = corpus_folder(True, self.root)
