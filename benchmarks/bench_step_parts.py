@@ -79,6 +79,7 @@ def _record_minibatches(sentences, config, seed, skip, count):
     """Minibatches ``skip .. skip + count`` of a fit, with the step, parameters and block
     random source they were trained with."""
     import sklearn_w2v._training.fitting as fitting
+
     from sklearn_w2v import Word2VecTransformer
 
     recorded = {"batches": []}

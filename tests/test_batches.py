@@ -235,21 +235,18 @@ def test_blocks_decode_escaped_ids():
             assert set(got) <= set(expected) and len(got) > 0.8 * len(expected)
 
 
-def test_grids_built_several_minibatches_at_a_time_give_the_same_minibatches(monkeypatch):
-    from sklearn_w2v._text import minibatches as _batches
-
+def test_grids_built_several_minibatches_at_a_time_give_the_same_minibatches():
     rng = np.random.default_rng(8)
     corpus = make_corpus([list(rng.integers(0, 30, size=rng.integers(1, 40)))
                           for _ in range(80)])
 
-    def batches():
+    def batches(**grid):
         return [(b.centers, b.window_contexts, b.window_mask, b.n_effective_words)
                 for b in iter_minibatches(corpus, window=5, batch_size=8,
-                                          seed_sequence=np.random.SeedSequence(3))]
+                                          seed_sequence=np.random.SeedSequence(3), **grid)]
 
     together = batches()
-    monkeypatch.setattr(_batches, "_GRID_ENTRIES", 1)  # one minibatch per grid
-    one_by_one = batches()
+    one_by_one = batches(grid_entries=1)  # one minibatch per grid
     assert len(together) == len(one_by_one) > 10
     for a, b in zip(together, one_by_one):
         for x, y in zip(a, b):

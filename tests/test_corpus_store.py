@@ -15,11 +15,11 @@ from conftest import stop_at
 from numpy.testing import assert_array_equal
 
 from sklearn_w2v import Word2VecTransformer, read_lines
-from sklearn_w2v._text import corpus_folder as _corpus_store
 from sklearn_w2v._text.corpus_folder import (
     CORPUS_FOLDER_PREFIX,
     MappedCorpus,
     encode_to_folder,
+    remap_in_folder,
 )
 from sklearn_w2v._text.encoded_corpus import count_and_encode, remap_corpus
 from sklearn_w2v._text.vocabulary import build_vocabulary
@@ -86,15 +86,15 @@ def test_the_sample_corpus_path_reads_like_load_sample_corpus():
 # ----------------------------------------------------------------------- the stored corpus
 
 
-def encoded_in_both_ways(token_lists, folder):
+def encoded_in_both_ways(token_lists, folder, chunk_tokens):
     in_memory = count_and_encode(token_lists)
-    on_disk = encode_to_folder(token_lists, folder)
+    on_disk = encode_to_folder(token_lists, folder, chunk_tokens=chunk_tokens)
     return in_memory, on_disk
 
 
-def test_the_files_hold_the_same_corpus_as_memory(tmp_path, monkeypatch):
+def test_the_files_hold_the_same_corpus_as_memory(tmp_path):
     # Small chunks, 66,000 distinct words (ids past 16 bits are escaped), empty documents.
-    monkeypatch.setattr(_corpus_store, "_CHUNK_TOKENS", 1000)
+    chunk_tokens = 1000
     rng = np.random.default_rng(0)
     tokens = [f"w{i}" for i in rng.permutation(66_000)]
     tokens += [f"w{i}" for i in rng.integers(0, 50, size=20_000)]
@@ -103,16 +103,17 @@ def test_the_files_hold_the_same_corpus_as_memory(tmp_path, monkeypatch):
     cuts = np.concatenate([[0], cuts[cuts < len(tokens)], [len(tokens)]])
     docs = [tokens[a:b] for a, b in zip(cuts[:-1], cuts[1:])]  # some empty
     assert any(not doc for doc in docs)
-    (words, counts, memory), (words2, counts2, disk) = encoded_in_both_ways(docs, tmp_path)
+    (words, counts, memory), (words2, counts2, disk) = encoded_in_both_ways(
+        docs, tmp_path, chunk_tokens)
     assert words == words2 and np.array_equal(counts, counts2)
     assert isinstance(disk, MappedCorpus) and disk._escaped_ids.size > 0
     assert_array_equal(disk.ids, memory.ids)
     assert_array_equal(disk.doc_offsets, memory.doc_offsets)
-    assert disk.id_bounds() == memory.id_bounds()
+    assert disk.id_bounds(chunk_tokens=chunk_tokens) == memory.id_bounds()
     assert_array_equal(disk.document_slice(3, 9).ids, memory.document_slice(3, 9).ids)
     # Remapped to vocabulary ids, chunk by chunk into new files.
     _, _, old_to_new = build_vocabulary(words, counts, min_count=2)
-    remapped = _corpus_store.remap_in_folder(disk, old_to_new, str(tmp_path))
+    remapped = remap_in_folder(disk, old_to_new, str(tmp_path), chunk_tokens=chunk_tokens)
     expected = remap_corpus(memory, old_to_new)
     assert_array_equal(remapped.ids, expected.ids)
     assert_array_equal(remapped.doc_offsets, expected.doc_offsets)
@@ -133,9 +134,24 @@ def test_a_mapped_corpus_pickles_as_its_file_names(tmp_path):
 # ---------------------------------------------------------------------- out-of-core fit
 
 
+def test_the_files_of_texts_written_in_many_chunks_hold_what_a_fit_keeps_in_memory(
+        texts, tmp_path):
+    """What fit reads from the files, written and remapped in many chunks, is what it
+    keeps in memory (the fit below writes these texts in one chunk)."""
+    token_lists = list(iter_token_lists(texts, build_analyzer()))
+    words, counts, memory = count_and_encode(token_lists)
+    words2, counts2, disk = encode_to_folder(token_lists, str(tmp_path), chunk_tokens=5000)
+    assert words == words2 and np.array_equal(counts, counts2)
+    _, _, old_to_new = build_vocabulary(words, counts, min_count=2)
+    remapped = remap_in_folder(disk, old_to_new, str(tmp_path), chunk_tokens=5000)
+    expected = remap_corpus(memory, old_to_new, in_place=True)
+    assert expected.n_tokens > 5 * 5000  # many chunks
+    assert_array_equal(remapped.ids, expected.ids)
+    assert_array_equal(remapped.doc_offsets, expected.doc_offsets)
+
+
 @pytest.mark.parametrize("pooling", ["mean", "tfidf", "sif"])
-def test_out_of_core_fit_equals_the_in_memory_fit(pooling, texts, monkeypatch):
-    monkeypatch.setattr(_corpus_store, "_CHUNK_TOKENS", 5000)  # many chunks
+def test_out_of_core_fit_equals_the_in_memory_fit(pooling, texts):
     disk = model(out_of_core=True, pooling=pooling, epochs=2)
     X_disk = disk.fit_transform(texts)
     memory = model(pooling=pooling, epochs=2)

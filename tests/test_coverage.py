@@ -12,6 +12,8 @@ from sklearn_w2v._text.coverage import (
     LowCoverageWarning,
     coverage_of_counts,
     encode_with_coverage,
+    fit_coverage,
+    transform_corpus,
 )
 
 CASED = ["the", "Paris", "London", "city", "is", "a", "big", "NATO", "of"]
@@ -45,7 +47,7 @@ def test_coverage_of_counts_counts_tokens_types_and_case_variants():
 
 
 def test_transform_with_cased_vectors_and_a_lowercasing_analyzer_warns_once(tmp_path):
-    # Before: [[0, 0, 0, 0]] without a word.
+    # Rows of zeros, and one warning that says why and what to change.
     model = Word2VecTransformer.from_word2vec_format(_file(tmp_path, CASED, "cased.txt"))
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
@@ -124,3 +126,29 @@ def test_out_of_core_fit_records_the_same_coverage(tmp_path):
     in_memory = Word2VecTransformer(**params).fit(docs)
     on_disk = Word2VecTransformer(**params, out_of_core=True, temp_folder=tmp_path).fit(docs)
     assert on_disk.coverage_ == in_memory.coverage_
+
+
+def test_the_calls_of_fit_and_transform_need_no_estimator():
+    """fit_coverage and transform_corpus take the vocabulary and where the vectors come
+    from: pretrained vectors name ``init``, a model's own vectors name the model."""
+    vocabulary = {"a": 0, "b": 1}
+    init = (["a", "b"], [[1.0], [0.0]])
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        coverage = fit_coverage(["a", "x"], [1, 9], vocabulary, pretrained=False, init=None,
+                                lowercase=True)
+    assert coverage.token_share == pytest.approx(0.1) and not record  # its own: no warning
+    with pytest.warns(LowCoverageWarning, match=r"^The vectors of init \(a \(words, vectors\) "
+                                                r"tuple\) cover 10\.0%.*fine-tune them"):
+        fit_coverage(["a", "x"], [1, 9], vocabulary, pretrained=True, init=init,
+                     lowercase=True)
+    token_lists = [["a", "x", "x"], ["y"]]
+    with pytest.warns(LowCoverageWarning, match=r"^The vectors of this model cover 25\.0%.*"
+                                                r"fitted on other text"):
+        corpus = transform_corpus(iter(token_lists), vocabulary, pretrained=False,
+                                  init=None, lowercase=True)
+    assert corpus.ids.tolist() == [0] and corpus.doc_offsets.tolist() == [0, 1, 1]
+    with pytest.warns(LowCoverageWarning, match=r"^The vectors of init \(a \(words, "
+                                                r"vectors\) tuple\) cover 25\.0%"):
+        transform_corpus(iter(token_lists), vocabulary, pretrained=True, init=init,
+                         lowercase=True)

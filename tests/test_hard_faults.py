@@ -2,6 +2,7 @@
 and the removal of stale ones, two fits at once, full or read-only folders."""
 
 import contextlib
+import errno
 import glob
 import inspect
 import io
@@ -399,14 +400,10 @@ def test_a_read_only_temp_folder_is_named(tmpfs, texts):
 def test_no_room_errors_without_a_tmpfs(where, texts, many_blocks, monkeypatch, tmp_path):
     """The same, by a fault-injecting writer (runs where no tmpfs can be mounted)."""
     import builtins
-    import errno
 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    class FullFile(io.RawIOBase):
-        def writable(self):
-            return True
 
         def write(self, data):
             no_space()

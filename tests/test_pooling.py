@@ -10,11 +10,16 @@ from sklearn.feature_extraction.text import (
     TfidfVectorizer,
 )
 
+from sklearn_w2v._features.document_terms import (
+    _sorted_pair_keys,
+    document_term_matrix,
+    inverse_document_frequency,
+)
 from sklearn_w2v._features.pooling import (
     POOLING_METHODS,
-    document_term_matrix,
+    _sif_vectors,
     fit_sif_component,
-    inverse_document_frequency,
+    fit_sif_component_from_corpus,
     pool_documents,
     sif_weights,
 )
@@ -161,20 +166,15 @@ def test_max_pooling_with_negative_values(corpus, embedding):
     assert_array_equal(out[5], embedding[[4, 1, 0, 3, 3]].max(axis=0))
 
 
-def test_max_pooling_in_blocks(corpus, embedding, monkeypatch):
-    import sklearn_w2v._features.pooling as pooling_module
-
+def test_max_pooling_in_blocks(corpus, embedding):
     expected = pool_documents(corpus, embedding, "max")
     # A budget of one vector per block: each token is a block, so documents span blocks.
-    monkeypatch.setattr(pooling_module, "_MAX_POOL_BLOCK_BYTES", 1)
-    assert_array_equal(pool_documents(corpus, embedding, "max"), expected)
+    assert_array_equal(pool_documents(corpus, embedding, "max", max_block_bytes=1), expected)
 
 
 @pytest.mark.parametrize("block_tokens", [1, 2, 3, 7, 64])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_max_pooling_is_the_same_for_any_block_size(monkeypatch, block_tokens, dtype):
-    import sklearn_w2v._features.pooling as pooling_module
-
+def test_max_pooling_is_the_same_for_any_block_size(block_tokens, dtype):
     # Random documents of 0 to 20 tokens, so that blocks of a few tokens start and end in
     # the middle of documents, next to empty ones, and span several documents.
     rng = np.random.default_rng(block_tokens)
@@ -183,9 +183,8 @@ def test_max_pooling_is_the_same_for_any_block_size(monkeypatch, block_tokens, d
     corpus = make_corpus(docs)
     embedding = rng.normal(size=(N_WORDS, D)).astype(dtype)
     expected = ref_pool(docs, embedding, "max").astype(dtype)
-    monkeypatch.setattr(pooling_module, "_MAX_POOL_BLOCK_BYTES",
-                        block_tokens * D * np.dtype(dtype).itemsize)
-    out = pool_documents(corpus, embedding, "max")
+    out = pool_documents(corpus, embedding, "max",
+                         max_block_bytes=block_tokens * D * np.dtype(dtype).itemsize)
     assert out.dtype == dtype
     assert_array_equal(out, expected)
 
@@ -355,7 +354,7 @@ def test_random_corpus_matches_reference():
 
 
 def test_sif_component_from_corpus_equals_the_whole_matrix_version():
-    from sklearn_w2v._features import pooling as _pooling
+    from sklearn_w2v._features.document_terms import _document_chunks
 
     rng = np.random.default_rng(5)
     lengths = rng.integers(0, 12, size=300)
@@ -364,23 +363,16 @@ def test_sif_component_from_corpus_equals_the_whole_matrix_version():
     embedding = rng.standard_normal((40, 6))
     weights = sif_weights(rng.integers(1, 50, size=40))
     whole = fit_sif_component(pool_documents(corpus, embedding, "sif", sif_weights=weights))
-    chunked_docs = list(_pooling._document_chunks(corpus.doc_offsets, max_tokens=50))
+    chunked_docs = list(_document_chunks(corpus.doc_offsets, max_tokens=50))
     assert len(chunked_docs) > 10  # the chunking is really exercised below
-    original = _pooling._document_chunks
-    try:
-        _pooling._document_chunks = lambda offsets, max_tokens=50: original(offsets, 50)
-        chunked = _pooling.fit_sif_component_from_corpus(corpus, embedding, weights)
-        idf_chunked = _pooling.inverse_document_frequency(corpus, 40)
-    finally:
-        _pooling._document_chunks = original
+    chunked = fit_sif_component_from_corpus(corpus, embedding, weights, chunk_tokens=50)
+    idf_chunked = inverse_document_frequency(corpus, 40, chunk_tokens=50)
     np.testing.assert_allclose(chunked, whole, atol=1e-10)
-    np.testing.assert_allclose(idf_chunked, _pooling.inverse_document_frequency(corpus, 40))
+    np.testing.assert_allclose(idf_chunked, inverse_document_frequency(corpus, 40))
 
 
 def test_idf_and_sif_component_of_a_corpus_with_ids_above_16_bits():
     """Ids stored escaped (>= 65535) are read back by the chunked idf / SIF fitting."""
-    from sklearn_w2v._features import pooling as _pooling
-
     rng = np.random.default_rng(7)
     n_words = 65_600
     docs = [list(rng.integers(65_500, n_words, size=rng.integers(0, 10))) for _ in range(400)]
@@ -393,7 +385,7 @@ def test_idf_and_sif_component_of_a_corpus_with_ids_above_16_bits():
     embedding = rng.standard_normal((n_words, 4))
     weights = sif_weights(rng.integers(1, 50, size=n_words))
     whole = fit_sif_component(pool_documents(corpus, embedding, "sif", sif_weights=weights))
-    chunked = _pooling.fit_sif_component_from_corpus(corpus, embedding, weights)
+    chunked = fit_sif_component_from_corpus(corpus, embedding, weights)
     np.testing.assert_allclose(chunked, whole, atol=1e-10)
     with pytest.raises(ValueError, match="must lie in"):
         inverse_document_frequency(corpus, n_words - 1)
@@ -405,16 +397,7 @@ def random_corpus(rng, n_docs, n_words, max_length=12):
     return docs, make_corpus(docs)
 
 
-def small_chunks(monkeypatch, max_tokens):
-    """Make every chunked function of _pooling use chunks of about ``max_tokens`` tokens."""
-    from sklearn_w2v._features import pooling as _pooling
-
-    original = _pooling._document_chunks
-    monkeypatch.setattr(_pooling, "_document_chunks",
-                        lambda offsets, **_: original(offsets, max_tokens=max_tokens))
-
-
-def test_document_term_matrix_in_chunks_equals_summed_duplicates(monkeypatch):
+def test_document_term_matrix_in_chunks_equals_summed_duplicates():
     rng = np.random.default_rng(11)
     docs, corpus = random_corpus(rng, 200, 25)
     docs[7:10] = [[], [], []]  # empty documents inside a chunk
@@ -423,8 +406,7 @@ def test_document_term_matrix_in_chunks_equals_summed_duplicates(monkeypatch):
     reference = sp.csr_matrix(
         (np.ones(corpus.n_tokens), corpus.ids, corpus.doc_offsets), shape=(200, 25), copy=True)
     reference.sum_duplicates()
-    small_chunks(monkeypatch, 5)
-    X = document_term_matrix(corpus, 25)
+    X = document_term_matrix(corpus, 25, chunk_tokens=5)
     for name in ("data", "indices", "indptr"):
         assert getattr(X, name).dtype == getattr(reference, name).dtype, name
         assert_array_equal(getattr(X, name), getattr(reference, name), err_msg=name)
@@ -440,14 +422,12 @@ def test_document_term_matrix_and_idf_of_a_corpus_without_documents():
 
 def test_idf_and_document_term_matrix_when_pair_keys_need_64_bits():
     """2**20 words and thousands of documents per chunk do not fit (doc, word) in 32 bits."""
-    from sklearn_w2v._features import pooling as _pooling
-
     rng = np.random.default_rng(12)
     n_words = 2**20
     docs, corpus = random_corpus(rng, 5000, n_words, max_length=4)
     docs[0] = [n_words - 1, n_words - 1, 3]  # the largest id, repeated
     corpus = make_corpus(docs)
-    keys, _ = _pooling._sorted_pair_keys(corpus.ids, corpus.doc_offsets, n_words)
+    keys, _ = _sorted_pair_keys(corpus.ids, corpus.doc_offsets, n_words)
     assert keys.dtype == np.uint64
     df = Counter(w for doc in docs for w in set(doc))
     df = np.array([df[w] for w in range(n_words)], dtype=float)
@@ -461,14 +441,12 @@ def test_idf_and_document_term_matrix_when_pair_keys_need_64_bits():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_sif_vectors_of_a_chunk_are_bit_identical_to_pool_documents(dtype):
     """fit_sif_component_from_corpus pools exactly as transform's pool_documents does."""
-    from sklearn_w2v._features import pooling as _pooling
-
     rng = np.random.default_rng(13)
     docs, corpus = random_corpus(rng, 300, 50, max_length=30)
     embedding = rng.standard_normal((50, 8)).astype(dtype)
     weights = sif_weights(rng.integers(1, 100, size=50))
     expected = pool_documents(corpus, embedding, "sif", sif_weights=weights)
-    pooled = _pooling._sif_vectors(corpus.ids, corpus.doc_offsets, embedding, weights)
+    pooled = _sif_vectors(corpus.ids, corpus.doc_offsets, embedding, weights)
     assert pooled.dtype == np.float64
     assert_array_equal(pooled, expected.astype(np.float64))
 
@@ -476,37 +454,32 @@ def test_sif_vectors_of_a_chunk_are_bit_identical_to_pool_documents(dtype):
 def test_sif_component_from_corpus_does_not_depend_on_blas_threads():
     from threadpoolctl import threadpool_limits
 
-    from sklearn_w2v._features import pooling as _pooling
-
     rng = np.random.default_rng(14)
     docs, corpus = random_corpus(rng, 1000, 200)
     # d = 100: OpenBLAS splits this (d, d) product differently over two threads, which
-    # changed the last bits of the component before fitting was pinned to one thread.
+    # would change the last bits of the component if fitting were not pinned to one
+    # thread.
     embedding = rng.standard_normal((200, 100))
     weights = sif_weights(rng.integers(1, 100, size=200))
     components = []
     for threads in (1, 2):
         with threadpool_limits(limits=threads, user_api="blas"):
-            components.append(_pooling.fit_sif_component_from_corpus(corpus, embedding, weights))
+            components.append(fit_sif_component_from_corpus(corpus, embedding, weights))
     assert_array_equal(components[0], components[1])
 
 
 def test_sif_component_from_corpus_checks_its_inputs(corpus, embedding):
-    from sklearn_w2v._features import pooling as _pooling
-
     weights = np.ones(N_WORDS)
     with pytest.raises(ValueError, match="embedding must be 2-D"):
-        _pooling.fit_sif_component_from_corpus(corpus, embedding[0], weights)
+        fit_sif_component_from_corpus(corpus, embedding[0], weights)
     with pytest.raises(ValueError, match=r"sif_weights must have shape \(7,\)"):
-        _pooling.fit_sif_component_from_corpus(corpus, embedding, weights[:-1])
+        fit_sif_component_from_corpus(corpus, embedding, weights[:-1])
     with pytest.raises(ValueError, match="must lie in"):
-        _pooling.fit_sif_component_from_corpus(corpus, embedding[:-2], weights[:-2])
+        fit_sif_component_from_corpus(corpus, embedding[:-2], weights[:-2])
 
 
-def test_corpus_like_object_with_ids_and_offsets_gives_the_same_results(monkeypatch):
+def test_corpus_like_object_with_ids_and_offsets_gives_the_same_results():
     from types import SimpleNamespace
-
-    from sklearn_w2v._features import pooling as _pooling
 
     rng = np.random.default_rng(15)
     docs, corpus = random_corpus(rng, 100, 20)
@@ -514,10 +487,10 @@ def test_corpus_like_object_with_ids_and_offsets_gives_the_same_results(monkeypa
                             doc_offsets=corpus.doc_offsets.astype(np.int64))
     embedding = rng.standard_normal((20, 4))
     weights = sif_weights(rng.integers(1, 50, size=20))
-    small_chunks(monkeypatch, 30)
-    assert_array_equal(inverse_document_frequency(plain, 20),
-                       inverse_document_frequency(corpus, 20))
-    assert_array_equal(document_term_matrix(plain, 20).toarray(),
-                       document_term_matrix(corpus, 20).toarray())
-    assert_array_equal(_pooling.fit_sif_component_from_corpus(plain, embedding, weights),
-                       _pooling.fit_sif_component_from_corpus(corpus, embedding, weights))
+    small = {"chunk_tokens": 30}
+    assert_array_equal(inverse_document_frequency(plain, 20, **small),
+                       inverse_document_frequency(corpus, 20, **small))
+    assert_array_equal(document_term_matrix(plain, 20, **small).toarray(),
+                       document_term_matrix(corpus, 20, **small).toarray())
+    assert_array_equal(fit_sif_component_from_corpus(plain, embedding, weights, **small),
+                       fit_sif_component_from_corpus(corpus, embedding, weights, **small))

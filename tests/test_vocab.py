@@ -7,7 +7,9 @@ from scipy import stats
 
 from sklearn_w2v._model.noise import NoiseSampler, noise_distribution
 from sklearn_w2v._text.encoded_corpus import (
+    ChunkSizes,
     EncodedCorpus,
+    _document_blocks,
     count_and_encode,
     encode_documents,
     remap_corpus,
@@ -362,10 +364,7 @@ def test_noise_sampler_rejects_invalid_probabilities(probabilities):
 
 
 @pytest.mark.parametrize("in_place", [False, True])
-def test_remap_corpus_in_chunks_matches_a_plain_remap(monkeypatch, in_place):
-    from sklearn_w2v._text import encoded_corpus as _vocab
-
-    monkeypatch.setattr(_vocab, "_REMAP_CHUNK", 7)  # many chunks, documents straddling them
+def test_remap_corpus_in_chunks_matches_a_plain_remap(in_place):
     rng = np.random.default_rng(0)
     lengths = rng.integers(0, 9, size=40)
     ids = rng.integers(0, 12, size=lengths.sum()).astype(np.int32)
@@ -374,7 +373,9 @@ def test_remap_corpus_in_chunks_matches_a_plain_remap(monkeypatch, in_place):
     expected = [[old_to_new[w] for w in ids[a:b] if old_to_new[w] >= 0]
                 for a, b in zip(offsets[:-1], offsets[1:])]
     corpus = EncodedCorpus(ids=ids.copy(), doc_offsets=offsets)
-    remapped = remap_corpus(corpus, old_to_new, in_place=in_place)
+    # Many chunks, documents straddling them.
+    remapped = remap_corpus(corpus, old_to_new, in_place=in_place,
+                            chunks=ChunkSizes(remap=7))
     got = [remapped.ids[a:b].tolist() for a, b in
            zip(remapped.doc_offsets[:-1], remapped.doc_offsets[1:])]
     assert got == [list(map(int, doc)) for doc in expected]
@@ -436,14 +437,8 @@ def test_document_slice_is_the_documents_range():
         assert np.array_equal(part.ids, ids[offsets[first]:offsets[last]])
 
 
-@pytest.fixture
-def tiny_chunks(monkeypatch):
-    """Encode and remap in chunks of a few tokens, and grow storage in small steps."""
-    from sklearn_w2v._text import encoded_corpus as _vocab
-
-    monkeypatch.setattr(_vocab, "_ENCODE_CHUNK", 7)
-    monkeypatch.setattr(_vocab, "_REMAP_CHUNK", 5)
-    monkeypatch.setattr(_vocab._CompactIdsBuilder, "_MIN_GROWTH", 3)
+# Encode and remap in chunks of a few tokens, and grow storage in small steps.
+TINY_CHUNKS = ChunkSizes(encode=7, remap=5, min_growth=3)
 
 
 def _many_word_docs(n_words=66_000, seed=0):
@@ -458,33 +453,32 @@ def _many_word_docs(n_words=66_000, seed=0):
 
 
 @pytest.mark.parametrize("chunked", [False, True])
-def test_count_encode_remap_with_more_than_65535_words(request, chunked):
-    if chunked:
-        request.getfixturevalue("tiny_chunks")
+def test_count_encode_remap_with_more_than_65535_words(chunked):
+    chunks = {"chunks": TINY_CHUNKS} if chunked else {}
     docs = _many_word_docs()
-    words, counts, corpus = count_and_encode(iter(docs))
+    words, counts, corpus = count_and_encode(iter(docs), **chunks)
     assert len(words) == 66_000 and corpus._escaped_ids.size > 0
     assert decode(corpus, words) == docs
     assert dict(zip(words, counts.tolist())) == Counter(t for doc in docs for t in doc)
     # min_count=1 keeps every word; rows above 65,534 are the rarest ones and escaped.
     vocab_words, _, old_to_new = build_vocabulary(words, counts, min_count=1)
-    remapped = remap_corpus(corpus, old_to_new, in_place=chunked)
+    remapped = remap_corpus(corpus, old_to_new, in_place=chunked, **chunks)
     assert decode(remapped, vocab_words) == docs
     assert 0 < remapped._escaped_ids.size <= 66_000 - 65_535
     # Dropping words shifts positions: escaped tokens are re-indexed.
     vocab_words, _, old_to_new = build_vocabulary(words, counts, min_count=1,
                                                   max_vocab_size=65_600)
-    _, _, corpus = count_and_encode(iter(docs))
-    remapped = remap_corpus(corpus, old_to_new)
+    _, _, corpus = count_and_encode(iter(docs), **chunks)
+    remapped = remap_corpus(corpus, old_to_new, **chunks)
     kept = set(vocab_words)
     assert decode(remapped, vocab_words) == [[t for t in doc if t in kept] for doc in docs]
 
 
-def test_encode_documents_with_unknown_and_escaped_words(tiny_chunks):
+def test_encode_documents_with_unknown_and_escaped_words():
     docs = _many_word_docs(seed=3)
     vocabulary = {f"w{i}": row for row, i in enumerate(range(0, 66_000, 2))}
     vocabulary.update({"w1": 70_000, "w3": 65_535})  # rows need not be dense
-    corpus = encode_documents(iter(docs), vocabulary)
+    corpus = encode_documents(iter(docs), vocabulary, chunks=TINY_CHUNKS)
     expected = [[vocabulary[t] for t in doc if t in vocabulary] for doc in docs]
     got = [corpus.ids[a:b].tolist() for a, b in
            zip(corpus.doc_offsets[:-1], corpus.doc_offsets[1:])]
@@ -516,27 +510,25 @@ def test_noise_distribution_in_log_space_and_underflow_rejected():
         noise_distribution(counts, -300.0)
 
 
-def test_count_and_encode_documents_across_block_and_chunk_boundaries(tiny_chunks):
+def test_count_and_encode_documents_across_block_and_chunk_boundaries():
     # With 7-token chunks: empty documents at block ends, a document that fills a block
     # exactly, and documents several chunks long.
     lengths = [0, 7, 0, 6, 1, 8, 0, 15, 30, 0, 3]
     docs = [[f"w{(start + i) % 11}" for i in range(n)]
             for start, n in zip(np.cumsum([0] + lengths), lengths)]
-    words, counts, corpus = count_and_encode(iter(docs))
+    words, counts, corpus = count_and_encode(iter(docs), chunks=TINY_CHUNKS)
     assert decode(corpus, words) == docs
     assert np.diff(corpus.doc_offsets).tolist() == lengths
     assert dict(zip(words, counts.tolist())) == Counter(t for doc in docs for t in doc)
     vocabulary = {"w1": 0, "w4": 70_000}
-    encoded = encode_documents(iter(docs), vocabulary)
+    encoded = encode_documents(iter(docs), vocabulary, chunks=TINY_CHUNKS)
     assert decode(encoded, {0: "w1", 70_000: "w4"}) == [
         [t for t in doc if t in vocabulary] for doc in docs]
 
 
-def test_count_and_encode_holds_about_one_chunk_of_a_generators_documents(
-        tiny_chunks, monkeypatch):
-    """Documents are gathered until they hold a chunk of tokens, then encoded."""
-    from sklearn_w2v._text import encoded_corpus as _vocab
-
+def test_count_and_encode_holds_about_one_chunk_of_a_generators_documents():
+    """Documents are gathered until they hold a chunk of tokens, then encoded: the blocks
+    that count_and_encode encodes as they come pull nothing beyond themselves."""
     pulled = 0
 
     def documents():
@@ -545,14 +537,11 @@ def test_count_and_encode_holds_about_one_chunk_of_a_generators_documents(
             pulled += 1
             yield doc
 
-    held = []
-    encode_block = _vocab._encode_block
-    monkeypatch.setattr(_vocab, "_encode_block", lambda block, *args: (
-        held.append((pulled, block)), encode_block(block, *args))[1])
-    count_and_encode(documents())
+    held = [(pulled, block) for block, _ in _document_blocks(documents(),
+                                                               TINY_CHUNKS.encode)]
     encoded = 0
     for pulled_then, block in held:
         assert pulled_then == encoded + len(block)  # nothing pulled beyond the block
-        assert sum(map(len, block[:-1])) < _vocab._ENCODE_CHUNK  # the last one fills it
+        assert sum(map(len, block[:-1])) < TINY_CHUNKS.encode  # the last one fills it
         encoded += len(block)
     assert encoded == 200

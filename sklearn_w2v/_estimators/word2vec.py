@@ -763,7 +763,10 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         """
         check_is_fitted(self, "vectors_")
         # Encodes X and warns once if the vectors cover little of it (_coverage.py).
-        corpus = transform_corpus(iter_token_lists(X, self._build_analyzer()), self)
+        corpus = transform_corpus(
+            iter_token_lists(X, self._build_analyzer()), self.vocabulary_,
+            pretrained=self.fitted_parts_.origin != "trained", init=self.init,
+            lowercase=self.lowercase)
         return self._pool(corpus)
 
     def _pool(self, corpus):

@@ -2,8 +2,8 @@
 
 ``Word2VecTransformer(out_of_core=True)`` reads the documents once, as the in-memory path
 does (one pass that counts the words and encodes them with provisional ids, see
-:mod:`sklearn_w2v._text.vocabulary`), but appends the ids, their escape table and the document
-offsets to files of a temporary folder as it goes, a few million tokens at a time. The
+:mod:`sklearn_w2v._text.encoded_corpus`), but appends the ids, their escape table and the
+document offsets to files of a temporary folder as it goes, a million tokens at a time. The
 vocabulary is then chosen from the counts, the files are rewritten with vocabulary ids,
 and every epoch, the idf and the SIF component stream blocks of tokens from them.
 
@@ -24,8 +24,9 @@ The folder is on disk (the system's temporary folder, or ``temp_folder``), never
 killed during fit cannot remove it: the folder is locked by its owner
 (:class:`~sklearn_w2v._utils.owned_folders.OwnedFolder`), and the next out-of-core fit removes
 the folders of dead owners in its ``temp_folder``, and sooner still loky's resource tracker
-(with which the folder is registered) removes it once the process and its workers are gone. A full or read-only
-folder is reported as an OSError that names it and the ``temp_folder`` fix.
+(with which the folder is registered) removes it once the process and its workers are
+gone. A full or read-only folder is reported as an OSError that names it and the
+``temp_folder`` fix.
 """
 
 import contextlib
@@ -55,8 +56,9 @@ __all__ = ["CORPUS_FOLDER_PREFIX", "MappedCorpus", "corpus_folder", "encode_to_f
 # Prefix of the folders, so that a test (or a user) can find one that leaked.
 CORPUS_FOLDER_PREFIX = "sklearn_w2v_corpus_"
 
-# Tokens encoded before the chunk is appended to the files: 2 MB of uint16 ids, a few MB of
-# temporaries, about a second of tokenizing.
+# Tokens encoded before the chunk is appended to the files (and read or remapped at once):
+# 2 MB of uint16 ids and a few MB of temporaries (benchmarks/design-text.md: how long a
+# chunk takes to tokenize).
 _CHUNK_TOKENS = 1 << 20
 
 # The arrays of a corpus, their file names and dtypes. Offsets are int64 here (8 bytes a
@@ -120,7 +122,8 @@ def _no_room_reported(folder, always=False):
 
 
 class MappedCorpus(EncodedCorpus):
-    """An :class:`~sklearn_w2v._text.encoded_corpus.EncodedCorpus` whose arrays are files of a folder.
+    """An :class:`~sklearn_w2v._text.encoded_corpus.EncodedCorpus` whose arrays are files
+    of a folder.
 
     Reads go through read-only maps of the files; :meth:`token_ids` releases the mapped
     pages after each read, so that streaming the whole corpus keeps the RSS at one block.
@@ -162,11 +165,12 @@ class MappedCorpus(EncodedCorpus):
         self.release()
         return ids
 
-    def id_bounds(self):
-        # The base class scans all ids at once, which would map the whole file.
+    def id_bounds(self, chunk_tokens=_CHUNK_TOKENS):
+        """``(min id, max id)``, reading ``chunk_tokens`` tokens at a time (the base class
+        scans all ids at once, which would map the whole file)."""
         low, high = 0, -1
-        for start in range(0, self.n_tokens, _CHUNK_TOKENS):
-            ids = self.token_ids(start, min(start + _CHUNK_TOKENS, self.n_tokens))
+        for start in range(0, self.n_tokens, chunk_tokens):
+            ids = self.token_ids(start, min(start + chunk_tokens, self.n_tokens))
             low = int(ids.min()) if high < 0 else min(low, int(ids.min()))
             high = max(high, int(ids.max()))
         return low, high
@@ -203,16 +207,17 @@ def _map_array(path, dtype, size):
 
 
 class _Writer:
-    """Appends the arrays of a corpus to the files of ``folder`` with plain writes."""
+    """Appends the arrays of a corpus to the files of ``folder`` with plain writes, the
+    files opened with ``open_file`` (``open``; a test passes one that fails)."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, open_file=open):
         self.folder = folder
         self.sizes = dict.fromkeys(_FILES, 0)
         self._files = {}
         try:
             with _marked_as_ours():
                 for name, (file_name, _) in _FILES.items():
-                    self._files[name] = open(os.path.join(folder, file_name), "wb")
+                    self._files[name] = open_file(os.path.join(folder, file_name), "wb")
             self.append("doc_offsets", np.zeros(1, dtype=np.int64))
         except BaseException:
             self.abort()
@@ -257,21 +262,24 @@ def _marked_as_ours():
         raise
 
 
-def encode_to_folder(token_lists, folder):
-    """:func:`~sklearn_w2v._text.encoded_corpus.count_and_encode` with the corpus written to ``folder``.
+def encode_to_folder(token_lists, folder, *, chunk_tokens=_CHUNK_TOKENS, open_file=open):
+    """:func:`~sklearn_w2v._text.encoded_corpus.count_and_encode` with the corpus written
+    to ``folder``, whole documents of about ``chunk_tokens`` tokens at a time.
 
     Returns ``(words, counts, corpus)`` as ``count_and_encode`` does; ``corpus`` is a
-    :class:`MappedCorpus` of the files ``ids.u2``, ... in ``folder``.
+    :class:`MappedCorpus` of the files ``ids.u2``, ... in ``folder``. The files do not
+    depend on ``chunk_tokens``. ``open_file`` opens each file for writing (``open``; a
+    test passes one whose writes fail).
     """
-    writer = _Writer(folder)
+    writer = _Writer(folder, open_file)
     try:
-        return _encode_with(writer, token_lists)
+        return _encode_with(writer, token_lists, chunk_tokens)
     except BaseException:
         writer.abort()
         raise
 
 
-def _encode_with(writer, token_lists):
+def _encode_with(writer, token_lists, chunk_tokens):
     word_to_id = _first_appearance_ids()
     counts = np.zeros(0, dtype=np.int64)
     documents = iter(token_lists)
@@ -279,7 +287,7 @@ def _encode_with(writer, token_lists):
     while more[0]:
         # The same C-level encoding as in memory, a chunk of whole documents at a time.
         builder, offsets = _encode_in_chunks(
-            _documents_up_to(documents, _CHUNK_TOKENS, more), word_to_id.__getitem__)
+            _documents_up_to(documents, chunk_tokens, more), word_to_id.__getitem__)
         chunk = EncodedCorpus._from_storage(*builder.finish(), offsets)
         # Words first seen in this chunk extend the counts.
         chunk_counts = np.bincount(chunk.ids, minlength=len(word_to_id))
@@ -301,17 +309,18 @@ def _documents_up_to(documents, max_tokens, more):
     more[0] = False
 
 
-def remap_in_folder(corpus, old_to_new, folder):
-    """:func:`~sklearn_w2v._text.encoded_corpus.remap_corpus` of a :class:`MappedCorpus`, into new files.
+def remap_in_folder(corpus, old_to_new, folder, *, chunk_tokens=_CHUNK_TOKENS):
+    """:func:`~sklearn_w2v._text.encoded_corpus.remap_corpus` of a :class:`MappedCorpus`,
+    into new files.
 
-    Slices of whole documents of about ``_CHUNK_TOKENS`` tokens are remapped in memory and
+    Slices of whole documents of about ``chunk_tokens`` tokens are remapped in memory and
     appended to files of a subfolder, which then replace the old ones.
     """
     target = os.path.join(folder, f"remapped_{uuid.uuid4().hex}")
     os.makedirs(target)
     writer = _Writer(target)
     try:
-        remapped = _remap_with(writer, corpus, old_to_new)
+        remapped = _remap_with(writer, corpus, old_to_new, chunk_tokens)
     except BaseException:
         writer.abort()
         raise
@@ -323,12 +332,12 @@ def remap_in_folder(corpus, old_to_new, folder):
     return remapped
 
 
-def _remap_with(writer, corpus, old_to_new):
+def _remap_with(writer, corpus, old_to_new, chunk_tokens):
     offsets = corpus.doc_offsets
     first = 0
     while first < corpus.n_docs:
         start = int(offsets[first])
-        last = int(np.searchsorted(offsets, start + _CHUNK_TOKENS, side="right")) - 1
+        last = int(np.searchsorted(offsets, start + chunk_tokens, side="right")) - 1
         last = min(max(last, first + 1), corpus.n_docs)
         remapped = remap_corpus(corpus.document_slice(first, last), old_to_new)
         writer.append_corpus(remapped)

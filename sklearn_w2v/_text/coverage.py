@@ -7,8 +7,10 @@ fastText vectors are cased ("Paris"), the analyzer lowercases by default ("paris
 are lowercase while ``lowercase=False`` keeps "Paris". Both show in the vocabulary: an
 uncovered word whose case variant has a vector.
 
-Pure functions over counts and a vocabulary (a dict or any container of words); the
-estimator calls them at one place in ``fit`` (with ``init``) and in ``transform``.
+Pure functions over counts and a vocabulary (a dict or any container of words). Fit calls
+:func:`fit_coverage` once (when it starts from vectors), ``transform`` calls
+:func:`transform_corpus`; both take what the message needs (the vocabulary, whether the
+vectors come from ``init`` and which, the analyzer's ``lowercase``), never the estimator.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ __all__ = ["Coverage", "LowCoverageWarning", "coverage_of_counts", "encode_with_
            "fit_coverage", "transform_corpus", "warn_if_low"]
 
 # Below this share of tokens with a vector, a document representation loses most of its
-# words: warn. Published vectors cover 95-99% of the tokens of ordinary English text.
+# words: warn. Published vectors cover nearly all the tokens of ordinary English text
+# (benchmarks/design-text.md).
 _LOW_TOKEN_SHARE = 0.7
 
 # Warn about case too when this share of all tokens has no vector but a case variant has:
@@ -191,8 +194,9 @@ class _CountingTokens:
 
 
 def encode_with_coverage(token_lists, vocabulary):
-    """``(corpus, coverage)``: :func:`~sklearn_w2v._text.encoded_corpus.encode_documents` of the token
-    lists, and their :class:`Coverage` by ``vocabulary`` (word -> row), in one pass."""
+    """``(corpus, coverage)``: :func:`~sklearn_w2v._text.encoded_corpus.encode_documents`
+    of the token lists, and their :class:`Coverage` by ``vocabulary`` (word -> row), in one
+    pass."""
     counting = _CountingTokens(token_lists, vocabulary)
     corpus = encode_documents(iter(counting), vocabulary)
     n_types_covered = int(np.count_nonzero(np.bincount(corpus.ids, minlength=1)))
@@ -247,7 +251,7 @@ def warn_if_low(coverage, *, what, lowercase, fix):
     return True
 
 
-# ----------------------------------------------------------------- the estimator's calls
+# --------------------------------------------------------------- the calls of fit, transform
 
 _FIX_PRETRAINED = (
     "Use vectors trained on text like X, or fine-tune them on X (fit with epochs > 0) so "
@@ -257,24 +261,60 @@ _FIX_TRAINED = ("The model was fitted on other text: fit it on text like X (or l
                 "min_count so that rarer words get vectors).")
 
 
-def fit_coverage(words, counts, start, *, init, lowercase):
-    """The ``coverage_`` of a fit: how much of X (distinct ``words`` and their ``counts``)
-    the vectors it starts from cover. Warns when they are ``init``'s and cover little
-    (``lowercase``: the analyzer's, for the case hint)."""
-    coverage = coverage_of_counts(words, counts, start.index)
-    if start.origin == "init":
+def fit_coverage(words, counts, vocabulary, *, pretrained, init, lowercase):
+    """The ``coverage_`` of a fit: how much of X the vectors it starts from cover.
+
+    Parameters
+    ----------
+    words : sequence of str
+        Distinct words of X.
+    counts : array-like of int
+        Occurrences of each.
+    vocabulary : container of str
+        The words of the vectors the fit starts from.
+    pretrained : bool
+        Whether those vectors are ``init``'s (then a low coverage warns), not the fitted
+        model's own (``warm_start``, ``partial_fit``).
+    init : object
+        The estimator's ``init``, named in the warning.
+    lowercase : bool
+        The analyzer's ``lowercase``, for the case hint.
+
+    Returns
+    -------
+    Coverage
+    """
+    coverage = coverage_of_counts(words, counts, vocabulary)
+    if pretrained:
         warn_if_low(coverage, what=f"The vectors of {describe_init(init)}",
                     lowercase=lowercase, fix=_FIX_PRETRAINED)
     return coverage
 
 
-def transform_corpus(token_lists, estimator):
+def transform_corpus(token_lists, vocabulary, *, pretrained, init, lowercase):
     """The encoded corpus of the token lists of ``transform``, with a warning when the
-    fitted vectors cover little of it."""
-    corpus, coverage = encode_with_coverage(token_lists, estimator.vocabulary_)
-    origin = estimator.fitted_parts_.origin
-    what = ("The vectors of this model" if origin == "trained"
-            else f"The vectors of {describe_init(estimator.init)}")
-    warn_if_low(coverage, what=what, lowercase=estimator.lowercase,
-                fix=_FIX_TRAINED if origin == "trained" else _FIX_PRETRAINED)
+    fitted vectors cover little of it.
+
+    Parameters
+    ----------
+    token_lists : iterable of list of str
+        Tokens of each document.
+    vocabulary : dict of str to int
+        The fitted vocabulary (word -> row).
+    pretrained : bool
+        Whether the vectors come from ``init`` (loaded, pretrained or fine-tuned), not from
+        training on text alone: the warning then names ``init`` and suggests vectors
+        trained on text like X.
+    init, lowercase :
+        See :func:`fit_coverage`.
+
+    Returns
+    -------
+    EncodedCorpus
+    """
+    corpus, coverage = encode_with_coverage(token_lists, vocabulary)
+    what = (f"The vectors of {describe_init(init)}" if pretrained
+            else "The vectors of this model")
+    warn_if_low(coverage, what=what, lowercase=lowercase,
+                fix=_FIX_PRETRAINED if pretrained else _FIX_TRAINED)
     return corpus

@@ -1,23 +1,32 @@
-"""The encoded corpus: documents as flat word ids, built in one pass, remapped in place.
+"""The encoded corpus in memory: documents as flat word ids, built in one pass, remapped
+in place.
 
 The corpus is held as flat word ids plus document offsets (:class:`EncodedCorpus`), so that
 everything downstream (batching, subsampling) is vectorized NumPy instead of Python loops
 over tokens. The ids take 2 bytes per token (see :class:`EncodedCorpus`).
 
-Building it takes one pass over the token lists: every distinct word gets a provisional id
-in order of first appearance while the corpus is encoded (in chunks, so that no
-corpus-length temporary exists), then :func:`~sklearn_w2v._text.vocabulary.build_vocabulary` decides which words survive
-and in what order, and :func:`remap_corpus` rewrites the ids chunk by chunk in place.
+Building it takes one pass over the token lists (:func:`count_and_encode`): every distinct
+word gets a provisional id in order of first appearance while the corpus is encoded (in
+chunks, so that no corpus-length temporary exists), then
+:func:`~sklearn_w2v._text.vocabulary.build_vocabulary` decides which words survive and in
+what order, and :func:`remap_corpus` rewrites the ids chunk by chunk in place.
+:func:`encode` (``transform``, ``score``) encodes documents with a fixed vocabulary
+instead. The same corpus in files of a folder is
+:class:`~sklearn_w2v._text.corpus_folder.MappedCorpus`.
 """
 
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from itertools import chain, count, repeat
 
 import numpy as np
 
-__all__ = ["EncodedCorpus", "count_and_encode", "encode_documents", "remap_corpus"]
+from .analyzer import iter_token_lists
+
+__all__ = ["ChunkSizes", "EncodedCorpus", "count_and_encode", "encode", "encode_documents",
+           "remap_corpus"]
 
 # Stored in place of an id that does not fit in 16 bits (>= 65535); the real id is in the
 # corpus's table of escaped tokens.
@@ -37,9 +46,9 @@ class EncodedCorpus:
     The ids are stored in 2 bytes per token: an id below 65535 is stored as a ``uint16``;
     a larger one is stored as 65535 and its value is kept in a table of (position, id) of
     such *escaped* tokens. Vocabulary rows are ordered by descending count, so only the
-    rarest words of a vocabulary of more than 65,535 words are escaped (on the 13M-token
-    benchmark corpus, 42 words and a few hundred tokens). :meth:`token_ids` decodes a range
-    of tokens with a few vectorized calls.
+    rarest words of a vocabulary of more than 65,535 words are escaped, which are few
+    words and fewer tokens. :meth:`token_ids` decodes a range of tokens with a few
+    vectorized calls.
 
     Parameters
     ----------
@@ -155,6 +164,35 @@ class EncodedCorpus:
             self._escaped_ids[lo:hi], offsets - start)
 
 
+@dataclass(frozen=True)
+class ChunkSizes:
+    """How many tokens the encoded corpus is built and rewritten in at a time.
+
+    They bound the temporaries (int32/int64 arrays of a chunk) to a few MB whatever the
+    corpus size; the corpus built does not depend on them. Tests pass small ones to
+    exercise the chunk boundaries.
+
+    Attributes
+    ----------
+    encode : int
+        Tokens encoded at once: whole documents are gathered until they hold this many,
+        and a longer document is encoded in pieces of this size.
+    remap : int
+        Tokens rewritten at once by :func:`remap_corpus`.
+    min_growth : int
+        The id storage grows by at least this many tokens (8 MB of ``uint16`` by
+        default), else by a quarter of its size.
+    """
+
+    encode: int = 1 << 18
+    remap: int = 1 << 18
+    min_growth: int = 1 << 22
+
+
+# The sizes every caller uses; only tests pass others.
+_CHUNK_SIZES = ChunkSizes()
+
+
 class _CompactIdsBuilder:
     """Append chunks of int32 ids to the 2-byte storage of :class:`EncodedCorpus`.
 
@@ -162,14 +200,19 @@ class _CompactIdsBuilder:
     large buffer instead of copying them), so building never holds two copies. Negative
     ids are escaped too (only used internally, to mark unknown words before they are
     dropped).
+
+    Parameters
+    ----------
+    buffer : ndarray of uint16 or None
+        Existing storage to overwrite with :meth:`write_at` (remapping); None starts empty.
+    min_growth : int
+        Growth step of :meth:`append`: never less than this many tokens, else a quarter of
+        the size.
     """
 
-    # Growth step: never less than this many tokens (8 MB), else a quarter of the size.
-    _MIN_GROWTH = 1 << 22
-
-    def __init__(self, buffer=None):
-        # ``buffer``: existing uint16 storage to overwrite with write_at (remapping).
+    def __init__(self, buffer=None, min_growth=_CHUNK_SIZES.min_growth):
         self._stored = np.empty(0, dtype=np.uint16) if buffer is None else buffer
+        self._min_growth = min_growth
         self._size = 0
         self._positions = []
         self._ids = []
@@ -178,7 +221,7 @@ class _CompactIdsBuilder:
         size = self._size + ids.size
         if size > self._stored.size:
             capacity = max(size, self._stored.size + max(self._stored.size // 4,
-                                                         self._MIN_GROWTH))
+                                                         self._min_growth))
             # Nothing else references the buffer, so refcheck (which also counts this
             # method's own references) is not needed.
             self._stored.resize(capacity, refcheck=False)
@@ -225,20 +268,14 @@ def _first_appearance_ids():
 
     ``defaultdict.__missing__`` and ``count.__next__`` are both C code, so
     ``map(ids.__getitem__, tokens)`` runs no Python code at all, not even once per
-    distinct word (a ``dict`` subclass with a Python ``__missing__`` spent 0.1-0.2 s in
-    it for the 194k words of the 13M-token benchmark corpus).
+    distinct word (a ``dict`` subclass with a Python ``__missing__`` would run it once per
+    distinct word; see benchmarks/design-text.md).
     """
     return defaultdict(count().__next__)
 
 
-# Tokens encoded per chunk while reading documents, and per chunk of remapping: bounds the
-# int32/int64 temporaries to a few MB whatever the corpus size.
-_ENCODE_CHUNK = 1 << 18
-_REMAP_CHUNK = 1 << 18
-
-
 def count_and_encode(
-    token_lists: Iterable[list[str]],
+    token_lists: Iterable[list[str]], *, chunks: ChunkSizes = _CHUNK_SIZES,
 ) -> tuple[list[str], np.ndarray, EncodedCorpus]:
     """Count words and encode the corpus with provisional ids in one pass.
 
@@ -247,7 +284,9 @@ def count_and_encode(
     token_lists : iterable of list of str
         Tokens of each document, e.g. from
         :func:`sklearn_w2v._text.analyzer.iter_token_lists`. It is consumed once, so a
-        generator works.
+        generator works (whole documents are held one chunk at a time).
+    chunks : ChunkSizes, optional
+        Chunk sizes (memory only, not the result).
 
     Returns
     -------
@@ -258,8 +297,8 @@ def count_and_encode(
         Number of occurrences of each word.
     corpus : EncodedCorpus
         The corpus encoded with the provisional ids. Empty documents keep
-        their slot. Use :func:`build_vocabulary` and :func:`remap_corpus` to
-        turn it into vocabulary ids.
+        their slot. Use :func:`~sklearn_w2v._text.vocabulary.build_vocabulary` and
+        :func:`remap_corpus` to turn it into vocabulary ids.
     """
     word_to_id = _first_appearance_ids()
     counts = np.zeros(0, dtype=np.int64)
@@ -272,50 +311,62 @@ def count_and_encode(
         counts = chunk_counts
 
     builder, doc_offsets = _encode_in_chunks(token_lists, word_to_id.__getitem__,
-                                             add_counts)
+                                             add_counts, chunks=chunks)
     words = list(word_to_id)  # dicts keep insertion order == provisional ids
     return words, counts, EncodedCorpus._from_storage(*builder.finish(), doc_offsets)
 
 
-def _encode_in_chunks(token_lists, lookup, on_chunk=None,
-                      default=None) -> "tuple[_CompactIdsBuilder, np.ndarray]":
+def _encode_in_chunks(token_lists, lookup, on_chunk=None, default=None,
+                      chunks=_CHUNK_SIZES) -> "tuple[_CompactIdsBuilder, np.ndarray]":
     """Encode all tokens with ``lookup`` into a :class:`_CompactIdsBuilder`.
 
-    Documents are gathered into blocks of about ``_ENCODE_CHUNK`` tokens (Python code once
-    per document: append, len, add); each block's tokens then go through one C-level
-    pipeline (chain -> lookup -> fromiter) ``_ENCODE_CHUNK`` tokens at a time, so no
-    Python code runs per token except once per new word in ``count_and_encode``. A
-    generator's documents are held one block at a time. ``on_chunk`` is called with each
-    chunk of ids. ``default`` is passed as a second argument to ``lookup`` (``dict.get``).
+    Documents are gathered into blocks of about ``chunks.encode`` tokens
+    (:func:`_document_blocks`: Python code once per document); each block's tokens then go
+    through one C-level pipeline (chain -> lookup -> fromiter) ``chunks.encode`` tokens at
+    a time, so no Python code runs per token except once per new word in
+    ``count_and_encode``. A generator's documents are held one block at a time.
+    ``on_chunk`` is called with each chunk of ids. ``default`` is passed as a second
+    argument to ``lookup`` (``dict.get``).
 
     Returns the builder and the document offsets.
     """
-    builder = _CompactIdsBuilder()
+    builder = _CompactIdsBuilder(min_growth=chunks.min_growth)
     doc_lengths = array("q")
+    for block, block_tokens in _document_blocks(token_lists, chunks.encode):
+        _encode_block(block, block_tokens, lookup, default, builder, on_chunk,
+                      chunks.encode)
+        doc_lengths.extend(map(len, block))
+    return builder, _offsets_from_lengths(doc_lengths)
+
+
+def _document_blocks(token_lists, chunk_tokens):
+    """Yield ``(documents, n_tokens)``: runs of whole documents, each ending with the
+    document that brings it to ``chunk_tokens`` tokens, then the rest (maybe empty).
+
+    Documents are pulled from ``token_lists`` only as the blocks are consumed, so a
+    generator's documents are held one block at a time.
+    """
     block, block_tokens = [], 0
     for tokens in token_lists:
         block.append(tokens)
         block_tokens += len(tokens)
-        if block_tokens >= _ENCODE_CHUNK:
-            _encode_block(block, block_tokens, lookup, default, builder, on_chunk)
-            doc_lengths.extend(map(len, block))
+        if block_tokens >= chunk_tokens:
+            yield block, block_tokens
             block, block_tokens = [], 0
-    _encode_block(block, block_tokens, lookup, default, builder, on_chunk)
-    doc_lengths.extend(map(len, block))
-    return builder, _offsets_from_lengths(doc_lengths)
+    yield block, block_tokens
 
 
-def _encode_block(block, n_tokens, lookup, default, builder, on_chunk):
+def _encode_block(block, n_tokens, lookup, default, builder, on_chunk, chunk_tokens):
     """Encode the ``n_tokens`` tokens of the documents in ``block`` into ``builder``."""
     tokens = chain.from_iterable(block)
     stream = (map(lookup, tokens) if default is None
               else map(lookup, tokens, repeat(default)))
     # A block ends with the document that fills it, which may be long: encode it in
     # chunks so that the temporaries stay bounded.
-    for start in range(0, n_tokens, _ENCODE_CHUNK):
+    for start in range(0, n_tokens, chunk_tokens):
         # With a count, fromiter takes exactly that many items and leaves the rest.
         chunk = np.fromiter(stream, dtype=np.int32,
-                            count=min(_ENCODE_CHUNK, n_tokens - start))
+                            count=min(chunk_tokens, n_tokens - start))
         builder.append(chunk)
         if on_chunk is not None:
             on_chunk(chunk)
@@ -335,7 +386,8 @@ def _compact_offsets(offsets):
     return offsets
 
 
-def remap_corpus(corpus: EncodedCorpus, old_to_new, *, in_place=False) -> EncodedCorpus:
+def remap_corpus(corpus: EncodedCorpus, old_to_new, *, in_place=False,
+                 chunks: ChunkSizes = _CHUNK_SIZES) -> EncodedCorpus:
     """Rewrite the ids of ``corpus`` and drop the tokens mapped to -1.
 
     Parameters
@@ -343,12 +395,15 @@ def remap_corpus(corpus: EncodedCorpus, old_to_new, *, in_place=False) -> Encode
     corpus : EncodedCorpus
         Corpus with provisional ids.
     old_to_new : array-like of int, shape (n_old_ids,) or None
-        New id of each old id, -1 to drop it (from :func:`build_vocabulary`). None keeps
-        every id and drops negative ones (used internally for unknown words).
+        New id of each old id, -1 to drop it (from
+        :func:`~sklearn_w2v._text.vocabulary.build_vocabulary`). None keeps every id and
+        drops negative ones (used internally for unknown words).
     in_place : bool, default=False
         Reuse the ids of ``corpus`` as the output buffer (``corpus`` must not be used
-        afterwards, nor corpora sliced from it). Fitting a 13M-token corpus otherwise
-        holds two id arrays at once.
+        afterwards, nor corpora sliced from it). A fit otherwise holds two id arrays of
+        the whole corpus at once.
+    chunks : ChunkSizes, optional
+        ``chunks.remap`` tokens are rewritten at a time (memory only, not the result).
 
     Returns
     -------
@@ -367,8 +422,8 @@ def remap_corpus(corpus: EncodedCorpus, old_to_new, *, in_place=False) -> Encode
     next_doc = 0  # first document whose start offset is not mapped yet
     # Chunks bound the temporaries; the write position never passes the read position,
     # so compacting into the same buffer is safe (each chunk is decoded before writing).
-    for start in range(0, n_tokens, _REMAP_CHUNK):
-        stop = min(start + _REMAP_CHUNK, n_tokens)
+    for start in range(0, n_tokens, chunks.remap):
+        stop = min(start + chunks.remap, n_tokens)
         ids = corpus.token_ids(start, stop)
         mapped = ids if old_to_new is None else old_to_new[ids]
         keep = mapped >= 0
@@ -387,7 +442,8 @@ def remap_corpus(corpus: EncodedCorpus, old_to_new, *, in_place=False) -> Encode
     return EncodedCorpus._from_storage(stored, escaped_positions, escaped_ids, new_offsets)
 
 
-def encode_documents(token_lists, vocabulary: Mapping[str, int]) -> EncodedCorpus:
+def encode_documents(token_lists, vocabulary: Mapping[str, int], *,
+                     chunks: ChunkSizes = _CHUNK_SIZES) -> EncodedCorpus:
     """Encode token lists with a fixed vocabulary (for transform / score).
 
     Parameters
@@ -396,6 +452,8 @@ def encode_documents(token_lists, vocabulary: Mapping[str, int]) -> EncodedCorpu
         Tokens of each document.
     vocabulary : dict of str to int
         Row of each known word; values must be >= 0 and fit in int32.
+    chunks : ChunkSizes, optional
+        Chunk sizes (memory only, not the result).
 
     Returns
     -------
@@ -405,8 +463,18 @@ def encode_documents(token_lists, vocabulary: Mapping[str, int]) -> EncodedCorpu
     """
     # dict.get with a default of -1 marks unknown words at C level; they are escaped in
     # storage and removed afterwards by the chunked remap.
-    builder, doc_offsets = _encode_in_chunks(token_lists, vocabulary.get, default=-1)
+    builder, doc_offsets = _encode_in_chunks(token_lists, vocabulary.get, default=-1,
+                                             chunks=chunks)
     with_unknown = EncodedCorpus._from_storage(*builder.finish(), doc_offsets)
-    return remap_corpus(with_unknown, None, in_place=True)
+    return remap_corpus(with_unknown, None, in_place=True, chunks=chunks)
+
+
+def encode(X, analyzer, vocabulary: Mapping[str, int]) -> EncodedCorpus:
+    """Documents ``X`` tokenized by ``analyzer`` and encoded with a fixed ``vocabulary``
+    (word -> row), unknown words dropped; every document keeps its slot.
+
+    The entry point of ``transform``, ``score`` and :mod:`sklearn_w2v.theory`.
+    """
+    return encode_documents(iter_token_lists(X, analyzer), vocabulary)
 
 

@@ -20,9 +20,9 @@ grid of context words, left-aligned, with a boolean mask of the slots in use: th
 objectives score a window's contexts against its ``K + 1`` output words as one small matrix
 product per window, which needs exactly that layout. Within a block the windows are ordered
 by their number of contexts (a stable sort), so that the windows of one minibatch have about
-the same size and the grid is only as wide as its widest window: on real text (shrinking
-windows of up to 5 words each side) that halves the padding, and the rows gathered and
-scattered with it. Which windows share a minibatch changes, not which windows there are.
+the same size and the grid is only as wide as its widest window: on real text with shrinking
+windows that cuts the padding, and the rows gathered and scattered with it, by a large
+share (benchmarks/design-text.md). Which windows share a minibatch changes, not which windows there are.
 Centers without any context (a one-word document after subsampling) are dropped.
 
 The full softmax and the per-pair objectives read the same pairs flattened: ``contexts`` (one
@@ -35,8 +35,8 @@ from functools import cached_property
 import numpy as np
 
 # Slots (window x context) of the grids built at once: 1 MB of int32 positions, and as much
-# again for the context words (the grids of a 65k-token block took 12 MB of temporaries
-# at 1 << 20 int64 slots, measured with tracemalloc; at 1 << 18 a block has 2-3 grids).
+# again for the context words; a block's grids are built in a few calls, and its
+# temporaries stay small (benchmarks/design-text.md).
 _GRID_ENTRIES = 1 << 18
 
 
@@ -117,7 +117,7 @@ def block_boundaries(doc_offsets, block_size):
     """
     n_tokens = int(doc_offsets[-1])
     cuts = [0]
-    # A loop over blocks (a few hundred for a 13M-token corpus), not over tokens.
+    # A loop over blocks (one per block_size tokens), not over tokens.
     while cuts[-1] < n_tokens:
         target = cuts[-1] + block_size
         if target >= n_tokens:
@@ -246,7 +246,7 @@ def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability
 
 def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
                      keep_probability=None, block_size=65536, seed_sequence=None,
-                     keep_isolated=False, with_documents=False):
+                     keep_isolated=False, with_documents=False, grid_entries=_GRID_ENTRIES):
     """Yield the minibatches of one epoch over ``corpus``, block by block.
 
     Parameters
@@ -262,6 +262,8 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
     seed_sequence : numpy.random.SeedSequence
         Each block draws from its own generator spawned from this sequence, so the windows
         of a block do not depend on which process generates them.
+    keep_isolated, with_documents, grid_entries :
+        See :func:`block_minibatches`.
 
     Yields
     ------
@@ -276,16 +278,19 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
             corpus, int(start), int(stop), window=window, batch_size=batch_size,
             shrink_windows=shrink_windows, keep_probability=keep_probability,
             rng=np.random.default_rng(block_seed), keep_isolated=keep_isolated,
-            with_documents=with_documents)
+            with_documents=with_documents, grid_entries=grid_entries)
 
 
 def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
-                      keep_probability, rng, keep_isolated=False, with_documents=False):
+                      keep_probability, rng, keep_isolated=False, with_documents=False,
+                      grid_entries=_GRID_ENTRIES):
     """Yield the minibatches of tokens ``start:stop`` of ``corpus`` (one block).
 
     ``keep_isolated`` keeps centers without any context (see :func:`block_windows`);
     ``with_documents`` gives every minibatch the document of each center
-    (:attr:`Minibatch.documents`).
+    (:attr:`Minibatch.documents`). The grids of several minibatches are built at once, as
+    many as fit in ``grid_entries`` slots: this bounds memory and does not change the
+    minibatches.
     """
     ids = corpus.token_ids(start, stop)
     # Positions in the offsets' dtype: searchsorted would otherwise convert all offsets.
@@ -306,9 +311,9 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
     raw_per_window = (stop - start) / n_windows
     kept_per_window = windows.n_kept / n_windows
     # The grids of several minibatches are built at once (a dozen NumPy calls each time,
-    # whatever their size), as many as fit in _GRID_ENTRIES slots.
+    # whatever their size), as many as fit in grid_entries slots.
     widest = int(windows.n_contexts[-1])
-    per_grid = max(1, _GRID_ENTRIES // (batch_size * max(widest, 1))) * batch_size
+    per_grid = max(1, grid_entries // (batch_size * max(widest, 1))) * batch_size
     for grid_first in range(0, n_windows, per_grid):
         grid_last = min(grid_first + per_grid, n_windows)
         centers = windows.centers[grid_first:grid_last]

@@ -12,7 +12,7 @@ from typing import Any
 
 from .._utils import check_not_boolean
 from .analyzer import build_analyzer
-from .stores import corpus_store
+from .corpus_stores import corpus_store
 
 # The options that define which tokens a fitted model has: training can only continue
 # (warm_start, partial_fit) with the values the model was fitted with.

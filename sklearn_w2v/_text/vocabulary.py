@@ -27,7 +27,8 @@ def build_vocabulary(
     Parameters
     ----------
     words : sequence of str
-        Distinct words, e.g. from :func:`count_and_encode`.
+        Distinct words, e.g. from
+        :func:`~sklearn_w2v._text.encoded_corpus.count_and_encode`.
     counts : array-like of int, shape (len(words),)
         Occurrences of each word.
     min_count : int, default=5
@@ -46,7 +47,7 @@ def build_vocabulary(
         Their counts, non-increasing.
     old_to_new : ndarray of int32, shape (len(words),)
         New row of each input word, -1 for dropped words. Pass it to
-        :func:`remap_corpus`.
+        :func:`~sklearn_w2v._text.encoded_corpus.remap_corpus`.
 
     Raises
     ------

@@ -3,8 +3,8 @@
 Used when training continues from existing vectors (``init``, ``warm_start``,
 ``partial_fit``): the known words keep their rows, unchanged, and words of the corpus that
 are not known yet may be appended as new rows, chosen with the rules of
-:func:`~sklearn_w2v._text.vocabulary.build_vocabulary` (``min_count``, then the most frequent first,
-ties by the word).
+:func:`~sklearn_w2v._text.vocabulary.build_vocabulary` (``min_count``, then the most
+frequent first, ties by the word).
 """
 
 from dataclasses import dataclass

@@ -64,7 +64,7 @@ class FitPlan:
     add_words : bool
         Whether words of X that are not in the starting vocabulary get rows.
     store : MemoryStore or FolderStore
-        Where the encoded corpus lives (``sklearn_w2v._text.stores``).
+        Where the encoded corpus lives (``sklearn_w2v._text.corpus_stores``).
     n_jobs : int
         Worker processes allowed; see :func:`runner_factory`.
     """

@@ -83,8 +83,8 @@ def read_and_count(settings, plan, X):
         raise ValueError("X is an empty corpus: fit needs at least one document.")
     start = plan.start_vectors
     coverage = None if start is None else fit_coverage(
-        words, counts, start, init=settings.training.init,
-        lowercase=settings.text.lowercase)
+        words, counts, start.index, pretrained=start.origin == "init",
+        init=settings.training.init, lowercase=settings.text.lowercase)
     return CountedCorpus(words, counts, corpus, coverage, started)
 
 

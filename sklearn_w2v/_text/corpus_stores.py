@@ -8,16 +8,18 @@ same whichever store it has:
 * :meth:`MemoryStore.remap`: the corpus rewritten with vocabulary ids, the dropped words
   removed.
 
-:class:`MemoryStore` keeps the ids in memory (:mod:`sklearn_w2v._text.vocabulary`), :class:`FolderStore`
-appends them to files of a new temporary folder that it removes on exit, also on errors
-(``out_of_core=True``, :mod:`sklearn_w2v._text.corpus_folder`). :func:`encode` is the entry point of
-``transform``, ``score`` and :mod:`sklearn_w2v.theory`: documents encoded with a fixed
-vocabulary, unknown words dropped.
+:class:`MemoryStore` keeps the ids in memory (:mod:`sklearn_w2v._text.encoded_corpus`),
+:class:`FolderStore` appends them to files of a new temporary folder that it removes on
+exit, also on errors (``out_of_core=True``, :mod:`sklearn_w2v._text.corpus_folder`);
+:func:`corpus_store` picks one from the estimator's settings.
 """
 
-from .analyzer import iter_token_lists
+from typing import Any
+
 from .corpus_folder import corpus_folder, encode_to_folder, remap_in_folder
-from .encoded_corpus import count_and_encode, encode_documents, remap_corpus
+from .encoded_corpus import count_and_encode, remap_corpus
+
+__all__ = ["FolderStore", "MemoryStore", "corpus_store"]
 
 
 class MemoryStore:
@@ -30,7 +32,8 @@ class MemoryStore:
         return False
 
     def count_and_encode(self, token_lists):
-        """``(words, counts, corpus)`` of :func:`~sklearn_w2v._text.encoded_corpus.count_and_encode`."""
+        """``(words, counts, corpus)`` of
+        :func:`~sklearn_w2v._text.encoded_corpus.count_and_encode`."""
         return count_and_encode(token_lists)
 
     def remap(self, corpus, old_to_new):
@@ -45,7 +48,8 @@ class FolderStore:
     def __init__(self, root=None):
         self.root = root
         self.folder = None
-        self._context = None
+        # The corpus_folder context while the store is entered, else None.
+        self._context: Any = None
 
     def __enter__(self):
         self._context = corpus_folder(True, self.root)
@@ -71,12 +75,3 @@ class FolderStore:
 def corpus_store(out_of_core, temp_folder=None):
     """The store of ``out_of_core`` (and ``temp_folder``)."""
     return FolderStore(temp_folder) if out_of_core else MemoryStore()
-
-
-def encode(X, analyzer, vocabulary):
-    """Documents ``X`` tokenized by ``analyzer`` and encoded with a fixed ``vocabulary``
-    (word -> row), unknown words dropped; every document keeps its slot."""
-    return encode_documents(iter_token_lists(X, analyzer), vocabulary)
-
-
-__all__ = ["FolderStore", "MemoryStore", "corpus_store", "encode"]
