@@ -15,6 +15,7 @@ from conftest import stop_at
 from numpy.testing import assert_array_equal
 
 from sklearn_w2v import Word2VecTransformer, read_lines
+from sklearn_w2v._text.analyzer import build_analyzer, iter_token_lists
 from sklearn_w2v._text.corpus_folder import (
     CORPUS_FOLDER_PREFIX,
     MappedCorpus,

@@ -24,7 +24,9 @@ from conftest import recording
 
 import sklearn_w2v
 from sklearn_w2v import Word2VecTransformer
-from sklearn_w2v._text.corpus_folder import CORPUS_FOLDER_PREFIX
+from sklearn_w2v._text.analyzer import build_analyzer, iter_token_lists
+from sklearn_w2v._text.corpus_folder import CORPUS_FOLDER_PREFIX, encode_to_folder
+from sklearn_w2v._text.corpus_stores import FolderStore
 from sklearn_w2v._training.workers import FOLDER_PREFIX
 from sklearn_w2v._utils import engine_hooks
 from sklearn_w2v._utils.owned_folders import (
@@ -396,34 +398,53 @@ def test_a_read_only_temp_folder_is_named(tmpfs, texts):
         small_model(out_of_core=True, temp_folder=place).fit(texts[:300])
 
 
-@pytest.mark.parametrize("where", ["shared", "corpus"])
-def test_no_room_errors_without_a_tmpfs(where, texts, many_blocks, monkeypatch, tmp_path):
-    """The same, by a fault-injecting writer (runs where no tmpfs can be mounted)."""
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+class _FullFile(io.RawIOBase):
+    def writable(self):
+        return True
+
+    def write(self, data):
+        _no_space()
+
+
+def _open_full(path, mode="r", *args, **kwargs):
+    """``open``, except that every write to a file opened for writing fails: no space."""
+    if "w" not in mode:
+        return open(path, mode, *args, **kwargs)
+    return _FullFile() if "b" in mode else io.TextIOWrapper(_FullFile())
+
+
+def test_no_room_errors_without_a_tmpfs(texts, many_blocks, monkeypatch, tmp_path):
+    """The same for the shared folder, by a fault-injecting writer (runs where no tmpfs can
+    be mounted): the shared arrays' files of the fit cannot be written."""
     import builtins
-
-    def no_space(*args, **kwargs):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-
-        def write(self, data):
-            no_space()
 
     real_open = builtins.open
 
     def open_full(path, mode="r", *args, **kwargs):
-        # Only the files of the fit's own folders (shared arrays, or the corpus) are full.
+        # Only the files in the fit's own folders are full.
         folder = os.path.basename(os.path.dirname(os.fspath(path)))
         if "w" not in mode or not folder.startswith(FOLDER_PREFIX):
             return real_open(path, mode, *args, **kwargs)
-        return FullFile() if "b" in mode else io.TextIOWrapper(FullFile())
+        return _open_full(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", open_full)
-    if where == "shared":
-        params, fix = {"n_jobs": 2}, "JOBLIB_TEMP_FOLDER"
-    else:
-        params, fix = {"out_of_core": True, "temp_folder": tmp_path}, "temp_folder="
-    with pytest.raises(OSError, match=f"No space left.*{fix}") as caught:
-        small_model(**params).fit(texts)
+    with pytest.raises(OSError, match="No space left.*JOBLIB_TEMP_FOLDER") as caught:
+        small_model(n_jobs=2).fit(texts)
+    assert caught.value.errno == errno.ENOSPC
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(FOLDER_PREFIX)]
+
+
+def test_no_room_for_the_corpus_files_without_a_tmpfs(texts, tmp_path):
+    """The same for the corpus files of out_of_core=True, written by a fault-injecting
+    ``open`` into the store a fit makes of ``temp_folder``."""
+    token_lists = iter_token_lists(texts, build_analyzer())
+    with pytest.raises(OSError, match="No space left.*temp_folder=") as caught:
+        with FolderStore(tmp_path) as store:
+            encode_to_folder(token_lists, store.folder, open_file=_open_full)
     assert caught.value.errno == errno.ENOSPC
     assert not [name for name in os.listdir(tmp_path) if name.startswith(FOLDER_PREFIX)]
 

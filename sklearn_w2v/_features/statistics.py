@@ -10,13 +10,8 @@ and, for ``fit_transform``, the pooled vectors of the training documents.
 
 import numpy as np
 
-from .pooling import (
-    document_frequency,
-    fit_sif_component_from_corpus,
-    pool_documents,
-    sif_weights,
-    smoothed_idf,
-)
+from .document_terms import document_frequency, smoothed_idf
+from .pooling import fit_sif_component_from_corpus, pool_documents, sif_weights
 from .settings import embedding_of
 
 # The fitted attributes this stage sets (replaced as a whole by every fit).
