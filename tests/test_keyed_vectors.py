@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sklearn_w2v import Word2VecTransformer
-from sklearn_w2v._estimators.keyed_vectors import UnknownWordError
+from sklearn_w2v import UnknownWordError
 from sklearn_w2v.evaluation import (
     cosine_similarity_of,
     evaluate_word_pairs,
