@@ -276,7 +276,7 @@ def old_file(request, tmp_path, vectors):
 
 def test_failed_save_keeps_the_old_file_when_a_word_cannot_be_encoded(old_file, vectors):
     path, old_bytes = old_file
-    # A lone surrogate has no UTF-8 encoding; it used to be found half-way through writing.
+    # A lone surrogate has no UTF-8 encoding: found before anything is written.
     words = WORDS[:5] + ["bad\ud800"] + WORDS[6:]
     with pytest.raises(ValueError, match=r"word 5 'bad\\ud800' contains the lone surrogate"):
         save_word2vec_format(path, words, vectors, binary=True)
@@ -506,8 +506,8 @@ def test_reading_data_after_the_declared_words_is_bounded(tmp_path):
 
 def test_binary_row_read_time_is_linear_in_its_length(tmp_path):
     # With 64-byte reads, a 4 MiB vector arrives in 65536 pieces: re-concatenating the
-    # partial row for each piece (the old reader) copies ~140 GB, over 10 s; appending to
-    # one buffer copies a few MB, in about 0.05 s.
+    # partial row for each piece would copy it again each time (quadratic, far over the
+    # bound below); appending to one buffer copies a few MB (benchmarks/design-vectors.md).
     values = np.arange(2**20, dtype="<f4")
     path = _write(tmp_path, _bin((b"long", values)))
     start = time.perf_counter()

@@ -32,7 +32,7 @@ class UnknownWordError(KeyError, ValueError):
     """A word of a query has no vector.
 
     A ``KeyError`` (as gensim's ``KeyedVectors`` and dict lookups raise) and a
-    ``ValueError`` (as queries of sklearn-w2v 0.1 raised).
+    ``ValueError`` (which code written for the first queries of this package catches).
 
     Examples
     --------
