@@ -7,10 +7,14 @@ gensim 4.4's definition (the docstrings say where we differ), on the matrix chos
 
 Out-of-vocabulary words: every query raises :class:`UnknownWordError` for a word that has
 no vector. It is a ``KeyError``, as gensim's and a dict's lookups raise, and also a
-``ValueError``, which the earlier queries raised.
+``ValueError``, which code written for the first queries of this package catches.
 
-The host class provides ``vocabulary_`` (word -> row), ``index_to_word_`` (row -> word),
-``vectors_``, ``context_vectors_``, ``word_vectors`` and ``_require_part``.
+The neighbour queries (``most_similar``, ``similar_by_word``, ``most_similar_cosmul``, ...)
+compute on a :class:`~sklearn_w2v._vectors.WordVectors` of the fitted words and query
+matrix, the value :mod:`sklearn_w2v.evaluation` computes on too; word lookups read the
+fitted rows directly. The host class provides ``vocabulary_`` (word -> row),
+``index_to_word_`` (row -> word), ``vectors_``, ``context_vectors_``, ``embedding_``,
+``word_vectors`` and ``_require_part``.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ them accepts the same values and says the same thing about the others.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["FLOAT_DTYPES", "check_float_dtype", "float_dtype_or_none"]
@@ -15,7 +17,7 @@ __all__ = ["FLOAT_DTYPES", "check_float_dtype", "float_dtype_or_none"]
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def float_dtype_or_none(dtype: object) -> np.dtype | None:
+def float_dtype_or_none(dtype: Any) -> np.dtype | None:
     """``dtype`` as np.float32 or np.float64, None for anything else.
 
     Parameters
@@ -48,7 +50,7 @@ def float_dtype_or_none(dtype: object) -> np.dtype | None:
     return resolved if resolved in FLOAT_DTYPES else None
 
 
-def check_float_dtype(dtype: object) -> np.dtype:
+def check_float_dtype(dtype: Any) -> np.dtype:
     """``dtype`` as np.float32 or np.float64; ValueError naming the two choices otherwise.
 
     Parameters
