@@ -21,12 +21,16 @@ if TYPE_CHECKING:  # type checkers see the names and their types as plain import
     from ._estimators import (
         Doc2VecTransformer,
         InconsistentVersionWarning,
-        UnknownWordError,
         Word2VecTransformer,
     )
     from ._text import Coverage, LowCoverageWarning, read_lines
     from ._training import FittedParts, TrainingDivergedError, TrainingWorkerError
-    from ._vectors import VectorFile, load_word2vec_format, save_word2vec_format
+    from ._vectors import (
+        UnknownWordError,
+        VectorFile,
+        load_word2vec_format,
+        save_word2vec_format,
+    )
 
 # Pickles of earlier versions name classes by the private modules of their time.
 _renamed_modules.install(__name__)
@@ -34,7 +38,7 @@ _renamed_modules.install(__name__)
 # public name -> the sub-package that exports it
 _PUBLIC = {
     "Word2VecTransformer": "._estimators", "Doc2VecTransformer": "._estimators",
-    "InconsistentVersionWarning": "._estimators", "UnknownWordError": "._estimators",
+    "InconsistentVersionWarning": "._estimators", "UnknownWordError": "._vectors",
     "Coverage": "._text", "LowCoverageWarning": "._text", "read_lines": "._text",
     "FittedParts": "._training", "TrainingDivergedError": "._training",
     "TrainingWorkerError": "._training",

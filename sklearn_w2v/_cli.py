@@ -49,9 +49,9 @@ def _zero_or_one(text):
     return text == "1"
 
 
-def _option(group, name, **kwargs):
-    """An option under word2vec.c's one-dash name and the usual two-dash one."""
-    group.add_argument(f"-{name}", f"--{name}", **kwargs)
+def _both(name):
+    """word2vec.c's one-dash name of an option and the usual two-dash one."""
+    return (f"-{name}", f"--{name}")
 
 
 def _add_file_options(parser):
@@ -75,6 +75,103 @@ def _add_neighbour_options(parser):
                         help="only the N first (most frequent) words are candidates")
 
 
+# The options of ``train``, in the order --help lists them: (names, add_argument keywords).
+# word2vec.c's options keep its one-dash names; each also has a two-dash form.
+_WORD2VEC_OPTIONS = (
+    (("-train", "--train"), dict(
+        dest="train_file", metavar="CORPUS",
+        help="the training text, as word2vec.c's -train")),
+    (("-o", "-output", "--output"), dict(
+        required=True, metavar="FILE",
+        help="where to write the vectors (.gz/.bz2/.xz written compressed)")),
+    (_both("size"), dict(
+        type=int, default=100, metavar="N",
+        help="dimension of the word vectors (default: 100) [vector_size]")),
+    (_both("window"), dict(
+        type=int, default=5, metavar="N",
+        help="maximum distance between a word and its context (default: 5) [window]")),
+    (_both("sample"), dict(
+        type=float, default=1e-3, metavar="T",
+        help="subsampling threshold of frequent words, 0 disables it "
+             "(default: 1e-3) [sample]")),
+    (_both("hs"), dict(
+        type=_zero_or_one, default=False, metavar="0|1",
+        help="1 trains with hierarchical softmax (default: 0) "
+             "[objective='hierarchical']")),
+    (_both("negative"), dict(
+        type=int, default=None, metavar="K",
+        help="noise words per pair of negative sampling (default: 5; 0 with -hs 1) "
+             "[negative]")),
+    (_both("threads"), dict(
+        type=int, default=-1, metavar="N",
+        help="worker processes, -1 for all CPUs (default: -1; fits under 2M tokens x "
+             "epochs train in one process) [n_jobs]")),
+    (_both("iter"), dict(
+        type=_iterations, default="auto", metavar="N|auto",
+        help="passes over the corpus; auto: ceil(4M / tokens) clipped to 5..50 "
+             "(default: auto) [epochs]")),
+    (_both("min-count"), dict(
+        type=int, default=5, metavar="N",
+        help="discard words that occur fewer times (default: 5) [min_count]")),
+    (_both("alpha"), dict(
+        type=float, default=None, metavar="LR",
+        help="starting learning rate (default: 0.025 for skip-gram, 0.05 for CBOW) "
+             "[learning_rate]")),
+    (_both("cbow"), dict(
+        type=_zero_or_one, default=False, metavar="0|1",
+        help="1 trains CBOW, 0 skip-gram (default: 0) [architecture]")),
+    (_both("binary"), dict(
+        type=_zero_or_one, default=None, metavar="0|1",
+        help="1 writes the binary format, 0 text (default: 1 if the output name "
+             "ends in .bin, else 0)")),
+    (_both("save-vocab"), dict(
+        default=None, metavar="FILE",
+        help="also write the vocabulary, one 'word count' line per word")),
+)
+
+_PACKAGE_OPTIONS = (
+    (("--objective",), dict(
+        default=None, choices=["negative", "nce", "softmax", "hierarchical"],
+        help="output layer, for the two word2vec.c has no option for: "
+             "noise-contrastive estimation and the full softmax (default: "
+             "negative, or hierarchical with -hs 1) [objective]")),
+    (("--min-alpha",), dict(
+        type=float, default=1e-4, metavar="LR",
+        help="final learning rate of the linear decay (default: 1e-4) "
+             "[min_learning_rate]")),
+    (("--max-vocab-size",), dict(
+        type=int, default=None, metavar="N",
+        help="keep only the N most frequent words [max_vocab_size]")),
+    (("--ns-exponent",), dict(
+        type=float, default=0.75, metavar="E",
+        help="noise distribution count^E (default: 0.75) [ns_exponent]")),
+    (("--batch-size",), dict(
+        type=_iterations, default="auto", metavar="N|auto",
+        help="windows per minibatch (default: auto) [batch_size]")),
+    (("--tokens",), dict(
+        default="words", choices=["words", "whitespace"],
+        help="words: lowercase, then runs of word characters (the "
+             "transformer's default); whitespace: split on whitespace and "
+             "keep case, as word2vec.c (default: words)")),
+    (("--seed",), dict(
+        type=int, default=None, metavar="N",
+        help="random seed; with -threads 1 the vectors are then "
+             "bit-identical from run to run [random_state]")),
+    (("--out-of-core",), dict(
+        action="store_true",
+        help="keep the encoded corpus in a temporary folder instead of "
+             "memory, for corpora larger than RAM [out_of_core]")),
+    (("--encoding",), dict(
+        default="utf-8",
+        help="encoding of CORPUS (default: utf-8)")),
+    (("--progress",), dict(
+        default="auto", choices=["auto", "always", "never"],
+        help="progress on stderr during training, within each epoch "
+             "and after it; auto: only when stderr is a terminal "
+             "(default: auto)")),
+)
+
+
 def _add_train_parser(commands):
     train = commands.add_parser(
         "train", help="train word vectors on a text file, as word2vec.c does",
@@ -89,76 +186,13 @@ def _add_train_parser(commands):
                "trains one objective, so give -negative 0 with -hs 1. Not supported: "
                "-classes, -read-vocab, -debug.",
         allow_abbrev=False)
-    w2v = train.add_argument_group("word2vec.c's options")
     train.add_argument("corpus", nargs="?", metavar="CORPUS",
                        help="training text, one document per line (or -train CORPUS)")
-    w2v.add_argument("-train", "--train", dest="train_file", metavar="CORPUS",
-                     help="the training text, as word2vec.c's -train")
-    w2v.add_argument("-o", "-output", "--output", required=True, metavar="FILE",
-                     help="where to write the vectors (.gz/.bz2/.xz written compressed)")
-    _option(w2v, "size", type=int, default=100, metavar="N",
-            help="dimension of the word vectors (default: 100) [vector_size]")
-    _option(w2v, "window", type=int, default=5, metavar="N",
-            help="maximum distance between a word and its context (default: 5) [window]")
-    _option(w2v, "sample", type=float, default=1e-3, metavar="T",
-            help="subsampling threshold of frequent words, 0 disables it "
-                 "(default: 1e-3) [sample]")
-    _option(w2v, "hs", type=_zero_or_one, default=False, metavar="0|1",
-            help="1 trains with hierarchical softmax (default: 0) "
-                 "[objective='hierarchical']")
-    _option(w2v, "negative", type=int, default=None, metavar="K",
-            help="noise words per pair of negative sampling (default: 5; 0 with -hs 1) "
-                 "[negative]")
-    _option(w2v, "threads", type=int, default=-1, metavar="N",
-            help="worker processes, -1 for all CPUs (default: -1; fits under 2M tokens x "
-                 "epochs train in one process) [n_jobs]")
-    _option(w2v, "iter", type=_iterations, default="auto", metavar="N|auto",
-            help="passes over the corpus; auto: ceil(4M / tokens) clipped to 5..50 "
-                 "(default: auto) [epochs]")
-    _option(w2v, "min-count", type=int, default=5, metavar="N",
-            help="discard words that occur fewer times (default: 5) [min_count]")
-    _option(w2v, "alpha", type=float, default=None, metavar="LR",
-            help="starting learning rate (default: 0.025 for skip-gram, 0.05 for CBOW) "
-                 "[learning_rate]")
-    _option(w2v, "cbow", type=_zero_or_one, default=False, metavar="0|1",
-            help="1 trains CBOW, 0 skip-gram (default: 0) [architecture]")
-    _option(w2v, "binary", type=_zero_or_one, default=None, metavar="0|1",
-            help="1 writes the binary format, 0 text (default: 1 if the output name "
-                 "ends in .bin, else 0)")
-    _option(w2v, "save-vocab", default=None, metavar="FILE",
-            help="also write the vocabulary, one 'word count' line per word")
-
-    more = train.add_argument_group("options of this package")
-    more.add_argument("--objective", default=None,
-                      choices=["negative", "nce", "softmax", "hierarchical"],
-                      help="output layer, for the two word2vec.c has no option for: "
-                           "noise-contrastive estimation and the full softmax (default: "
-                           "negative, or hierarchical with -hs 1) [objective]")
-    more.add_argument("--min-alpha", type=float, default=1e-4, metavar="LR",
-                      help="final learning rate of the linear decay (default: 1e-4) "
-                           "[min_learning_rate]")
-    more.add_argument("--max-vocab-size", type=int, default=None, metavar="N",
-                      help="keep only the N most frequent words [max_vocab_size]")
-    more.add_argument("--ns-exponent", type=float, default=0.75, metavar="E",
-                      help="noise distribution count^E (default: 0.75) [ns_exponent]")
-    more.add_argument("--batch-size", type=_iterations, default="auto", metavar="N|auto",
-                      help="windows per minibatch (default: auto) [batch_size]")
-    more.add_argument("--tokens", default="words", choices=["words", "whitespace"],
-                      help="words: lowercase, then runs of word characters (the "
-                           "transformer's default); whitespace: split on whitespace and "
-                           "keep case, as word2vec.c (default: words)")
-    more.add_argument("--seed", type=int, default=None, metavar="N",
-                      help="random seed; with -threads 1 the vectors are then "
-                           "bit-identical from run to run [random_state]")
-    more.add_argument("--out-of-core", action="store_true",
-                      help="keep the encoded corpus in a temporary folder instead of "
-                           "memory, for corpora larger than RAM [out_of_core]")
-    more.add_argument("--encoding", default="utf-8",
-                      help="encoding of CORPUS (default: utf-8)")
-    more.add_argument("--progress", default="auto", choices=["auto", "always", "never"],
-                      help="progress on stderr during training, within each epoch "
-                           "and after it; auto: only when stderr is a terminal "
-                           "(default: auto)")
+    for title, options in (("word2vec.c's options", _WORD2VEC_OPTIONS),
+                           ("options of this package", _PACKAGE_OPTIONS)):
+        group = train.add_argument_group(title)
+        for names, settings in options:
+            group.add_argument(*names, **settings)
     train.set_defaults(run=_run_train)
 
 

@@ -30,7 +30,7 @@ RENAMED_MODULES = {
     "_fitting": ("_training.fit", "_training.plan", "_training.stages",
                  "_training.parameters", "_training.inference"),
     "_huffman": ("_model.huffman",),
-    "_keyed_vectors": ("_estimators.keyed_vectors",),
+    "_keyed_vectors": ("_estimators.keyed_vectors", "_vectors.word_vectors"),
     "_layers": ("_model.layers",),
     "_lines": ("_text.lines",),
     "_objectives": ("_model.objectives",),
@@ -50,7 +50,8 @@ RENAMED_MODULES = {
     "_typing": ("_utils.typing",),
     "_vocab": ("_text.encoded_corpus", "_text.vocabulary", "_model.noise"),
     "_vocab_growth": ("_text.vocabulary_growth",),
-    "_word2vec_format": ("_vectors.word2vec_format",),
+    "_word2vec_format": ("_vectors.reader", "_vectors.writer", "_vectors.sniffing",
+                         "_vectors.checks", "_vectors.compressed"),
 }
 
 

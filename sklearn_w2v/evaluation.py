@@ -22,23 +22,19 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 from scipy import stats
 from sklearn.exceptions import UndefinedMetricWarning
 
-from ._estimators import unknown_word
 from ._utils import PathLike, WordVectorsSource
 from ._vectors import (
-    MAX_WORD_BYTES as MAX_WORD_BYTES,
-)
-from ._vectors import (
-    is_word_vector_file,
-    load_word2vec_format,
-)
-from ._vectors import (
-    open_for_reading as open_for_reading,
+    COSMUL_EPSILON,
+    MAX_WORD_BYTES,
+    WordVectors,
+    cosines,
+    open_for_reading,
 )
 
 # Longest line of a question or word-pair file: four words of at most MAX_WORD_BYTES
@@ -53,10 +49,6 @@ __all__ = [
     "evaluate_word_pairs",
     "most_similar",
 ]
-
-# gensim's most_similar_cosmul adds this to the denominator (Levy & Goldberg 2014 suggest
-# 1e-3; gensim uses 1e-6 and we follow gensim so that results agree).
-_COSMUL_EPSILON = 1e-6
 
 # gensim's analogy evaluation inspects only the top 5 candidates (after dropping the three
 # question rows) for one that is not a case variant of a question word.
@@ -163,80 +155,6 @@ class WordPairResult:
     oov_fraction: float
 
 
-class _Embedding(NamedTuple):
-    words: list
-    vectors: np.ndarray
-    # Not "index": a NamedTuple field of that name would shadow tuple.index.
-    row_of: dict[str, int]  # word -> row
-
-
-def _as_embedding(model):
-    """Words, vectors and word index of a fitted model, a KeyedVectors, a file or a
-    ``(words, vectors)`` tuple."""
-    if is_word_vector_file(model):
-        return _checked_embedding(*load_word2vec_format(model))
-    if hasattr(model, "index_to_key") and hasattr(model, "vectors"):
-        return _checked_embedding(list(model.index_to_key), model.vectors)
-    if isinstance(model, tuple):
-        if len(model) != 2:
-            raise TypeError(
-                f"expected a (words, vectors) tuple, got a tuple of length {len(model)}"
-            )
-        words, vectors = model
-        words = list(words)
-    else:
-        vocabulary = getattr(model, "vocabulary_", None)
-        vectors = getattr(model, "embedding_", None)
-        if vocabulary is None or vectors is None:
-            if hasattr(model, "fit"):
-                from sklearn.exceptions import NotFittedError
-
-                raise NotFittedError(
-                    f"This {type(model).__name__} instance is not fitted yet; call 'fit' "
-                    "before evaluating it."
-                )
-            raise TypeError(
-                "expected a fitted model with vocabulary_ and embedding_, a KeyedVectors, "
-                f"the path of a vector file or a (words, vectors) tuple; got "
-                f"{type(model).__name__}"
-            )
-        words = getattr(model, "index_to_word_", None)
-        if words is not None and len(words) == len(vocabulary):
-            return _checked_embedding(list(words), vectors)
-        words = [None] * len(vocabulary)
-        for word, row in vocabulary.items():
-            if not 0 <= row < len(words) or words[row] is not None:
-                raise ValueError(
-                    "model.vocabulary_ must map its words one to one onto rows "
-                    f"0..{len(words) - 1}; row {row} of {word!r} breaks that"
-                )
-            words[row] = word
-    return _checked_embedding(words, vectors)
-
-
-def _checked_embedding(words, vectors):
-    vectors = np.asarray(vectors)
-    if vectors.ndim != 2:
-        raise ValueError(f"vectors must be 2-D, got shape {vectors.shape}")
-    if not np.issubdtype(vectors.dtype, np.floating):
-        vectors = vectors.astype(np.float64)
-    elif vectors.dtype.itemsize < 4:
-        vectors = vectors.astype(np.float32)  # float16 BLAS is slow and imprecise
-    if len(words) != vectors.shape[0]:
-        raise ValueError(f"got {len(words)} words but {vectors.shape[0]} vectors")
-    index = {word: row for row, word in enumerate(words)}
-    if len(index) != len(words):
-        raise ValueError("words must be unique")
-    return _Embedding(words, vectors, index)
-
-
-def _unit_rows(vectors):
-    """Rows scaled to unit length; all-zero rows stay zero (cosine 0 with everything)."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1
-    return vectors / norms
-
-
 def _check_restrict_vocab(restrict_vocab, n_words):
     if restrict_vocab is None:
         return n_words
@@ -269,15 +187,17 @@ def _folded_lookup(words, n_restrict, fold):
     return lookup, canonical
 
 
-def _read_lines(path):
+def _read_lines(path, open_file):
     """Yield ``(line_number, text)`` for a UTF-8 text file, compressed if its name ends in
     ``.gz``, ``.bz2`` or ``.xz`` (corrupt compressed data raises ValueError naming it).
 
     Lines are read with a bound, as the vector files are: a file of one huge line (a binary
     file passed by mistake) is refused after ``_MAX_LINE_BYTES`` bytes, not read whole.
+    ``open_file(path)`` is the context manager that opens the file for binary reading
+    (:func:`~sklearn_w2v._vectors.open_for_reading`).
     """
     path = os.fspath(path)
-    with open_for_reading(path) as fin:
+    with open_file(path) as fin:
         line_no = 0
         while raw := fin.readline(_MAX_LINE_BYTES + 1):
             line_no += 1
@@ -293,12 +213,12 @@ def _read_lines(path):
                 raise ValueError(f"{path}: line {line_no}: not valid UTF-8 ({exc})") from None
 
 
-def _read_analogies(path, fold):
+def _read_analogies(path, fold, *, open_file=open_for_reading):
     """Parse a questions-words file into section names, per-question section and words."""
     section_names = []
     question_section = []
     questions = []
-    for line_no, line in _read_lines(path):
+    for line_no, line in _read_lines(path, open_file):
         if line.startswith(": "):
             # gensim's exact rule for the section name.
             section_names.append(line.lstrip(": ").strip())
@@ -418,10 +338,10 @@ def evaluate_analogies(
         raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    emb = _as_embedding(model)
-    n_restrict = _check_restrict_vocab(restrict_vocab, len(emb.words))
+    word_vectors = WordVectors.of(model)
+    n_restrict = _check_restrict_vocab(restrict_vocab, len(word_vectors))
     fold = _fold_function(case_insensitive)
-    lookup, canonical = _folded_lookup(emb.words, n_restrict, fold)
+    lookup, canonical = _folded_lookup(word_vectors.words, n_restrict, fold)
 
     section_names, question_section, questions = _read_analogies(path, fold)
     n_questions = len(questions)
@@ -433,9 +353,8 @@ def evaluate_analogies(
     evaluated = (rows >= 0).all(axis=1)
     rows_ok = rows[evaluated]
 
-    unit = _unit_rows(emb.vectors[:n_restrict])
     predicted = _answer_analogies(
-        unit, rows_ok[:, 0], rows_ok[:, 1], rows_ok[:, 2], canonical, method, int(batch_size)
+        word_vectors.unit_rows(n_restrict), rows_ok[:, 0], rows_ok[:, 1], rows_ok[:, 2], canonical, method, int(batch_size)
     )
     # A prediction is right when it folds to the expected word; comparing canonical rows does
     # that without strings (predicted == -1: every candidate was excluded).
@@ -560,7 +479,7 @@ def _block_scores(unit, unit_aug, qa, qb, qc, method, out, work):
     # 1 + cos (or 1 + cos + 2 eps) inside the GEMM. The factors 1/2 of cos' = (1 + cos) / 2
     # rescale every score by the same 1/2, so (1+cos_b)(1+cos_c) / (1 + cos_a + 2 eps) ranks
     # exactly like gensim's cos'_b cos'_c / (cos'_a + eps).
-    eps_column = 1.0 + 2 * _COSMUL_EPSILON
+    eps_column = 1.0 + 2 * COSMUL_EPSILON
     uniq_bc, inv_bc = np.unique(np.concatenate([qb, qc]), return_inverse=True)
     uniq_a, inv_a = np.unique(qa, return_inverse=True)
     k = len(uniq_bc) + len(uniq_a)
@@ -662,43 +581,11 @@ def evaluate_word_pairs(
     (0.4, 0.76)
     >>> folder.cleanup()
     """
-    emb = _as_embedding(model)
-    n_restrict = _check_restrict_vocab(restrict_vocab, len(emb.words))
+    word_vectors = WordVectors.of(model)
+    n_restrict = _check_restrict_vocab(restrict_vocab, len(word_vectors))
     fold = _fold_function(case_insensitive)
-    lookup, _ = _folded_lookup(emb.words, n_restrict, fold)
-
-    gold, first, second = [], [], []
-    n_oov = 0
-    for line_no, line in _read_lines(path):
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = line.rstrip("\r\n").split(delimiter)
-        if len(fields) != 3:
-            raise ValueError(
-                f"{path}: line {line_no}: expected 'word1{_show(delimiter)}word2"
-                f"{_show(delimiter)}score', found {len(fields)} fields"
-            )
-        try:
-            score = float(fields[2])
-        except ValueError:
-            raise ValueError(
-                f"{path}: line {line_no}: score {fields[2].strip()!r} is not a number"
-            ) from None
-        if not math.isfinite(score):
-            # A nan or inf score turns both correlations into nan without a word.
-            raise ValueError(
-                f"{path}: line {line_no}: score {fields[2].strip()!r} is not finite; "
-                "expected a number such as 7.35"
-            )
-        row1 = lookup.get(fold(fields[0].strip()), -1)
-        row2 = lookup.get(fold(fields[1].strip()), -1)
-        if row1 < 0 or row2 < 0:
-            n_oov += 1
-            continue
-        gold.append(score)
-        first.append(row1)
-        second.append(row2)
-
+    lookup, _ = _folded_lookup(word_vectors.words, n_restrict, fold)
+    gold, first, second, n_oov = _read_word_pairs(path, lookup, fold, delimiter)
     n_pairs = len(gold)
     if n_pairs < 2:
         # A correlation of fewer than two pairs is undefined (scipy returns nan).
@@ -708,10 +595,8 @@ def evaluate_word_pairs(
             f"({n_oov} pairs out of vocabulary); a correlation needs at least 2 pairs. "
             "Raise restrict_vocab or use a larger file."
         )
-    vectors = emb.vectors.astype(np.float64, copy=False)
-    model_sim = np.einsum(
-        "ij,ij->i", _unit_rows(vectors[first]), _unit_rows(vectors[second])
-    )
+    vectors = word_vectors.vectors
+    model_sim = cosines(vectors[first], vectors[second])
     spearman, pearson = _correlations(np.asarray(gold), model_sim, path)
     return WordPairResult(
         spearman=float(spearman.statistic),
@@ -722,6 +607,50 @@ def evaluate_word_pairs(
         n_oov=n_oov,
         oov_fraction=n_oov / (n_pairs + n_oov),
     )
+
+
+def _read_word_pairs(path, lookup, fold, delimiter, *, open_file=open_for_reading):
+    """``(gold, first, second, n_oov)`` of a word-pair file: the human scores and the rows
+    of the pairs whose (case-folded) words ``lookup`` finds, and how many pairs it does
+    not."""
+    gold, first, second = [], [], []
+    n_oov = 0
+    for line_no, line in _read_lines(path, open_file):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.rstrip("\r\n").split(delimiter)
+        if len(fields) != 3:
+            raise ValueError(
+                f"{path}: line {line_no}: expected 'word1{_show(delimiter)}word2"
+                f"{_show(delimiter)}score', found {len(fields)} fields"
+            )
+        score = _score(fields[2], path, line_no)
+        row1 = lookup.get(fold(fields[0].strip()), -1)
+        row2 = lookup.get(fold(fields[1].strip()), -1)
+        if row1 < 0 or row2 < 0:
+            n_oov += 1
+            continue
+        gold.append(score)
+        first.append(row1)
+        second.append(row2)
+    return gold, first, second, n_oov
+
+
+def _score(field, path, line_no):
+    """The human score of a word-pair line, a finite number."""
+    try:
+        score = float(field)
+    except ValueError:
+        raise ValueError(
+            f"{path}: line {line_no}: score {field.strip()!r} is not a number"
+        ) from None
+    if not math.isfinite(score):
+        # A nan or inf score turns both correlations into nan without a word.
+        raise ValueError(
+            f"{path}: line {line_no}: score {field.strip()!r} is not finite; "
+            "expected a number such as 7.35"
+        )
+    return score
 
 
 def _correlations(gold, model_sim, path):
@@ -754,22 +683,16 @@ def _show(delimiter):
     return "<whitespace>" if delimiter is None else repr(delimiter)[1:-1]
 
 
-def _row_of(emb, word):
-    try:
-        return emb.row_of[word]
-    except (KeyError, TypeError):
-        # A KeyError as gensim raises, and a ValueError as earlier versions raised.
-        raise unknown_word(word, len(emb.words)) from None
-
-
 def most_similar(model: WordVectorsSource, positive: str | Iterable[str] = (),
                  negative: str | Iterable[str] = (), *, topn: int | None = 10,
                  restrict_vocab: int | None = None) -> list[tuple[str, float]]:
     """Words closest by cosine to the mean of ``positive`` minus ``negative`` words.
 
-    Same semantics as gensim's ``KeyedVectors.most_similar``: every query word's vector is
+    Same semantics as gensim's ``KeyedVectors.most_similar``, computed as the estimators'
+    ``most_similar`` computes it (one implementation): every query word's vector is
     normalized to unit length, the mean of the positive ones and the negated negative ones is
-    normalized, and the candidates are ranked by cosine with it, the query words excluded.
+    normalized, and the candidates are ranked by cosine with it (their dot product with it
+    divided by their norm, in the vectors' dtype, as gensim), the query words excluded.
     ``most_similar(model, ["king", "woman"], ["man"])`` answers "man is to king as woman is
     to ?".
 
@@ -815,28 +738,16 @@ def most_similar(model: WordVectorsSource, positive: str | Iterable[str] = (),
         raise ValueError("cannot compute similarity with no input words")
     if topn is not None and (isinstance(topn, bool) or int(topn) != topn or topn < 0):
         raise ValueError(f"topn must be None or a non-negative int, got {topn!r}")
-    emb = _as_embedding(model)
-    n_restrict = _check_restrict_vocab(restrict_vocab, len(emb.words))
-    query = np.array([_row_of(emb, w) for w in positive + negative], dtype=np.intp)
+    word_vectors = WordVectors.of(model)
+    n_restrict = _check_restrict_vocab(restrict_vocab, len(word_vectors))
+    for word in positive + negative:
+        word_vectors.row(word)  # words only (not the vectors the estimators take)
     if topn == 0:
         return []
-
-    sign = np.concatenate([np.ones(len(positive)), -np.ones(len(negative))])
-    query_unit = _unit_rows(emb.vectors[query])
-    mean = (sign.astype(emb.vectors.dtype) @ query_unit) / len(query)
-    norm = np.linalg.norm(mean)
-    if norm > 0:
-        mean /= norm
-    sims = _unit_rows(emb.vectors[:n_restrict]) @ mean
-    sims[query[query < n_restrict]] = -np.inf  # never return a query word
-    n_candidates = n_restrict - len(np.unique(query[query < n_restrict]))
-    k = n_candidates if topn is None else min(int(topn), n_candidates)
-    if k <= 0:
-        return []
-    # argpartition finds the k best in linear time; only those are sorted.
-    top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
-    top = top[np.argsort(-sims[top], kind="stable")][:k]
-    return [(emb.words[i], float(sims[i])) for i in top.tolist()]
+    # topn=None: every candidate, ranked (the estimators' most_similar returns an array).
+    return word_vectors.most_similar(positive, negative,
+                                     len(word_vectors) if topn is None else int(topn),
+                                     n_restrict)
 
 
 def cosine_similarity_of(model: WordVectorsSource, word1: str, word2: str) -> float:
@@ -853,7 +764,8 @@ def cosine_similarity_of(model: WordVectorsSource, word1: str, word2: str) -> fl
     Returns
     -------
     float
-        The cosine, in [-1, 1]; 0.0 if either vector is zero.
+        The cosine, in [-1, 1], computed in float64 (as the estimators' ``similarity``);
+        0.0 if either vector is zero.
 
     Raises
     ------
@@ -869,7 +781,4 @@ def cosine_similarity_of(model: WordVectorsSource, word1: str, word2: str) -> fl
     >>> round(cosine_similarity_of((words, vectors), "king", "queen"), 3)
     0.5
     """
-    emb = _as_embedding(model)
-    pair = emb.vectors[[_row_of(emb, word1), _row_of(emb, word2)]].astype(np.float64)
-    u, v = _unit_rows(pair)
-    return float(u @ v)
+    return WordVectors.of(model).similarity(word1, word2)

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sklearn_w2v._vectors import unit_rows
 from sklearn_w2v.evaluation import (
     AnalogyResult,
     WordPairResult,
     _answer_analogies,
     _folded_lookup,
-    _unit_rows,
     cosine_similarity_of,
     evaluate_analogies,
     evaluate_word_pairs,
@@ -250,7 +250,7 @@ def test_per_question_answers_equal_gensim(synthetic, method):
     rows = np.array([[index[w] for w in q] for q in quads])
     _, canonical = _folded_lookup(words, len(words), lambda w: w)
     ours = _answer_analogies(
-        _unit_rows(vectors), rows[:, 0], rows[:, 1], rows[:, 2], canonical, method, 64
+        unit_rows(vectors), rows[:, 0], rows[:, 1], rows[:, 2], canonical, method, 64
     )
     theirs = [_gensim_top1(kv, *q[:3], method == "3cosmul") for q in quads]
     assert [words[i] for i in ours] == theirs
@@ -573,7 +573,7 @@ def test_real_files_equal_gensim():
     rows = np.array([[index[w] for w in q] for q in sample])
     _, canonical = _folded_lookup(words, len(words), lambda w: w)
     ours = _answer_analogies(
-        _unit_rows(vectors), rows[:, 0], rows[:, 1], rows[:, 2], canonical, "3cosmul", 256
+        unit_rows(vectors), rows[:, 0], rows[:, 1], rows[:, 2], canonical, "3cosmul", 256
     )
     theirs = [_gensim_top1(kv, *q[:3], True) for q in sample]
     assert len(sample) > 50

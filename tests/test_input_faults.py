@@ -39,10 +39,20 @@ class CountingReader(io.RawIOBase):
         return n
 
 
-@pytest.mark.parametrize("evaluate", [evaluate_analogies, evaluate_word_pairs])
-def test_a_huge_line_is_refused_after_a_bounded_read(evaluate, monkeypatch):
+# The readers of the files of evaluate_analogies and evaluate_word_pairs, each given the
+# function that opens the file.
+LINE_READERS = {
+    "analogies": lambda path, open_file: evaluation._read_analogies(
+        path, str.upper, open_file=open_file),
+    "word pairs": lambda path, open_file: evaluation._read_word_pairs(
+        path, {}, str.upper, "\t", open_file=open_file),
+}
+
+
+@pytest.mark.parametrize("read", LINE_READERS.values(), ids=LINE_READERS)
+def test_a_huge_line_is_refused_after_a_bounded_read(read):
     """64 MB in one line: refused with the line named, after reading about the bound
-    (before, the whole line was read and decoded)."""
+    rather than reading and decoding the whole line."""
     reader = CountingReader(64 << 20)
 
     class Opened:
@@ -52,10 +62,18 @@ def test_a_huge_line_is_refused_after_a_bounded_read(evaluate, monkeypatch):
         def __exit__(self, *exc_info):
             return False
 
-    monkeypatch.setattr(evaluation, "open_for_reading", lambda path: Opened())
     with pytest.raises(ValueError, match=r"huge.txt: line 1: longer than \d+ bytes"):
-        evaluate((WORDS, VECTORS), "huge.txt")
+        read("huge.txt", lambda path: Opened())
     assert reader.served < 2 * evaluation._MAX_LINE_BYTES < 1 << 20
+
+
+@pytest.mark.parametrize("evaluate", [evaluate_analogies, evaluate_word_pairs])
+def test_the_evaluations_refuse_a_line_over_the_bound(evaluate, tmp_path):
+    """The files of both evaluations are read through the bounded readers above."""
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"a" * (evaluation._MAX_LINE_BYTES + 1))
+    with pytest.raises(ValueError, match=r"huge.txt: line 1: longer than \d+ bytes"):
+        evaluate((WORDS, VECTORS), path)
 
 
 def test_lines_up_to_the_bound_are_read(tmp_path):
@@ -111,7 +129,8 @@ def vectors_file_bytes():
 
 @pytest.mark.parametrize("suffix", COMPRESSORS)
 def test_garbage_after_a_stream_is_an_error_for_every_codec(suffix, tmp_path):
-    """Before, .bz2 and .xz read as if the garbage were not there; .gz raised."""
+    """The standard library's bz2 and xz readers stop silently at garbage, gzip's raises:
+    here all three raise."""
     compress = COMPRESSORS[suffix]
     path = tmp_path / f"v.txt{suffix}"
     path.write_bytes(compress(vectors_file_bytes()) + b"<html>error page</html>")
@@ -146,7 +165,7 @@ def test_a_truncated_stream_is_an_error_for_every_codec(suffix, tmp_path):
 def test_seeking_back_in_concatenated_streams_reads_each_stream_once(suffix, tmp_path):
     """The vector reader looks at the first rows and seeks back: after an output-limited
     read, zlib keeps the next stream's bytes in both unused_data and unconsumed_tail."""
-    from sklearn_w2v._vectors.word2vec_format import open_for_reading
+    from sklearn_w2v._vectors import open_for_reading
 
     data = vectors_file_bytes()
     path = tmp_path / f"v.txt{suffix}"

@@ -4,8 +4,7 @@ gensim's KeyedVectors on the same vectors, and one KeyError for an unknown word.
 import numpy as np
 import pytest
 
-from sklearn_w2v import Word2VecTransformer
-from sklearn_w2v._estimators.keyed_vectors import UnknownWordError
+from sklearn_w2v import UnknownWordError, Word2VecTransformer
 from sklearn_w2v.evaluation import (
     cosine_similarity_of,
     evaluate_word_pairs,
@@ -104,7 +103,7 @@ def test_pairwise_queries_equal_gensims(model, kv):
     lambda m: cosine_similarity_of(m, "w1", "nope"),
 ])
 def test_an_unknown_word_in_any_query_is_a_key_error(model, query):
-    # Before: get_vector raised KeyError, most_similar and similarity ValueError.
+    # One error for every query: a KeyError as gensim's lookups raise, and a ValueError.
     with pytest.raises(KeyError, match=r"word 'nope' is not in the vocabulary \(60 words\)"):
         query(model)
     with pytest.raises(ValueError):  # still, for code written for the earlier versions
@@ -122,7 +121,7 @@ def test_to_keyedvectors_round_trips_and_is_a_copy(model):
 
 
 def test_evaluation_accepts_keyedvectors_a_model_and_a_path(model, kv, tmp_path):
-    # Before, a KeyedVectors was a TypeError here although init= accepted one.
+    # Every function takes what init= takes, a KeyedVectors included.
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("w1\tw2\t3.0\nw1\tw3\t5.0\nw2\tw4\t1.0\nw5\tw6\t7.0\n")
     vector_file = tmp_path / "v.txt"

@@ -17,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from sklearn_w2v import Word2VecTransformer, load_word2vec_format
 from sklearn_w2v._vectors import pretrained as _pretrained
+from sklearn_w2v._vectors import sniff_binary
 from sklearn_w2v.datasets import load_rotten_tomatoes, load_sample_corpus
 
 D = 8
@@ -53,16 +54,10 @@ def pretrained(**params):
                                   **params})
 
 
-def count_loads(monkeypatch):
-    loads = []
-    real = _pretrained.load_word2vec_format
-
-    def counting(path, **kwargs):
-        loads.append(path)
-        return real(path, **kwargs)
-
-    monkeypatch.setattr(_pretrained, "load_word2vec_format", counting)
-    return loads
+def count_loads():
+    """How many files ``init`` reads from now on (the file cache's count of its reads)."""
+    before = _pretrained.file_reads()
+    return lambda: _pretrained.file_reads() - before
 
 
 # ------------------------------------------------------------------------- init sources
@@ -109,7 +104,7 @@ def test_binary_and_text_files_are_told_apart(binary, writer, source, tmp_path):
         keyed_vectors.save_word2vec_format(str(path), binary=binary)
     else:
         source.save_word2vec_format(path, binary=binary)
-    assert _pretrained.sniff_binary(path) is binary
+    assert sniff_binary(path) is binary
 
 
 def test_a_text_file_whose_first_row_is_malformed_is_reported_as_text(tmp_path):
@@ -119,23 +114,22 @@ def test_a_text_file_whose_first_row_is_malformed_is_reported_as_text(tmp_path):
         pretrained(init=path, epochs=0, vector_size=3).fit(["king queen"])
 
 
-def test_a_file_is_read_once_per_process_and_again_when_it_changes(vector_file, texts,
-                                                                   monkeypatch):
-    loads = count_loads(monkeypatch)
+def test_a_file_is_read_once_per_process_and_again_when_it_changes(vector_file, texts):
+    loads = count_loads()
     search = GridSearchCV(pretrained(init=vector_file, epochs=0),
                           {"pooling": ["mean", "tfidf"]}, cv=3,
                           scoring=lambda est, X, y=None: 0.0)
     search.fit(texts[2000:2600])
-    assert len(loads) == 1  # 6 fits and a refit, one read
+    assert loads() == 1  # 6 fits and a refit, one read
     clone(search.best_estimator_).fit(texts[:100])
-    assert len(loads) == 1
+    assert loads() == 1
     # A rewritten file (new size and modification time) is read again.
     stat = os.stat(vector_file)
     with open(vector_file, "a") as f:
         f.write("\n")
     os.utime(vector_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     pretrained(init=vector_file, epochs=0).fit(texts[:100])
-    assert len(loads) == 2
+    assert loads() == 2
 
 
 def test_models_share_the_read_only_matrix_of_a_file(vector_file, texts):

@@ -21,10 +21,7 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sklearn_w2v._vectors.word2vec_format import (
-    load_word2vec_format,
-    save_word2vec_format,
-)
+from sklearn_w2v import load_word2vec_format, save_word2vec_format
 
 PROPERTY = settings(
     max_examples=150,

@@ -90,7 +90,7 @@ def test_from_word2vec_format_finds_out_binary_files(keyed_vectors, tmp_path):
 
 
 def test_from_word2vec_format_takes_the_unicode_errors_its_advice_names(tmp_path):
-    # Before, the error advised unicode_errors='replace' and the keyword was a TypeError.
+    # The error advises unicode_errors='replace', so the keyword must be accepted here.
     path = tmp_path / "cut.txt"
     path.write_bytes(b"2 2\nab\xff 1 2\ncd 3 4\n")
     with pytest.raises(ValueError, match="unicode_errors='replace'"):

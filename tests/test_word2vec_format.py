@@ -14,11 +14,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
-import sklearn_w2v._vectors.word2vec_format as w2v_format
-from sklearn_w2v._vectors.word2vec_format import (
-    load_word2vec_format,
-    save_word2vec_format,
-)
+from sklearn_w2v import load_word2vec_format, save_word2vec_format
+from sklearn_w2v._vectors.reader import ReadOptions, read_word_vectors
+from sklearn_w2v._vectors.writer import row_bytes, write_word_vectors
 
 # Non-ASCII words in several scripts, one with a non-ASCII space (U+00A0) that the format can
 # carry since readers split only at ASCII whitespace.
@@ -278,7 +276,7 @@ def old_file(request, tmp_path, vectors):
 
 def test_failed_save_keeps_the_old_file_when_a_word_cannot_be_encoded(old_file, vectors):
     path, old_bytes = old_file
-    # A lone surrogate has no UTF-8 encoding; it used to be found half-way through writing.
+    # A lone surrogate has no UTF-8 encoding: found before anything is written.
     words = WORDS[:5] + ["bad\ud800"] + WORDS[6:]
     with pytest.raises(ValueError, match=r"word 5 'bad\\ud800' contains the lone surrogate"):
         save_word2vec_format(path, words, vectors, binary=True)
@@ -289,20 +287,17 @@ def test_failed_save_keeps_the_old_file_when_a_word_cannot_be_encoded(old_file, 
 @pytest.mark.parametrize(
     "error", [KeyboardInterrupt(), OSError(28, "No space left on device")], ids=repr
 )
-def test_failed_save_keeps_the_old_file_when_writing_stops_midway(
-    old_file, vectors, monkeypatch, error
-):
+def test_failed_save_keeps_the_old_file_when_writing_stops_midway(old_file, vectors, error):
     path, old_bytes = old_file
-    real_rows = w2v_format._row_bytes
 
     def rows_then_failure(*args):
         # Ctrl-C (or a full disk) after three rows have gone to the file.
-        yield from itertools.islice(real_rows(*args), 3)
+        yield from itertools.islice(row_bytes(*args), 3)
         raise error
 
-    monkeypatch.setattr(w2v_format, "_row_bytes", rows_then_failure)
+    # save_word2vec_format, its rows made by rows_then_failure.
     with pytest.raises(type(error)):
-        save_word2vec_format(path, WORDS[::-1], vectors, binary=True)
+        write_word_vectors(path, WORDS[::-1], vectors, binary=True, rows=rows_then_failure)
     assert path.read_bytes() == old_bytes
     assert _folder_listing(path.parent) == [path.name]
 
@@ -509,22 +504,21 @@ def test_reading_data_after_the_declared_words_is_bounded(tmp_path):
     assert peak < 4 * 2**20
 
 
-def test_binary_row_read_time_is_linear_in_its_length(tmp_path, monkeypatch):
+def test_binary_row_read_time_is_linear_in_its_length(tmp_path):
     # With 64-byte reads, a 4 MiB vector arrives in 65536 pieces: re-concatenating the
-    # partial row for each piece (the old reader) copies ~140 GB, over 10 s; appending to
-    # one buffer copies a few MB, in about 0.05 s.
-    monkeypatch.setattr(w2v_format, "_CHUNK_SIZE", 64)
+    # partial row for each piece would copy it again each time (quadratic, far over the
+    # bound below); appending to one buffer copies a few MB (benchmarks/design-vectors.md).
     values = np.arange(2**20, dtype="<f4")
     path = _write(tmp_path, _bin((b"long", values)))
     start = time.perf_counter()
-    words, loaded = load_word2vec_format(path, binary=True)
+    words, loaded = _load_in_chunks(path, 64, binary=True)
     assert time.perf_counter() - start < 1.0
     assert words == ["long"]
     np.testing.assert_array_equal(loaded[0], values)
 
 
 @pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 7, 64])
-def test_binary_reader_is_independent_of_chunk_boundaries(tmp_path, monkeypatch, chunk_size):
+def test_binary_reader_is_independent_of_chunk_boundaries(tmp_path, chunk_size):
     # Words, newlines between records and vectors cut at every possible place.
     v = np.arange(9, dtype="<f4").reshape(3, 3)
     content = (
@@ -532,22 +526,26 @@ def test_binary_reader_is_independent_of_chunk_boundaries(tmp_path, monkeypatch,
         + b"\n\n\nbaz " + v[2].tobytes() + b"\n \n"
     )
     path = _write(tmp_path, content)
-    monkeypatch.setattr(w2v_format, "_CHUNK_SIZE", chunk_size)
-    words, loaded = load_word2vec_format(path, binary=True)
+    words, loaded = _load_in_chunks(path, chunk_size, binary=True)
     assert words == ["foo", "été", "baz"]
     np.testing.assert_array_equal(loaded, v)
     path = _write(tmp_path, content + b"x")
     with pytest.raises(ValueError, match=f"byte offset {len(content)}: the header declares"):
-        load_word2vec_format(path, binary=True)
+        _load_in_chunks(path, chunk_size, binary=True)
 
 
-def test_text_trailing_data_line_numbers_across_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(w2v_format, "_CHUNK_SIZE", 2)
+def test_text_trailing_data_line_numbers_across_chunks(tmp_path):
     path = _write(tmp_path, b"1 2\na 1 2\n\n\n  \n \tb\n")
     with pytest.raises(ValueError, match="line 6: the header declares 1 words"):
-        load_word2vec_format(path)
+        _load_in_chunks(path, 2)
     path = _write(tmp_path, b"1 2\na 1 2\n\n\n  \n \t\n")
-    assert load_word2vec_format(path)[0] == ["a"]
+    assert _load_in_chunks(path, 2)[0] == ["a"]
+
+
+def _load_in_chunks(path, chunk_size, **options):
+    """load_word2vec_format(path, **options), the file read ``chunk_size`` bytes at a
+    time where the readers read chunks."""
+    return read_word_vectors(path, ReadOptions(**options), chunk_size=chunk_size)
 
 
 @pytest.mark.parametrize("value", [b"nan", b"inf", b"-inf", b"NaN", b"-Infinity"])

@@ -8,8 +8,6 @@ tags, the versioned pickle, the fitted state swapped in at once), ``word2vec`` a
 
 from .base import InconsistentVersionWarning
 from .doc2vec import Doc2VecTransformer
-from .keyed_vectors import UnknownWordError, unknown_word
 from .word2vec import Word2VecTransformer
 
-__all__ = ["Doc2VecTransformer", "InconsistentVersionWarning", "UnknownWordError",
-           "Word2VecTransformer", "unknown_word"]
+__all__ = ["Doc2VecTransformer", "InconsistentVersionWarning", "Word2VecTransformer"]

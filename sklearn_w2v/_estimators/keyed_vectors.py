@@ -7,16 +7,19 @@ gensim 4.4's definition (the docstrings say where we differ), on the matrix chos
 
 Out-of-vocabulary words: every query raises :class:`UnknownWordError` for a word that has
 no vector. It is a ``KeyError``, as gensim's and a dict's lookups raise, and also a
-``ValueError``, which the earlier queries raised.
+``ValueError``, which code written for the first queries of this package catches.
 
-The host class provides ``vocabulary_`` (word -> row), ``index_to_word_`` (row -> word),
-``vectors_``, ``context_vectors_``, ``word_vectors`` and ``_require_part``.
+The neighbour queries (``most_similar``, ``similar_by_word``, ``most_similar_cosmul``, ...)
+compute on a :class:`~sklearn_w2v._vectors.WordVectors` of the fitted words and query
+matrix, the value :mod:`sklearn_w2v.evaluation` computes on too; word lookups read the
+fitted rows directly. The host class provides ``vocabulary_`` (word -> row),
+``index_to_word_`` (row -> word), ``vectors_``, ``context_vectors_``, ``embedding_``,
+``word_vectors`` and ``_require_part``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from numbers import Integral
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,64 +27,19 @@ import numpy.typing as npt
 from sklearn.utils.validation import check_is_fitted
 
 from .._utils import FloatArray, Term
+from .._vectors import (
+    WordVectors,
+    cosines,
+    row_norms,
+    term_list,
+    unit,
+    unknown_word,
+)
 
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
 
-__all__ = ["KeyedVectorsMixin", "UnknownWordError"]
-
-# gensim adds this to the denominator of 3CosMul.
-_COSMUL_EPSILON = 1e-6
-
-
-class UnknownWordError(KeyError, ValueError):
-    """A word of a query has no vector.
-
-    A ``KeyError`` (as gensim's ``KeyedVectors`` and dict lookups raise) and a
-    ``ValueError`` (as queries of sklearn-w2v 0.1 raised).
-
-    Examples
-    --------
-    >>> from sklearn_w2v import UnknownWordError, Word2VecTransformer
-    >>> model = Word2VecTransformer(init=(["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]]),
-    ...                             vector_size=2, epochs=0).fit(["cat dog"])
-    >>> try:
-    ...     model["horse"]
-    ... except KeyError as error:
-    ...     print(error)
-    word 'horse' is not in the vocabulary (2 words)
-    >>> issubclass(UnknownWordError, ValueError)
-    True
-    """
-
-    def __str__(self) -> str:
-        # KeyError would show the repr of the message, quotes and escapes included.
-        return str(self.args[0]) if self.args else ""
-
-
-def unknown_word(word, n_words):
-    return UnknownWordError(f"word {word!r} is not in the vocabulary ({n_words} words)")
-
-
-def _as_list(items):
-    # gensim accepts a single word (or vector) as well as a list of them.
-    if items is None:
-        return []
-    if isinstance(items, (str, np.ndarray)):
-        return [items]
-    return list(items)
-
-
-def _unit(vector):
-    """``vector`` scaled to unit length (a zero vector stays zero, as gensim's unitvec)."""
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm > 0 else vector
-
-
-def _row_norms(matrix):
-    norms = np.linalg.norm(matrix, axis=1)
-    norms[norms == 0] = 1  # a zero row has cosine 0 with everything (gensim: nan)
-    return norms
+__all__ = ["KeyedVectorsMixin"]
 
 
 class KeyedVectorsMixin:
@@ -120,9 +78,11 @@ class KeyedVectorsMixin:
             return self.vectors_[rows] + self.context_vectors_[rows]
         return np.array(self.vectors_[rows])  # a copy: the caller may change it
 
-    def _query_matrix(self):
+    def _word_vectors(self):
+        """The words, vocabulary and query matrix (``embedding_``) as one value, which the
+        neighbour queries compute on."""
         check_is_fitted(self, "vectors_")
-        return self.embedding_
+        return WordVectors(self.index_to_word_, self.embedding_, self.vocabulary_)
 
     def __contains__(self, word: object) -> bool:
         """Whether ``word`` has a vector (``"king" in model``).
@@ -219,12 +179,16 @@ class KeyedVectorsMixin:
         array([0.707, 0.707, 0.   ], dtype=float32)
         """
         vector = self._vectors_of(self._row(word))
-        return _unit(vector) if norm else vector
+        return unit(vector) if norm else vector
 
     # ---------------------------------------------------------------- similarity
 
     def similarity(self, word1: str, word2: str) -> float:
         """Cosine similarity of the vectors of two words (0.0 if one is zero).
+
+        Computed in float64 whatever the dtype of the vectors, as
+        :func:`~sklearn_w2v.evaluation.cosine_similarity_of` computes it (gensim computes
+        in the vectors' dtype: the two agree to float32 precision).
 
         Parameters
         ----------
@@ -250,7 +214,7 @@ class KeyedVectorsMixin:
         >>> round(model.similarity("king", "queen"), 3)
         0.5
         """
-        return float(_unit(self.get_vector(word1)) @ _unit(self.get_vector(word2)))
+        return _cosine(self.get_vector(word1), self.get_vector(word2))
 
     def distance(self, word1: str, word2: str) -> float:
         """Cosine distance, ``1 - similarity(word1, word2)``.
@@ -316,15 +280,18 @@ class KeyedVectorsMixin:
         vector = (self.get_vector(word_or_vector) if isinstance(word_or_vector, str)
                   else np.asarray(word_or_vector))
         if len(other_words) == 0:
-            others = self._query_matrix()
+            word_vectors = self._word_vectors()
+            others, norms = word_vectors.vectors, word_vectors.norms()
         else:
             others = self[list(other_words)]
-        return 1.0 - (others @ _unit(vector)) / _row_norms(others)
+            norms = row_norms(others)
+        return 1.0 - (others @ unit(vector)) / norms
 
     def n_similarity(self, words1: Collection[str], words2: Collection[str]) -> float:
         """Cosine similarity of the means of two sets of words' vectors.
 
-        As gensim: the raw vectors (not unit-normalised) are averaged. Unlike gensim, which
+        As gensim: the raw vectors (not unit-normalised) are averaged; their cosine is
+        computed in float64, as :meth:`similarity`'s. Unlike gensim, which
         skips unknown words silently here, an unknown word raises, and an empty set raises
         ValueError (gensim: ZeroDivisionError).
 
@@ -358,34 +325,9 @@ class KeyedVectorsMixin:
             raise ValueError("n_similarity needs at least one word in each set")
         mean1 = self[list(words1)].mean(axis=0)
         mean2 = self[list(words2)].mean(axis=0)
-        return float(_unit(mean1) @ _unit(mean2))
+        return _cosine(mean1, mean2)
 
     # ----------------------------------------------------------------- neighbours
-
-    def _weighted_terms(self, positive, negative):
-        """``(vectors, weights, rows)`` of the terms of a query: words (unit-normalised, as
-        gensim) or raw vectors, each optionally as a ``(term, weight)`` pair; ``rows``
-        are the rows of the words, which the answer excludes."""
-        terms, weights = [], []
-        for items, default in ((_as_list(positive), 1.0), (_as_list(negative), -1.0)):
-            for item in items:
-                if isinstance(item, tuple) and len(item) == 2:
-                    item, weight = item
-                else:
-                    weight = default
-                terms.append(item)
-                weights.append(float(weight))
-        if not terms:
-            raise ValueError("cannot compute similarity with no input words or vectors")
-        rows, vectors = [], []
-        for term in terms:
-            if isinstance(term, str):
-                row = self._row(term)
-                rows.append(row)
-                vectors.append(self.get_vector(term, norm=True))
-            else:
-                vectors.append(np.asarray(term, dtype=np.float64).ravel())
-        return np.array(vectors), np.array(weights), rows
 
     def most_similar(self, positive: Term | Iterable[Term] | None = None,
                      negative: Term | Iterable[Term] | None = None, topn: int | None = 10,
@@ -431,15 +373,7 @@ class KeyedVectorsMixin:
         >>> [word for word, _ in model.most_similar("king", topn=2)]
         ['man', 'queen']
         """
-        if isinstance(topn, Integral) and topn < 1:
-            return []
-        vectors, weights, rows = self._weighted_terms(positive, negative)
-        mean = _unit(weights @ vectors / np.abs(weights).sum())
-        candidates = self._query_matrix()[:restrict_vocab]
-        sims = candidates @ mean.astype(candidates.dtype) / _row_norms(candidates)
-        if topn is None:
-            return sims
-        return self._best(sims, topn, rows)
+        return self._word_vectors().most_similar(positive, negative, topn, restrict_vocab)
 
     def similar_by_vector(self, vector: npt.ArrayLike, topn: int | None = 10,
                           restrict_vocab: int | None = None
@@ -538,35 +472,8 @@ class KeyedVectorsMixin:
         >>> model.most_similar_cosmul(positive=["king", "woman"], negative=["man"], topn=1)
         [('queen', 1.28...)]
         """
-        if isinstance(topn, Integral) and topn < 1:
-            return []
-        pos_vectors, _, pos_rows = self._weighted_terms(positive, None)
-        neg_vectors, neg_rows = np.zeros((0, pos_vectors.shape[1])), []
-        if _as_list(negative):
-            neg_vectors, _, neg_rows = self._weighted_terms(negative, None)
-        candidates = self._query_matrix()[:restrict_vocab]
-        norms = _row_norms(candidates)
-
-        def shifted_cosines(terms):
-            return (1 + (candidates @ terms.T.astype(candidates.dtype)) / norms[:, None]) / 2
-
-        scores = (shifted_cosines(pos_vectors).prod(axis=1)
-                  / (shifted_cosines(neg_vectors).prod(axis=1) + _COSMUL_EPSILON))
-        if topn is None:
-            return scores
-        return self._best(scores, topn, pos_rows + neg_rows)
-
-    def _best(self, scores, topn, excluded):
-        """The ``topn`` best ``(word, score)`` pairs, excluded rows left out."""
-        scores = np.array(scores, dtype=np.float64)
-        excluded = [row for row in excluded if row < len(scores)]
-        scores[excluded] = -np.inf
-        k = min(int(topn), len(scores) - len(set(excluded)))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.index_to_word_[i], float(scores[i])) for i in top.tolist()]
+        return self._word_vectors().most_similar_cosmul(positive, negative, topn,
+                                                        restrict_vocab)
 
     def doesnt_match(self, words: str | Iterable[str]) -> str:
         """The word farthest from the mean of the unit vectors of ``words`` (gensim's
@@ -601,13 +508,13 @@ class KeyedVectorsMixin:
         >>> model.doesnt_match(["king", "queen", "apple"])
         'apple'
         """
-        words = _as_list(words)
+        words = term_list(words)
         if not words:
             raise ValueError("doesnt_match needs at least one word")
         units = np.array([self.get_vector(word, norm=True) for word in words])
-        cosines = units @ _unit(units.mean(axis=0))
+        to_mean = units @ unit(units.mean(axis=0))
         # gensim sorts (cosine, word) pairs and takes the smallest.
-        return min(zip(cosines.tolist(), words))[1]
+        return min(zip(to_mean.tolist(), words))[1]
 
     # ------------------------------------------------------------------- gensim
 
@@ -639,7 +546,12 @@ class KeyedVectorsMixin:
             raise ImportError(
                 "to_keyedvectors needs gensim, an optional dependency: pip install gensim"
             ) from exc
-        matrix = self._query_matrix()
+        matrix = self._word_vectors().vectors
         keyed_vectors = KeyedVectors(matrix.shape[1], count=0, dtype=matrix.dtype)
         keyed_vectors.add_vectors(list(self.index_to_word_), np.array(matrix))
         return keyed_vectors
+
+
+def _cosine(u, v):
+    """The cosine of two vectors (:func:`~sklearn_w2v._vectors.cosines`, in float64)."""
+    return float(cosines(u[None, :], v[None, :])[0])

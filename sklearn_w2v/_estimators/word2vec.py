@@ -49,7 +49,7 @@ from .._training import (
     fit_state,
     verbose_output,
 )
-from .._utils import Documents, FloatArray, FloatDType, PathLike, check_dtype
+from .._utils import Documents, FloatArray, FloatDType, PathLike, check_float_dtype
 from .._vectors import VectorFile, load_vector_file, save_word2vec_format
 from .base import TextEstimatorMixin, fit_context
 from .keyed_vectors import KeyedVectorsMixin
@@ -668,7 +668,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         return settings, features
 
     def _check_dtype(self):
-        return check_dtype(self.dtype)
+        return check_float_dtype(self.dtype)
 
     def _learning_rate(self):
         return self._settings()[0].training.learning_rate

@@ -62,6 +62,7 @@ trainer scatter-adds them into the parameter rows.
 
 import numpy as np
 
+from .._utils import FLOAT_DTYPES
 from .sparse_rows import sum_per_owner, weighted_row_sums
 
 __all__ = [
@@ -86,13 +87,10 @@ __all__ = [
 
 # --------------------------------------------------------------------------- helpers
 
-_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 def _float_dtype(*arrays):
     """Common floating dtype of ``arrays`` (float64 if they are not floating)."""
     first = getattr(arrays[0], "dtype", None)
-    if first in _FLOAT_DTYPES and all(getattr(a, "dtype", None) == first for a in arrays):
+    if first in FLOAT_DTYPES and all(getattr(a, "dtype", None) == first for a in arrays):
         return first  # the trainer's case, without result_type's costly generality
     dtype = np.result_type(*arrays)
     if not np.issubdtype(dtype, np.floating):

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._utils import check_dtype, check_not_boolean
+from .._utils import check_float_dtype, check_not_boolean
 from .architectures import make_architecture
 from .layers import (
     NO_OUTPUT_WORD_VECTORS,
@@ -67,7 +67,7 @@ class ModelSettings:
                                            dbow_words=dbow_words),
             architecture_name=architecture, objective=objective, vector_size=vector_size,
             negative=negative, ns_exponent=ns_exponent, share_negatives=share_negatives,
-            dtype=check_dtype(dtype))
+            dtype=check_float_dtype(dtype))
 
     @property
     def auto_learning_rate(self):

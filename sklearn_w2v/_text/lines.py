@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 from .._utils import PathLike
-from .._vectors import open_for_reading as open_for_reading
+from .._vectors import open_for_reading
 
 __all__ = ["TextLines", "read_lines"]
 

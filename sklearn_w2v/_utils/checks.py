@@ -1,4 +1,4 @@
-"""Checks of parameter values that several packages share."""
+"""Checks of parameter values that the settings of several packages share."""
 
 import numpy as np
 
@@ -14,28 +14,4 @@ def check_not_boolean(**values):
             raise ValueError(f"{name}={value!r} is a boolean; {name} must be an integer.")
 
 
-def float_dtype_or_none(dtype):
-    """np.float32 or np.float64 as a dtype, None for anything else.
-
-    ``np.dtype(None)`` is float64 and ``np.dtype("float64") == None`` is true in NumPy,
-    hence the explicit checks.
-    """
-    if dtype is None or isinstance(dtype, (bool, np.bool_)):
-        return None
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        return None
-    return dtype if dtype.type in (np.float32, np.float64) else None
-
-
-def check_dtype(dtype):
-    """np.float32 or np.float64 as a dtype; ValueError naming the choices otherwise."""
-    resolved = float_dtype_or_none(dtype)
-    if resolved is None:
-        raise ValueError(f"dtype={dtype!r} is not supported; use np.float32 (default) or "
-                         f"np.float64.")
-    return resolved
-
-
-__all__ = ["check_dtype", "check_not_boolean", "float_dtype_or_none"]
+__all__ = ["check_not_boolean"]

@@ -1,4 +1,8 @@
-"""Reading gzip, bzip2 and xz files under one rule for what follows a compressed stream.
+"""Compressed files: the codec a name asks for, and one rule for what follows a stream.
+
+A file whose name ends in ``.gz``, ``.bz2`` or ``.xz`` is read (:func:`open_for_reading`)
+and written (:func:`compressing`) through gzip, bzip2 or xz, as gensim and most tools
+decide by the suffix; any other file is read and written as it is.
 
 The standard library's readers disagree on bytes after the end of a valid stream:
 :class:`gzip.GzipFile` reads a following member and raises on anything else (but skips
@@ -15,16 +19,21 @@ what the ``gzip``, ``bzip2`` and ``xz`` command-line tools do when they decompre
 """
 
 import bz2
+import contextlib
+import gzip
 import io
 import lzma
+import os
 import zlib
+from typing import Callable, NamedTuple
 
-__all__ = ["TrailingDataError", "open_decompressed"]
+__all__ = ["TrailingDataError", "compressing", "open_decompressed", "open_for_reading"]
 
 # Compressed bytes read from the file at a time, and the buffer of decompressed bytes: no
 # call produces more than the reader asks for, so memory stays bounded whatever the
-# compression ratio (a "zip bomb" included). 64 KiB reads lines as fast as 1 MiB here, and
-# 3-4x faster than the standard library's readers.
+# compression ratio (a "zip bomb" included). 64 KiB was measured as fast as larger chunks
+# for reading lines, and faster than the standard library's readers (see
+# benchmarks/design-vectors.md).
 _INPUT_CHUNK = 1 << 16
 _OUTPUT_CHUNK = 1 << 16
 
@@ -39,6 +48,69 @@ _DECOMPRESSORS = {
     "bzip2": bz2.BZ2Decompressor,
     "xz": lambda: lzma.LZMADecompressor(format=lzma.FORMAT_AUTO),
 }
+
+
+class _Compression(NamedTuple):
+    name: str
+    open: Callable  # (binary file object, mode, target file name) -> file object
+
+
+# By file name suffix, as gensim and most tools decide. Each wraps an already open file, so
+# that opening errors (missing file, permissions) are not mistaken for corrupt data.
+_COMPRESSIONS = {
+    ".gz": _Compression("gzip", lambda f, mode, name: gzip.GzipFile(name, mode, fileobj=f)),
+    ".bz2": _Compression("bzip2", lambda f, mode, name: bz2.BZ2File(f, mode)),
+    ".xz": _Compression("xz", lambda f, mode, name: lzma.LZMAFile(f, mode)),
+}
+
+# What the decompressors raise on corrupt or truncated data: gzip.BadGzipFile and bz2's
+# "Invalid data stream" are OSErrors, a stream cut short is an EOFError.
+_DECOMPRESSION_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+
+
+def _compression_of(path):
+    """The :class:`_Compression` that the suffix of ``path`` asks for, or None."""
+    name = os.fsdecode(path)
+    return next((c for suffix, c in _COMPRESSIONS.items() if name.endswith(suffix)), None)
+
+
+@contextlib.contextmanager
+def open_for_reading(path):
+    """Open ``path`` for binary reading, decompressing by suffix.
+
+    Corrupt or truncated compressed data, or bytes after the compressed data that are not
+    another stream (zero padding is allowed), met while the file is read raise ValueError
+    naming the file instead of the codec's own exception. The file itself is opened first,
+    outside that translation, so a missing file is still a FileNotFoundError.
+    """
+    compression = _compression_of(path)
+    with open(path, "rb") as raw:
+        if compression is None:
+            yield raw
+            return
+        try:
+            # One rule for what follows a stream, whatever the codec (module docstring).
+            with open_decompressed(raw, compression.name) as fin:
+                yield fin
+        except _DECOMPRESSION_ERRORS as exc:
+            raise ValueError(
+                f"{path}: cannot read it as {compression.name}-compressed data ({exc}); the "
+                f"file is corrupt or truncated, or not {compression.name}-compressed (rename "
+                "it if its name's suffix is wrong)"
+            ) from exc
+
+
+def compressing(raw, path):
+    """A context manager giving the file object to write the content of ``path`` to.
+
+    ``raw`` is the binary file object opened for writing (a temporary file beside ``path``,
+    say); ``path``'s suffix decides the compression, and the compressed stream is given
+    the name of ``path``. Without a compression suffix, ``raw`` itself.
+    """
+    compression = _compression_of(path)
+    if compression is None:
+        return contextlib.nullcontext(raw)
+    return compression.open(raw, "wb", os.path.basename(os.fspath(path)))
 
 
 def open_decompressed(raw, kind):

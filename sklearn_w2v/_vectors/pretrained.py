@@ -23,22 +23,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .word2vec_format import (
-    _detect_layout,
-    _first_nonfinite_row,
-    load_word2vec_format,
-    open_for_reading,
-)
+from .checks import first_nonfinite_row
+from .reader import load_word2vec_format
 
-__all__ = ["PretrainedVectors", "VectorFile", "describe_init", "is_word_vector_file",
-           "resolve_init"]
+__all__ = ["PretrainedVectors", "VectorFile", "clear_cache", "describe_init", "file_reads",
+           "is_word_vector_file", "load_vector_file", "resolve_init"]
 
 # Files kept loaded per process. A grid search uses one file; a second entry lets a search
 # compare two files without reading them once per fit. Entries are whole matrices (a
 # 3M x 300 file is 3.6 GB), so the cache stays this small.
 _CACHE_ENTRIES = 2
-_cache: "OrderedDict[tuple, PretrainedVectors]" = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -213,29 +207,58 @@ def resolve_init(init, *, vector_size, dtype):
     return pretrained
 
 
+class _FileCache:
+    """The vector files read in this process, the most recently used last.
+
+    Attributes
+    ----------
+    reads : int
+        How many times a file was read (not found in the cache) since the process started.
+    """
+
+    def __init__(self, entries):
+        self._entries = entries
+        self._files: OrderedDict[tuple, PretrainedVectors] = OrderedDict()
+        self._lock = threading.Lock()
+        self.reads = 0
+
+    def load(self, source, dtype):
+        """A file's vectors, read once per (path, size, mtime, dtype, options)."""
+        path = source.path
+        stat = os.stat(path)
+        options = source.read_options()
+        key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, np.dtype(dtype).str,
+               tuple(options.items()))
+        # One lock for loading too: threads of a grid search that want the same file wait
+        # for the first to read it instead of reading it each.
+        with self._lock:
+            if key in self._files:
+                self._files.move_to_end(key)
+                return self._files[key]
+            self.reads += 1
+            words, vectors = load_word2vec_format(path, dtype=dtype, **options)
+            vectors.flags.writeable = False
+            pretrained = PretrainedVectors(words, vectors,
+                                           _index_of(words, describe_init(path)),
+                                           describe_init(path))
+            self._files[key] = pretrained
+            while len(self._files) > self._entries:
+                self._files.popitem(last=False)
+            return pretrained
+
+    def clear(self):
+        with self._lock:
+            self._files.clear()
+
+
+_FILE_CACHE = _FileCache(_CACHE_ENTRIES)
+
+
 def _load_file(source, dtype):
     """A file's vectors, read once per process per (path, size, mtime, dtype, options)."""
     if not isinstance(source, VectorFile):
         source = VectorFile(source)
-    path = source.path
-    stat = os.stat(path)
-    options = source.read_options()
-    key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, np.dtype(dtype).str,
-           tuple(options.items()))
-    # One lock for loading too: threads of a grid search that want the same file wait for
-    # the first to read it instead of reading it each.
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-        words, vectors = load_word2vec_format(path, dtype=dtype, **options)
-        vectors.flags.writeable = False
-        pretrained = PretrainedVectors(words, vectors, _index_of(words, describe_init(path)),
-                                       describe_init(path))
-        _cache[key] = pretrained
-        while len(_cache) > _CACHE_ENTRIES:
-            _cache.popitem(last=False)
-        return pretrained
+    return _FILE_CACHE.load(source, dtype)
 
 
 def load_vector_file(source, dtype):
@@ -250,20 +273,13 @@ def load_vector_file(source, dtype):
 
 def clear_cache():
     """Forget every file loaded so far (the next fit reads its file again)."""
-    with _cache_lock:
-        _cache.clear()
+    _FILE_CACHE.clear()
 
 
-def sniff_binary(path):
-    """Whether the word vector file at ``path`` is in the binary format.
-
-    What :func:`~sklearn_w2v.load_word2vec_format` finds out with ``binary=None``: the
-    first row of a text file is a word, a space, then only numbers and blanks up to its
-    newline, which the float32 bytes after the first word of a binary file practically
-    never are. Files without header and files of zero words are text.
-    """
-    with open_for_reading(path) as fin:
-        return _detect_layout(fin, path, "utf-8", None, None).binary
+def file_reads():
+    """How many times a vector file was read for ``init`` in this process (cached reads
+    not counted)."""
+    return _FILE_CACHE.reads
 
 
 def _from_memory(words, vectors, dtype, source):
@@ -282,7 +298,7 @@ def _from_memory(words, vectors, dtype, source):
         raise ValueError(
             f"{source}: expected one vector per word, a 2-D array with {len(words)} rows; "
             f"got shape {vectors.shape}.")
-    row = _first_nonfinite_row(vectors) if vectors.size else None
+    row = first_nonfinite_row(vectors) if vectors.size else None
     if row is not None:
         raise ValueError(f"{source}: the vector of {words[row]!r} (row {row}) holds nan or "
                          f"inf.")
