@@ -36,9 +36,26 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_CORPUS = BENCH_DIR.parent.parent / "shared" / "data" / "corpus.txt.xz"
 
-# (architecture, objective) of each configuration word2vec users choose by name.
-CONFIGS = {"sg-ns": ("skipgram", "negative"), "cbow-ns": ("cbow", "negative"),
-           "sg-hs": ("skipgram", "hierarchical"), "cbow-hs": ("cbow", "hierarchical")}
+# The estimator and parameters of each configuration: the four word2vec users choose by
+# name, the per-pair noise forms, NCE, the softmax and paragraph vectors (whose transform
+# infers with the output layer frozen).
+CONFIGS = {
+    "sg-ns": ("w2v", {"architecture": "skipgram", "objective": "negative"}),
+    "cbow-ns": ("w2v", {"architecture": "cbow", "objective": "negative"}),
+    "sg-hs": ("w2v", {"architecture": "skipgram", "objective": "hierarchical"}),
+    "cbow-hs": ("w2v", {"architecture": "cbow", "objective": "hierarchical"}),
+    "sg-ns-per-pair": ("w2v", {"architecture": "skipgram", "objective": "negative",
+                               "share_negatives": False}),
+    "cbow-ns-per-window": ("w2v", {"architecture": "cbow", "objective": "negative",
+                                   "share_negatives": False}),
+    "sg-nce": ("w2v", {"architecture": "skipgram", "objective": "nce"}),
+    "cbow-softmax": ("w2v", {"architecture": "cbow", "objective": "softmax",
+                             "max_vocab_size": 2000}),
+    "dbow-ns": ("d2v", {"architecture": "dbow", "objective": "negative"}),
+    "dm-hs": ("d2v", {"architecture": "dm", "objective": "hierarchical"}),
+}
+# The default configurations of a comparison (the first four: what bench_train measures).
+DEFAULT_CONFIGS = ["sg-ns", "cbow-ns", "sg-hs", "cbow-hs"]
 
 
 def read_prefix(path, max_tokens):
@@ -58,13 +75,15 @@ def worker(args):
     """Fit one configuration with the package first on sys.path; print a JSON result."""
     sys.path.insert(0, str(Path(args.checkout).resolve()))
     import sklearn_w2v
-    from sklearn_w2v import Word2VecTransformer
+    from sklearn_w2v import Doc2VecTransformer, Word2VecTransformer
 
-    architecture, objective = CONFIGS[args.config]
+    kind, params = CONFIGS[args.config]
     sentences = read_prefix(args.corpus, args.max_tokens)
-    model = Word2VecTransformer(architecture=architecture, objective=objective,
-                                epochs=args.epochs, n_jobs=args.jobs, random_state=0)
+    estimator = Word2VecTransformer if kind == "w2v" else Doc2VecTransformer
+    model = estimator(**params, epochs=args.epochs, n_jobs=args.jobs, random_state=0)
     model.fit(sentences)
+    if kind == "d2v":  # inference: the frozen layer's path
+        model.transform(sentences[:len(sentences) // 8])
     print(json.dumps({
         "package": sklearn_w2v.__file__,
         "words_per_second": model.n_effective_words_ / model.training_seconds_,
@@ -111,7 +130,7 @@ def main(argv=None):
     parser.add_argument("checkout_a", nargs="?", type=Path)
     parser.add_argument("checkout_b", nargs="?", type=Path)
     parser.add_argument("--configs", nargs="+", choices=sorted(CONFIGS),
-                        default=list(CONFIGS))
+                        default=DEFAULT_CONFIGS)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--max-tokens", type=int, default=2_000_000)
     parser.add_argument("--epochs", type=int, default=1)

@@ -9,9 +9,8 @@ document (PV-DBOW or PV-DM) on the same engine and infers vectors for new docume
 
 # The public names are imported when first used (PEP 562): a worker process of n_jobs > 1
 # imports this package to reach the training modules, which need NumPy and SciPy only,
-# and importing the estimators here would add scikit-learn (about 90 MiB of its memory,
-# measured: 147 MiB RSS for ``import sklearn_w2v`` against 49 MiB for NumPy and
-# scipy.sparse) to every worker.
+# and importing the estimators here would add scikit-learn, most of a worker's memory
+# (benchmarks/DESIGN.md), to every worker.
 from typing import TYPE_CHECKING
 
 from . import _renamed_modules

@@ -162,9 +162,10 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         Passes over the corpus. ``"auto"`` gives small corpora more passes:
         ``ceil(4,000,000 / n_tokens)`` clipped to 5..50, where ``n_tokens`` counts the
         training tokens in the vocabulary (``corpus_word_count_``): word2vec's 5 passes
-        from 800k tokens up, 23 for the 175k tokens of the Rotten Tomatoes training
-        reviews, where it raised the test accuracy of word2vec features + logistic
-        regression from 0.61 (5 epochs) to 0.70. ``epochs_`` is the resolved value.
+        from 800k tokens up, more for a task's own small corpus, where word2vec's 5
+        passes leave the vectors of a few thousand reviews undertrained (the learning
+        curve behind the rule is in ``benchmarks/DESIGN.md``). ``epochs_`` is the
+        resolved value.
         ``0`` needs ``init`` (or a fitted model and ``warm_start``): the vectors are used
         as they are, and fit learns from X only what pooling needs (word counts, idf, SIF
         weights and component); the vocabulary is that of the vectors, and words of X
@@ -192,13 +193,13 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         ``vectors_``) that predicts the window's center word (row of
         ``context_vectors_``); every pair still has K draws from q and every input
         occurrence meets its own, so the objective is the same, but the noise rows
-        gathered and updated are K per window instead of K per pair (about twice as
-        fast; measured with the same analogy accuracy as per-pair draws). CBOW: groups
-        of 32 windows share 24 noise words, each weighted K / 24, so that the noise
-        term still estimates K draws from q (with lower variance); the noise logits of
-        a group are one matrix product (Ji et al. 2016), measured 1.3-1.5x faster than
-        K draws per window with higher analogy accuracy. ``False`` draws K noise words
-        per pair (per window for CBOW), as word2vec.c.
+        gathered and updated are K per window instead of K per pair (faster, with the
+        same analogy accuracy as per-pair draws). CBOW: groups of 32 windows share 24
+        noise words, each weighted K / 24, so that the noise term still estimates K
+        draws from q (with lower variance); the noise logits of a group are one matrix
+        product (Ji et al. 2016), faster than K draws per window and no less accurate.
+        ``False`` draws K noise words per pair (per window for CBOW), as word2vec.c.
+        The measurements are in ``benchmarks/DESIGN.md``.
     shrink_windows : bool, default=True
         Draw each center's window uniformly from 1..``window`` (word2vec.c), which weights
         near contexts more than far ones.
@@ -240,12 +241,12 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         None means 1 unless a ``joblib.parallel_config(n_jobs=...)`` context says
         otherwise, -1 all CPUs, -2 all but one. With more than one, the corpus is cut into
         blocks of 65,536 tokens and the processes take blocks in turn, updating the vectors
-        in shared memory without locks, as word2vec.c's and gensim's threads do (Hogwild).
-        Measured on the full benchmark corpus (benchmarks/RESULTS.md), 2 processes train
-        1.89x as fast as 1 with the same quality. Starting processes costs about 1.7 s, so
-        a fit with fewer than 2 million tokens x epochs (5 epochs over 400k tokens; note
-        that ``epochs="auto"`` gives small corpora more epochs) trains in this process
-        (measured in benchmarks/RESULTS-processes.md). Inside a joblib worker (e.g.
+        in shared memory without locks, as word2vec.c's and gensim's threads do (Hogwild),
+        with the same quality as one process (speed-ups in ``benchmarks/RESULTS.md``).
+        Starting the processes costs more than they give on a small corpus, so a fit with
+        fewer than 2 million tokens x epochs (5 epochs over 400k tokens; note that
+        ``epochs="auto"`` gives small corpora more epochs) trains in this process
+        (``benchmarks/RESULTS-processes.md``). Inside a joblib worker (e.g.
         ``GridSearchCV(n_jobs=k)``) at most the ``cpu_count() // k`` CPUs joblib allots to
         that worker are used, so nested fits do not oversubscribe the machine.
     random_state : int, RandomState instance or None, default=None
@@ -590,10 +591,9 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         chunk sizes: ``learning_rate / (1 + t / 10,000,000)``, never below
         ``min_learning_rate``. It halves after 10M tokens and keeps decreasing, which
         lets every word learn however long the stream (the sum of the rates diverges)
-        while later chunks move the vectors less and less. Measured on a 3.3M-token
-        corpus cut into 10 chunks, 3 passes of ``partial_fit`` (the first growing the
-        vocabulary) came close to ``fit`` with 3 epochs: analogies 7.5% vs 8.2%,
-        WordSim-353 0.50 vs 0.44 (``tests/test_end_to_end.py``).
+        while later chunks move the vectors less and less. Passes of ``partial_fit`` over
+        a corpus cut into chunks come close to ``fit`` with as many epochs
+        (``tests/test_end_to_end.py``; the figures are in ``benchmarks/DESIGN.md``).
 
         Parameters that define the model (``vector_size``, ``objective``, ``dtype`` and
         the tokenization parameters) must keep the values of the first call; ``epochs``

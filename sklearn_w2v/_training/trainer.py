@@ -50,11 +50,9 @@ class TrainingDivergedError(FloatingPointError):
 # 256-center minibatch and training diverged at learning_rate 0.025. Capping each row's
 # summed update at this many single updates (a per-row step-size limit, which leaves the
 # optimum unchanged) keeps those runs stable; with the default subsampling it rarely binds.
-# It always binds for hierarchical softmax's root and top nodes, which are on every path (a
-# skip-gram minibatch gives the root about 1,400 updates): re-measured on a 3.4M-token prefix
-# (3 epochs), without the cap skip-gram HS reached 9.35% analogies / WS-353 0.595 against
-# 9.68% / 0.580 with it, CBOW HS 6.84% / 0.529 against 7.54% / 0.524; neither diverged, and
-# the cap is kept for all objectives.
+# It always binds for hierarchical softmax's root and top nodes, which are on every path;
+# without the cap hierarchical softmax did not diverge either, but it learned no better
+# (benchmarks/DESIGN.md), so the cap is kept for all objectives.
 MAX_UPDATES_PER_ROW = 32
 
 # A minibatch whose mean loss per pair exceeds this multiple of the reference (the first

@@ -1,7 +1,7 @@
 """Training in worker processes that share one model (``n_jobs > 1``).
 
 Threads do not scale a NumPy training step: a step is a few dozen small NumPy calls, and
-between them threads serialise on the GIL (two threads measured 0.90x-1.11x one). Processes
+between them threads serialise on the GIL (two threads measured no faster than one). Processes
 have a GIL each. Here the parameter matrices, the encoded corpus and the step's tables live in
 memory-mapped files of one temporary folder (``/dev/shm`` where it is large enough, as
 joblib does), every worker maps them, and workers update the matrices in place without locks,
@@ -69,7 +69,7 @@ _SHM_HEADROOM_BYTES = 1 << 30
 
 # How often a worker checks that its parent is alive: four getppid() calls and GIL
 # hand-overs a second, microseconds against the block's training. A dead parent's workers
-# exit within this (measured: everything of the run gone 0.3-0.45 s after SIGKILL).
+# exit within this.
 _OWNER_POLL_SECONDS = 0.25
 
 
