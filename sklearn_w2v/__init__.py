@@ -45,7 +45,8 @@ _PUBLIC = {
     "save_word2vec_format": "._vectors",
 }
 
-__all__ = ["Word2VecTransformer", "Doc2VecTransformer", "TrainingDivergedError", "TrainingWorkerError",
+__all__ = ["Word2VecTransformer", "Doc2VecTransformer", "TrainingDivergedError",
+           "TrainingWorkerError",
            "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
            "read_lines", "save_word2vec_format", "VectorFile", "Coverage",
            "LowCoverageWarning", "UnknownWordError", "__version__"]

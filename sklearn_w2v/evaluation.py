@@ -354,8 +354,8 @@ def evaluate_analogies(
     rows_ok = rows[evaluated]
 
     predicted = _answer_analogies(
-        word_vectors.unit_rows(n_restrict), rows_ok[:, 0], rows_ok[:, 1], rows_ok[:, 2], canonical, method, int(batch_size)
-    )
+        word_vectors.unit_rows(n_restrict), rows_ok[:, 0], rows_ok[:, 1], rows_ok[:, 2],
+        canonical, method, int(batch_size))
     # A prediction is right when it folds to the expected word; comparing canonical rows does
     # that without strings (predicted == -1: every candidate was excluded).
     correct = (predicted >= 0) & (canonical[predicted] == rows_ok[:, 3])

@@ -507,7 +507,7 @@ def test_reading_data_after_the_declared_words_is_bounded(tmp_path):
 def test_binary_row_read_time_is_linear_in_its_length(tmp_path):
     # With 64-byte reads, a 4 MiB vector arrives in 65536 pieces: re-concatenating the
     # partial row for each piece would copy it again each time (quadratic, far over the
-    # bound below); appending to one buffer copies a few MB (benchmarks/design-vectors.md).
+    # bound below); appending to one buffer copies a few MB (benchmarks/DESIGN.md).
     values = np.arange(2**20, dtype="<f4")
     path = _write(tmp_path, _bin((b"long", values)))
     start = time.perf_counter()

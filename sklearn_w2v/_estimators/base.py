@@ -85,8 +85,10 @@ class TextEstimatorMixin:
     def _text_settings(self):
         """The text settings of the analyzer parameters (CountVectorizer's)."""
         return TextSettings.resolve(
-            lowercase=self.lowercase, token_pattern=self.token_pattern,  # type: ignore[attr-defined]
-            tokenizer=self.tokenizer, preprocessor=self.preprocessor,  # type: ignore[attr-defined]
+            lowercase=self.lowercase,  # type: ignore[attr-defined]
+            token_pattern=self.token_pattern,  # type: ignore[attr-defined]
+            tokenizer=self.tokenizer,  # type: ignore[attr-defined]
+            preprocessor=self.preprocessor,  # type: ignore[attr-defined]
             analyzer=self.analyzer, encoding=self.encoding,  # type: ignore[attr-defined]
             decode_error=self.decode_error)  # type: ignore[attr-defined]
 

@@ -146,7 +146,7 @@ def _sorted_pair_keys(ids, offsets, n_words):
     Packing each token's (document, word) pair into one unsigned integer lets one
     ``np.sort`` (SIMD-vectorized for these dtypes) group equal pairs; this was measured
     faster than ``np.unique`` of the keys (which hashes in recent NumPy) and than scipy's
-    per-row sort of a CSR matrix (benchmarks/design-text.md). The keys are uint32 when
+    per-row sort of a CSR matrix (benchmarks/DESIGN.md). The keys are uint32 when
     they fit (a chunk of a few thousand documents over a
     vocabulary of 2**17 words), else uint64.
 

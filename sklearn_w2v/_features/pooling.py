@@ -126,7 +126,7 @@ def fit_sif_component_from_corpus(corpus, embedding, sif_weights, *,
     vector is computed exactly as ``pool_documents(..., "sif")`` computes it.
 
     BLAS runs on one thread here: the Gram updates are (d, d) products of a few thousand
-    rows, which several OpenBLAS threads make slower (benchmarks/design-text.md) and
+    rows, which several OpenBLAS threads make slower (benchmarks/DESIGN.md) and
     whose last bits would depend on the number of threads.
 
     Parameters

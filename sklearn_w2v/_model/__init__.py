@@ -37,6 +37,6 @@ from .sparse_rows import RowUpdateCap, scatter_add_rows
 from .steps import BlockRandom, make_step
 
 __all__ = ["BlockRandom", "ModelSettings", "NO_OUTPUT_WORD_VECTORS", "RowUpdateCap",
-           "check_layer_parameters", "fitted_layer", "fitted_layer_of", "layer_class", "make_architecture",
-           "make_layer", "make_step", "mean_log_likelihood", "noise_distribution",
-           "scatter_add_rows"]
+           "check_layer_parameters", "fitted_layer", "fitted_layer_of", "layer_class",
+           "make_architecture", "make_layer", "make_step", "mean_log_likelihood",
+           "noise_distribution", "scatter_add_rows"]

@@ -89,7 +89,7 @@ class Cbow:
     auto_learning_rate = 0.05
     # A CBOW window is one prediction where a skip-gram window is up to 2 * window, so
     # CBOW takes 4x the windows for a similar amount of work per minibatch: measured
-    # faster than 256 windows at the same quality (see benchmarks/design-model.md).
+    # faster than 256 windows at the same quality (see benchmarks/DESIGN.md).
     auto_batch_size = 1024
     batch_options: ClassVar[dict] = {}
     trains_documents = False
@@ -99,7 +99,7 @@ class Cbow:
     # train faster (a group gathers 24 noise rows instead of 32 x K and its noise logits
     # are one (32, d) x (d, 24) product) at the same or better quality; more draws than
     # K per window lowered the variance more than sharing them across windows cost. See
-    # benchmarks/design-model.md for the figures.
+    # benchmarks/DESIGN.md for the figures.
     noise_groups = (32, 24)
 
     def train(self, layer, parameters, batch, random):
@@ -140,7 +140,7 @@ class DistributedBagOfWords:
     auto_learning_rate = 0.025
     trains_documents = True
     # K noise words per window: CBOW's groups (Cbow.noise_groups) were not measured to
-    # pay for paragraph vectors (see benchmarks/design-model.md).
+    # pay for paragraph vectors (see benchmarks/DESIGN.md).
     noise_groups = None
 
     @property

@@ -97,7 +97,7 @@ def huffman_tree(counts):
     # Leaves are taken from the lightest (position n - 1) down, merged nodes in the order
     # they are made (each heavier than the last): the lightest of the two queue heads is the
     # lightest node left. A loop over merges, not over tokens: fast enough for any
-    # vocabulary (see benchmarks/design-model.md).
+    # vocabulary (see benchmarks/DESIGN.md).
     leaf, merged = n - 1, n
     for new in range(n, 2 * n - 1):
         pair = []

@@ -44,7 +44,7 @@ from .steps import Form, LayerOutput, RowUpdate
 # Hierarchical softmax with one hidden row per window (CBOW): the path steps at depth <
 # TOP_DEPTH (at most 2^TOP_DEPTH - 1 nodes, on nearly every path) are computed densely, the
 # deeper ones gathered (see HierarchicalSoftmax._split_paths). The depth measured fastest;
-# see benchmarks/design-model.md.
+# see benchmarks/DESIGN.md.
 TOP_DEPTH = 4
 
 # Hierarchical softmax's grid (skip-gram): a minibatch's windows sorted by their center's
@@ -228,7 +228,7 @@ class Softmax(_WordSoftmaxFamily):
     skipgram_input = "center"
     # The output gradient is dense and sums the updates of every center of the minibatch
     # into every output row: large minibatches diverged at the usual learning rate, small
-    # ones train stably (see benchmarks/design-model.md).
+    # ones train stably (see benchmarks/DESIGN.md).
     auto_batch_size = 32
 
     def forward(self, predictions, matrix, random):
@@ -413,7 +413,7 @@ class HierarchicalSoftmax(OutputLayer):
         ``grid_buckets`` grids, each padded to its own longest path: the same minibatch,
         one update. (Ordering a whole block's windows by path length pads less still, but
         minibatches of a few frequent centers then hit the per-row cap and lose quality;
-        see benchmarks/design-model.md.)"""
+        see benchmarks/DESIGN.md.)"""
         hidden, mask, targets = predictions.hidden, predictions.mask, predictions.targets
         order = np.argsort(self.tree.lengths[targets], kind="stable")
         loss = 0.0

@@ -82,7 +82,7 @@ class NoiseSampler:
     ``[0, T)`` reads the table at ``floor(x)`` when ``x`` falls in it and the residual CDF
     otherwise, so each word is drawn with probability ``(floor(T q_w) + r_w) / T = q_w``.
     Measured several times faster than a binary search of the CDF for every draw (see
-    benchmarks/design-model.md).
+    benchmarks/DESIGN.md).
 
     Parameters
     ----------
@@ -100,7 +100,7 @@ class NoiseSampler:
     """
 
     # Table slots: more slots send fewer draws to the residual binary search (measured
-    # faster, see benchmarks/design-model.md) but cost 4 bytes each, so large vocabularies
+    # faster, see benchmarks/DESIGN.md) but cost 4 bytes each, so large vocabularies
     # get fewer per word, never fewer than 4.
     _SLOTS_PER_WORD = 16
     _MIN_SLOTS_PER_WORD = 4

@@ -523,7 +523,7 @@ def window_contrastive_loss_and_grads(input_vectors, output_vectors, mask, *,
     from ``q`` and each input occurrence meets its own draws (another window draws others).
     The textbook orientation with a window's noise shared (the center word as the input of
     all the window's pairs) gives an input only ``K`` draws per window and measured clearly
-    lower analogy accuracy than per-pair draws (see benchmarks/design-model.md).
+    lower analogy accuracy than per-pair draws (see benchmarks/DESIGN.md).
 
     The inputs of window ``b`` are ``input_vectors[b, s]`` for the slots ``s`` where
     ``mask[b, s]`` is true; the other slots are padding (a window has up to ``2 * window``

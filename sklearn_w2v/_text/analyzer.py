@@ -212,7 +212,7 @@ def _check_decoding_options(encoding, decode_error):
 # For findall, r"\b\w+\b" and r"\w+" find exactly the same tokens: a greedy
 # \w+ run always starts after a non-word character (or at the start) and ends
 # before one, so the \b assertions never reject a match. Dropping them makes
-# tokenizing the default way faster (benchmarks/design-text.md).
+# tokenizing the default way faster (benchmarks/DESIGN.md).
 _EQUIVALENT_FASTER_PATTERNS = {DEFAULT_TOKEN_PATTERN: r"(?u)\w+"}
 
 
@@ -363,7 +363,7 @@ def _is_list_of_str_lists(X):
     Checked in two C-level passes instead of one Python-level check per document:
     ``str.join`` raises TypeError at the first non-str token (subclasses of str pass,
     as with ``isinstance``). This is faster than the per-document loop of
-    :func:`iter_token_lists` (benchmarks/design-text.md). When it fails, the
+    :func:`iter_token_lists` (benchmarks/DESIGN.md). When it fails, the
     per-document loop runs from the start and raises at the right document.
     """
     if not isinstance(X, (list, tuple)) or set(map(type, X)) != {list}:

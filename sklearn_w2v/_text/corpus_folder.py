@@ -57,7 +57,7 @@ __all__ = ["CORPUS_FOLDER_PREFIX", "MappedCorpus", "corpus_folder", "encode_to_f
 CORPUS_FOLDER_PREFIX = "sklearn_w2v_corpus_"
 
 # Tokens encoded before the chunk is appended to the files (and read or remapped at once):
-# 2 MB of uint16 ids and a few MB of temporaries (benchmarks/design-text.md: how long a
+# 2 MB of uint16 ids and a few MB of temporaries (benchmarks/DESIGN.md: how long a
 # chunk takes to tokenize).
 _CHUNK_TOKENS = 1 << 20
 

@@ -29,7 +29,7 @@ __all__ = ["Coverage", "LowCoverageWarning", "coverage_of_counts", "encode_with_
 
 # Below this share of tokens with a vector, a document representation loses most of its
 # words: warn. Published vectors cover nearly all the tokens of ordinary English text
-# (benchmarks/design-text.md).
+# (benchmarks/DESIGN.md).
 _LOW_TOKEN_SHARE = 0.7
 
 # Warn about case too when this share of all tokens has no vector but a case variant has:

@@ -269,7 +269,7 @@ def _first_appearance_ids():
     ``defaultdict.__missing__`` and ``count.__next__`` are both C code, so
     ``map(ids.__getitem__, tokens)`` runs no Python code at all, not even once per
     distinct word (a ``dict`` subclass with a Python ``__missing__`` would run it once per
-    distinct word; see benchmarks/design-text.md).
+    distinct word; see benchmarks/DESIGN.md).
     """
     return defaultdict(count().__next__)
 

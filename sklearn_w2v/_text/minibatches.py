@@ -22,7 +22,7 @@ product per window, which needs exactly that layout. Within a block the windows 
 by their number of contexts (a stable sort), so that the windows of one minibatch have about
 the same size and the grid is only as wide as its widest window: on real text with shrinking
 windows that cuts the padding, and the rows gathered and scattered with it, by a large
-share (benchmarks/design-text.md). Which windows share a minibatch changes, not which windows there are.
+share (benchmarks/DESIGN.md). Which windows share a minibatch changes, not which windows there are.
 Centers without any context (a one-word document after subsampling) are dropped.
 
 The full softmax and the per-pair objectives read the same pairs flattened: ``contexts`` (one
@@ -36,7 +36,7 @@ import numpy as np
 
 # Slots (window x context) of the grids built at once: 1 MB of int32 positions, and as much
 # again for the context words; a block's grids are built in a few calls, and its
-# temporaries stay small (benchmarks/design-text.md).
+# temporaries stay small (benchmarks/DESIGN.md).
 _GRID_ENTRIES = 1 << 18
 
 

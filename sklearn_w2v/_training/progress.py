@@ -6,7 +6,8 @@ user routes, filters or silences them with the standard ``logging`` configuratio
 estimators' ``verbose`` keeps scikit-learn's meaning and prints through the same records:
 for the duration of a fit a handler on that logger writes to standard output the records
 whose detail level is at most ``verbose`` (1: the vocabulary and the epoch lines, 2: also
-the progress within each epoch, at most once a second). A record within an epoch also carries ``w2v_done``, the share of the whole training done.
+the progress within each epoch, at most once a second). A record within an epoch also
+carries ``w2v_done``, the share of the whole training done.
 
 Worker processes never log or print: the coordinator receives each block's report as the
 block finishes (:class:`~sklearn_w2v._training.workers.ProcessBlockRunner` consumes the workers'
@@ -124,7 +125,7 @@ class EpochProgress:
                     extra={"w2v_detail": 2, "w2v_done": done})
 
     def epoch_done(self, report):
-        """The record of a finished epoch (an :class:`~sklearn_w2v._training.trainer.EpochReport`)."""
+        """The record of a finished epoch (a trainer's ``EpochReport``)."""
         elapsed = time.perf_counter() - self._started
         words_per_second = report.n_effective_words / max(report.seconds, 1e-9)
         remaining = elapsed / report.epoch * (self.epochs - report.epoch)

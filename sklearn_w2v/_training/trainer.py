@@ -1,19 +1,20 @@
 """The training loop: epochs of blocks of minibatches, learning-rate schedule, updates.
 
-The objective math lives in :mod:`sklearn_w2v._model.objectives` (pure functions), the steps that
-turn a minibatch into gradients in :mod:`sklearn_w2v._model.steps`, the windows in
-:mod:`sklearn_w2v._text.minibatches` and the worker processes in :mod:`sklearn_w2v._training.workers`. This
-module runs the loop: for every minibatch of every block of every epoch it calls the step and
-adds ``-learning_rate * gradient`` to the rows of each parameter matrix the step names.
+The objective math lives in :mod:`sklearn_w2v._model.objectives` (pure functions), the
+steps that turn a minibatch into gradients in :mod:`sklearn_w2v._model.steps`, the windows
+in :mod:`sklearn_w2v._text.minibatches` and the worker processes in
+:mod:`sklearn_w2v._training.workers`. This module runs the loop: for every minibatch of
+every block of every epoch it calls the step and adds ``-learning_rate * gradient`` to the
+rows of each parameter matrix the step names.
 
 Updates are plain SGD on the *summed* minibatch gradient, which is what word2vec.c does one
 pair at a time; a row that occurs many times in a minibatch gets the sum of its updates,
 capped (see :data:`MAX_UPDATES_PER_ROW`).
 
 The unit of work is a block of the corpus (:func:`train_block`); a runner runs the blocks of
-an epoch (:class:`SerialBlockRunner` here, the worker processes of :mod:`sklearn_w2v._training.workers`
-there), and the caller chooses it. Everything a block needs is
-fixed before it starts: its random generator is spawned from the epoch's seed by block index,
+an epoch (:class:`SerialBlockRunner` here, the worker processes of
+:mod:`sklearn_w2v._training.workers` there), and the caller chooses it. Everything a block
+needs is fixed before it starts: its random generator is spawned from the epoch's seed by block index,
 and its learning rate follows from its position in the corpus. So a block trains the same
 way whichever process runs it and in whatever order: one process runs the blocks in corpus
 order (bit-reproducible), several processes share them (:mod:`sklearn_w2v._training.workers`).

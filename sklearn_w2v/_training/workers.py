@@ -432,9 +432,10 @@ def _unpickle_with_shared_arrays(payload):
     Every task of a fit carries the same payload; unpickling it for each block mapped the
     shared arrays afresh and rebuilt the layer's lazy tables (noise sampler, Huffman
     split) in every block. (The page faults workers took came from their heap, see
-    :func:`_keep_freed_heap`, not from these maps.) A worker keeps the maps of the fit it last served until the fit's
-    folder is removed (its owner watcher drops them then, so that the memory of the
-    removed files goes within ``_OWNER_POLL_SECONDS``) or another fit's task arrives.
+    :func:`_keep_freed_heap`, not from these maps.) A worker keeps the maps of the fit it
+    last served until the fit's folder is removed (its owner watcher drops them then, so
+    that the memory of the removed files goes within ``_OWNER_POLL_SECONDS``) or another
+    fit's task arrives.
     """
     folder, data, owner, token = payload
     if owner == os.getpid():  # unpickled in the owner itself: nothing to cache

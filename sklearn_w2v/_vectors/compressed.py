@@ -33,7 +33,7 @@ __all__ = ["TrailingDataError", "compressing", "open_decompressed", "open_for_re
 # call produces more than the reader asks for, so memory stays bounded whatever the
 # compression ratio (a "zip bomb" included). 64 KiB was measured as fast as larger chunks
 # for reading lines, and faster than the standard library's readers (see
-# benchmarks/design-vectors.md).
+# benchmarks/DESIGN.md).
 _INPUT_CHUNK = 1 << 16
 _OUTPUT_CHUNK = 1 << 16
 

@@ -52,7 +52,7 @@ class GrowingRows:
     zero-fills (and so makes resident) the capacity it adds, so when the count is not
     known (no header; ``restrict_to``) doubling could leave up to half of the final matrix
     again as unused resident memory, an eighth at most 1/8 (measured: see
-    benchmarks/design-vectors.md). The larger reallocations are moved by the kernel
+    benchmarks/DESIGN.md). The larger reallocations are moved by the kernel
     (mremap), not copied.
     """
 
