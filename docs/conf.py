@@ -32,8 +32,12 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # MathJax 3 copied into the built site (_static/mathjax), so formulas render without
+    # a network connection; it sets mathjax_path.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "myst_parser",
+    "sphinx_design",  # the landing page's cards
     "sphinx_gallery.gen_gallery",
 ]
 
@@ -42,7 +46,8 @@ root_doc = "index"
 templates_path = ["_templates"]
 # theory.md and architecture.md are the repository's notes, read on GitHub too; the site
 # includes them from theory_page.md / architecture_page.md (figures added there).
-exclude_patterns = ["_build", "theory.md", "architecture.md", "figures", "**.ipynb_checkpoints",
+exclude_patterns = ["_build", "theory.md", "architecture.md", "figures", "_static",
+                    "**.ipynb_checkpoints",
                     "auto_examples/*.ipynb", "auto_examples/*.py", "auto_examples/*.zip",
                     "auto_examples/*.json", "auto_examples/*.codeobj.json"]
 
@@ -53,6 +58,8 @@ myst_heading_anchors = 3
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 autodoc_typehints = "none"
+# "fit()" rather than "Word2VecTransformer.fit()" in a class page's table of contents
+toc_object_entries_show_parents = "hide"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
@@ -95,8 +102,18 @@ html_title = f"sklearn-w2v {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "navbar_end": ["navbar-icon-links"],
+    # every top-level section in the navbar, in one row at 1280 px (the search is an icon)
+    "header_links_before_dropdown": 7,
+    "navbar_align": "left",
+    "navbar_persistent": ["search-button"],
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    # the landing page has no "On this page" column: its cards use the width
+    "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
 }
+# Pages without sub-pages get no left sidebar rather than an empty "Section Navigation".
+html_sidebars = {"index": [], "changelog": []}
+html_static_path = ["_static"]
+html_css_files = ["sklearn_w2v.css"]
 html_show_sourcelink = False
 
 
@@ -167,38 +184,121 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
-def _new_benchmark_tables(app, docname, source):
-    """benchmarks.md also shows any benchmarks/RESULTS*.md it does not include yet."""
+# ---------------------------------------------------------------- benchmark tables
+# Each benchmarks/RESULTS*.md gets a page of its own under docs/benchmarks/ (written at
+# build time, not committed), listed in the sidebar of the Benchmarks section. A table
+# committed later gets its page with the title of its first heading; the ones below get a
+# shorter title, since several files share "Training benchmark: sklearn-w2v vs gensim".
+BENCHMARK_PAGES = DOCS / "benchmarks"
+BENCHMARK_TITLES = {
+    "RESULTS.md": "Training: every configuration (AMD EPYC host)",
+    "RESULTS-intel.md": "Training: every configuration (Intel host)",
+    "RESULTS-intel-workers.md": "Training: two workers again (Intel host)",
+    "RESULTS-workers-1epoch.md": "Training: two workers, one epoch",
+    "RESULTS-side-by-side.md": "Two fits side by side",
+    "RESULTS-shared-rows.md": "Shared rows against private rows",
+    "RESULTS-processes.md": "Worker processes: fit time by corpus size",
+    "RESULTS-per-pair.md": "Noise drawn per pair",
+    "RESULTS-step-parts.md": "Hierarchical softmax: where the time goes",
+    "RESULTS-softmax.md": "The full softmax as a GEMM",
+    "RESULTS-memory.md": "Memory of fit",
+    "RESULTS-loading.md": "Reading published vector files",
+    "RESULTS-classification.md": "Document classification",
+    "RESULTS-learning-curves.md": "Learning curves: few and many labels",
+    "RESULTS-doc2vec.md": "Paragraph vectors against gensim's Doc2Vec",
+    "RESULTS-refactor.md": "The output-layer refactor",
+}
+
+
+def _benchmark_page_name(results_file):
+    """``RESULTS-intel.md`` -> ``results-intel`` (the page ``benchmarks/results-intel``)."""
+    return results_file.stem.lower()
+
+
+def benchmark_pages():
+    """``[(page name, title, results file)]`` for every committed table, in the order of
+    ``BENCHMARK_TITLES`` and then by file name."""
+    files = sorted((ROOT / "benchmarks").glob("RESULTS*.md"))
+    order = list(BENCHMARK_TITLES)
+    files.sort(key=lambda path: (order.index(path.name) if path.name in order
+                                 else len(order), path.name))
+    pages = []
+    for path in files:
+        title = BENCHMARK_TITLES.get(path.name)
+        if title is None:
+            first = next((line for line in path.read_text(encoding="utf-8").splitlines()
+                          if line.startswith("# ")), f"# {path.name}")
+            title = first[2:].strip()
+        pages.append((_benchmark_page_name(path), title, path))
+    return pages
+
+
+def _write_if_changed(path, text):
+    """Sphinx rebuilds a page whose file changed: leave unchanged files alone."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def _write_benchmark_pages(app):
+    BENCHMARK_PAGES.mkdir(exist_ok=True)
+    wanted = set()
+    for name, title, path in benchmark_pages():
+        wanted.add(f"{name}.md")
+        _write_if_changed(BENCHMARK_PAGES / f"{name}.md", (
+            f"# {title}\n\n"
+            f"`benchmarks/{path.name}`, as committed (the run's date, host and command are "
+            "in its first lines).\n\n"
+            f"```{{include}} ../../benchmarks/{path.name}\n:heading-offset: 1\n```\n"))
+    for stale in BENCHMARK_PAGES.glob("*.md"):
+        if stale.name not in wanted:
+            stale.unlink()
+
+
+def _benchmark_toctree(app, docname, source):
+    """benchmarks.md lists the pages in its toctree (the ``{benchmark-pages}`` line)."""
     if docname != "benchmarks":
         return
-    for path in sorted((ROOT / "benchmarks").glob("RESULTS*.md")):
-        if f"../benchmarks/{path.name}" not in source[0]:
-            source[0] += (f"\n## `{path.name}`\n\n```{{include}} ../benchmarks/{path.name}\n"
-                          ":relative-images:\n:heading-offset: 2\n```\n")
+    entries = "\n".join(f"benchmarks/{name}" for name, _, _ in benchmark_pages())
+    source[0] = source[0].replace("{benchmark-pages}", entries)
+
+
+# ---------------------------------------------------------------- included files
+_LINK = re.compile(r"(!?\[[^\]]*\]\s*)\(([^()\s]+)\)")
 
 
 def _included_file_links(app, relative_path, parent_docname, content):
-    """A file included from another folder links its own files (a benchmark table its
-    plot, ``[plot](RESULTS-learning-curves.png)``) relative to that folder; MyST resolves
-    them relative to the page, where they do not exist (a missing-target warning). Such
-    links are rewritten relative to the page's folder (``docs/``, where every including
-    page lives)."""
-    folder = Path(relative_path).parent
-    if folder == Path("."):
+    """Links and images of a file included from another folder, made to work on the page.
+
+    A benchmark table links its own files (``[plot](RESULTS-learning-curves.png)``)
+    relative to its folder; MyST resolves them relative to the including page, where they
+    do not exist. Such links are rewritten relative to the page's folder. An image whose
+    file is not in the repository (a plot that was never committed) becomes a line of
+    text saying so, instead of a broken image that fails the ``-W`` build.
+    """
+    source_file = (Path(app.srcdir) / relative_path).resolve()
+    folder = source_file.parent
+    if folder == DOCS:
         return
+    # the page being read (MyST passes only the stem of its file as parent_docname)
+    page_folder = (Path(app.srcdir) / app.env.docname).parent
 
     def relocated(match):
-        target = match.group(2)
-        if re.match(r"[a-z]+:|#|/", target) or not (DOCS / folder / target).is_file():
+        prefix, target = match.groups()
+        if re.match(r"[a-z]+:|#|/", target):
             return match.group(0)
-        return f"{match.group(1)}({(folder / target).as_posix()})"
+        if not (folder / target).is_file():
+            if prefix.startswith("!"):
+                return f"*(The plot `{target}` is not in the repository.)*"
+            return match.group(0)
+        return f"{prefix}({os.path.relpath(folder / target, page_folder)})"
 
-    content[0] = re.sub(r"(\]\s*)\(([^()\s]+)\)", relocated, content[0])
+    content[0] = _LINK.sub(relocated, content[0])
 
 
 def setup(app):
     app.connect("source-read", _changelog)
-    app.connect("source-read", _new_benchmark_tables)
+    app.connect("builder-inited", _write_benchmark_pages)
+    app.connect("source-read", _benchmark_toctree)
     app.connect("source-read", _gallery_title)
     app.connect("include-read", _included_file_links)
     # before numpydoc's own handler (priority 500) parses the docstrings
