@@ -47,6 +47,8 @@ PAGES = {
     "quickstart": "auto_examples/quickstart.html",
     "theory": "theory_page.html",
     "theory_part": "theory/objectives.html",
+    "theory_part_2": "theory/hierarchical.html",
+    "theory_part_3": "theory/geometry.html",
     "benchmarks": "benchmarks.html",
     "user_guide": "user_guide.html",
     "user_guide_part": "user_guide/objectives.html",
@@ -56,7 +58,7 @@ PAGES = {
 SECTION_PAGES = ["user_guide", "getting_started", "theory", "benchmarks", "user_guide_part",
                  "theory_part"]
 # the pages whose formulas must have been typeset by MathJax
-MATH_PAGES = ["theory", "theory_part", "user_guide_part"]
+MATH_PAGES = ["theory", "theory_part", "theory_part_2", "theory_part_3", "user_guide_part"]
 # the navbar of one row at 1280 px is about 60-70 px high; a second row doubles it
 NAVBAR_MAX_HEIGHT = 100
 SEARCH_QUERY = "negative sampling"
@@ -232,6 +234,9 @@ frame.addEventListener("load", () => setTimeout(() => {{
     .filter(pre => pre.scrollWidth > pre.clientWidth + 1
             && !["auto", "scroll"].includes(frame.contentWindow.getComputedStyle(pre).overflowX))
     .map(pre => pre.textContent.slice(0, 80));
+  const wideMath = Array.from(d.querySelectorAll('mjx-container[display="true"]'))
+    .filter(m => m.scrollWidth > m.clientWidth + 1)
+    .map(m => (m.getAttribute("aria-label") || m.textContent).slice(0, 80));
   results[pages[i]] = {{
     title: d.title,
     h1: h1 ? h1.textContent : "",
@@ -242,6 +247,7 @@ frame.addEventListener("load", () => setTimeout(() => {{
     mathjax: d.querySelectorAll("mjx-container").length,
     mathSource: d.querySelectorAll(".math").length,
     cutCodeBlocks: cut,
+    wideFormulas: wideMath,
     errors: Array.from(d.querySelectorAll(".system-message, .problematic"))
               .map(e => e.textContent.slice(0, 200)),
     images: Array.from(d.images).map(img => ({{
@@ -319,6 +325,8 @@ def test_site_builds_and_renders():
         server.shutdown()
         server.server_close()
 
+    # what the browser measured, next to the screenshots, for a reader to compare
+    (SCREENSHOTS / "report.json").write_text(json.dumps(reports, indent=1), encoding="utf-8")
     for label, url in urls.items():
         report = reports[url]
         assert "sklearn-w2v" in report["title"], (url, report["title"])
@@ -336,6 +344,8 @@ def test_site_builds_and_renders():
             assert report["mathSource"] > 0, f"no formula on {url}"
             assert report["mathjax"] > 0, (
                 f"MathJax rendered no formula on {url} ({report['mathSource']} in the page)")
+            assert not report["wideFormulas"], (
+                f"formulas wider than the column on {url}: {report['wideFormulas']}")
         assert not report["errors"], f"Sphinx error boxes on {url}: {report['errors']}"
         broken = [img["src"] for img in report["images"] if not img["ok"]]
         assert not broken, f"images that did not load on {url}: {broken}"
