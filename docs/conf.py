@@ -184,84 +184,6 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
-# ---------------------------------------------------------------- benchmark tables
-# Each benchmarks/RESULTS*.md gets a page of its own under docs/benchmarks/ (written at
-# build time, not committed), listed in the sidebar of the Benchmarks section. A table
-# committed later gets its page with the title of its first heading; the ones below get a
-# shorter title, since several files share "Training benchmark: sklearn-w2v vs gensim".
-BENCHMARK_PAGES = DOCS / "benchmarks"
-BENCHMARK_TITLES = {
-    "RESULTS.md": "Training: every configuration (AMD EPYC host)",
-    "RESULTS-intel.md": "Training: every configuration (Intel host)",
-    "RESULTS-intel-workers.md": "Training: two workers again (Intel host)",
-    "RESULTS-workers-1epoch.md": "Training: two workers, one epoch",
-    "RESULTS-side-by-side.md": "Two fits side by side",
-    "RESULTS-shared-rows.md": "Shared rows against private rows",
-    "RESULTS-processes.md": "Worker processes: fit time by corpus size",
-    "RESULTS-per-pair.md": "Noise drawn per pair",
-    "RESULTS-step-parts.md": "Hierarchical softmax: where the time goes",
-    "RESULTS-softmax.md": "The full softmax as a GEMM",
-    "RESULTS-memory.md": "Memory of fit",
-    "RESULTS-loading.md": "Reading published vector files",
-    "RESULTS-classification.md": "Document classification",
-    "RESULTS-learning-curves.md": "Learning curves: few and many labels",
-    "RESULTS-doc2vec.md": "Paragraph vectors against gensim's Doc2Vec",
-    "RESULTS-refactor.md": "The output-layer refactor",
-}
-
-
-def _benchmark_page_name(results_file):
-    """``RESULTS-intel.md`` -> ``results-intel`` (the page ``benchmarks/results-intel``)."""
-    return results_file.stem.lower()
-
-
-def benchmark_pages():
-    """``[(page name, title, results file)]`` for every committed table, in the order of
-    ``BENCHMARK_TITLES`` and then by file name."""
-    files = sorted((ROOT / "benchmarks").glob("RESULTS*.md"))
-    order = list(BENCHMARK_TITLES)
-    files.sort(key=lambda path: (order.index(path.name) if path.name in order
-                                 else len(order), path.name))
-    pages = []
-    for path in files:
-        title = BENCHMARK_TITLES.get(path.name)
-        if title is None:
-            first = next((line for line in path.read_text(encoding="utf-8").splitlines()
-                          if line.startswith("# ")), f"# {path.name}")
-            title = first[2:].strip()
-        pages.append((_benchmark_page_name(path), title, path))
-    return pages
-
-
-def _write_if_changed(path, text):
-    """Sphinx rebuilds a page whose file changed: leave unchanged files alone."""
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-
-
-def _write_benchmark_pages(app):
-    BENCHMARK_PAGES.mkdir(exist_ok=True)
-    wanted = set()
-    for name, title, path in benchmark_pages():
-        wanted.add(f"{name}.md")
-        _write_if_changed(BENCHMARK_PAGES / f"{name}.md", (
-            f"# {title}\n\n"
-            f"`benchmarks/{path.name}`, as committed (the run's date, host and command are "
-            "in its first lines).\n\n"
-            f"```{{include}} ../../benchmarks/{path.name}\n:heading-offset: 1\n```\n"))
-    for stale in BENCHMARK_PAGES.glob("*.md"):
-        if stale.name not in wanted:
-            stale.unlink()
-
-
-def _benchmark_toctree(app, docname, source):
-    """benchmarks.md lists the pages in its toctree (the ``{benchmark-pages}`` line)."""
-    if docname != "benchmarks":
-        return
-    entries = "\n".join(f"benchmarks/{name}" for name, _, _ in benchmark_pages())
-    source[0] = source[0].replace("{benchmark-pages}", entries)
-
-
 # ---------------------------------------------------------------- included files
 _LINK = re.compile(r"(!?\[[^\]]*\]\s*)\(([^()\s]+)\)")
 
@@ -297,8 +219,6 @@ def _included_file_links(app, relative_path, parent_docname, content):
 
 def setup(app):
     app.connect("source-read", _changelog)
-    app.connect("builder-inited", _write_benchmark_pages)
-    app.connect("source-read", _benchmark_toctree)
     app.connect("source-read", _gallery_title)
     app.connect("include-read", _included_file_links)
     # before numpydoc's own handler (priority 500) parses the docstrings

@@ -84,6 +84,21 @@ def test_api_page_lists_every_public_name():
     assert not missing, f"public names missing from docs/api.rst: {missing}"
 
 
+def test_every_benchmark_table_has_a_page():
+    """Each ``benchmarks/RESULTS*.md`` is shown on a page of its own,
+    ``docs/benchmarks/<name in lower case>.md``, listed in the Benchmarks section. A new
+    table needs such a page: copy one of the others and give it a title."""
+    toctree = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    missing = []
+    for table in sorted((ROOT / "benchmarks").glob("RESULTS*.md")):
+        page = DOCS / "benchmarks" / f"{table.stem.lower()}.md"
+        listed = re.search(rf"^benchmarks/{re.escape(page.stem)}$", toctree, re.MULTILINE)
+        if not (page.is_file() and f"../../benchmarks/{table.name}\n" in
+                page.read_text(encoding="utf-8") and listed):
+            missing.append(f"{table.name} -> docs/benchmarks/{page.name}")
+    assert not missing, f"benchmark tables without a page in docs/benchmarks.md: {missing}"
+
+
 def _public_objects():
     """``(qualified name, object)`` of every public name and of the public methods and
     properties the package's classes define (not those inherited from scikit-learn)."""

@@ -34,7 +34,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-# docs/ folders that hold built or generated pages rather than written ones
+# docs/ folders of built or generated pages, templates, and pages that only include
+# benchmarks/RESULTS*.md (tables, no code to run)
 GENERATED = {"_build", "generated", "auto_examples", "benchmarks", "_templates", "_static"}
 # a block that needs one of these skips when it is not installed (the test extra has them)
 OPTIONAL_MODULES = {"pandas", "gensim", "dask", "distributed", "ray"}
