@@ -32,8 +32,12 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # MathJax 3 copied into the built site (_static/mathjax), so formulas render without
+    # a network connection; it sets mathjax_path.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "myst_parser",
+    "sphinx_design",  # the landing page's cards
     "sphinx_gallery.gen_gallery",
 ]
 
@@ -42,7 +46,8 @@ root_doc = "index"
 templates_path = ["_templates"]
 # theory.md and architecture.md are the repository's notes, read on GitHub too; the site
 # includes them from theory_page.md / architecture_page.md (figures added there).
-exclude_patterns = ["_build", "theory.md", "architecture.md", "figures", "**.ipynb_checkpoints",
+exclude_patterns = ["_build", "theory.md", "architecture.md", "figures", "_static",
+                    "**.ipynb_checkpoints",
                     "auto_examples/*.ipynb", "auto_examples/*.py", "auto_examples/*.zip",
                     "auto_examples/*.json", "auto_examples/*.codeobj.json"]
 
@@ -53,6 +58,8 @@ myst_heading_anchors = 3
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 autodoc_typehints = "none"
+# "fit()" rather than "Word2VecTransformer.fit()" in a class page's table of contents
+toc_object_entries_show_parents = "hide"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
@@ -95,8 +102,18 @@ html_title = f"sklearn-w2v {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "navbar_end": ["navbar-icon-links"],
+    # every top-level section in the navbar, in one row at 1280 px (the search is an icon)
+    "header_links_before_dropdown": 7,
+    "navbar_align": "left",
+    "navbar_persistent": ["search-button"],
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    # the landing page has no "On this page" column: its cards use the width
+    "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
 }
+# Pages without sub-pages get no left sidebar rather than an empty "Section Navigation".
+html_sidebars = {"index": [], "changelog": []}
+html_static_path = ["_static"]
+html_css_files = ["sklearn_w2v.css"]
 html_show_sourcelink = False
 
 
@@ -167,38 +184,41 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
-def _new_benchmark_tables(app, docname, source):
-    """benchmarks.md also shows any benchmarks/RESULTS*.md it does not include yet."""
-    if docname != "benchmarks":
-        return
-    for path in sorted((ROOT / "benchmarks").glob("RESULTS*.md")):
-        if f"../benchmarks/{path.name}" not in source[0]:
-            source[0] += (f"\n## `{path.name}`\n\n```{{include}} ../benchmarks/{path.name}\n"
-                          ":relative-images:\n:heading-offset: 2\n```\n")
+# ---------------------------------------------------------------- included files
+_LINK = re.compile(r"(!?\[[^\]]*\]\s*)\(([^()\s]+)\)")
 
 
 def _included_file_links(app, relative_path, parent_docname, content):
-    """A file included from another folder links its own files (a benchmark table its
-    plot, ``[plot](RESULTS-learning-curves.png)``) relative to that folder; MyST resolves
-    them relative to the page, where they do not exist (a missing-target warning). Such
-    links are rewritten relative to the page's folder (``docs/``, where every including
-    page lives)."""
-    folder = Path(relative_path).parent
-    if folder == Path("."):
+    """Links and images of a file included from another folder, made to work on the page.
+
+    A benchmark table links its own files (``[plot](RESULTS-learning-curves.png)``)
+    relative to its folder; MyST resolves them relative to the including page, where they
+    do not exist. Such links are rewritten relative to the page's folder. An image whose
+    file is not in the repository (a plot that was never committed) becomes a line of
+    text saying so, instead of a broken image that fails the ``-W`` build.
+    """
+    source_file = (Path(app.srcdir) / relative_path).resolve()
+    folder = source_file.parent
+    if folder == DOCS:
         return
+    # the page being read (MyST passes only the stem of its file as parent_docname)
+    page_folder = (Path(app.srcdir) / app.env.docname).parent
 
     def relocated(match):
-        target = match.group(2)
-        if re.match(r"[a-z]+:|#|/", target) or not (DOCS / folder / target).is_file():
+        prefix, target = match.groups()
+        if re.match(r"[a-z]+:|#|/", target):
             return match.group(0)
-        return f"{match.group(1)}({(folder / target).as_posix()})"
+        if not (folder / target).is_file():
+            if prefix.startswith("!"):
+                return f"*(The plot `{target}` is not in the repository.)*"
+            return match.group(0)
+        return f"{prefix}({os.path.relpath(folder / target, page_folder)})"
 
-    content[0] = re.sub(r"(\]\s*)\(([^()\s]+)\)", relocated, content[0])
+    content[0] = _LINK.sub(relocated, content[0])
 
 
 def setup(app):
     app.connect("source-read", _changelog)
-    app.connect("source-read", _new_benchmark_tables)
     app.connect("source-read", _gallery_title)
     app.connect("include-read", _included_file_links)
     # before numpydoc's own handler (priority 500) parses the docstrings

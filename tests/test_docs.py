@@ -2,9 +2,12 @@
 
 ``test_site_builds_and_renders`` (marked ``slow``) runs the documented command's build,
 ``python -m sphinx -W -b html docs docs/_build/html`` (the gallery runs the examples in
-their quick mode), serves the result on 127.0.0.1 and opens the index, the API page, one
-gallery page and the search page in headless Chromium. Screenshots go to
-``docs/_build/screenshots/``. It skips when the ``docs`` extra or Chromium is missing::
+their quick mode), serves the result on 127.0.0.1 and opens the landing page, the section
+pages, a class page, two gallery pages, the theory pages and the search page in headless
+Chromium at 1280 px. It checks what a reader sees there: the navbar in one row, a section
+navigation that is not empty, a class title that is not clipped, formulas rendered by
+MathJax, no code block cut off. Screenshots go to ``docs/_build/screenshots/``. It skips
+when the ``docs`` extra or Chromium is missing::
 
     apt-get install -y chromium && python -m pip install -e ".[docs]"
     python -m pytest -m slow tests/test_docs.py
@@ -34,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build" / "html"
 SCREENSHOTS = DOCS / "_build" / "screenshots"
-DOCS_TOOLS = ["sphinx", "numpydoc", "sphinx_gallery", "pydata_sphinx_theme", "myst_parser"]
+DOCS_TOOLS = ["sphinx", "numpydoc", "sphinx_gallery", "pydata_sphinx_theme", "myst_parser",
+              "sphinx_design", "sphinx-mathjax-offline"]
 PAGES = {
     "index": "index.html",
     "api": "api.html",
@@ -42,9 +46,21 @@ PAGES = {
     "class": "generated/sklearn_w2v.Word2VecTransformer.html",
     "quickstart": "auto_examples/quickstart.html",
     "theory": "theory_page.html",
+    "theory_part": "theory/objectives.html",
+    "theory_part_2": "theory/hierarchical.html",
+    "theory_part_3": "theory/geometry.html",
     "benchmarks": "benchmarks.html",
     "user_guide": "user_guide.html",
+    "user_guide_part": "user_guide/objectives.html",
+    "getting_started": "getting_started.html",
 }
+# the section pages whose left "Section Navigation" must list their sub-pages
+SECTION_PAGES = ["user_guide", "getting_started", "theory", "benchmarks", "user_guide_part",
+                 "theory_part"]
+# the pages whose formulas must have been typeset by MathJax
+MATH_PAGES = ["theory", "theory_part", "theory_part_2", "theory_part_3", "user_guide_part"]
+# the navbar of one row at 1280 px is about 60-70 px high; a second row doubles it
+NAVBAR_MAX_HEIGHT = 100
 SEARCH_QUERY = "negative sampling"
 
 
@@ -66,6 +82,21 @@ def test_api_page_lists_every_public_name():
             if name not in listed:
                 missing.append(f"{module.__name__}.{name}")
     assert not missing, f"public names missing from docs/api.rst: {missing}"
+
+
+def test_every_benchmark_table_has_a_page():
+    """Each ``benchmarks/RESULTS*.md`` is shown on a page of its own,
+    ``docs/benchmarks/<name in lower case>.md``, listed in the Benchmarks section. A new
+    table needs such a page: copy one of the others and give it a title."""
+    toctree = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    missing = []
+    for table in sorted((ROOT / "benchmarks").glob("RESULTS*.md")):
+        page = DOCS / "benchmarks" / f"{table.stem.lower()}.md"
+        listed = re.search(rf"^benchmarks/{re.escape(page.stem)}$", toctree, re.MULTILINE)
+        if not (page.is_file() and f"../../benchmarks/{table.name}\n" in
+                page.read_text(encoding="utf-8") and listed):
+            missing.append(f"{table.name} -> docs/benchmarks/{page.name}")
+    assert not missing, f"benchmark tables without a page in docs/benchmarks.md: {missing}"
 
 
 def _public_objects():
@@ -121,13 +152,25 @@ def test_every_public_docstring_has_examples_that_do_something():
 
 
 def test_estimator_docstrings_link_to_the_user_guide():
+    """The docstrings' "Read more in the user guide" labels exist on the user guide's
+    pages (``docs/user_guide.rst`` and its sub-pages)."""
     import sklearn_w2v
 
-    labels = set(re.findall(r"^\.\. _(\w+):$", (DOCS / "user_guide.rst").read_text(
-        encoding="utf-8"), flags=re.MULTILINE))
+    labels = set()
+    for page in [DOCS / "user_guide.rst", *sorted((DOCS / "user_guide").glob("*.*"))]:
+        text = page.read_text(encoding="utf-8")
+        labels |= set(re.findall(r"^\.\. _(\w+):$", text, flags=re.MULTILINE))
+        labels |= set(re.findall(r"^\((\w+)\)=$", text, flags=re.MULTILINE))
     for estimator in (sklearn_w2v.Word2VecTransformer, sklearn_w2v.Doc2VecTransformer):
         link = re.search(r"Read more in the :ref:`user guide <(\w+)>`", estimator.__doc__)
         assert link and link.group(1) in labels, estimator.__name__
+
+
+def _tools_importable(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _chromium():
@@ -139,7 +182,7 @@ def _chromium():
 
 
 def _require_tools():
-    missing = [m for m in DOCS_TOOLS if importlib.util.find_spec(m) is None]
+    missing = [m for m in DOCS_TOOLS if not _tools_importable(m)]
     if missing:
         pytest.skip(f"the docs extra is not installed (missing {', '.join(missing)}): "
                     "python -m pip install -e '.[docs]'")
@@ -197,9 +240,29 @@ function next() {{
 frame.addEventListener("load", () => setTimeout(() => {{
   const d = frame.contentDocument;
   const search = d.querySelector("#search-results");
+  const h1 = d.querySelector("h1");
+  const header = d.querySelector(".bd-header");
+  const navTops = Array.from(d.querySelectorAll(".bd-header .bd-navbar-elements > li"))
+    .filter(li => li.offsetParent !== null)
+    .map(li => Math.round(li.getBoundingClientRect().top));
+  const cut = Array.from(d.querySelectorAll("div.highlight pre"))
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1
+            && !["auto", "scroll"].includes(frame.contentWindow.getComputedStyle(pre).overflowX))
+    .map(pre => pre.textContent.slice(0, 80));
+  const wideMath = Array.from(d.querySelectorAll('mjx-container[display="true"]'))
+    .filter(m => m.scrollWidth > m.clientWidth + 1)
+    .map(m => (m.getAttribute("aria-label") || m.textContent).slice(0, 80));
   results[pages[i]] = {{
     title: d.title,
-    h1: (d.querySelector("h1") || {{textContent: ""}}).textContent,
+    h1: h1 ? h1.textContent : "",
+    h1Clipped: h1 ? h1.scrollWidth > h1.clientWidth + 1 : false,
+    navbarHeight: header ? header.getBoundingClientRect().height : 0,
+    navbarRows: new Set(navTops).size,
+    sectionNavLinks: d.querySelectorAll("nav.bd-docs-nav a").length,
+    mathjax: d.querySelectorAll("mjx-container").length,
+    mathSource: d.querySelectorAll(".math").length,
+    cutCodeBlocks: cut,
+    wideFormulas: wideMath,
     errors: Array.from(d.querySelectorAll(".system-message, .problematic"))
               .map(e => e.textContent.slice(0, 200)),
     images: Array.from(d.images).map(img => ({{
@@ -277,10 +340,27 @@ def test_site_builds_and_renders():
         server.shutdown()
         server.server_close()
 
+    # what the browser measured, next to the screenshots, for a reader to compare
+    (SCREENSHOTS / "report.json").write_text(json.dumps(reports, indent=1), encoding="utf-8")
     for label, url in urls.items():
         report = reports[url]
         assert "sklearn-w2v" in report["title"], (url, report["title"])
         assert report["h1"].strip(), f"{url} has no heading"
+        assert not report["h1Clipped"], f"the title of {url} is clipped: {report['h1']!r}"
+        assert report["navbarRows"] == 1 and report["navbarHeight"] <= NAVBAR_MAX_HEIGHT, (
+            f"the navbar of {url} is not one row at 1280 px: {report['navbarRows']} rows, "
+            f"{report['navbarHeight']:.0f} px")
+        assert not report["cutCodeBlocks"], (
+            f"code blocks cut off on {url} (neither wrapped nor scrollable): "
+            f"{report['cutCodeBlocks']}")
+        if label in SECTION_PAGES:
+            assert report["sectionNavLinks"] > 0, f"empty section navigation on {url}"
+        if label in MATH_PAGES:
+            assert report["mathSource"] > 0, f"no formula on {url}"
+            assert report["mathjax"] > 0, (
+                f"MathJax rendered no formula on {url} ({report['mathSource']} in the page)")
+            assert not report["wideFormulas"], (
+                f"formulas wider than the column on {url}: {report['wideFormulas']}")
         assert not report["errors"], f"Sphinx error boxes on {url}: {report['errors']}"
         broken = [img["src"] for img in report["images"] if not img["ok"]]
         assert not broken, f"images that did not load on {url}: {broken}"
