@@ -152,17 +152,18 @@ def _cbow_floor(layer, parameters, batches, mean):
     """The hidden sums, the dense top-node products and the deep steps' gather and dot
     products of CBOW's split paths."""
     from sklearn_w2v._model.architectures import combined_hidden
+    from sklearn_w2v._model.inputs import WORD_INPUTS
 
-    inputs, nodes = parameters["input"], parameters[layer.parameter]
+    nodes = parameters[layer.parameter]
     split = layer.split
     top = np.take(nodes, split.top_nodes, axis=0)
     deep = [split.deep_steps(batch.centers) for batch in batches]
     owners = [np.repeat(np.arange(len(p) - 1), np.diff(p)) for _, _, p in deep]
-    hidden = [combined_hidden(inputs, batch, mean)[0] for batch in batches]
+    hidden = [combined_hidden(WORD_INPUTS, parameters, batch, mean)[0] for batch in batches]
 
     def hidden_sums():
         for batch in batches:
-            combined_hidden(inputs, batch, mean)
+            combined_hidden(WORD_INPUTS, parameters, batch, mean)
 
     def top_products():
         for rows in hidden:

@@ -15,6 +15,8 @@ features or the estimators.
   training, ``log_likelihood`` for scoring);
 * ``architectures``: skip-gram, CBOW, PV-DBOW, PV-DM: a minibatch → hidden vectors and
   targets, the hidden gradient back to input rows;
+* ``inputs``: the input side of skip-gram and CBOW: a word's row (word2vec) or the mean
+  of its row and its character n-grams' rows (fastText), and the gradient back to them;
 * ``steps``: a step = (architecture, layer) → loss and :class:`RowUpdate` objects, and
   the values the two halves pass (``Predictions``, in one of three ``Form``
   values, and ``LayerOutput``);
@@ -23,6 +25,7 @@ features or the estimators.
 """
 
 from .architectures import make_architecture
+from .inputs import NGRAMS, WORD_INPUTS, SubwordSettings, ngram_vectors
 from .layers import (
     NO_OUTPUT_WORD_VECTORS,
     check_layer_parameters,
@@ -36,7 +39,8 @@ from .settings import ModelSettings, fitted_layer_of
 from .sparse_rows import RowUpdateCap, scatter_add_rows
 from .steps import BlockRandom, make_step
 
-__all__ = ["BlockRandom", "ModelSettings", "NO_OUTPUT_WORD_VECTORS", "RowUpdateCap",
-           "check_layer_parameters", "fitted_layer", "fitted_layer_of", "layer_class",
-           "make_architecture", "make_layer", "make_step", "mean_log_likelihood",
+__all__ = ["BlockRandom", "ModelSettings", "NGRAMS", "NO_OUTPUT_WORD_VECTORS",
+           "RowUpdateCap", "SubwordSettings", "WORD_INPUTS", "check_layer_parameters",
+           "fitted_layer", "fitted_layer_of", "layer_class", "make_architecture",
+           "make_layer", "make_step", "mean_log_likelihood", "ngram_vectors",
            "noise_distribution", "scatter_add_rows"]

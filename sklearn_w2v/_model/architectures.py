@@ -26,18 +26,26 @@ minibatches need (:attr:`SkipGram.batch_options`).
 """
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .sparse_rows import weighted_row_sums
+from .inputs import WORD_INPUTS
 from .steps import Predictions, RowUpdate, StepResult
 
 
 @dataclass(frozen=True)
 class SkipGram:
-    """Skip-gram: each word predicts the words within ``window`` of it."""
+    """Skip-gram: each word predicts the words within ``window`` of it.
 
+    Parameters
+    ----------
+    inputs : WordInputs or SubwordInputs
+        How a word's input vector is formed (:mod:`sklearn_w2v._model.inputs`): its row
+        (word2vec, the default) or the mean of its row and its n-grams' rows (fastText).
+    """
+
+    inputs: Any = WORD_INPUTS
     name = "skipgram"
     # word2vec.c's starting learning rate for skip-gram.
     auto_learning_rate = 0.025
@@ -50,26 +58,26 @@ class SkipGram:
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._text.minibatches.Minibatch`)."""
-        inputs = parameters["input"]
+        inputs = self.inputs
         matrix = parameters[layer.parameter]
         if layer.skipgram_input == "contexts":
             mask = batch.window_mask
-            # np.take: measured faster than fancy indexing for these row gathers.
-            hidden = np.take(inputs, batch.window_contexts, axis=0)
+            hidden = inputs.vectors(parameters, batch.window_contexts)
             out = layer.forward(Predictions.grid(hidden, mask, batch.centers), matrix, random)
-            input_update = RowUpdate("input", batch.window_contexts.ravel(), out.grad_hidden,
-                                     mask.ravel().astype(inputs.dtype))
+            input_updates = inputs.updates(batch.window_contexts.ravel(), out.grad_hidden,
+                                           mask.ravel().astype(hidden.dtype))
         else:
-            out = layer.forward(Predictions.fan_out(inputs[batch.centers], batch.contexts,
-                                                    batch.owner), matrix, random)
-            input_update = RowUpdate("input", batch.centers, out.grad_hidden,
-                                     batch.window_mask.sum(axis=1))
-        return StepResult(out.loss, batch.n_pairs, [input_update, *out.updates])
+            out = layer.forward(Predictions.fan_out(inputs.vectors(parameters, batch.centers),
+                                                    batch.contexts, batch.owner),
+                                matrix, random)
+            input_updates = inputs.updates(batch.centers, out.grad_hidden,
+                                           batch.window_mask.sum(axis=1))
+        return StepResult(out.loss, batch.n_pairs, [*input_updates, *out.updates])
 
     def score_inputs(self, batch, parameters):
-        """``(hidden, targets, owner)`` of ``score``: each center's input row predicts each
-        of its context words (one softmax normaliser per center)."""
-        return parameters["input"][batch.centers], batch.contexts, batch.owner
+        """``(hidden, targets, owner)`` of ``score``: each center's input vector predicts
+        each of its context words (one softmax normaliser per center)."""
+        return self.inputs.vectors(parameters, batch.centers), batch.contexts, batch.owner
 
 
 @dataclass(frozen=True)
@@ -80,10 +88,16 @@ class Cbow:
     ----------
     mean : bool
         The hidden vector is the mean (True, gensim's ``cbow_mean=1``) or the sum of the
-        context words' input rows.
+        context words' input vectors.
+    inputs : WordInputs or SubwordInputs
+        How a word's input vector is formed (see :class:`SkipGram`). With subwords the
+        hidden vector is the mean of the context words' vectors, each the mean of its
+        rows (fastText and gensim take the mean of all the rows of the window instead,
+        which weighs a long word's n-grams more).
     """
 
     mean: bool = True
+    inputs: Any = WORD_INPUTS
     name = "cbow"
     # word2vec.c's starting learning rate for CBOW.
     auto_learning_rate = 0.05
@@ -104,18 +118,19 @@ class Cbow:
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._text.minibatches.Minibatch`)."""
-        hidden, groups, counts = combined_hidden(parameters["input"], batch, self.mean)
+        hidden, groups, counts = combined_hidden(self.inputs, parameters, batch, self.mean)
         out = layer.forward(Predictions.one_row(hidden, batch.centers),
                             parameters[layer.parameter], random)
         grad_hidden = context_error(out.grad_hidden, counts, self.mean)
         return StepResult(out.loss, batch.n_pairs, [
-            RowUpdate("input", batch.contexts, grad_hidden, groups=groups), *out.updates,
+            *self.inputs.combined_updates(batch.contexts, grad_hidden, groups),
+            *out.updates,
         ], n_predictions=len(batch.centers))
 
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each window's combined context
         predicts its center word."""
-        hidden, _, _ = combined_hidden(parameters["input"], batch, self.mean)
+        hidden, _, _ = combined_hidden(self.inputs, parameters, batch, self.mean)
         return hidden, batch.centers, np.arange(len(batch.centers))
 
 
@@ -235,7 +250,7 @@ class DistributedMemory:
     def _hidden(self, parameters, batch):
         """The mean (or sum) of each window's document vector and context input vectors;
         the groups of the context words and the number of vectors combined."""
-        return combined_hidden(parameters["input"], batch, self.mean,
+        return combined_hidden(WORD_INPUTS, parameters, batch, self.mean,
                                documents=parameters["documents"])
 
     def documents_alone(self):
@@ -250,13 +265,15 @@ class DistributedMemory:
         return hidden, batch.centers, np.arange(len(batch.centers))
 
 
-def combined_hidden(inputs, batch, mean, documents=None):
+def combined_hidden(inputs, parameters, batch, mean, documents=None):
     """CBOW's and PV-DM's hidden layer: the mean (or sum) of each window's context input
     vectors, and of its document's vector (a row of ``documents``) if given.
 
     Parameters
     ----------
-    inputs : ndarray of shape (n_words, d)
+    inputs : WordInputs or SubwordInputs
+        The input side that forms each context word's vector from ``parameters``.
+    parameters : dict of str to ndarray
     batch : Minibatch
     mean : bool
     documents : ndarray of shape (n_docs, d) or None
@@ -276,7 +293,7 @@ def combined_hidden(inputs, batch, mean, documents=None):
     n_combined = counts if documents is None else counts + 1
     scale = 1.0 / n_combined if mean else None
     weights = np.ones(batch.n_pairs) if scale is None else np.repeat(scale, counts)
-    hidden = weighted_row_sums(inputs, batch.contexts, groups, weights)
+    hidden = inputs.combine(parameters, batch.contexts, groups, weights)
     if documents is not None:
         rows = np.take(documents, batch.documents, axis=0)
         hidden += rows if scale is None else rows * scale[:, None].astype(rows.dtype)
@@ -299,13 +316,13 @@ def context_error(grad_hidden, counts, mean):
 ARCHITECTURES = ("skipgram", "cbow", "dbow", "dm")
 
 
-def make_architecture(architecture, *, cbow_mean=True, dbow_words=False):
+def make_architecture(architecture, *, cbow_mean=True, dbow_words=False, inputs=WORD_INPUTS):
     """The architecture object of the ``architecture`` parameter (``cbow_mean`` is also
-    PV-DM's ``dm_mean``)."""
+    PV-DM's ``dm_mean``); ``inputs`` is the input side of skip-gram and CBOW."""
     if architecture == "skipgram":
-        return SkipGram()
+        return SkipGram(inputs=inputs)
     if architecture == "cbow":
-        return Cbow(mean=bool(cbow_mean))
+        return Cbow(mean=bool(cbow_mean), inputs=inputs)
     if architecture == "dbow":
         return DistributedBagOfWords(train_words=bool(dbow_words))
     if architecture == "dm":

@@ -1,10 +1,14 @@
-"""The model settings of a fit: architecture, objective, dimension, noise, dtype.
+"""The model settings of a fit: architecture, objective, dimension, noise, dtype, subwords.
 
 :meth:`ModelSettings.resolve` checks the model options together and resolves what the
 model owns: the architecture object, the output layer's requirements, the dtype, and the
 ``"auto"`` learning rate and minibatch size that the architecture and the layer choose.
+The input side of skip-gram and CBOW (word rows, or fastText's subwords) depends on the
+vocabulary, so the fit asks for it (:meth:`ModelSettings.inputs_for`) once the vocabulary
+is known.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +16,7 @@ import numpy as np
 
 from .._utils import check_float_dtype, check_not_boolean
 from .architectures import make_architecture
+from .inputs import WORD_INPUTS
 from .layers import (
     NO_OUTPUT_WORD_VECTORS,
     check_layer_parameters,
@@ -36,6 +41,8 @@ class ModelSettings:
     ns_exponent : float
     share_negatives : bool
     dtype : numpy.dtype
+    subwords : SubwordSettings or None
+        fastText's n-gram options (``FastTextTransformer``); None: word2vec.
     """
 
     architecture: Any  # SkipGram, Cbow, DistributedBagOfWords or DistributedMemory
@@ -46,13 +53,15 @@ class ModelSettings:
     ns_exponent: float
     share_negatives: bool
     dtype: np.dtype
+    subwords: Any = None
 
     @classmethod
     def resolve(cls, *, architecture, objective, vector_size, negative, ns_exponent,
-                share_negatives, dtype, cbow_mean=True, dbow_words=False):
+                share_negatives, dtype, cbow_mean=True, dbow_words=False, subwords=None):
         """The settings of these options.
 
-        ``cbow_mean`` is CBOW's (and PV-DM's ``dm_mean``), ``dbow_words`` PV-DBOW's.
+        ``cbow_mean`` is CBOW's (and PV-DM's ``dm_mean``), ``dbow_words`` PV-DBOW's,
+        ``subwords`` (a ``SubwordSettings``) fastText's.
 
         Raises
         ------
@@ -67,7 +76,23 @@ class ModelSettings:
                                            dbow_words=dbow_words),
             architecture_name=architecture, objective=objective, vector_size=vector_size,
             negative=negative, ns_exponent=ns_exponent, share_negatives=share_negatives,
-            dtype=check_float_dtype(dtype))
+            dtype=check_float_dtype(dtype), subwords=subwords)
+
+    @property
+    def has_subwords(self):
+        """Whether words have n-gram rows (fastText with subwords on)."""
+        return self.subwords is not None and self.subwords.enabled
+
+    def inputs_for(self, words):
+        """The input side of a model whose vocabulary is ``words`` (a sequence of str):
+        ``WORD_INPUTS`` for word2vec, ``SubwordInputs`` of their n-grams for fastText."""
+        return self.subwords.inputs_for(words) if self.has_subwords else WORD_INPUTS
+
+    def architecture_with(self, inputs):
+        """The architecture with the input side ``inputs``."""
+        if inputs is WORD_INPUTS:
+            return self.architecture
+        return dataclasses.replace(self.architecture, inputs=inputs)
 
     @property
     def auto_learning_rate(self):
@@ -91,6 +116,10 @@ class ModelSettings:
         """The options that define the fitted model, compared when training continues."""
         return {"vector_size": self.vector_size, "objective": self.objective,
                 "architecture": self.architecture_name}
+
+    def subword_structure(self):
+        """The subword options that define the fitted model (none for word2vec)."""
+        return {} if self.subwords is None else self.subwords.structure()
 
     def make_layer(self, counts, noise_distribution, tree=None):
         """The output layer that trains this model on words with training ``counts``."""

@@ -20,7 +20,8 @@ only the names below, never its modules.
   (:func:`corpus_store`), both with the same two operations;
 * ``minibatches``: a block of the corpus → windows (subsampling, dynamic window) → the
   minibatch grids the model trains on;
-* ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning.
+* ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning;
+* ``subwords``: fastText's character n-grams of words and their hash buckets.
 """
 
 from .analyzer import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
@@ -30,11 +31,13 @@ from .encoded_corpus import EncodedCorpus, encode
 from .lines import read_lines
 from .minibatches import block_boundaries, block_minibatches, iter_all_pairs
 from .settings import CorpusSettings, TextSettings
+from .subwords import NgramBuckets, character_ngrams, ngram_buckets, ngrams_enabled
 from .vocabulary import build_vocabulary, keep_probabilities
 from .vocabulary_growth import extend_vocabulary
 
 __all__ = ["CorpusSettings", "Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus",
-           "LowCoverageWarning", "TextSettings", "block_boundaries", "block_minibatches",
-           "build_analyzer", "build_vocabulary", "corpus_store", "encode",
-           "extend_vocabulary", "fit_coverage", "iter_all_pairs", "iter_token_lists",
-           "keep_probabilities", "read_lines", "transform_corpus"]
+           "LowCoverageWarning", "NgramBuckets", "TextSettings", "block_boundaries",
+           "block_minibatches", "build_analyzer", "build_vocabulary", "character_ngrams",
+           "corpus_store", "encode", "extend_vocabulary", "fit_coverage", "iter_all_pairs",
+           "iter_token_lists", "keep_probabilities", "ngram_buckets", "ngrams_enabled",
+           "read_lines", "transform_corpus"]

@@ -67,7 +67,8 @@ class FittedParts:
 # Every attribute of the state a fit makes, public and private, besides the extras': a new
 # state replaces all of them, so that one from an earlier fit never survives.
 TRAINED_ATTRIBUTES = (
-    "vocabulary_", "index_to_word_", "vectors_", "context_vectors_", "node_vectors_",
+    "vocabulary_", "index_to_word_", "vectors_", "vectors_vocab_", "vectors_ngrams_",
+    "context_vectors_", "node_vectors_",
     "huffman_tree_", "document_vectors_", "word_counts_", "noise_distribution_",
     "loss_curve_", "n_pairs_", "n_centers_", "n_effective_words_", "training_seconds_",
     "batch_size_", "epochs_", "corpus_word_count_", "fitted_parts_", "coverage_",
@@ -137,7 +138,7 @@ def fit_state(settings, X, previous=None, *, incremental=False, grow_vocabulary=
             vocabulary.corpus, vocabulary.n_words, plan.previous if incremental else None)}
         hooks.notify("train", corpus=vocabulary.corpus)
         state.update(train_vectors(settings, plan, vocabulary, epochs) if epochs > 0
-                     else untrained_vectors(plan))
+                     else untrained_vectors(plan, settings.model))
         state.update(continued_counters(state, plan, vocabulary,
                                         settings.training.batch_size))
         hooks.notify("extras", state=state)

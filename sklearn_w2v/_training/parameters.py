@@ -4,14 +4,18 @@ from numbers import Integral
 
 import numpy as np
 
+from .._model import WORD_INPUTS
+
 # Values of the initial vectors drawn at once: a 1 MB float64 temporary instead of two
 # (n_words, d) float64 matrices.
 INIT_BLOCK_VALUES = 1 << 17
 
 
-def initial_parameters(start, n_words, d, dtype, rng, layer):
+def initial_parameters(start, n_words, d, dtype, rng, layer, inputs=WORD_INPUTS):
     """Input matrix and the layer's matrix: the starting rows copied, word2vec.c's start for
-    the rest (input rows uniform in [-0.5/d, 0.5/d), the layer's rows zero)."""
+    the rest (input rows uniform in [-0.5/d, 0.5/d), the layer's rows zero); and the
+    matrices the input side adds (fastText's n-gram rows), the start's copied or drawn as
+    the input rows are, after them."""
     n_known = 0 if start is None else len(start.words)
     parameters = {
         "input": np.empty((n_words, d), dtype=dtype),
@@ -24,6 +28,10 @@ def initial_parameters(start, n_words, d, dtype, rng, layer):
             parameters[layer.parameter][:len(previous_output)] = previous_output
     # Drawn straight into the matrix: a separate array would hold a second copy of it.
     initial_center_vectors(rng, n_words - n_known, d, dtype, out=parameters["input"][n_known:])
+    for name, n_rows in inputs.extra_rows().items():
+        kept = None if start is None else start.extra_matrix(name)
+        parameters[name] = (np.array(kept, dtype=dtype) if kept is not None
+                            else initial_center_vectors(rng, n_rows, d, dtype))
     return parameters
 
 

@@ -20,6 +20,7 @@ from functools import partial
 
 import numpy as np
 
+from .._model import NGRAMS
 from .._utils import current_hooks
 from .._vectors import resolve_init
 from .trainer import SerialBlockRunner
@@ -37,10 +38,15 @@ class Start:
     origin: str
     nodes: object = None  # hierarchical softmax's inner-node vectors, or None
     tree: object = None  # and its Huffman tree, which training must keep
+    ngrams: object = None  # fastText's n-gram rows, or None
 
     def layer_matrix(self, parameter):
         """The starting matrix of the output layer's ``parameter``, or None."""
         return {"output": self.output, "inner": self.nodes}.get(parameter)
+
+    def extra_matrix(self, parameter):
+        """The starting matrix of an input side's extra ``parameter``, or None."""
+        return {NGRAMS: self.ngrams}.get(parameter)
 
 
 @dataclass(frozen=True)
@@ -153,9 +159,13 @@ def check_continuation(settings, previous, method):
 
 def _starting_point(settings, previous):
     if previous is not None:
+        # A fastText model trains its words' own rows (vectors_ are their means with
+        # their n-gram rows).
         return Start(previous["index_to_word_"], previous["vocabulary_"],
-                     previous["vectors_"], previous.get("context_vectors_"), "model",
-                     previous.get("node_vectors_"), previous.get("huffman_tree_"))
+                     previous.get("vectors_vocab_", previous["vectors_"]),
+                     previous.get("context_vectors_"), "model",
+                     previous.get("node_vectors_"), previous.get("huffman_tree_"),
+                     previous.get("vectors_ngrams_"))
     if settings.training.init is None:
         return None
     pretrained = resolve_init(settings.training.init, vector_size=settings.model.vector_size,

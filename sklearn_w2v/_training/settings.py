@@ -120,12 +120,12 @@ class FitSettings:
     @property
     def structure(self):
         """The options that define a fitted model (its text options, dimension,
-        objective, architecture and dtype), recorded on it and compared when training
-        continues."""
+        objective, architecture, dtype and fastText's subword options), recorded on it
+        and compared when training continues."""
         model = self.model.structure()
         return {"vector_size": model["vector_size"], "objective": model["objective"],
                 "architecture": model["architecture"], **self.text.structure,
-                "dtype": self.model.dtype}
+                "dtype": self.model.dtype, **self.model.subword_structure()}
 
 
 __all__ = ["FitSettings", "TrainingSettings"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._model import make_step, noise_distribution
+from .._model import NGRAMS, WORD_INPUTS, make_step, noise_distribution
 from .._text import build_vocabulary, extend_vocabulary, fit_coverage, iter_token_lists
 from .._utils import current_hooks
 from .parameters import initial_center_vectors, initial_parameters, seed_sequence_of
@@ -171,10 +171,11 @@ def train_vectors(settings, plan, vocabulary, epochs):
     # plan_fit).
     layer = model.make_layer(vocabulary.counts, noise_probabilities,
                              tree=None if start is None else start.tree)
+    inputs = input_side(model, start, vocabulary.new_words)
     rng = np.random.default_rng(init_seed)
     parameters = initial_parameters(start, vocabulary.n_words, model.vector_size,
-                                    model.dtype, rng, layer)
-    architecture = model.architecture
+                                    model.dtype, rng, layer, inputs)
+    architecture = model.architecture_with(inputs)
     if architecture.trains_documents:
         # One vector per training document, started as the word vectors are (gensim).
         parameters["documents"] = initial_center_vectors(
@@ -197,16 +198,24 @@ def train_vectors(settings, plan, vocabulary, epochs):
                     verbose=training.verbose,
                     epoch_callback=_epoch_callback(training.epoch_callback, layer))
     warn_if_untrained(reports)
-    return _trained_state(parameters, layer, reports, noise_probabilities, epochs,
+    return _trained_state(parameters, layer, inputs, reports, noise_probabilities, epochs,
                           corpus.n_tokens, architecture.trains_documents)
 
 
-def _trained_state(parameters, layer, reports, noise_probabilities, epochs, n_tokens,
-                   trains_documents):
+def input_side(model, start, new_words):
+    """The input side of the model of ``start``'s words and ``new_words``: word rows
+    (word2vec), or their n-grams' rows too (fastText)."""
+    if not model.has_subwords:
+        return WORD_INPUTS
+    return model.inputs_for(([] if start is None else list(start.words)) + list(new_words))
+
+
+def _trained_state(parameters, layer, inputs, reports, noise_probabilities, epochs,
+                   n_tokens, trains_documents):
     documents = ({"document_vectors_": parameters["documents"]} if trains_documents
                  else {})
     return {
-        "vectors_": parameters["input"],
+        **inputs.fitted_state(parameters),
         **layer.fitted_state(parameters[layer.parameter]),
         **documents,
         "noise_distribution_": noise_probabilities,
@@ -232,10 +241,13 @@ def _epoch_callback(user_callback, layer):
     return callback
 
 
-def untrained_vectors(plan):
-    """The state of ``epochs=0``: the starting vectors as they are."""
+def untrained_vectors(plan, model):
+    """The state of ``epochs=0``: the starting vectors as they are (with fastText's
+    n-gram rows, the mean of each word's rows)."""
     start, previous = plan.start_vectors, plan.previous
-    state = {"vectors_": start.vectors, "loss_curve_": [], "n_pairs_": 0, "n_centers_": 0,
+    inputs = WORD_INPUTS if start.ngrams is None else input_side(model, start, [])
+    state = {**inputs.fitted_state({"input": start.vectors, NGRAMS: start.ngrams}),
+             "loss_curve_": [], "n_pairs_": 0, "n_centers_": 0,
              "n_effective_words_": 0, "training_seconds_": 0.0, "epochs_": 0,
              "_training_tokens": 0}
     if start.output is not None:
@@ -282,5 +294,5 @@ def _padded(values, n):
 
 
 __all__ = ["CountedCorpus", "PARTIAL_FIT_HALF_LIFE", "Vocabulary", "auto_epochs",
-           "choose_vocabulary", "continued_counters", "read_and_count", "resolve_epochs",
-           "train_vectors", "untrained_vectors", "vocabulary_state"]
+           "choose_vocabulary", "continued_counters", "input_side", "read_and_count",
+           "resolve_epochs", "train_vectors", "untrained_vectors", "vocabulary_state"]
