@@ -1,6 +1,8 @@
 """Tests of sklearn_w2v._model.inputs: a word's input vector from its rows (word2vec) or from
 its rows and its n-grams' rows (fastText), and its gradient routed back to every row."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from test_steps import (
@@ -45,22 +47,29 @@ def reference_vector(parameters, word):
     return np.mean(rows, axis=0)
 
 
-def dense(parameters, updates, scale_by_word=True):
-    """The updates summed into dense arrays; with ``scale_by_word`` each word's share
-    multiplied by 1 / (1 + n): every row receives the gradient with respect to the word's
-    vector whole (fastText's rule), whose derivative through the mean is that share."""
+def dense(parameters, updates, scale=1.0):
+    """The input side's updates summed into dense arrays, times ``scale``."""
     out = {name: np.zeros_like(matrix) for name, matrix in parameters.items()}
-    scale = 1.0 / (1.0 + TABLE.lengths)
-    words = next(u.rows for u in updates if u.parameter == "input")
     for update in updates:
-        gradients = update.gradients
-        if scale_by_word and update.parameter in ("input", NGRAMS):
-            gradients = gradients * scale[words][:, None]
+        gradients = update.gradients * (scale if update.parameter in ("input", NGRAMS)
+                                        else 1.0)
         if update.rows is None:
             out[update.parameter] += gradients
         else:
             scatter_add_rows(out[update.parameter], update.rows, gradients, update.weights,
                              groups=update.groups)
+    return out
+
+
+def fasttext_rule(parameters, words, gradients, table=TABLE):
+    """fastText's update, one occurrence at a time: word ``w``'s own row and each of its
+    n-gram rows (as often as the n-gram occurs) receive the gradient whole."""
+    out = {"input": np.zeros_like(parameters["input"]),
+           NGRAMS: np.zeros_like(parameters[NGRAMS])}
+    for word, gradient in zip(words, gradients):
+        out["input"][word] += gradient
+        for bucket in table.of(word):
+            out[NGRAMS][bucket] += gradient
     return out
 
 
@@ -75,7 +84,7 @@ def test_word_vectors_are_the_mean_of_their_rows():
                                [reference_vector(parameters, w) for w in range(6)])
     # The sums of CBOW: weighted sums of the words' vectors per group.
     groups, weights = np.array([0, 2, 3]), np.array([0.5, 2.0, 1.0])
-    combined = SUBWORDS.combine(parameters, np.array([1, 4, 1]), groups, weights)
+    combined, _ = SUBWORDS.combine(parameters, np.array([1, 4, 1]), groups, weights)
     np.testing.assert_allclose(combined[0], 0.5 * reference_vector(parameters, 1)
                                + 2 * reference_vector(parameters, 4))
     np.testing.assert_allclose(combined[1], reference_vector(parameters, 1))
@@ -88,7 +97,7 @@ def test_a_word_without_ngrams_is_its_row():
     words = np.array([3, 1, 3])
     np.testing.assert_array_equal(inputs.vectors(parameters, words),
                                   WORD_INPUTS.vectors(parameters, words))
-    updates = inputs.updates(words, np.ones((3, 4)), np.ones(3))
+    updates = inputs.updates(inputs.gather(parameters, words), np.ones((3, 4)), np.ones(3))
     assert updates[1].parameter == NGRAMS and len(updates[1].rows) == 0
 
 
@@ -102,58 +111,39 @@ def test_outside_the_vocabulary_a_word_is_the_mean_of_its_ngram_rows():
     assert not ngram_vectors(parameters[NGRAMS], ngram_buckets(["c"], 4, 4, 5)).any()
 
 
-def linear_loss(coefficients, vectors):
-    return float((coefficients * vectors).sum())
-
-
-def test_updates_are_the_gradient_of_the_word_vectors():
-    """Against central differences of L = sum_i <A_i, vector(word_i)>, whose gradient with
-    respect to each occurrence's vector is A_i: padding (count 0) moves nothing."""
+def test_updates_follow_fasttexts_rule():
+    """Each occurrence's gradient reaches its word's row and every n-gram row whole;
+    padding (count 0) moves nothing; a row's pair count adds up its words'."""
     parameters = subword_parameters(3)
     words = np.array([4, 1, 4, 0, 5])
     counts = np.array([1.0, 2.0, 1.0, 0.0, 3.0])
-    coefficients = np.random.default_rng(4).standard_normal((5, 4))
-    coefficients[3] = 0  # a padding slot's gradient is zero, as a layer gives it
-
-    def loss(moved):
-        return linear_loss(coefficients, SUBWORDS.vectors(moved, words))
-
-    updates = SUBWORDS.updates(words, coefficients, counts)
-    assert_matches_finite_differences(_Function(loss), parameters, None,
-                                      dense(parameters, updates))
-    # Pair counts per row: word 4 twice (1 + 1), its n-gram rows as many times.
-    word_update = updates[0]
+    gradients = np.random.default_rng(4).standard_normal((5, 4))
+    updates = SUBWORDS.updates(SUBWORDS.gather(parameters, words), gradients, counts)
+    expected = fasttext_rule(parameters, words[counts > 0], gradients[counts > 0])
+    actual = dense(parameters, updates)
+    for name in ("input", NGRAMS):
+        np.testing.assert_allclose(actual[name], expected[name], err_msg=name)
+    word_update, ngram_update = updates
     assert dict(zip(word_update.rows.tolist(), word_update.counts.tolist())) == {
-        1: 2.0, 4: 2.0, 5: 3.0}
+        0: 0.0, 1: 2.0, 4: 2.0, 5: 3.0}
+    bucket_counts = np.zeros(5)
+    for word, count in zip(words, counts):
+        np.add.at(bucket_counts, TABLE.of(word), count)
+    assert np.array_equal(ngram_update.counts, bucket_counts[ngram_update.rows])
+    # Each n-gram row the minibatch uses is written once.
+    assert np.array_equal(ngram_update.rows, np.unique(ngram_update.rows))
 
 
 def test_combined_updates_give_every_occurrence_its_windows_gradient():
-    """Against central differences of L = sum_g <A_g, sum of the vectors of group g>."""
     parameters = subword_parameters(5)
     words, groups = np.array([4, 1, 1, 0, 4, 2]), np.array([0, 3, 4, 6])
-    coefficients = np.random.default_rng(6).standard_normal((3, 4))
-
-    def loss(moved):
-        return linear_loss(coefficients, SUBWORDS.combine(moved, words, groups, np.ones(6)))
-
-    updates = SUBWORDS.combined_updates(words, coefficients, groups)
-    assert_matches_finite_differences(_Function(loss), parameters, None,
-                                      dense(parameters, updates))
-
-
-class _Function:
-    """A loss as a step: ``assert_matches_finite_differences`` calls it like one."""
-
-    def __init__(self, loss):
-        self._loss = loss
-
-    def __call__(self, parameters, batch, random):
-        return _Loss(self._loss(parameters))
-
-
-class _Loss:
-    def __init__(self, loss):
-        self.loss = loss
+    gradients = np.random.default_rng(6).standard_normal((3, 4))
+    _, gathered = SUBWORDS.combine(parameters, words, groups, np.ones(6))
+    updates = SUBWORDS.combined_updates(gathered, gradients, groups)
+    expected = fasttext_rule(parameters, words, np.repeat(gradients, np.diff(groups), axis=0))
+    actual = dense(parameters, updates)
+    for name in ("input", NGRAMS):
+        np.testing.assert_allclose(actual[name], expected[name], err_msg=name)
 
 
 SUBWORD_STEPS = [
@@ -186,15 +176,42 @@ def test_subword_steps_descend_their_loss(step):
     assert step(moved, batch, random(2)).loss < result.loss
 
 
-@pytest.mark.parametrize("step", SUBWORD_STEPS[:4], ids=["ns", "ns-per-pair", "softmax", "hs"])
-def test_subword_skipgram_gradients_match_finite_differences(step):
-    """Skip-gram sends each input occurrence its pairs' gradient: with each word's share
-    1 / (1 + n) the updates are the loss's gradient, the n-gram rows' included."""
+# Two-letter words with the n-grams of two characters: three n-grams each (<a, ab, b>),
+# so every word's rows weigh 1/4 in its vector; five buckets shared by all.
+UNIFORM = SubwordInputs(ngram_buckets(["aa", "ab", "ba", "bb", "ac", "ca"], 2, 2, 5))
+
+
+@pytest.mark.parametrize("step", [
+    Step(SkipGram(inputs=UNIFORM), noise_layer()),
+    Step(SkipGram(inputs=UNIFORM), noise_layer(share_negatives=False)),
+    Step(SkipGram(inputs=UNIFORM), softmax_layer()),
+    Step(SkipGram(inputs=UNIFORM), HierarchicalSoftmax(TREE)),
+    Step(Cbow(mean=False, inputs=UNIFORM), noise_layer()),
+], ids=["ns", "ns-per-pair", "softmax", "hs", "cbow-sum"])
+def test_subword_gradients_match_finite_differences(step):
+    """The updates are 1 + n = 4 times the loss's gradient on the input side (fastText's
+    rule, each row gets the vector's gradient whole) and the gradient elsewhere. CBOW's
+    sum sends each context word the window's error / count (word2vec.c's rule), which
+    the test undoes per window through a batch of windows with as many contexts each."""
     parameters = subword_parameters(8)
     batch = make_batch()
+    if isinstance(step.architecture, Cbow):
+        batch = _full_windows(batch)
+    scale = 0.25
+    if isinstance(step.architecture, Cbow):
+        scale *= batch.window_mask.sum(axis=1)[0]
     result = step(parameters, batch, random(9))
     assert_matches_finite_differences(step, parameters, batch,
-                                      dense(parameters, result.updates))
+                                      dense(parameters, result.updates, scale))
+
+
+def _full_windows(batch):
+    """The windows of ``batch`` that have the most contexts, only."""
+    counts = batch.window_mask.sum(axis=1)
+    keep = counts == counts.max()
+    return dataclasses.replace(
+        batch, centers=batch.centers[keep], window_contexts=batch.window_contexts[keep],
+        window_mask=batch.window_mask[keep], n_pairs=int(counts[keep].sum()))
 
 
 def test_subword_settings_choose_the_input_side():

@@ -62,15 +62,16 @@ class SkipGram:
         matrix = parameters[layer.parameter]
         if layer.skipgram_input == "contexts":
             mask = batch.window_mask
-            hidden = inputs.vectors(parameters, batch.window_contexts)
-            out = layer.forward(Predictions.grid(hidden, mask, batch.centers), matrix, random)
-            input_updates = inputs.updates(batch.window_contexts.ravel(), out.grad_hidden,
-                                           mask.ravel().astype(hidden.dtype))
-        else:
-            out = layer.forward(Predictions.fan_out(inputs.vectors(parameters, batch.centers),
-                                                    batch.contexts, batch.owner),
+            gathered = inputs.gather(parameters, batch.window_contexts)
+            out = layer.forward(Predictions.grid(gathered.vectors, mask, batch.centers),
                                 matrix, random)
-            input_updates = inputs.updates(batch.centers, out.grad_hidden,
+            input_updates = inputs.updates(gathered, out.grad_hidden,
+                                           mask.ravel().astype(gathered.vectors.dtype))
+        else:
+            gathered = inputs.gather(parameters, batch.centers)
+            out = layer.forward(Predictions.fan_out(gathered.vectors, batch.contexts,
+                                                    batch.owner), matrix, random)
+            input_updates = inputs.updates(gathered, out.grad_hidden,
                                            batch.window_mask.sum(axis=1))
         return StepResult(out.loss, batch.n_pairs, [*input_updates, *out.updates])
 
@@ -118,19 +119,20 @@ class Cbow:
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._text.minibatches.Minibatch`)."""
-        hidden, groups, counts = combined_hidden(self.inputs, parameters, batch, self.mean)
+        hidden, groups, counts, gathered = combined_hidden(self.inputs, parameters, batch,
+                                                           self.mean)
         out = layer.forward(Predictions.one_row(hidden, batch.centers),
                             parameters[layer.parameter], random)
         grad_hidden = context_error(out.grad_hidden, counts, self.mean)
         return StepResult(out.loss, batch.n_pairs, [
-            *self.inputs.combined_updates(batch.contexts, grad_hidden, groups),
+            *self.inputs.combined_updates(gathered, grad_hidden, groups),
             *out.updates,
         ], n_predictions=len(batch.centers))
 
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each window's combined context
         predicts its center word."""
-        hidden, _, _ = combined_hidden(self.inputs, parameters, batch, self.mean)
+        hidden = combined_hidden(self.inputs, parameters, batch, self.mean)[0]
         return hidden, batch.centers, np.arange(len(batch.centers))
 
 
@@ -237,7 +239,7 @@ class DistributedMemory:
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (its documents set)."""
-        hidden, groups, counts = self._hidden(parameters, batch)
+        hidden, groups, counts, _ = self._hidden(parameters, batch)
         out = layer.forward(Predictions.one_row(hidden, batch.centers),
                             parameters[layer.parameter], random)
         grad_hidden = context_error(out.grad_hidden, counts, self.mean)
@@ -261,7 +263,7 @@ class DistributedMemory:
     def score_inputs(self, batch, parameters):
         """``(hidden, targets, owner)`` of ``score``: each window's document and context
         predict its center word."""
-        hidden, _, _ = self._hidden(parameters, batch)
+        hidden = self._hidden(parameters, batch)[0]
         return hidden, batch.centers, np.arange(len(batch.centers))
 
 
@@ -286,6 +288,8 @@ def combined_hidden(inputs, parameters, batch, mean, documents=None):
         Window ``b``'s context words are ``batch.contexts[groups[b]:groups[b + 1]]``.
     counts : ndarray of int, shape (n_windows,)
         Vectors combined per window: its context words, and its document.
+    gathered : InputRows
+        What ``inputs.combined_updates`` needs to route the context words' gradient.
     """
     counts = batch.window_mask.sum(axis=1)
     groups = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -293,11 +297,11 @@ def combined_hidden(inputs, parameters, batch, mean, documents=None):
     n_combined = counts if documents is None else counts + 1
     scale = 1.0 / n_combined if mean else None
     weights = np.ones(batch.n_pairs) if scale is None else np.repeat(scale, counts)
-    hidden = inputs.combine(parameters, batch.contexts, groups, weights)
+    hidden, gathered = inputs.combine(parameters, batch.contexts, groups, weights)
     if documents is not None:
         rows = np.take(documents, batch.documents, axis=0)
         hidden += rows if scale is None else rows * scale[:, None].astype(rows.dtype)
-    return hidden, groups, n_combined
+    return hidden, groups, n_combined, gathered
 
 
 def context_error(grad_hidden, counts, mean):

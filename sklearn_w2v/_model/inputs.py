@@ -27,44 +27,72 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._text import ngram_buckets, ngrams_enabled
-from .sparse_rows import segment_sums, weighted_row_sums
+from .sparse_rows import scatter_add_rows, weighted_row_sums
 from .steps import RowUpdate
 
-__all__ = ["NGRAMS", "SubwordInputs", "SubwordSettings", "WORD_INPUTS", "WordInputs",
+__all__ = ["InputRows", "NGRAMS", "SubwordInputs", "SubwordSettings", "WORD_INPUTS", "WordInputs",
            "ngram_vectors"]
 
 # The name of the n-gram matrix among the parameters (fastText's rows nwords.. of wi).
 NGRAMS = "ngrams"
 
 
+@dataclass
+class InputRows:
+    """The input vectors of the words of a minibatch, as an input side gathered them,
+    and what it needs to route their gradient back (its own business).
+
+    Attributes
+    ----------
+    vectors : ndarray of shape words.shape + (d,), or None
+        None after :meth:`WordInputs.combine`, which never forms them one by one.
+    words : ndarray of int
+        The words, flattened.
+    """
+
+    vectors: object
+    words: np.ndarray
+    distinct: object = None  # SubwordInputs: the distinct words,
+    inverse: object = None  # each occurrence's index among them,
+    buckets: object = None  # the distinct buckets of their n-grams (sorted),
+    bucket_words: object = None  # and the words of each bucket (bucket b's are
+    bucket_groups: object = None  # bucket_words[bucket_groups[b]:bucket_groups[b + 1]])
+
+
 @dataclass(frozen=True)
 class WordInputs:
     """word2vec's input side: word ``w``'s input vector is row ``w`` of ``"input"``."""
 
-    def vectors(self, parameters, words):
-        """The input vectors of ``words`` (int array of any shape): shape + (d,)."""
+    def gather(self, parameters, words):
+        """The :class:`InputRows` of ``words`` (int array of any shape)."""
         # np.take: measured faster than fancy indexing for these row gathers.
-        return np.take(parameters["input"], words, axis=0)
+        return InputRows(np.take(parameters["input"], words, axis=0), words.ravel())
 
-    def updates(self, words, gradients, counts=None):
-        """The updates of the gradients with respect to the input vectors of ``words``.
+    def vectors(self, parameters, words):
+        """The input vectors of ``words``: shape + (d,)."""
+        return self.gather(parameters, words).vectors
+
+    def updates(self, gathered, gradients, counts=None):
+        """The updates of the gradients with respect to the gathered vectors.
 
         Parameters
         ----------
-        words : ndarray of int, shape (n,)
-        gradients : ndarray of shape (n, d) or (..., d) with n rows in all
+        gathered : InputRows
+        gradients : ndarray of shape (n, d) or (..., d) with one row per gathered word
         counts : ndarray of shape (n,) or None
             Pair updates summed in each gradient (0: padding, no update).
         """
-        return [RowUpdate("input", words, gradients, counts)]
+        return [RowUpdate("input", gathered.words, gradients, counts)]
 
     def combine(self, parameters, words, groups, weights):
-        """``out[g] = sum_i weights[i] * vector(words[i])`` over ``i`` in group ``g``."""
-        return weighted_row_sums(parameters["input"], words, groups, weights)
+        """``(sums, gathered)``: ``sums[g] = sum_i weights[i] * vector(words[i])`` over
+        ``i`` in group ``g``, read without forming the vectors one by one."""
+        return (weighted_row_sums(parameters["input"], words, groups, weights),
+                InputRows(None, words))
 
-    def combined_updates(self, words, gradients, groups):
-        """Every ``words[i]`` of group ``g`` receives ``gradients[g]`` (CBOW)."""
-        return [RowUpdate("input", words, gradients, groups=groups)]
+    def combined_updates(self, gathered, gradients, groups):
+        """Every word of group ``g`` receives ``gradients[g]`` (CBOW)."""
+        return [RowUpdate("input", gathered.words, gradients, groups=groups)]
 
     def extra_rows(self):
         """The parameter matrices this side adds to ``"input"``: name -> rows."""
@@ -89,10 +117,13 @@ class SubwordInputs:
 
     Notes
     -----
-    A minibatch repeats frequent words: the input vectors are formed once per distinct
-    word (one CSR product over the n-gram rows), and the gradients summed per distinct
-    word before they are routed to its rows, which gathers and scatters each word's
-    n-gram rows once per minibatch instead of once per occurrence.
+    The n-gram matrix is the large one (``bucket`` rows), and its rows are read and
+    written at random: what a minibatch costs is the rows it touches there. A
+    minibatch's input vectors are formed once per distinct word, from one gather of the
+    distinct buckets of their n-grams (fewer than their n-grams: frequent n-grams are
+    shared by many words), and their gradients are summed per distinct word and then per
+    distinct bucket before the trainer adds them: each row of the n-gram matrix that the
+    minibatch uses is read once and written once.
     """
 
     def __init__(self, table):
@@ -112,65 +143,100 @@ class SubwordInputs:
     def _rows(self, words):
         """The n-gram rows of the distinct ``words`` and their CSR pointers."""
         lengths = self._lengths[words]
-        groups = np.zeros(len(words) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=groups[1:])
+        groups = _pointers(lengths)
         positions = (np.repeat(self.table.indptr[words] - groups[:-1], lengths)
                      + np.arange(groups[-1], dtype=np.int64))
         return self.table.buckets[positions], groups
 
-    def _word_vectors(self, parameters, words):
-        """The input vectors of the distinct ``words`` (1-D)."""
+    def _distinct(self, parameters, words):
+        """The :class:`InputRows` of ``words`` (flat) with the vectors of the distinct
+        words (not yet one per occurrence)."""
+        distinct, inverse = np.unique(words, return_inverse=True)
+        buckets, bucket_words, bucket_groups = self._buckets_of(distinct)
         inputs = parameters["input"]
-        rows, groups = self._rows(words)
-        scale = self._scale[words]
-        out = weighted_row_sums(parameters[NGRAMS], rows,
-                                groups, np.repeat(scale, self._lengths[words]))
-        out += np.take(inputs, words, axis=0) * scale[:, None].astype(inputs.dtype)
-        return out
+        scale = self._scale[distinct]
+        vectors = np.take(inputs, distinct, axis=0) * scale[:, None].astype(inputs.dtype)
+        # Bucket by bucket, the gathered rows read in order and each added to its words'
+        # vectors (a block of a few hundred kB): measured faster than reading each word's
+        # n-gram rows at random from the gathered block.
+        scatter_add_rows(vectors, bucket_words, np.take(parameters[NGRAMS], buckets, axis=0),
+                         scale[bucket_words], groups=bucket_groups)
+        return InputRows(vectors, words, distinct, inverse, buckets, bucket_words,
+                         bucket_groups)
+
+    def _buckets_of(self, words):
+        """The distinct buckets of the n-grams of the distinct ``words`` (sorted), and
+        each bucket's words as CSR columns and pointers (a word as many times as its
+        n-grams fall in the bucket)."""
+        entries, groups = self._rows(words)
+        # The default sort: numpy's vectorized quicksort, several times faster here than
+        # a stable sort (the order of a bucket's words does not matter).
+        order = np.argsort(entries)
+        ordered = entries[order]
+        first = np.ones(len(entries), dtype=bool)
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        pointers = np.append(np.flatnonzero(first), len(entries)).astype(np.int64)
+        word_of_entry = np.repeat(np.arange(len(words)), np.diff(groups))
+        return ordered[first], word_of_entry[order], pointers
+
+    def gather(self, parameters, words):
+        words = np.asarray(words)
+        gathered = self._distinct(parameters, words.ravel())
+        gathered.vectors = np.take(gathered.vectors, gathered.inverse, axis=0).reshape(
+            words.shape + gathered.vectors.shape[1:])
+        return gathered
 
     def vectors(self, parameters, words):
-        words = np.asarray(words)
-        distinct, inverse = np.unique(words.ravel(), return_inverse=True)
-        vectors = self._word_vectors(parameters, distinct)
-        return np.take(vectors, inverse, axis=0).reshape(words.shape + vectors.shape[1:])
+        return self.gather(parameters, words).vectors
 
     def combine(self, parameters, words, groups, weights):
-        distinct, inverse = np.unique(words, return_inverse=True)
-        return weighted_row_sums(self._word_vectors(parameters, distinct), inverse, groups,
-                                 weights)
+        gathered = self._distinct(parameters, words)
+        return (weighted_row_sums(gathered.vectors, gathered.inverse, groups, weights),
+                gathered)
 
-    def updates(self, words, gradients, counts=None):
-        gradients = gradients.reshape(len(words), -1)
-        if counts is not None:
-            keep = counts > 0  # padding slots carry no update
-            words, gradients, counts = words[keep], gradients[keep], counts[keep]
-        distinct, inverse = np.unique(words, return_inverse=True)
-        order = np.argsort(inverse, kind="stable")
-        pointers = _pointers(np.bincount(inverse, minlength=len(distinct)))
-        summed = segment_sums(gradients, pointers, order)
-        totals = np.bincount(inverse, weights=counts, minlength=len(distinct))
-        return self._word_updates(distinct, summed, totals)
+    def updates(self, gathered, gradients, counts=None):
+        gradients = gradients.reshape(len(gathered.words), -1)
+        word_gradients = np.zeros((len(gathered.distinct), gradients.shape[1]),
+                                  dtype=gradients.dtype)
+        # Padding slots (count 0) carry no update.
+        scatter_add_rows(word_gradients, gathered.inverse, gradients,
+                         None if counts is None else (counts > 0))
+        totals = np.bincount(gathered.inverse, weights=counts,
+                             minlength=len(gathered.distinct))
+        return self._word_updates(gathered, word_gradients, totals)
 
-    def combined_updates(self, words, gradients, groups):
-        group_of = np.repeat(np.arange(len(groups) - 1), np.diff(groups))
-        distinct, inverse = np.unique(words, return_inverse=True)
-        order = np.argsort(inverse, kind="stable")
-        occurrences = np.bincount(inverse, minlength=len(distinct))
-        # Each occurrence receives its window's gradient: summed per distinct word.
-        summed = weighted_row_sums(gradients, group_of[order], _pointers(occurrences),
-                                   np.ones(len(words)))
-        return self._word_updates(distinct, summed, occurrences.astype(np.float64))
+    def combined_updates(self, gathered, gradients, groups):
+        word_gradients = np.zeros((len(gathered.distinct), gradients.shape[1]),
+                                  dtype=gradients.dtype)
+        # Each occurrence receives its window's gradient.
+        scatter_add_rows(word_gradients, gathered.inverse, gradients, groups=groups)
+        totals = np.bincount(gathered.inverse, minlength=len(gathered.distinct))
+        return self._word_updates(gathered, word_gradients, totals.astype(np.float64))
 
-    def _word_updates(self, words, gradients, counts):
-        """Each distinct word's own row and its n-gram rows receive its gradient whole."""
-        rows, groups = self._rows(words)
-        return [RowUpdate("input", words, gradients, counts),
-                RowUpdate(NGRAMS, rows, gradients, np.repeat(counts, self._lengths[words]),
-                          groups=groups)]
+    def _word_updates(self, gathered, word_gradients, totals):
+        """Each distinct word's own row and its n-gram rows receive its gradient whole;
+        summed per distinct bucket."""
+        # Each bucket's row summed from the few-hundred-kB block of word gradients and
+        # written once: measured several times faster than scattering every n-gram's
+        # gradient into the buckets.
+        words, groups = gathered.bucket_words, gathered.bucket_groups
+        bucket_gradients = weighted_row_sums(word_gradients, words, groups,
+                                             np.ones(len(words)))
+        bucket_totals = np.add.reduceat(totals[words], groups[:-1]) if len(words) else \
+            np.zeros(0)
+        return [RowUpdate("input", gathered.distinct, word_gradients, totals, distinct=True),
+                RowUpdate(NGRAMS, gathered.buckets, bucket_gradients, bucket_totals,
+                          distinct=True)]
 
     def word_vectors(self, parameters):
         """The input vectors of every word of the table, shape (n_words, d)."""
-        return self._word_vectors(parameters, np.arange(self.table.n_words))
+        words = np.arange(self.table.n_words)
+        entries, groups = self._rows(words)
+        inputs = parameters["input"]
+        vectors = weighted_row_sums(parameters[NGRAMS], entries, groups,
+                                    np.repeat(self._scale, self._lengths))
+        vectors += inputs * self._scale[:, None].astype(inputs.dtype)
+        return vectors
 
     def fitted_state(self, parameters):
         return {"vectors_": self.word_vectors(parameters), "vectors_vocab_": parameters["input"],

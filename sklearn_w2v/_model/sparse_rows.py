@@ -118,7 +118,7 @@ class RowUpdateCap:
         self.max_updates_per_row = max_updates_per_row
         self._totals = np.zeros(n_rows, dtype=np.float32)
 
-    def scales(self, rows, counts=None):
+    def scales(self, rows, counts=None, distinct=False):
         """Factors for the occurrences ``rows``.
 
         Parameters
@@ -127,6 +127,9 @@ class RowUpdateCap:
         counts : ndarray of shape (n,) or None
             Single updates summed in each occurrence's gradient (None: one each; 0 marks
             an occurrence that carries no update, such as padding).
+        distinct : bool
+            ``rows`` has no repeats: each row's total is its own count, and the buffer of
+            totals (random access over the whole matrix) is not needed.
 
         Returns
         -------
@@ -137,9 +140,12 @@ class RowUpdateCap:
                    else np.asarray(counts, dtype=np.float32))
         if self.max_updates_per_row is None:
             return (weights > 0).astype(np.float32)
-        np.add.at(self._totals, rows, weights)
-        totals = self._totals[rows]
-        self._totals[rows] = 0
+        if distinct:
+            totals = weights.copy()
+        else:
+            np.add.at(self._totals, rows, weights)
+            totals = self._totals[rows]
+            self._totals[rows] = 0
         # A zero total only comes with zero counts, whose scale is zeroed below anyway.
         with np.errstate(divide="ignore"):
             scales = np.float32(self.max_updates_per_row) / totals

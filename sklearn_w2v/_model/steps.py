@@ -135,6 +135,9 @@ class RowUpdate:
         A factor per entry of ``rows`` (None: 1). With ``groups``, an update of rank one:
         CBOW's output rows receive ``dJ/dx`` times the window's hidden vector, without a
         (windows x outputs x d) array ever being built.
+    distinct : bool
+        ``rows`` has no repeats (the per-row cap then needs no sums; see
+        ``RowUpdateCap.scales``).
     """
 
     parameter: str
@@ -143,6 +146,7 @@ class RowUpdate:
     counts: object = None
     groups: object = None
     weights: object = None
+    distinct: bool = False
 
 
 class BlockRandom:

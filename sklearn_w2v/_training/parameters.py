@@ -31,8 +31,22 @@ def initial_parameters(start, n_words, d, dtype, rng, layer, inputs=WORD_INPUTS)
     for name, n_rows in inputs.extra_rows().items():
         kept = None if start is None else start.extra_matrix(name)
         parameters[name] = (np.array(kept, dtype=dtype) if kept is not None
-                            else initial_center_vectors(rng, n_rows, d, dtype))
+                            else initial_extra_rows(rng, n_rows, d, dtype))
     return parameters
+
+
+def initial_extra_rows(rng, n_rows, d, dtype, *, block_values=INIT_BLOCK_VALUES):
+    """The start of an input side's extra rows (fastText's n-gram rows): uniform in
+    [-0.5/d, 0.5/d) as the word rows, drawn in the matrix's own dtype (2,000,000 rows of
+    100 float32 are drawn in a quarter of the time float64 draws take)."""
+    vectors = np.empty((n_rows, d), dtype=dtype)
+    flat = vectors.reshape(-1)
+    for first in range(0, flat.size, block_values):
+        block = flat[first:first + block_values]
+        rng.random(out=block, dtype=block.dtype)
+        block -= 0.5
+        block /= d
+    return vectors
 
 
 def initial_center_vectors(rng, n_words, d, dtype, out=None, *,
@@ -67,5 +81,5 @@ def seed_sequence_of(random_state):
     return np.random.SeedSequence(int(rng.randint(np.iinfo(np.int32).max)))
 
 
-__all__ = ["INIT_BLOCK_VALUES", "initial_center_vectors", "initial_parameters",
-           "seed_sequence_of"]
+__all__ = ["INIT_BLOCK_VALUES", "initial_center_vectors", "initial_extra_rows",
+           "initial_parameters", "seed_sequence_of"]

@@ -247,7 +247,8 @@ def apply_updates(parameters, updates, caps, rate, *, frozen=()):
         if update.rows is None:  # dense: one gradient row per matrix row
             matrix -= rate * update.gradients
         else:
-            scales = caps[update.parameter].scales(update.rows, update.counts)
+            scales = caps[update.parameter].scales(update.rows, update.counts,
+                                                   update.distinct)
             if update.weights is not None:
                 scales *= update.weights
             scatter_add_rows(matrix, update.rows, update.gradients, scales, -rate,
