@@ -4,7 +4,9 @@
 softmax, negative sampling, noise-contrastive estimation or hierarchical softmax, in
 vectorized NumPy, and pools them into dense document features for a
 :class:`~sklearn.pipeline.Pipeline`; :class:`Doc2VecTransformer` learns a vector per
-document (PV-DBOW or PV-DM) on the same engine and infers vectors for new documents.
+document (PV-DBOW or PV-DM) on the same engine and infers vectors for new documents;
+:class:`FastTextTransformer` adds fastText's subwords, a vector for every word, and
+reads and writes Facebook's models.
 """
 
 # The public names are imported when first used (PEP 562): a worker process of n_jobs > 1
@@ -19,12 +21,14 @@ from ._version import __version__
 if TYPE_CHECKING:  # type checkers see the names and their types as plain imports
     from ._estimators import (
         Doc2VecTransformer,
+        FastTextTransformer,
         InconsistentVersionWarning,
         Word2VecTransformer,
     )
     from ._text import Coverage, LowCoverageWarning, read_lines
     from ._training import FittedParts, TrainingDivergedError, TrainingWorkerError
     from ._vectors import (
+        FastTextFile,
         UnknownWordError,
         VectorFile,
         load_word2vec_format,
@@ -37,6 +41,7 @@ _renamed_modules.install(__name__)
 # public name -> the sub-package that exports it
 _PUBLIC = {
     "Word2VecTransformer": "._estimators", "Doc2VecTransformer": "._estimators",
+    "FastTextTransformer": "._estimators", "FastTextFile": "._vectors",
     "InconsistentVersionWarning": "._estimators", "UnknownWordError": "._vectors",
     "Coverage": "._text", "LowCoverageWarning": "._text", "read_lines": "._text",
     "FittedParts": "._training", "TrainingDivergedError": "._training",
@@ -45,7 +50,8 @@ _PUBLIC = {
     "save_word2vec_format": "._vectors",
 }
 
-__all__ = ["Word2VecTransformer", "Doc2VecTransformer", "TrainingDivergedError",
+__all__ = ["Word2VecTransformer", "Doc2VecTransformer", "FastTextTransformer", "FastTextFile",
+           "TrainingDivergedError",
            "TrainingWorkerError",
            "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
            "read_lines", "save_word2vec_format", "VectorFile", "Coverage",

@@ -21,7 +21,9 @@ only the names below, never its modules.
 * ``minibatches``: a block of the corpus → windows (subsampling, dynamic window) → the
   minibatch grids the model trains on;
 * ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning;
-* ``subwords``: fastText's character n-grams of words and their hash buckets.
+* ``subwords``: fastText's character n-grams of words and their hash buckets;
+* ``subword_coverage``: what a fastText model covers through its vocabulary and through
+  n-grams alone, and ``transform``'s encoding with a row for each word n-grams cover.
 """
 
 from .analyzer import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
@@ -31,13 +33,21 @@ from .encoded_corpus import EncodedCorpus, encode
 from .lines import read_lines
 from .minibatches import block_boundaries, block_minibatches, iter_all_pairs
 from .settings import CorpusSettings, TextSettings
+from .subword_coverage import (
+    SubwordCoverage,
+    WordsWithVectors,
+    encode_with_subwords,
+    has_character_ngram,
+    subword_fit_coverage,
+)
 from .subwords import NgramBuckets, character_ngrams, ngram_buckets, ngrams_enabled
 from .vocabulary import build_vocabulary, keep_probabilities
 from .vocabulary_growth import extend_vocabulary
 
 __all__ = ["CorpusSettings", "Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus",
-           "LowCoverageWarning", "NgramBuckets", "TextSettings", "block_boundaries",
-           "block_minibatches", "build_analyzer", "build_vocabulary", "character_ngrams",
-           "corpus_store", "encode", "extend_vocabulary", "fit_coverage", "iter_all_pairs",
-           "iter_token_lists", "keep_probabilities", "ngram_buckets", "ngrams_enabled",
-           "read_lines", "transform_corpus"]
+           "LowCoverageWarning", "NgramBuckets", "SubwordCoverage", "TextSettings",
+           "WordsWithVectors", "block_boundaries", "block_minibatches", "build_analyzer",
+           "build_vocabulary", "character_ngrams", "corpus_store", "encode",
+           "encode_with_subwords", "extend_vocabulary", "fit_coverage", "has_character_ngram",
+           "iter_all_pairs", "iter_token_lists", "keep_probabilities", "ngram_buckets",
+           "ngrams_enabled", "read_lines", "subword_fit_coverage", "transform_corpus"]

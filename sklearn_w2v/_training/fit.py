@@ -138,7 +138,7 @@ def fit_state(settings, X, previous=None, *, incremental=False, grow_vocabulary=
             vocabulary.corpus, vocabulary.n_words, plan.previous if incremental else None)}
         hooks.notify("train", corpus=vocabulary.corpus)
         state.update(train_vectors(settings, plan, vocabulary, epochs) if epochs > 0
-                     else untrained_vectors(plan, settings.model))
+                     else untrained_vectors(plan, settings.model, vocabulary.counts))
         state.update(continued_counters(state, plan, vocabulary,
                                         settings.training.batch_size))
         hooks.notify("extras", state=state)

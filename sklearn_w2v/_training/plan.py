@@ -20,9 +20,9 @@ from functools import partial
 
 import numpy as np
 
-from .._model import NGRAMS
+from .._model import NGRAMS, SubwordSettings
 from .._utils import current_hooks
-from .._vectors import resolve_init
+from .._vectors import is_fasttext_init, load_fasttext_model, resolve_init
 from .trainer import SerialBlockRunner
 from .workers import ProcessBlockRunner
 
@@ -168,9 +168,44 @@ def _starting_point(settings, previous):
                      previous.get("vectors_ngrams_"))
     if settings.training.init is None:
         return None
+    if is_fasttext_init(settings.training.init):
+        return fasttext_start(settings.model, settings.training.init)
     pretrained = resolve_init(settings.training.init, vector_size=settings.model.vector_size,
                               dtype=settings.model.dtype)
     return Start(pretrained.words, pretrained.index, pretrained.vectors, None, "init")
+
+
+def fasttext_start(model, init):
+    """The start of a fit from a fastText binary model.
+
+    A fastText estimator (``model.subwords`` set) starts from the words' own rows and the
+    n-gram rows, which must have been hashed as its ``min_n``, ``max_n`` and ``bucket``
+    hash them; any other estimator from the words' fastText vectors (the mean of their
+    rows). The output rows carry over to negative sampling, the objective that trained
+    them.
+    """
+    fasttext = load_fasttext_model(init, model.dtype)
+    source = f"init={str(init)!r}"
+    if fasttext.dim != model.vector_size:
+        raise ValueError(f"{source} holds vectors of dimension {fasttext.dim}, but "
+                         f"vector_size={model.vector_size}; set vector_size={fasttext.dim}.")
+    words = fasttext.words
+    index = {word: row for row, word in enumerate(words)}
+    output = fasttext.output if (fasttext.loss == model.objective == "negative") else None
+    file_subwords = SubwordSettings(fasttext.min_n, fasttext.max_n, fasttext.bucket)
+    if model.subwords is None:
+        vectors = file_subwords.inputs_for(words).fitted_state(
+            {"input": fasttext.vectors_vocab, NGRAMS: fasttext.vectors_ngrams})["vectors_"]
+        return Start(words, index, vectors, output, "init")
+    if file_subwords.structure() != model.subwords.structure():
+        wanted = ", ".join(f"{k}={v}" for k, v in file_subwords.structure().items())
+        raise ValueError(
+            f"{source} hashes its n-grams with {wanted}, but this model with "
+            f"{', '.join(f'{k}={v}' for k, v in model.subwords.structure().items())}; "
+            f"set {wanted} (FastTextTransformer.from_fasttext_format sets them from the "
+            f"file).")
+    return Start(words, index, fasttext.vectors_vocab, output, "init",
+                 ngrams=fasttext.vectors_ngrams if file_subwords.enabled else None)
 
 
 def origin(plan, epochs):
@@ -185,4 +220,5 @@ def origin(plan, epochs):
     return "fine-tuned" if epochs > 0 else "pretrained"
 
 
-__all__ = ["FitPlan", "Start", "check_continuation", "origin", "plan_fit", "runner_factory"]
+__all__ = ["FitPlan", "Start", "check_continuation", "fasttext_start", "origin", "plan_fit",
+           "runner_factory"]

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._model import NGRAMS, WORD_INPUTS, make_step, noise_distribution
-from .._text import build_vocabulary, extend_vocabulary, fit_coverage, iter_token_lists
+from .._text import (
+    build_vocabulary,
+    extend_vocabulary,
+    fit_coverage,
+    iter_token_lists,
+    subword_fit_coverage,
+)
 from .._utils import current_hooks
 from .parameters import initial_center_vectors, initial_parameters, seed_sequence_of
 from .progress import log_vocabulary
@@ -82,10 +88,24 @@ def read_and_count(settings, plan, X):
     if corpus.n_docs == 0:
         raise ValueError("X is an empty corpus: fit needs at least one document.")
     start = plan.start_vectors
-    coverage = None if start is None else fit_coverage(
-        words, counts, start.index, pretrained=start.origin == "init",
-        init=settings.training.init, lowercase=settings.text.lowercase)
+    coverage = None if start is None else start_coverage(settings, start, words, counts)
     return CountedCorpus(words, counts, corpus, coverage, started)
+
+
+def start_coverage(settings, start, words, counts):
+    """How much of X the vectors training starts from cover (warning when ``init``'s
+    cover little): with fastText's n-gram rows, every word with an n-gram is covered."""
+    pretrained, init, lowercase = (start.origin == "init", settings.training.init,
+                                   settings.text.lowercase)
+    if start.ngrams is not None and settings.model.has_subwords:
+        subwords = settings.model.subwords
+        whose = (f"The vectors of init={str(init)!r}" if pretrained
+                 else "The vectors of this model")
+        return subword_fit_coverage(words, counts, start.index, min_n=subwords.min_n,
+                                    max_n=subwords.max_n, pretrained=pretrained,
+                                    whose=whose, lowercase=lowercase)
+    return fit_coverage(words, counts, start.index, pretrained=pretrained, init=init,
+                        lowercase=lowercase)
 
 
 def choose_vocabulary(settings, plan, counted):
@@ -241,9 +261,10 @@ def _epoch_callback(user_callback, layer):
     return callback
 
 
-def untrained_vectors(plan, model):
+def untrained_vectors(plan, model, counts):
     """The state of ``epochs=0``: the starting vectors as they are (with fastText's
-    n-gram rows, the mean of each word's rows)."""
+    n-gram rows, the mean of each word's rows); a fastText model's output rows come with
+    the noise distribution of the word ``counts`` of X, as a fit's would."""
     start, previous = plan.start_vectors, plan.previous
     inputs = WORD_INPUTS if start.ngrams is None else input_side(model, start, [])
     state = {**inputs.fitted_state({"input": start.vectors, NGRAMS: start.ngrams}),
@@ -256,6 +277,8 @@ def untrained_vectors(plan, model):
         state.update(node_vectors_=start.nodes, huffman_tree_=start.tree)
     if previous is not None and "noise_distribution_" in previous:
         state["noise_distribution_"] = previous["noise_distribution_"]
+    elif start.output is not None:
+        state["noise_distribution_"] = noise_distribution(counts, model.ns_exponent)
     return state
 
 
@@ -295,4 +318,5 @@ def _padded(values, n):
 
 __all__ = ["CountedCorpus", "PARTIAL_FIT_HALF_LIFE", "Vocabulary", "auto_epochs",
            "choose_vocabulary", "continued_counters", "input_side", "read_and_count",
-           "resolve_epochs", "train_vectors", "untrained_vectors", "vocabulary_state"]
+           "resolve_epochs", "start_coverage", "train_vectors", "untrained_vectors",
+           "vocabulary_state"]

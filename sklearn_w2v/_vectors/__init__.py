@@ -13,13 +13,23 @@ The bottom layer of the package (it imports only ``_utils``). One module per con
 * ``pretrained``: the sources ``init`` accepts (a path, a :class:`VectorFile` with reading
   options, ``(words, vectors)``, a KeyedVectors-like object), files read once per process;
 * ``word_vectors``: :class:`WordVectors`, the words, index and matrix that the estimators'
-  queries and :mod:`sklearn_w2v.evaluation` compute on, and :class:`UnknownWordError`.
+  queries and :mod:`sklearn_w2v.evaluation` compute on, and :class:`UnknownWordError`;
+* ``fasttext_format``: Facebook fastText's binary models (``.bin``), read and written as
+  gensim does, and shared read-only when they are ``init``.
 
 Other packages import what they use from here, never from a module of it.
 """
 
 from .checks import MAX_WORD_BYTES
 from .compressed import open_for_reading
+from .fasttext_format import (
+    FastTextFile,
+    FastTextModel,
+    is_fasttext_init,
+    load_fasttext_model,
+    read_fasttext_model,
+    write_fasttext_model,
+)
 from .pretrained import (
     VectorFile,
     describe_init,
@@ -42,8 +52,10 @@ from .word_vectors import (
 )
 from .writer import save_word2vec_format
 
-__all__ = ["COSMUL_EPSILON", "MAX_WORD_BYTES", "UnknownWordError", "VectorFile",
-           "WordVectors", "cosines", "describe_init", "is_word_vector_file",
+__all__ = ["COSMUL_EPSILON", "FastTextFile", "FastTextModel", "MAX_WORD_BYTES",
+           "UnknownWordError", "VectorFile", "WordVectors", "cosines", "describe_init",
+           "is_fasttext_init", "load_fasttext_model", "read_fasttext_model",
+           "write_fasttext_model", "is_word_vector_file",
            "load_vector_file", "load_word2vec_format", "open_for_reading", "resolve_init",
            "row_norms", "save_word2vec_format", "sniff_binary", "term_list", "unit",
            "unit_rows", "unknown_word"]

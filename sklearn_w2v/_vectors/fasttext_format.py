@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +41,8 @@ from .checks import MAX_WORD_BYTES, check_finite, duplicate_error
 from .compressed import _compression_of, compressing, open_for_reading
 from .rows import CHUNK_SIZE
 
-__all__ = ["FASTTEXT_MAGIC", "FASTTEXT_VERSION", "FastTextModel", "is_fasttext_model",
+__all__ = ["FASTTEXT_MAGIC", "FASTTEXT_VERSION", "FastTextFile", "FastTextModel",
+           "is_fasttext_init", "is_fasttext_model", "load_fasttext_model",
            "read_fasttext_model", "write_fasttext_model"]
 
 FASTTEXT_MAGIC = 793712314
@@ -107,6 +110,37 @@ class FastTextModel:
     lr_update_rate: int = 100
     sample: float = 1e-4
     version: object = FASTTEXT_VERSION
+
+
+@dataclass(frozen=True)
+class FastTextFile:
+    """A fastText binary model and how to read it: an ``init`` value, as a path is.
+
+    ``init="model.bin"`` is read as a fastText model when the file starts with fastText's
+    magic number; ``FastTextFile(path, ...)`` reads any fastText model, the format older
+    than fastText 0.2 included, with the encoding of its words.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    encoding : str, default="utf-8"
+    unicode_errors : str, default="strict"
+        See :func:`read_fasttext_model`.
+    """
+
+    path: object
+    encoding: str = "utf-8"
+    unicode_errors: str = "strict"
+
+    def __str__(self) -> str:
+        return os.fsdecode(self.path)
+
+
+def is_fasttext_init(init):
+    """Whether an ``init`` value names a fastText binary model."""
+    if isinstance(init, FastTextFile):
+        return True
+    return isinstance(init, (str, bytes, os.PathLike)) and is_fasttext_model(init)
 
 
 def is_fasttext_model(path):
@@ -359,6 +393,49 @@ def _read_matrices(stream, args, version, n_words, output):
         else:
             matrices.append(stream.floats(n_rows, n_columns, f"the {name}"))
     return matrices
+
+
+class _ModelCache:
+    """The fastText models read for ``init`` in this process (the most recent two), keyed
+    by real path, size, modification time, dtype and reading options: the clones a grid
+    search fits share one read-only copy, as word vector files are shared."""
+
+    def __init__(self, entries=2):
+        self._entries = entries
+        self._models: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.reads = 0
+
+    def load(self, source, dtype):
+        if not isinstance(source, FastTextFile):
+            source = FastTextFile(source)
+        path = os.fspath(source.path)
+        stat = os.stat(path)
+        key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, np.dtype(dtype).str,
+               source.encoding, source.unicode_errors)
+        with self._lock:
+            if key in self._models:
+                self._models.move_to_end(key)
+                return self._models[key]
+            self.reads += 1
+            model = read_fasttext_model(path, encoding=source.encoding,
+                                        unicode_errors=source.unicode_errors, dtype=dtype)
+            for matrix in (model.vectors_vocab, model.vectors_ngrams, model.output):
+                if matrix is not None:
+                    matrix.flags.writeable = False
+            self._models[key] = model
+            while len(self._models) > self._entries:
+                self._models.popitem(last=False)
+            return model
+
+
+_CACHE = _ModelCache()
+
+
+def load_fasttext_model(source, dtype=np.float32):
+    """The :class:`FastTextModel` of ``source`` (a path or :class:`FastTextFile`), read
+    once per process and shared read-only (see ``_ModelCache``)."""
+    return _CACHE.load(source, dtype)
 
 
 def write_fasttext_model(path, model):
