@@ -24,6 +24,9 @@ from .coverage import Coverage, coverage_of_counts, encode_with_coverage, warn_i
 __all__ = ["SubwordCoverage", "WordsWithVectors", "encode_with_subwords",
            "has_character_ngram", "subword_fit_coverage"]
 
+_FIX_NO_NGRAM_ROWS = ("This model has no n-gram rows (subwords off, or vectors used as "
+                      "they are): fit it on text like X with subwords (max_n >= min_n) so "
+                      "that every word gets a vector.")
 _FIX_SHORT_WORDS = ("Words shorter than min_n - 2 characters have no n-gram: lower min_n, "
                     "or fit on text like X so that they get rows (lower min_count).")
 
@@ -174,6 +177,9 @@ def encode_with_subwords(token_lists, vocabulary, *, min_n, max_n, ngram_rows, w
     n_known = len(vocabulary)
     ids = corpus.ids
     coverage = _with_ngrams(coverage, np.count_nonzero(ids >= n_known), len(new_words))
-    warn_if_low(coverage, what=_describe(coverage, whose), lowercase=lowercase,
-                fix=_FIX_SHORT_WORDS)
+    if ngram_rows:
+        warn_if_low(coverage, what=_describe(coverage, whose), lowercase=lowercase,
+                    fix=_FIX_SHORT_WORDS)
+    else:  # the words' vectors alone, as Word2VecTransformer's
+        warn_if_low(coverage, what=whose, lowercase=lowercase, fix=_FIX_NO_NGRAM_ROWS)
     return corpus, new_words, coverage
