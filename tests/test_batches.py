@@ -251,3 +251,31 @@ def test_grids_built_several_minibatches_at_a_time_give_the_same_minibatches():
     for a, b in zip(together, one_by_one):
         for x, y in zip(a, b):
             np.testing.assert_array_equal(x, y)
+
+
+def test_windows_in_corpus_order_are_the_same_windows_in_runs():
+    """``in_corpus_order`` (fastText's subword inputs): the same windows and the same
+    random draws, each minibatch a run of consecutive windows, its grid as wide as its
+    widest window."""
+    rng = np.random.default_rng(9)
+    docs = [list(rng.integers(0, 50, size=rng.integers(1, 30))) for _ in range(60)]
+    corpus = make_corpus(docs)
+
+    def batches(**options):
+        return list(iter_minibatches(corpus, window=4, batch_size=16,
+                                     seed_sequence=np.random.SeedSequence(5), **options))
+
+    by_width, in_order = batches(), batches(in_corpus_order=True)
+    assert sorted(collect(in_order)) == sorted(collect(by_width))
+    assert sum(b.n_effective_words for b in in_order) == sum(
+        b.n_effective_words for b in by_width)
+    reference = reference_pairs(docs, 4)
+    assert set(collect(in_order)) <= set(reference)
+    # In corpus order the centers are the corpus's kept tokens in sequence; each grid is
+    # as wide as its widest window (padding where the windows are narrower).
+    centers = np.concatenate([b.centers for b in in_order])
+    assert centers.tolist() == [word for doc in docs if len(doc) > 1 for word in doc]
+    for batch in in_order:
+        assert batch.window_mask.shape[1] == batch.window_mask.sum(axis=1).max()
+    widths = [b.window_mask.shape[1] for b in by_width]
+    assert widths == sorted(widths) and len(set(widths)) > 1

@@ -50,8 +50,12 @@ class SkipGram:
     # word2vec.c's starting learning rate for skip-gram.
     auto_learning_rate = 0.025
     auto_batch_size = 256
-    # Minibatch options (see TrainingConfig): plain windows, no documents.
-    batch_options: ClassVar[dict] = {}
+
+    @property
+    def batch_options(self):
+        """Minibatch options (see TrainingConfig): plain windows, no documents; with
+        subword inputs, windows in corpus order (see ``InputSide.batch_options``)."""
+        return self.inputs.batch_options
     trains_documents = False
     # The pairs of a window share its noise words (the grid form); no groups of windows.
     noise_groups = None
@@ -106,7 +110,6 @@ class Cbow:
     # CBOW takes 4x the windows for a similar amount of work per minibatch: measured
     # faster than 256 windows at the same quality (see benchmarks/DESIGN.md).
     auto_batch_size = 1024
-    batch_options: ClassVar[dict] = {}
     trains_documents = False
     # With share_negatives, windows share noise words in groups: (windows per group,
     # noise words per group), each noise word weighted negative / draws (see
@@ -116,6 +119,11 @@ class Cbow:
     # K per window lowered the variance more than sharing them across windows cost. See
     # benchmarks/DESIGN.md for the figures.
     noise_groups = (32, 24)
+
+    @property
+    def batch_options(self):
+        """Minibatch options: those of the input side (see :class:`SkipGram`)."""
+        return self.inputs.batch_options
 
     def train(self, layer, parameters, batch, random):
         """Loss and updates of ``batch`` (a :class:`~sklearn_w2v._text.minibatches.Minibatch`)."""

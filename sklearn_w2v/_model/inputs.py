@@ -23,6 +23,7 @@ rates are tuned for (word2vec.c's CBOW treats its context rows the same way).
 """
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -62,6 +63,9 @@ class InputRows:
 @dataclass(frozen=True)
 class WordInputs:
     """word2vec's input side: word ``w``'s input vector is row ``w`` of ``"input"``."""
+
+    # The minibatch options this side asks for (see TrainingConfig): none.
+    batch_options: ClassVar[dict] = {}
 
     def gather(self, parameters, words):
         """The :class:`InputRows` of ``words`` (int array of any shape)."""
@@ -125,6 +129,12 @@ class SubwordInputs:
     distinct bucket before the trainer adds them: each row of the n-gram matrix that the
     minibatch uses is read once and written once.
     """
+
+    # Minibatches of consecutive windows: their context words repeat the same few hundred
+    # tokens, so a minibatch has fewer distinct words, and far fewer distinct n-gram
+    # rows, than one of windows of equal width from across a block (measured 2.3 times
+    # fewer rows for 256 skip-gram windows; benchmarks/RESULTS-fasttext.md).
+    batch_options: ClassVar[dict] = {"in_corpus_order": True}
 
     def __init__(self, table):
         self.table = table

@@ -211,12 +211,16 @@ def block_pairs(ids, doc_of_token, *, window, shrink_windows, keep_probability, 
 
 
 def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability, rng,
-                  keep_isolated=False):
+                  keep_isolated=False, in_corpus_order=False):
     """The windows of one block, ordered by their number of contexts.
 
     Same random draws and the same windows as :func:`block_pairs`; centers without a
     context are dropped, unless ``keep_isolated`` (the paragraph-vector architectures,
-    where the document vector predicts every kept token).
+    where the document vector predicts every kept token). With ``in_corpus_order`` the
+    windows stay in the order of their centers in the corpus: a minibatch is then a run
+    of consecutive windows, whose context words repeat the same few hundred tokens
+    (fastText's subword inputs form each distinct word's vector once per minibatch), at
+    the price of grids as wide as their widest window.
 
     Returns
     -------
@@ -237,6 +241,8 @@ def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability
         # they spread over the block's minibatches, closer to sequential SGD.
         shuffled = rng.permutation(len(counts))
         order = shuffled[np.argsort(counts[shuffled], kind="stable")]
+    elif in_corpus_order:
+        order = np.flatnonzero(counts > 0)
     else:
         order = np.argsort(counts, kind="stable")
         order = order[counts[order] > 0]
@@ -246,7 +252,8 @@ def block_windows(ids, doc_of_token, *, window, shrink_windows, keep_probability
 
 def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
                      keep_probability=None, block_size=65536, seed_sequence=None,
-                     keep_isolated=False, with_documents=False, grid_entries=_GRID_ENTRIES):
+                     keep_isolated=False, with_documents=False, in_corpus_order=False,
+                     grid_entries=_GRID_ENTRIES):
     """Yield the minibatches of one epoch over ``corpus``, block by block.
 
     Parameters
@@ -262,7 +269,7 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
     seed_sequence : numpy.random.SeedSequence
         Each block draws from its own generator spawned from this sequence, so the windows
         of a block do not depend on which process generates them.
-    keep_isolated, with_documents, grid_entries :
+    keep_isolated, with_documents, in_corpus_order, grid_entries :
         See :func:`block_minibatches`.
 
     Yields
@@ -278,15 +285,17 @@ def iter_minibatches(corpus, *, window, batch_size, shrink_windows=True,
             corpus, int(start), int(stop), window=window, batch_size=batch_size,
             shrink_windows=shrink_windows, keep_probability=keep_probability,
             rng=np.random.default_rng(block_seed), keep_isolated=keep_isolated,
-            with_documents=with_documents, grid_entries=grid_entries)
+            with_documents=with_documents, in_corpus_order=in_corpus_order,
+            grid_entries=grid_entries)
 
 
 def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows,
                       keep_probability, rng, keep_isolated=False, with_documents=False,
-                      grid_entries=_GRID_ENTRIES):
+                      in_corpus_order=False, grid_entries=_GRID_ENTRIES):
     """Yield the minibatches of tokens ``start:stop`` of ``corpus`` (one block).
 
-    ``keep_isolated`` keeps centers without any context (see :func:`block_windows`);
+    ``keep_isolated`` keeps centers without any context, ``in_corpus_order`` keeps the
+    windows in corpus order (see :func:`block_windows`);
     ``with_documents`` gives every minibatch the document of each center
     (:attr:`Minibatch.documents`). The grids of several minibatches are built at once, as
     many as fit in ``grid_entries`` slots: this bounds memory and does not change the
@@ -298,7 +307,8 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
     doc_of_token = np.searchsorted(corpus.doc_offsets, positions, side="right")
     windows = block_windows(
         ids, doc_of_token, window=window, shrink_windows=shrink_windows,
-        keep_probability=keep_probability, rng=rng, keep_isolated=keep_isolated)
+        keep_probability=keep_probability, rng=rng, keep_isolated=keep_isolated,
+        in_corpus_order=in_corpus_order)
     n_windows = len(windows.centers)
     if n_windows == 0:
         # Still account for the block's tokens, which move the learning-rate schedule on.
@@ -312,15 +322,15 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
     kept_per_window = windows.n_kept / n_windows
     # The grids of several minibatches are built at once (a dozen NumPy calls each time,
     # whatever their size), as many as fit in grid_entries slots.
-    widest = int(windows.n_contexts[-1])
+    widest = int(windows.n_contexts.max())
     per_grid = max(1, grid_entries // (batch_size * max(widest, 1))) * batch_size
     for grid_first in range(0, n_windows, per_grid):
         grid_last = min(grid_first + per_grid, n_windows)
         centers = windows.centers[grid_first:grid_last]
         counts = windows.n_contexts[grid_first:grid_last]
-        # Counts are sorted: the last window is the widest, and the grid only as wide.
+        # The grid as wide as its widest window (the last one, unless in corpus order).
         # int32: positions within a block (at most block_size tokens) halve the grid.
-        columns = np.arange(int(counts[-1]), dtype=np.int32)
+        columns = np.arange(int(counts.max()), dtype=np.int32)
         mask = columns < counts[:, None]
         positions = _context_positions(centers, windows.left[grid_first:grid_last], columns)
         # Padding slots point at the center itself: a valid row that the mask ignores.
@@ -331,7 +341,7 @@ def block_minibatches(corpus, start, stop, *, window, batch_size, shrink_windows
         center_documents = (windows.documents[centers] - 1 if with_documents else None)
         for first in range(0, len(centers), batch_size):
             last = min(first + batch_size, len(centers))
-            width = int(counts[last - 1])
+            width = int(counts[first:last].max())
             yield Minibatch(
                 centers=center_words[first:last],
                 window_contexts=contexts[first:last, :width],

@@ -93,6 +93,9 @@ class TrainingConfig:
     # give each minibatch the document of each center.
     keep_isolated: bool = False
     with_documents: bool = False
+    # Minibatches of consecutive windows (fastText's subword inputs, see
+    # sklearn_w2v._text.minibatches.block_windows).
+    in_corpus_order: bool = False
     # Parameters that the loop does not update (inference of document vectors keeps the
     # word and output vectors fixed).
     frozen: tuple = ()
@@ -201,7 +204,8 @@ def train_block(parameters, corpus, step, config, task, reference_loss=None):
             corpus, task.start, task.stop, window=config.window,
             batch_size=config.batch_size, shrink_windows=config.shrink_windows,
             keep_probability=config.keep_probability, rng=rng,
-            keep_isolated=config.keep_isolated, with_documents=config.with_documents):
+            keep_isolated=config.keep_isolated, with_documents=config.with_documents,
+            in_corpus_order=config.in_corpus_order):
         rate = config.schedule.rate(progress)
         progress += batch.n_raw_tokens
         report.n_effective_words += batch.n_effective_words
