@@ -29,6 +29,12 @@ the same grid and folds for every pipeline of a draw):
   ``dm=0, dbow_words=1``) fitted on all the task's
   texts without labels; the features are the trained document vectors. Reported as "not
   available in this run" when the package has no ``Doc2VecTransformer``;
+* ``fasttext-labelled``: ``FastTextTransformer(bucket=--fasttext-bucket)`` fitted on the
+  labelled texts only: a word of a test document outside the labelled texts' vocabulary
+  gets its character n-grams' vector instead of being skipped;
+* ``fasttext-unlabelled``: ``FastTextTransformer`` fitted on all the task's texts (no
+  labels), saved in fastText's format and frozen (``init=<model.bin>, epochs=0``): the
+  words below ``min_count`` get n-gram vectors;
 * ``union``: ``FeatureUnion`` of the TF-IDF block and the L2-normalised block of the
   embedding pipeline with the best inner-CV score in the draw, the embedding block's
   ``transformer_weights`` tuned with ``C`` by the same inner cross-validation.
@@ -80,14 +86,18 @@ sys.path.insert(0, str(REPO))  # benchmark the package of this checkout
 import sklearn_w2v  # noqa: E402
 from sklearn_w2v import Word2VecTransformer, read_lines  # noqa: E402
 
+FastTextTransformer = getattr(sklearn_w2v, "FastTextTransformer", None)
+
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 DATASETS = ("rotten_tomatoes", "fine_foods", "news_source", "newsgroups_mini")
 PIPELINES = ("tfidf", "w2v-labelled", "w2v-unlabelled", "pretrained-frozen",
-             "pretrained-finetuned", "pretrained+task-frozen", "doc2vec", "union")
+             "pretrained-finetuned", "pretrained+task-frozen", "doc2vec",
+             "fasttext-labelled", "fasttext-unlabelled", "union")
 # Embedding pipelines whose features do not depend on the draw (computed once per set).
-FROZEN = ("w2v-unlabelled", "pretrained-frozen", "pretrained+task-frozen", "doc2vec")
+FROZEN = ("w2v-unlabelled", "pretrained-frozen", "pretrained+task-frozen", "doc2vec",
+          "fasttext-unlabelled")
 # Embedding pipelines fitted on the labelled documents of each draw.
-PER_DRAW = ("w2v-labelled", "pretrained-finetuned")
+PER_DRAW = ("w2v-labelled", "pretrained-finetuned", "fasttext-labelled")
 EMBEDDINGS = PER_DRAW[:1] + FROZEN[:2] + PER_DRAW[1:] + FROZEN[2:]
 SIZES = ("100", "300", "1000", "3000", "all")
 NEWSGROUPS_FOLDS = 5
@@ -202,30 +212,39 @@ def pretrain(args, cache, log):
     return path, dict(info, cached=False)
 
 
-def fitted_vectors(cache, stem, key, make, texts, log):
-    """Fit ``make()`` on ``texts`` (no labels), save its vectors; cached by ``key``."""
+def fitted_vectors(cache, stem, key, make, texts, log, fasttext=False):
+    """Fit ``make()`` on ``texts`` (no labels), save its vectors (the whole model in
+    fastText's format with ``fasttext``); cached by ``key``."""
     path = cache.path(stem, key, ".bin")
     if path.exists():
         return path, 0.0
     started = time.perf_counter()
     model = make().fit(list(texts))
-    model.save_word2vec_format(path, binary=True)
+    if fasttext:
+        model.save_fasttext_format(path)
+    else:
+        model.save_word2vec_format(path, binary=True)
     seconds = time.perf_counter() - started
     log(f"  {stem}: {model.epochs_} epochs over {model.corpus_word_count_:,} tokens "
         f"in {seconds:.0f} s")
     return path, seconds
 
 
-def frozen_features(vectors, texts, args):
+def frozen_features(vectors, texts, args, estimator=Word2VecTransformer):
     """The semi-supervised recipe's features: the vectors frozen (``init``, ``epochs=0``),
     one matrix per pooling of ``--frozen-poolings``; the pooling statistics (idf, SIF) are
     learned from all the task's texts (no labels)."""
     out = {}
+    extra = fasttext_params(args) if estimator is FastTextTransformer else {}
     for pooling in args.frozen_poolings:
-        model = Word2VecTransformer(init=str(vectors), epochs=0, pooling=pooling,
-                                    **w2v_params(args))
+        model = estimator(init=str(vectors), epochs=0, pooling=pooling,
+                          **w2v_params(args), **extra)
         out[pooling] = model.fit_transform(list(texts)).astype(np.float64)
     return out
+
+
+def fasttext_params(args):
+    return dict(bucket=args.fasttext_bucket)
 
 
 def doc2vec_params(args):
@@ -260,6 +279,17 @@ def set_features(name, texts, args, cache, corpus_vectors, log):
                 lambda: Word2VecTransformer(init=str(corpus_vectors), epochs=args.task_epochs,
                                             random_state=0, **w2v_params(args)), texts, log)
             features = frozen_features(vectors, texts, args)
+        elif pipeline == "fasttext-unlabelled":
+            if FastTextTransformer is None:
+                continue
+            key = dict(texts=digest, fasttext=True, **w2v_params(args),
+                       **fasttext_params(args))
+            vectors, _ = fitted_vectors(
+                cache, f"{name}-fasttext", key,
+                lambda: FastTextTransformer(random_state=0, **w2v_params(args),
+                                            **fasttext_params(args)), texts, log,
+                fasttext=True)
+            features = frozen_features(vectors, texts, args, FastTextTransformer)
         elif pipeline == "doc2vec":
             if Doc2VecTransformer is None:
                 continue
@@ -277,6 +307,9 @@ def draw_features(pipeline, texts, labelled, test, seed, args, corpus_vectors):
     ``--draw-poolings`` (``mean`` and ``tfidf`` need nothing else from fit)."""
     if pipeline == "w2v-labelled":
         model = Word2VecTransformer(random_state=seed, pooling="tfidf", **w2v_params(args))
+    elif pipeline == "fasttext-labelled":
+        model = FastTextTransformer(random_state=seed, pooling="tfidf", **w2v_params(args),
+                                    **fasttext_params(args))
     else:
         model = Word2VecTransformer(init=str(corpus_vectors), epochs=args.fine_tune_epochs,
                                     pooling="tfidf", random_state=seed, **w2v_params(args))
@@ -560,7 +593,11 @@ def render(args, records, timings, seconds, command):
         "The frozen pipelines' pooling statistics (idf) are learned from all the task's "
         "texts, so their features do not depend on the draw and are computed once per data "
         "set. *doc2vec*: the trained document vectors of paragraph vectors fitted on all "
-        "the task's texts. The TF-IDF block is `TfidfVectorizer()` fitted on the labelled "
+        "the task's texts. *fasttext-labelled*, *fasttext-unlabelled*: "
+        f"`FastTextTransformer(bucket={args.fasttext_bucket:,})` with the embeddings' "
+        "other parameters, fitted on the labelled texts of each draw, or on all the task's "
+        "texts (saved with `save_fasttext_format`, then frozen); words outside the "
+        "vocabulary get their n-gram vectors. The TF-IDF block is `TfidfVectorizer()` fitted on the labelled "
         "texts of each draw. The inner cross-validation uses features fitted on all the "
         "labelled documents (the unsupervised steps see the validation folds' texts, as "
         "the frozen ones see all texts; no labels leak).",
@@ -679,7 +716,9 @@ def plot(args, records, path):
               "pretrained-frozen": ("tab:orange", ":", "^"),
               "pretrained-finetuned": ("tab:brown", "--", "<"),
               "pretrained+task-frozen": ("tab:olive", "-", "D"),
-              "doc2vec": ("tab:purple", "-", "P"), "union": ("tab:red", "-", "*")}
+              "doc2vec": ("tab:purple", "-", "P"), "union": ("tab:red", "-", "*"),
+              "fasttext-labelled": ("tab:cyan", "--", ">"),
+              "fasttext-unlabelled": ("tab:pink", "-", "X")}
     for ax, (dataset, sizes) in zip(axes[0], table.items()):
         for p in PIPELINES:
             xs = [n_labelled[dataset, s] for s in sizes if p in sizes[s]]
@@ -734,6 +773,8 @@ def main(argv=None):
                         help="pretrain on the first N lines of the corpus only (0: all)")
     parser.add_argument("--fine-tune-epochs", type=int, default=3)
     parser.add_argument("--task-epochs", type=int, default=5)
+    parser.add_argument("--fasttext-bucket", type=int, default=200_000,
+                        help="FastTextTransformer's bucket (the task's texts are small)")
     parser.add_argument("--d2v-epochs", type=int, default=20)
     parser.add_argument("--d2v-window", type=int, default=5)
     parser.add_argument("--cs", type=float, nargs="+",

@@ -5,6 +5,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from numpy.testing import assert_allclose
 from test_steps import (
     TREE,
     HierarchicalSoftmax,
@@ -82,7 +83,7 @@ def test_word_vectors_are_the_mean_of_their_rows():
         np.testing.assert_allclose(vectors[index], reference_vector(parameters, words[index]))
     np.testing.assert_allclose(SUBWORDS.word_vectors(parameters),
                                [reference_vector(parameters, w) for w in range(6)])
-    # The sums of CBOW: weighted sums of the words' vectors per group.
+    # CBOW's sums: weighted sums of the words' vectors per group.
     groups, weights = np.array([0, 2, 3]), np.array([0.5, 2.0, 1.0])
     combined, _ = SUBWORDS.combine(parameters, np.array([1, 4, 1]), groups, weights)
     np.testing.assert_allclose(combined[0], 0.5 * reference_vector(parameters, 1)
@@ -113,7 +114,7 @@ def test_outside_the_vocabulary_a_word_is_the_mean_of_its_ngram_rows():
 
 def test_updates_follow_fasttexts_rule():
     """Each occurrence's gradient reaches its word's row and every n-gram row whole;
-    padding (count 0) moves nothing; a row's pair count adds up its words'."""
+    padding (count 0) moves nothing; an n-gram row's pair count adds up its words' shares."""
     parameters = subword_parameters(3)
     words = np.array([4, 1, 4, 0, 5])
     counts = np.array([1.0, 2.0, 1.0, 0.0, 3.0])
@@ -126,10 +127,10 @@ def test_updates_follow_fasttexts_rule():
     word_update, ngram_update = updates
     assert dict(zip(word_update.rows.tolist(), word_update.counts.tolist())) == {
         0: 0.0, 1: 2.0, 4: 2.0, 5: 3.0}
-    bucket_counts = np.zeros(5)
+    bucket_counts = np.zeros(5)  # a word's updates count by its share 1 / (1 + n)
     for word, count in zip(words, counts):
-        np.add.at(bucket_counts, TABLE.of(word), count)
-    assert np.array_equal(ngram_update.counts, bucket_counts[ngram_update.rows])
+        np.add.at(bucket_counts, TABLE.of(word), count / (1 + len(TABLE.of(word))))
+    assert_allclose(ngram_update.counts, bucket_counts[ngram_update.rows])
     # Each n-gram row the minibatch uses is written once.
     assert np.array_equal(ngram_update.rows, np.unique(ngram_update.rows))
 
@@ -191,15 +192,15 @@ UNIFORM = SubwordInputs(ngram_buckets(["aa", "ab", "ba", "bb", "ac", "ca"], 2, 2
 def test_subword_gradients_match_finite_differences(step):
     """The updates are 1 + n = 4 times the loss's gradient on the input side (fastText's
     rule, each row gets the vector's gradient whole) and the gradient elsewhere. CBOW's
-    sum sends each context word the window's error / count (word2vec.c's rule), which
-    the test undoes per window through a batch of windows with as many contexts each."""
+    sum is the sum of all the rows of the window, and sends each row the window's error
+    divided by their number (gensim's rule), which the test undoes through a batch of
+    windows with as many contexts each."""
     parameters = subword_parameters(8)
     batch = make_batch()
-    if isinstance(step.architecture, Cbow):
-        batch = _full_windows(batch)
     scale = 0.25
     if isinstance(step.architecture, Cbow):
-        scale *= batch.window_mask.sum(axis=1)[0]
+        batch = _full_windows(batch)
+        scale = 4 * batch.window_mask.sum(axis=1)[0]
     result = step(parameters, batch, random(9))
     assert_matches_finite_differences(step, parameters, batch,
                                       dense(parameters, result.updates, scale))
@@ -219,3 +220,22 @@ def test_subword_settings_choose_the_input_side():
     assert SubwordSettings(3, 0, 100).inputs_for(["cat"]) is WORD_INPUTS
     assert SubwordSettings(3, 6, 0).inputs_for(["cat"]) is WORD_INPUTS
     assert SubwordSettings(1, 2, 9).structure() == {"min_n": 1, "max_n": 2, "bucket": 9}
+
+
+def test_cbow_combines_all_the_rows_of_a_window_as_fasttext_does():
+    """fastText's hidden vector is the mean of every row of the window (each context
+    word's own row and its n-grams' rows), gensim's sum their sum."""
+    parameters = subword_parameters(11)
+    words, groups, counts = np.array([4, 0, 1]), np.array([0, 2, 3]), np.array([2, 1])
+    for mean in (True, False):
+        weights, n_combined = SUBWORDS.window_weights(words, counts, groups, mean)
+        hidden, _ = SUBWORDS.combine(parameters, words, groups, weights)
+        rows = [[parameters["input"][w], *parameters[NGRAMS][TABLE.of(w)]] for w in words]
+        window = np.concatenate(rows[:2])
+        assert n_combined.tolist() == [len(window), len(rows[2])]
+        assert_allclose(hidden[0], window.mean(axis=0) if mean else window.sum(axis=0))
+        assert_allclose(hidden[1], np.mean(rows[2], axis=0) if mean
+                        else np.sum(rows[2], axis=0))
+    # Words without n-grams: word2vec's mean of the context vectors.
+    weights, n_combined = WORD_INPUTS.window_weights(words, counts, groups, True)
+    assert weights.tolist() == [0.5, 0.5, 1.0] and n_combined.tolist() == [2, 1]

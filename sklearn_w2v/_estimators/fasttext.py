@@ -102,11 +102,13 @@ dtype, n_jobs, random_state, verbose, warm_start, out_of_core, temp_folder, \
 epoch_callback
         As for :class:`Word2VecTransformer`, with these differences:
 
-        * ``architecture`` with subwords: the CBOW hidden vector is the mean of the
-          context words' vectors, each the mean of its rows (fastText and gensim average
-          all the rows of the window together, which weighs a long word's n-grams more).
-          As in fastText and gensim, every row of a word receives the gradient with
-          respect to the word's vector whole.
+        * ``architecture="cbow"`` with subwords: as in fastText and gensim, the hidden
+          vector is the mean of all the rows of the window's context words, their own
+          rows and their n-grams' (``cbow_mean=False``: their sum, gensim's), and every
+          row receives the hidden vector's error whole (the sum's divided by the number
+          of rows, as gensim divides it). In skip-gram too every row of a word receives
+          the gradient with respect to the word's vector whole, as fastText's
+          unsupervised models do.
         * ``init`` also accepts a fastText binary model (``.bin``; a path, or a
           :class:`~sklearn_w2v.FastTextFile` with reading options). Its word rows and
           n-gram rows are the start (its ``min_n``, ``max_n`` and ``bucket`` must be

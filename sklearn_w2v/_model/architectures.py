@@ -294,21 +294,25 @@ def combined_hidden(inputs, parameters, batch, mean, documents=None):
     hidden : ndarray of shape (n_windows, d)
     groups : ndarray of int64, shape (n_windows + 1,)
         Window ``b``'s context words are ``batch.contexts[groups[b]:groups[b + 1]]``.
-    counts : ndarray of int, shape (n_windows,)
-        Vectors combined per window: its context words, and its document.
+    counts : ndarray, shape (n_windows,)
+        What is combined per window: its context words, and its document (with
+        subwords, the rows of its context words, see ``SubwordInputs.window_weights``).
     gathered : InputRows
         What ``inputs.combined_updates`` needs to route the context words' gradient.
     """
     counts = batch.window_mask.sum(axis=1)
     groups = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=groups[1:])
-    n_combined = counts if documents is None else counts + 1
+    if documents is None:
+        weights, n_combined = inputs.window_weights(batch.contexts, counts, groups, mean)
+        hidden, gathered = inputs.combine(parameters, batch.contexts, groups, weights)
+        return hidden, groups, n_combined, gathered
+    n_combined = counts + 1
     scale = 1.0 / n_combined if mean else None
     weights = np.ones(batch.n_pairs) if scale is None else np.repeat(scale, counts)
     hidden, gathered = inputs.combine(parameters, batch.contexts, groups, weights)
-    if documents is not None:
-        rows = np.take(documents, batch.documents, axis=0)
-        hidden += rows if scale is None else rows * scale[:, None].astype(rows.dtype)
+    rows = np.take(documents, batch.documents, axis=0)
+    hidden += rows if scale is None else rows * scale[:, None].astype(rows.dtype)
     return hidden, groups, n_combined, gathered
 
 

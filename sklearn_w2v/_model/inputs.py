@@ -98,6 +98,14 @@ class WordInputs:
         """Every word of group ``g`` receives ``gradients[g]`` (CBOW)."""
         return [RowUpdate("input", gathered.words, gradients, groups=groups)]
 
+    def window_weights(self, words, counts, groups, mean):
+        """CBOW's weights of the context words of each window, and what a window
+        combines: ``(weights, n_combined)``. The mean (``1 / count`` each) or the sum
+        (1 each) of the words' vectors; ``n_combined`` is the words per window."""
+        scale = 1.0 / counts if mean else None
+        weights = np.ones(len(words)) if scale is None else np.repeat(scale, counts)
+        return weights, counts
+
     def extra_rows(self):
         """The parameter matrices this side adds to ``"input"``: name -> rows."""
         return {}
@@ -204,6 +212,17 @@ class SubwordInputs:
         return (weighted_row_sums(gathered.vectors, gathered.inverse, groups, weights),
                 gathered)
 
+    def window_weights(self, words, counts, groups, mean):
+        """fastText's CBOW: the mean (or with ``mean=False`` gensim's sum) of all the rows
+        of the window's context words, each word's vector weighted by its number of
+        rows ``1 + n``; ``n_combined`` is the rows per window (the sum's error is divided
+        by it, as gensim divides it)."""
+        rows = 1.0 + self._lengths[words]
+        n_combined = np.add.reduceat(rows, groups[:-1]) if len(rows) else rows
+        if not mean:
+            return rows, n_combined
+        return rows / np.repeat(n_combined, counts), n_combined
+
     def updates(self, gathered, gradients, counts=None):
         gradients = gradients.reshape(len(gathered.words), -1)
         word_gradients = np.zeros((len(gathered.distinct), gradients.shape[1]),
@@ -232,8 +251,13 @@ class SubwordInputs:
         words, groups = gathered.bucket_words, gathered.bucket_groups
         bucket_gradients = weighted_row_sums(word_gradients, words, groups,
                                              np.ones(len(words)))
-        bucket_totals = np.add.reduceat(totals[words], groups[:-1]) if len(words) else \
-            np.zeros(0)
+        # A pair update moves a word's vector through one of its 1 + n rows: an n-gram row
+        # counts a word's updates by that share, so the per-row cap (which guards
+        # against summed updates overshooting what the words' vectors can take) binds
+        # for a row as it would for a word of its own.
+        shares = totals * self._scale[gathered.distinct]
+        bucket_totals = (np.add.reduceat(shares[words], groups[:-1]) if len(words)
+                         else np.zeros(0))
         return [RowUpdate("input", gathered.distinct, word_gradients, totals, distinct=True),
                 RowUpdate(NGRAMS, gathered.buckets, bucket_gradients, bucket_totals,
                           distinct=True)]
