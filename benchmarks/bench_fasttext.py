@@ -260,7 +260,7 @@ def worker(args):
 # ----------------------------------------------------------------------------- driver
 
 
-def run(args, kind, config, jobs, min_count, bucket, rare_only=False):
+def run(args, kind, config, jobs, min_count, bucket, rare_only=False, role="main"):
     command = [sys.executable, __file__, "--worker", kind, "--config", config,
                "--jobs-one", str(jobs), "--min-count", str(min_count), "--bucket",
                str(bucket), "--epochs", str(args.epochs), "--seed", str(args.seed),
@@ -275,6 +275,7 @@ def run(args, kind, config, jobs, min_count, bucket, rare_only=False):
     output = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["load_average"] = _load_average()
+    result["role"] = role
     print(f"{kind:8s} {config} jobs={jobs} min_count={min_count} bucket={bucket}: "
           f"{result['words_per_second']:,.0f} words/s, "
           f"+{result['rss_growth_mib']:,.0f} MiB", flush=True)
@@ -291,9 +292,10 @@ def plan(args):
                 fits += [(kind, config, jobs, 5, args.bucket, False) for kind in kinds]
     for config in args.configs:
         for kind in ("ours", "gensim", "word2vec"):
-            fits.append((kind, config, 1, args.rare_min_count, args.bucket, True))
+            fits.append((kind, config, 1, args.rare_min_count, args.bucket, True, "rare"))
     for bucket in args.buckets:
-        fits.append(("ours", args.configs[0], 1, args.rare_min_count, bucket, False))
+        fits.append(("ours", args.configs[0], 1, args.rare_min_count, bucket, False,
+                     "buckets"))
     return fits
 
 
@@ -352,8 +354,7 @@ def rare_table(args, results):
              "|---|---|---:|---:|"]
     for config in args.configs:
         for kind in ("ours", "gensim", "word2vec"):
-            for r in _select(results, kind=kind, config=config,
-                             min_count=args.rare_min_count, bucket=args.bucket):
+            for r in _select(results, kind=kind, config=config, role="rare"):
                 lines.append(
                     f"| {CONFIGS[config]['label']} | {kind} | "
                     f"{r['wordsim_rare_spearman']:.3f} ({r['wordsim_rare_covered']} of "
@@ -371,10 +372,7 @@ def bucket_table(args, results):
              "| bucket | train s | +MiB | analogy | WordSim-353 | WordSim rare | "
              "analogy pairs, wins |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for bucket in args.buckets:
-        for r in _select(results, kind="ours", bucket=bucket, min_count=args.rare_min_count,
-                         config=args.configs[0]):
-            if "analogy" not in r:
-                continue
+        for r in _select(results, kind="ours", bucket=bucket, role="buckets"):
             lines.append(f"| {bucket:,} | {r['train_seconds']:.1f} | "
                          f"{r['rss_growth_mib']:,.0f} | {r['analogy']:.3f} | "
                          f"{r['wordsim']:.3f} | {r['wordsim_rare_spearman']:.3f} | "

@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 from .._model import BlockRandom, RowUpdateCap, scatter_add_rows
 from .._text import block_boundaries, block_minibatches
+from .._utils import release_mapped_rows
 from .progress import EpochProgress
 from .schedule import LinearDecay
 
@@ -357,10 +358,13 @@ def _epoch_report(epoch, blocks, seconds):
 
 def check_finite(parameters, epoch, learning_rate):
     """Raise TrainingDivergedError if a parameter holds inf or NaN (checked in row blocks,
-    so that the check needs no matrix-sized temporary)."""
+    so that the check needs no matrix-sized temporary; a shared map's pages read are
+    released, so that the check does not make the workers' matrices resident here)."""
     for matrix in parameters.values():
         for first in range(0, len(matrix), _FINITE_CHECK_ROWS):
-            if not np.isfinite(matrix[first:first + _FINITE_CHECK_ROWS]).all():
+            finite = np.isfinite(matrix[first:first + _FINITE_CHECK_ROWS]).all()
+            release_mapped_rows(matrix, first, first + _FINITE_CHECK_ROWS)
+            if not finite:
                 raise_diverged(epoch, learning_rate)
 
 

@@ -52,6 +52,7 @@ from .._utils import (
     current_hooks,
     full_or_read_only,
     process_exists,
+    release_mapped_rows,
     remove_stale_folders,
     tracked_by_loky,
 )
@@ -59,6 +60,9 @@ from .trainer import _ignore_overflow, train_block
 
 # Arrays at least this large are shared through the folder instead of pickled per task.
 _SHARE_MIN_BYTES = 1 << 16
+
+# Bytes of a shared matrix copied back at a time when training ends (see _private_copy).
+_COPY_BYTES = 16 << 20
 
 # Prefix of the temporary folders, so that a test (or a user) can find a leaked one.
 FOLDER_PREFIX = "sklearn_w2v_"
@@ -215,7 +219,7 @@ class ProcessBlockRunner:
                 for name in list(self._originals):
                     if name not in self._config.frozen:
                         shared = self.parameters.pop(name)
-                        self._originals[name] = np.array(shared)
+                        self._originals[name] = _private_copy(shared)
                         filename = shared.filename
                         del shared
                         with contextlib.suppress(OSError):
@@ -223,6 +227,18 @@ class ProcessBlockRunner:
         finally:
             self._cleanup.close()
         return False
+
+
+def _private_copy(shared):
+    """A copy of a shared matrix, read block by block with each block's pages of the map
+    released once copied: the coordinator never holds the map's pages and the copy at
+    once (fastText's n-gram matrix is the size of the model)."""
+    copy = np.empty(shared.shape, dtype=shared.dtype)
+    rows = max(1, _COPY_BYTES // max(shared.strides[0], 1))
+    for first in range(0, len(shared), rows):
+        copy[first:first + rows] = shared[first:first + rows]
+        release_mapped_rows(shared, first, first + rows)
+    return copy
 
 
 def train_block_in_worker(payload, task, reference_loss):
