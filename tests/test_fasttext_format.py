@@ -206,3 +206,18 @@ def test_words_with_nul_cannot_be_written(tmp_path):
     with pytest.raises(ValueError, match="a NUL ends a word"):
         write_fasttext_model(tmp_path / "bad.bin", bad)
     assert not (tmp_path / "bad.bin").exists()
+
+
+def test_non_finite_rows_are_refused(tmp_path):
+    raw = bytearray(model_bytes())
+    data = offsets_of(raw)["input shape"] + 16
+    path = tmp_path / "nan.bin"
+    struct.pack_into("<f", raw, data + 4 * (291 * 5 + 7), float("nan"))  # n-gram row 2
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match="n-gram row 2 holds nan or inf"):
+        read_fasttext_model(path)
+    raw = bytearray(model_bytes())
+    struct.pack_into("<f", raw, data + 4 * 5, float("inf"))  # word row 2
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match="word row 2: value 1 of word 2"):
+        read_fasttext_model(path)

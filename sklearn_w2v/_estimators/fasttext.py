@@ -173,9 +173,6 @@ epochs_, corpus_word_count_
     (1, 20)
     """
 
-    # Every attribute a fit sets (see _set_fitted_state), and a loaded model's counts.
-    _fitted_attributes = Word2VecTransformer._fitted_attributes + ("_fasttext_counts",)
-
     _parameter_constraints = {
         **Word2VecTransformer._parameter_constraints,
         "min_n": [Interval(Integral, 0, None, closed="left")],

@@ -140,8 +140,8 @@ class SubwordInputs:
 
     # Minibatches of consecutive windows: their context words repeat the same few hundred
     # tokens, so a minibatch has fewer distinct words, and far fewer distinct n-gram
-    # rows, than one of windows of equal width from across a block (measured 2.3 times
-    # fewer rows for 256 skip-gram windows; benchmarks/RESULTS-fasttext.md).
+    # rows, than one of windows of equal width from across a block, with the same
+    # quality (measured in benchmarks/DESIGN.md).
     batch_options: ClassVar[dict] = {"in_corpus_order": True}
 
     def __init__(self, table):

@@ -73,6 +73,7 @@ TRAINED_ATTRIBUTES = (
     "loss_curve_", "n_pairs_", "n_centers_", "n_effective_words_", "training_seconds_",
     "batch_size_", "epochs_", "corpus_word_count_", "fitted_parts_", "coverage_",
     "_structure", "_training_tokens", "_pending_counts",
+    "_fasttext_counts",  # a FastTextTransformer loaded from a file: the file's counts
 )
 
 

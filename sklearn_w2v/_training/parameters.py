@@ -38,8 +38,8 @@ def initial_parameters(start, n_words, d, dtype, rng, layer, inputs=WORD_INPUTS)
 def initial_extra_rows(rng, n_rows, d, dtype, *, block_values=INIT_BLOCK_VALUES):
     """The start of an input side's extra rows (fastText's n-gram rows): uniform in
     [-1/d, 1/d), as fastText and gensim start them, drawn in the matrix's own dtype
-    (2,000,000 rows of 100 float32 are drawn in a quarter of the time float64 draws
-    take)."""
+    (millions of rows: float32 draws take a fraction of the time of float64 draws
+    converted; benchmarks/DESIGN.md)."""
     vectors = np.empty((n_rows, d), dtype=dtype)
     flat = vectors.reshape(-1)
     for first in range(0, flat.size, block_values):

@@ -11,6 +11,7 @@ again: nothing is lost, only the process's share of the memory.
 """
 
 import mmap
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ def release_mapped_rows(array, first, last):
     first, last : int
         Rows, as in a slice.
     """
-    base = getattr(array, "_mmap", None)
+    base: Any = getattr(array, "_mmap", None)
     advise = getattr(base, "madvise", None)
     if (not isinstance(array, np.memmap) or array.mode != "r+" or advise is None
             or not hasattr(mmap, "MADV_DONTNEED") or not array.flags.c_contiguous):

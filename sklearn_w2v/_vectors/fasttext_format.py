@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .atomic_write import replace_file
-from .checks import MAX_WORD_BYTES, check_finite, duplicate_error
+from .checks import MAX_WORD_BYTES, check_finite, duplicate_error, first_nonfinite_row
 from .compressed import _compression_of, compressing, open_for_reading
 from .rows import CHUNK_SIZE
 
@@ -128,7 +128,7 @@ class FastTextFile:
         See :func:`read_fasttext_model`.
     """
 
-    path: object
+    path: str | bytes | os.PathLike
     encoding: str = "utf-8"
     unicode_errors: str = "strict"
 
@@ -187,7 +187,8 @@ class _Stream:
 
     def word(self, index, n_words):
         """The bytes of dictionary entry ``index`` up to its NUL."""
-        start, chunks, n = self.offset, [], 0
+        start, n = self.offset, 0
+        chunks: list[bytes] = []
         while True:
             byte = self._fin.read(1)
             if not byte:
@@ -211,7 +212,7 @@ class _Stream:
         start = self.offset
         if self.size is not None:
             out = np.empty(n_values, dtype="<f4")
-            view = memoryview(out).cast("B")
+            view = out.data.cast("B")
             for first in range(0, len(view), CHUNK_SIZE):
                 part = view[first:first + CHUNK_SIZE]
                 n = self._fin.readinto(part)
@@ -269,10 +270,9 @@ def read_fasttext_model(path, *, encoding="utf-8", unicode_errors="strict", dtyp
         if fin.read(1):
             raise stream.error(stream.offset, "the model ends here but the file goes on; "
                                               "it is corrupt or not a fastText model")
-    input_matrix, output_matrix = (None if m is None else m.astype(dtype, copy=False)
-                                   for m in matrices)
-    check_finite(input_matrix[:len(words)], words, lambda row: f"word row {row + 1}", path,
-                 from_text=False)
+    input_matrix = matrices[0].astype(dtype, copy=False)
+    output_matrix = None if matrices[1] is None else matrices[1].astype(dtype, copy=False)
+    _check_finite(path, words, input_matrix, output_matrix)
     return FastTextModel(
         words=words, counts=counts, n_tokens=n_tokens,
         vectors_vocab=input_matrix[:len(words)], vectors_ngrams=input_matrix[len(words):],
@@ -281,6 +281,19 @@ def read_fasttext_model(path, *, encoding="utf-8", unicode_errors="strict", dtyp
         loss=LOSSES[args["loss"]], model=MODELS[args["model"]], bucket=args["bucket"],
         min_n=args["minn"], max_n=args["maxn"], lr_update_rate=args["lrUpdateRate"],
         sample=args["t"], version=version)
+
+
+def _check_finite(path, words, input_matrix, output_matrix):
+    """nan or inf in any row would poison every vector that uses it: refused, named."""
+    n_words = len(words)
+    check_finite(input_matrix[:n_words], words, lambda row: f"the input matrix's word row "
+                 f"{row + 1}", path, from_text=False)
+    for name, rows, first in (("n-gram row", input_matrix[n_words:], 0),
+                              ("output row", output_matrix, 0)):
+        bad = None if rows is None else first_nonfinite_row(rows)
+        if bad is not None:
+            raise ValueError(f"{path}: {name} {bad + 1 + first} holds nan or inf; such a "
+                             "row would poison the vectors that use it")
 
 
 _ARG_NAMES = ("dim", "ws", "epoch", "minCount", "neg", "wordNgrams", "loss", "model",
@@ -337,7 +350,8 @@ def _read_dictionary(stream, args, version, encoding, unicode_errors):
                                        "supervised models (.ftz) are; quantized models are "
                                        "not supported")
     stream.check_room(n_words * _MIN_ENTRY_BYTES, f"a dictionary of {n_words} words")
-    words, seen = [], {}
+    words: list[str] = []
+    seen: dict[str, int] = {}
     counts = np.empty(n_words, dtype=np.int64)
     for i in range(n_words):
         start = stream.offset
@@ -372,7 +386,7 @@ def _read_matrices(stream, args, version, n_words, output):
     """The input matrix (checked against the dictionary and the arguments) and the
     output matrix (None unless ``output``)."""
     dim, bucket = args["dim"], args["bucket"]
-    matrices = []
+    matrices: list = []
     for name, n_expected in (("input matrix", n_words + bucket), ("output matrix", n_words)):
         if version is not None:
             quantized, = stream.unpack(struct.Struct("<?"), f"the {name}'s header")
@@ -489,4 +503,4 @@ def _write_matrix(fout, parts):
         rows = max(1, CHUNK_SIZE // max(4 * part.shape[1], 1))
         for first in range(0, len(part), rows):
             block = np.ascontiguousarray(part[first:first + rows], dtype="<f4")
-            fout.write(memoryview(block).cast("B"))
+            fout.write(block.data.cast("B"))
