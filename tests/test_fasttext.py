@@ -232,7 +232,23 @@ def test_our_models_are_read_by_gensim(fitted, tmp_path):
     assert (loaded.sg, loaded.wv.bucket, loaded.window) == (1, 5000, 5)
     again = FastTextTransformer.from_fasttext_format(path, pooling="tfidf")
     assert_array_equal(again.vectors_, fitted.vectors_)
-    assert again.pooling == "tfidf" and np.isfinite(again.score(["the whale and the sea"]))
+    assert again.pooling == "tfidf"
+    held_out = ["the whale and the sea were great and the king said to them"]
+    assert again.score(held_out) == pytest.approx(fitted.score(held_out), rel=1e-6)
+
+
+def test_cbow_scores_with_its_ngram_rows(texts, tmp_path):
+    """score evaluates the model it trains: CBOW's hidden vector is the mean of all the
+    rows of the window, not the mean of the words' vectors."""
+    model = small(architecture="cbow").fit(texts[:500])
+    held_out = texts[500:560]
+    words_only = Word2VecTransformer._scored_inputs(model)
+    assert words_only[1]["input"] is model.vectors_
+    score = model.score(held_out)
+    model.save_fasttext_format(tmp_path / "cbow.bin")
+    loaded = FastTextTransformer.from_fasttext_format(tmp_path / "cbow.bin")
+    assert loaded.architecture == "cbow"
+    assert loaded.score(held_out) == pytest.approx(score, rel=1e-6)
 
 
 def test_a_model_without_subwords_is_written_as_fasttexts_word2vec(texts, tmp_path):

@@ -21,13 +21,20 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from .._features import pool_documents, smoothed_idf
-from .._model import NGRAMS, SubwordSettings, ngram_vectors, noise_distribution
+from .._model import (
+    NGRAMS,
+    SubwordSettings,
+    make_architecture,
+    ngram_vectors,
+    noise_distribution,
+)
 from .._text import (
     DEFAULT_TOKEN_PATTERN,
     encode_with_subwords,
     has_character_ngram,
     iter_token_lists,
     ngram_buckets,
+    whose_vectors,
 )
 from .._training import FittedParts
 from .._utils import Documents, FloatArray, FloatDType, PathLike, Term
@@ -317,6 +324,16 @@ epochs_, corpus_word_count_
     def _has_ngram_rows(self):
         return hasattr(self, "vectors_ngrams_")
 
+    def _scored_inputs(self):
+        """``score`` evaluates the model as it trains it: with its word and n-gram rows
+        (CBOW's hidden vector is the mean of all the rows of the window)."""
+        if not hasattr(self, "vectors_vocab_"):
+            return super()._scored_inputs()
+        inputs = SubwordSettings(*self._fitted_subwords()).inputs_for(self.index_to_word_)
+        architecture = make_architecture(self.architecture, cbow_mean=self.cbow_mean,
+                                         inputs=inputs)
+        return architecture, {"input": self.vectors_vocab_, NGRAMS: self.vectors_ngrams_}
+
     # ---------------------------------------------------------------- transform
 
     def transform(self, X: Documents) -> FloatArray:
@@ -352,14 +369,10 @@ epochs_, corpus_word_count_
         min_n, max_n, _ = self._fitted_subwords()
         corpus, new_words, _ = encode_with_subwords(
             iter_token_lists(X, self._build_analyzer()), self.vocabulary_, min_n=min_n,
-            max_n=max_n, ngram_rows=self._has_ngram_rows, whose=self._whose_vectors(),
+            max_n=max_n, ngram_rows=self._has_ngram_rows,
+            whose=whose_vectors(self.init, self.fitted_parts_.origin != "trained"),
             lowercase=self.lowercase)
         return self._pool_with(corpus, self._ngram_vectors(new_words))
-
-    def _whose_vectors(self):
-        if self.fitted_parts_.origin == "trained":
-            return "The vectors of this model"
-        return f"The vectors of init={str(self.init)!r}"
 
     def _ngram_vectors(self, words):
         """The n-gram vectors of ``words`` (outside the vocabulary), shape (n, d)."""

@@ -839,17 +839,22 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         if not self.fitted_parts_.node_vectors:  # hierarchical softmax scores with its nodes
             self._require_part("output_vectors", "score")
         layer, matrix = self._fitted_layer()
+        architecture, inputs = self._scored_inputs()
         mean, n_predictions = mean_log_likelihood(
-            encode(X, self._build_analyzer(), self.vocabulary_),
-            architecture=make_architecture(self.architecture, cbow_mean=self.cbow_mean),
-            layer=layer, window=self.window,
-            parameters={"input": self.vectors_, layer.parameter: matrix})
+            encode(X, self._build_analyzer(), self.vocabulary_), architecture=architecture,
+            layer=layer, window=self.window, parameters={**inputs, layer.parameter: matrix})
         if n_predictions == 0:
             raise ValueError(
                 "X has no (center, context) pair of known words within the window, so "
                 "there is nothing to score. Pass longer documents or documents that use "
                 "the fitted vocabulary.")
         return mean
+
+    def _scored_inputs(self):
+        """The architecture ``score`` evaluates and its input matrices (a subclass with
+        another input side overrides it)."""
+        return (make_architecture(self.architecture, cbow_mean=self.cbow_mean),
+                {"input": self.vectors_})
 
     # ------------------------------------------------------------ word queries
     # model[word], word in model, most_similar, ...: KeyedVectorsMixin (_keyed_vectors.py).

@@ -39,6 +39,7 @@ from .subword_coverage import (
     encode_with_subwords,
     has_character_ngram,
     subword_fit_coverage,
+    whose_vectors,
 )
 from .subwords import NgramBuckets, character_ngrams, ngram_buckets, ngrams_enabled
 from .vocabulary import build_vocabulary, keep_probabilities
@@ -50,4 +51,5 @@ __all__ = ["CorpusSettings", "Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus
            "build_vocabulary", "character_ngrams", "corpus_store", "encode",
            "encode_with_subwords", "extend_vocabulary", "fit_coverage", "has_character_ngram",
            "iter_all_pairs", "iter_token_lists", "keep_probabilities", "ngram_buckets",
-           "ngrams_enabled", "read_lines", "subword_fit_coverage", "transform_corpus"]
+           "ngrams_enabled", "read_lines", "subword_fit_coverage", "transform_corpus",
+           "whose_vectors"]

@@ -19,16 +19,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._vectors import FastTextFile, describe_init
 from .coverage import Coverage, coverage_of_counts, encode_with_coverage, warn_if_low
 
 __all__ = ["SubwordCoverage", "WordsWithVectors", "encode_with_subwords",
-           "has_character_ngram", "subword_fit_coverage"]
+           "has_character_ngram", "subword_fit_coverage", "whose_vectors"]
 
 _FIX_NO_NGRAM_ROWS = ("This model has no n-gram rows (subwords off, or vectors used as "
                       "they are): fit it on text like X with subwords (max_n >= min_n) so "
                       "that every word gets a vector.")
 _FIX_SHORT_WORDS = ("Words shorter than min_n - 2 characters have no n-gram: lower min_n, "
                     "or fit on text like X so that they get rows (lower min_count).")
+
+
+def whose_vectors(init, pretrained):
+    """Whose vectors a coverage message speaks of: ``init``'s (a fastText model file
+    named by its path), or the model's own."""
+    if not pretrained:
+        return "The vectors of this model"
+    if isinstance(init, FastTextFile):
+        return f"The vectors of init={str(init)!r}"
+    return f"The vectors of {describe_init(init)}"
 
 
 def has_character_ngram(word, min_n, max_n):

@@ -18,6 +18,7 @@ from .._text import (
     fit_coverage,
     iter_token_lists,
     subword_fit_coverage,
+    whose_vectors,
 )
 from .._utils import current_hooks
 from .parameters import initial_center_vectors, initial_parameters, seed_sequence_of
@@ -99,11 +100,10 @@ def start_coverage(settings, start, words, counts):
                                    settings.text.lowercase)
     if start.ngrams is not None and settings.model.has_subwords:
         subwords = settings.model.subwords
-        whose = (f"The vectors of init={str(init)!r}" if pretrained
-                 else "The vectors of this model")
         return subword_fit_coverage(words, counts, start.index, min_n=subwords.min_n,
                                     max_n=subwords.max_n, pretrained=pretrained,
-                                    whose=whose, lowercase=lowercase)
+                                    whose=whose_vectors(init, pretrained),
+                                    lowercase=lowercase)
     return fit_coverage(words, counts, start.index, pretrained=pretrained, init=init,
                         lowercase=lowercase)
 
