@@ -261,7 +261,7 @@ def _copy(response, partial, start, entry):
                 out.write(chunk)
                 received += len(chunk)
                 progress.update(received)
-                hooks.notify("download", name=entry.name, received=received)
+                hooks.notify("download", vectors=entry.name, received=received)
                 if received > entry.file_size:
                     return received
     finally:
@@ -274,7 +274,7 @@ def _claim_partial(path, timeout):
     ``path`` appeared while waiting."""
     folder, name = os.path.split(path)
     ours = os.path.join(folder, f".{name}.{os.getpid()}.part")
-    while True:
+    while not os.path.exists(path):
         busy = False
         for other, pid in _partial_files(folder, name):
             if other == ours:
@@ -287,10 +287,9 @@ def _claim_partial(path, timeout):
                 _quietly(os.unlink, other)
         if not busy:
             return ours
-        if os.path.exists(path):
-            return None
         logger.info("%s: another process is downloading it; waiting", name)
         time.sleep(min(1.0, timeout))
+    return None
 
 
 def _partial_files(folder, name):
