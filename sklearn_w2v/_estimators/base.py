@@ -15,6 +15,7 @@ from .._text import TextSettings
 from .._training import TrainingSettings, effective_n_jobs
 from .._utils import float_dtype_or_none
 from .._version import __version__
+from .persistence import SavableMixin
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -73,9 +74,9 @@ class InconsistentVersionWarning(_SklearnInconsistentVersion):
                 f"{self.original_sklearn_version}.")
 
 
-class TextEstimatorMixin:
-    """Documents in (as CountVectorizer), a pickle stamped with the package version, and
-    :meth:`_set_fitted_state`.
+class TextEstimatorMixin(SavableMixin):
+    """Documents in (as CountVectorizer), a pickle stamped with the package version,
+    ``save`` (:mod:`.persistence`), and :meth:`_set_fitted_state`.
 
     A subclass names every attribute its fits set in ``_fitted_attributes``.
     """
