@@ -139,8 +139,7 @@ class TextEstimatorMixin(SavableMixin):
     def __getstate__(self):
         # Like scikit-learn's own version stamp: a pickle records the package version.
         # The estimator class after this mixin in the MRO (BaseEstimator) defines these.
-        return dict(super().__getstate__(),  # type: ignore[misc]
-                    _sklearn_w2v_version=__version__)
+        return dict(super().__getstate__(), _sklearn_w2v_version=__version__)
 
     def __setstate__(self, state):
         version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
@@ -148,7 +147,7 @@ class TextEstimatorMixin(SavableMixin):
             warnings.warn(InconsistentVersionWarning(
                 estimator_name=type(self).__name__, current_sklearn_version=__version__,
                 original_sklearn_version=version), stacklevel=2)
-        super().__setstate__(state)  # type: ignore[misc]
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()  # type: ignore[misc]

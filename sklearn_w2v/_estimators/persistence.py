@@ -475,7 +475,7 @@ class _Reader:
                              f"header and shape make {entry.tell() + n_bytes:,}")
         # Allocated only now: the entry is stored, so its bytes are in the file.
         array = np.empty(shape, dtype=dtype)
-        _read_exactly(entry, memoryview(array).cast("B") if n_bytes else None)
+        _read_exactly(entry, array.reshape(-1).view(np.uint8))
         entry.read(1)  # at the end: zipfile checks the entry's CRC-32
         return array
 
@@ -513,8 +513,6 @@ def _declared(declaration, name, error):
 
 
 def _read_exactly(entry, buffer):
-    if buffer is None:
-        return
     done = 0
     while done < len(buffer):
         n = entry.readinto(buffer[done:done + (1 << 24)])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib
 import itertools
 import lzma
 from numbers import Integral, Real
@@ -296,7 +297,7 @@ def _download_policy(n_retries, delay, timeout):
     if isinstance(n_retries, bool) or not isinstance(n_retries, Integral) or n_retries < 0:
         raise ValueError(f"n_retries must be an integer >= 0, got {n_retries!r}.")
     for label, value in (("delay", delay), ("timeout", timeout)):
-        if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
+        if isinstance(value, bool) or not isinstance(value, Real) or not float(value) >= 0:
             raise ValueError(f"{label} must be a number of seconds >= 0, got {value!r}.")
     if timeout == 0:
         raise ValueError("timeout must be more than 0 seconds, got 0.")
@@ -358,7 +359,7 @@ def list_vectors(data_home: PathLike | None = None, *,
     if not as_frame:
         return rows
     try:
-        import pandas as pd
+        pd = importlib.import_module("pandas")
     except ImportError:
         raise ImportError("list_vectors(as_frame=True) needs pandas; install it, or use "
                           "as_frame=False (a list of dicts).") from None
