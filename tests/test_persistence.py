@@ -417,6 +417,17 @@ def test_invalid_json_duplicates_and_constants_are_refused(saved):
         _load_fails(saved, "not valid JSON")
 
 
+def test_values_nested_without_end_are_refused(saved):
+    def edit(document, entries):
+        value = "x"
+        for _ in range(300):
+            value = {"kind": "list", "items": [value]}
+        document["parameters"]["token_pattern"] = value
+
+    _rewrite(saved, edit)
+    _load_fails(saved, "nested deeper|not valid JSON")
+
+
 def test_invalid_parameters_are_refused(saved):
     def edit(document, entries):
         document["parameters"]["vector_size"] = -3

@@ -369,7 +369,10 @@ def load(path):
     with archive:
         reader = _Reader(archive, name)
         document = reader.document()
-        return _Decoder(reader, document["arrays"]).estimator(document)
+        try:
+            return _Decoder(reader, document["arrays"]).estimator(document)
+        except RecursionError:
+            raise reader.error("its values are nested deeper than a model's") from None
 
 
 def _estimator_class(name):
