@@ -425,7 +425,7 @@ def test_values_nested_without_end_are_refused(saved):
         document["parameters"]["token_pattern"] = value
 
     _rewrite(saved, edit)
-    _load_fails(saved, "nested deeper|not valid JSON")
+    _load_fails(saved, "nested deeper|not valid JSON|token_pattern. parameter")
 
 
 def test_invalid_parameters_are_refused(saved):
