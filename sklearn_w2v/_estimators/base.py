@@ -15,6 +15,7 @@ from .._text import TextSettings
 from .._training import TrainingSettings, effective_n_jobs
 from .._utils import float_dtype_or_none
 from .._version import __version__
+from .persistence import SavableMixin
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -73,9 +74,9 @@ class InconsistentVersionWarning(_SklearnInconsistentVersion):
                 f"{self.original_sklearn_version}.")
 
 
-class TextEstimatorMixin:
-    """Documents in (as CountVectorizer), a pickle stamped with the package version, and
-    :meth:`_set_fitted_state`.
+class TextEstimatorMixin(SavableMixin):
+    """Documents in (as CountVectorizer), a pickle stamped with the package version,
+    ``save`` (:mod:`.persistence`), and :meth:`_set_fitted_state`.
 
     A subclass names every attribute its fits set in ``_fitted_attributes``.
     """
@@ -140,8 +141,7 @@ class TextEstimatorMixin:
     def __getstate__(self):
         # Like scikit-learn's own version stamp: a pickle records the package version.
         # The estimator class after this mixin in the MRO (BaseEstimator) defines these.
-        return dict(super().__getstate__(),  # type: ignore[misc]
-                    _sklearn_w2v_version=__version__)
+        return dict(super().__getstate__(), _sklearn_w2v_version=__version__)
 
     def __setstate__(self, state):
         version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
@@ -149,7 +149,7 @@ class TextEstimatorMixin:
             warnings.warn(InconsistentVersionWarning(
                 estimator_name=type(self).__name__, current_sklearn_version=__version__,
                 original_sklearn_version=version), stacklevel=2)
-        super().__setstate__(state)  # type: ignore[misc]
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()  # type: ignore[misc]

@@ -23,6 +23,7 @@ features or the estimators.
 """
 
 from .architectures import make_architecture
+from .huffman import HuffmanTree
 from .layers import (
     NO_OUTPUT_WORD_VECTORS,
     check_layer_parameters,
@@ -36,7 +37,7 @@ from .settings import ModelSettings, fitted_layer_of
 from .sparse_rows import RowUpdateCap, scatter_add_rows
 from .steps import BlockRandom, make_step
 
-__all__ = ["BlockRandom", "ModelSettings", "NO_OUTPUT_WORD_VECTORS", "RowUpdateCap",
-           "check_layer_parameters", "fitted_layer", "fitted_layer_of", "layer_class",
-           "make_architecture", "make_layer", "make_step", "mean_log_likelihood",
-           "noise_distribution", "scatter_add_rows"]
+__all__ = ["BlockRandom", "HuffmanTree", "ModelSettings", "NO_OUTPUT_WORD_VECTORS",
+           "RowUpdateCap", "check_layer_parameters", "fitted_layer", "fitted_layer_of",
+           "layer_class", "make_architecture", "make_layer", "make_step",
+           "mean_log_likelihood", "noise_distribution", "scatter_add_rows"]

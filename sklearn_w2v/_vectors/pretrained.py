@@ -15,6 +15,7 @@ clone with ``epochs=0`` shares the one read-only matrix.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections import OrderedDict
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .checks import first_nonfinite_row
+from .download import named_vector_file
 from .reader import load_word2vec_format
 
 __all__ = ["PretrainedVectors", "VectorFile", "clear_cache", "describe_init", "file_reads",
@@ -258,7 +260,15 @@ def _load_file(source, dtype):
     """A file's vectors, read once per process per (path, size, mtime, dtype, options)."""
     if not isinstance(source, VectorFile):
         source = VectorFile(source)
-    return _FILE_CACHE.load(source, dtype)
+    return _FILE_CACHE.load(_named_vectors(source), dtype)
+
+
+def _named_vectors(source):
+    """``source`` reading the downloaded file when its path is a name of the catalogue of
+    word vectors (``"glove-wiki-gigaword-100"``), downloaded once into scikit-learn's data
+    folder; an existing file of that name is read as a path."""
+    path = named_vector_file(source.path)
+    return source if path is None else dataclasses.replace(source, path=path)
 
 
 def load_vector_file(source, dtype):
