@@ -7,9 +7,9 @@ tags, the versioned pickle, the fitted state swapped in at once), ``word2vec`` a
 (files of data only, never pickles).
 """
 
-from .base import InconsistentVersionWarning
 from .doc2vec import Doc2VecTransformer
 from .persistence import load
+from .versions import InconsistentVersionWarning
 from .word2vec import Word2VecTransformer
 
 __all__ = ["Doc2VecTransformer", "InconsistentVersionWarning", "Word2VecTransformer", "load"]

@@ -3,12 +3,10 @@ fitted state swapped in at once."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sklearn.base import _fit_context
-from sklearn.exceptions import InconsistentVersionWarning as _SklearnInconsistentVersion
 
 from .._model import ModelSettings
 from .._text import TextSettings
@@ -16,6 +14,7 @@ from .._training import TrainingSettings, effective_n_jobs
 from .._utils import float_dtype_or_none
 from .._version import __version__
 from .persistence import SavableMixin
+from .versions import warn_if_other_version
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -28,50 +27,6 @@ def fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_Method], _
     ``Word2VecTransformer().fit(X).similarity(...)`` would go unchecked).
     """
     return _fit_context(prefer_skip_nested_validation=prefer_skip_nested_validation)
-
-
-class InconsistentVersionWarning(_SklearnInconsistentVersion):
-    """A pickled estimator of this package is loaded with another sklearn-w2v version.
-
-    A subclass of scikit-learn's warning of that name, so that the filters that catch one
-    catch both (``warnings.simplefilter("error", sklearn.exceptions.
-    InconsistentVersionWarning)`` also stops this one).
-
-    Attributes
-    ----------
-    estimator_name : str
-    current_sklearn_version : str
-        The sklearn-w2v version that loads the pickle.
-    original_sklearn_version : str
-        The sklearn-w2v version that wrote it.
-
-    Examples
-    --------
-    >>> import sklearn.exceptions
-    >>> from sklearn_w2v import InconsistentVersionWarning
-    >>> issubclass(InconsistentVersionWarning, sklearn.exceptions.InconsistentVersionWarning)
-    True
-    >>> print(InconsistentVersionWarning(estimator_name="Word2VecTransformer",
-    ...                                  current_sklearn_version="0.2.0",
-    ...                                  original_sklearn_version="0.1.0"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    This Word2VecTransformer was pickled with sklearn-w2v 0.1.0 and is loaded with 0.2.0; it
-    may not work or may give different results. Refit it with this version, or load it with
-    0.1.0.
-    """
-
-    def __init__(self, *, estimator_name: str, current_sklearn_version: str,
-                 original_sklearn_version: str) -> None:
-        super().__init__(estimator_name=estimator_name,
-                         current_sklearn_version=current_sklearn_version,
-                         original_sklearn_version=original_sklearn_version)
-
-    def __str__(self) -> str:
-        return (f"This {self.estimator_name} was pickled with sklearn-w2v "
-                f"{self.original_sklearn_version} and is loaded with "
-                f"{self.current_sklearn_version}; it may not work or may give different "
-                f"results. Refit it with this version, or load it with "
-                f"{self.original_sklearn_version}.")
 
 
 class TextEstimatorMixin(SavableMixin):
@@ -145,10 +100,7 @@ class TextEstimatorMixin(SavableMixin):
 
     def __setstate__(self, state):
         version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
-        if version != __version__:
-            warnings.warn(InconsistentVersionWarning(
-                estimator_name=type(self).__name__, current_sklearn_version=__version__,
-                original_sklearn_version=version), stacklevel=2)
+        warn_if_other_version(type(self).__name__, version, stacklevel=2)
         super().__setstate__(state)
 
     def __sklearn_tags__(self):

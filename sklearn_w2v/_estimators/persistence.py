@@ -36,7 +36,6 @@ import math
 import os
 import pathlib
 import re
-import warnings
 import zipfile
 
 import numpy as np
@@ -46,6 +45,7 @@ from .._text import Coverage
 from .._training import FittedParts
 from .._vectors import VectorFile, replace_file
 from .._version import __version__
+from .versions import warn_if_other_version
 
 __all__ = ["SKOPS_TYPES", "SavableMixin", "load"]
 
@@ -431,14 +431,8 @@ class _Reader:
         if set(self.archive.namelist()) != expected:
             unknown = sorted(set(self.archive.namelist()) ^ expected)
             raise self.error(f"its entries and the declared arrays differ ({unknown[:5]})")
-        version = document["sklearn_w2v_version"]
-        if version != __version__:
-            from .base import InconsistentVersionWarning
-
-            warnings.warn(InconsistentVersionWarning(
-                estimator_name=str(document["estimator"]),
-                current_sklearn_version=__version__,
-                original_sklearn_version=str(version)), stacklevel=4)
+        warn_if_other_version(str(document["estimator"]),
+                              str(document["sklearn_w2v_version"]), stacklevel=4)
 
     def _info(self, name):
         try:
