@@ -84,10 +84,10 @@ def classifier():
 def make_pipelines():
     return {
         "TF-IDF": Pipeline([("tfidf", TfidfVectorizer()), ("clf", classifier())]),
-        "word2vec fitted on all the texts, frozen": Pipeline([
+        "word2vec on all texts, frozen": Pipeline([
             ("w2v", Word2VecTransformer(init=str(vectors_path), epochs=0)),
             ("scale", StandardScaler()), ("clf", classifier())]),
-        "word2vec fitted on the labelled texts only": Pipeline([
+        "word2vec on labelled texts only": Pipeline([
             ("w2v", Word2VecTransformer(**small_corpus)),
             ("scale", StandardScaler()), ("clf", classifier())]),
     }
@@ -105,18 +105,18 @@ import warnings
 
 from sklearn_w2v import LowCoverageWarning
 
-warnings.filterwarnings("ignore", category=LowCoverageWarning)
 rng = np.random.default_rng(0)
 accuracy = {name: np.full((len(sizes), n_draws), np.nan) for name in make_pipelines()}
 for i, size in enumerate(sizes):
     for draw in range(n_draws if size < len(X_train) else 1):
         rows = rng.choice(len(X_train), size=size, replace=False)
         for name, pipe in make_pipelines().items():
-            pipe.fit(X_train[rows], y_train[rows])
-            accuracy[name][i, draw] = pipe.score(X_test, y_test)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", LowCoverageWarning)
+                pipe.fit(X_train[rows], y_train[rows])
+                accuracy[name][i, draw] = pipe.score(X_test, y_test)
     print(f"{size:>6,} labels: " + ", ".join(
-        f"{name.split(' fitted')[0] if 'all' not in name else 'frozen'} "
-        f"{np.nanmean(acc[i]):.3f}" for name, acc in accuracy.items()))
+        f"{name} {np.nanmean(acc[i]):.3f}" for name, acc in accuracy.items()))
 
 # %%
 # Plot: mean test accuracy over the draws, the band one standard deviation.
