@@ -1,4 +1,4 @@
-"""A text column in a dataframe: ColumnTransformer, pandas and polars output, skrub
+"""A text column in a dataframe: ColumnTransformer, polars and skrub
 
 Real tables mix a text column with numbers and categories. A
 :class:`~sklearn.compose.ColumnTransformer` sends each column to its own transformer;

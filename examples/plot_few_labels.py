@@ -127,7 +127,8 @@ for (name, acc), marker in zip(accuracy.items(), "osv"):
     mean, std = np.nanmean(acc, axis=1), np.nan_to_num(np.nanstd(acc, axis=1))
     ax.plot(sizes, mean, marker=marker, label=name)
     ax.fill_between(sizes, mean - std, mean + std, alpha=0.2)
-ax.axhline(np.mean(y_test == 0), color="gray", ls="--", lw=1, label="majority class")
+ax.axhline(np.mean(y_test == "fresh"), color="gray", ls="--", lw=1,
+           label="majority class (fresh)")
 ax.set_xscale("log")
 ax.set_xlabel("number of labelled training reviews")
 ax.set_ylabel("test accuracy (2,549 reviews)")

@@ -25,7 +25,7 @@ parser.add_argument("--quick", action="store_true", help="a small grid on a subs
 QUICK = parser.parse_known_args()[0].quick
 
 if QUICK:
-    n_reviews, epochs = 6000, 10
+    n_reviews, epochs = 6000, 5
     grid = {"w2v__negative": [2, 10], "w2v__vector_size": [25, 100]}
 else:
     n_reviews, epochs = None, 10
@@ -35,7 +35,7 @@ else:
 # The data: raw review snippets and their labels
 # ----------------------------------------------
 # ``load_rotten_tomatoes`` returns the texts as they were written (not lowercased) with
-# the label ``0`` (fresh) or ``1`` (rotten) and the published train/test split.
+# the label ``"fresh"`` or ``"rotten"`` and the published train/test split.
 import numpy as np
 
 from sklearn_w2v.datasets import load_rotten_tomatoes
@@ -52,12 +52,18 @@ print(f"{len(X_train):,} training reviews, {len(test.data):,} test reviews; "
 # %%
 # The pipeline and the grid
 # -------------------------
-# Every candidate is cloned and fitted on each training fold: word2vec is trained on the
-# fold's reviews (``random_state`` fixes its draws), the reviews are averaged into
-# document vectors (``pooling="mean"``, the default), standardised (averages of word
-# vectors are small and correlated; without the scaler the default ``C=1`` regularises
-# the classifier to the majority class on a small training set) and the classifier is
-# trained on them. The parameters of a step are addressed as ``<step>__<parameter>``.
+# Every candidate is cloned and fitted on each training fold:
+#
+# 1. word2vec is trained on the fold's reviews (``random_state`` fixes its random draws;
+#    the reviews are a small corpus, hence a higher learning rate and a wider window
+#    than the defaults, which are meant for millions of words);
+# 2. each review becomes the mean of its words' vectors (``pooling="mean"``);
+# 3. the document vectors are standardised: averages of word vectors are small and
+#    correlated, and without the scaler the default ``C=1`` holds a classifier trained on
+#    a few thousand reviews near the majority class;
+# 4. the logistic regression is trained on them.
+#
+# The parameters of a step are addressed as ``<step name>__<parameter>``.
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
@@ -66,7 +72,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_w2v import Word2VecTransformer
 
 pipe = Pipeline([
-    ("w2v", Word2VecTransformer(epochs=epochs, random_state=0)),
+    ("w2v", Word2VecTransformer(epochs=epochs, learning_rate=0.05, window=10,
+                                random_state=0)),
     ("scale", StandardScaler()),
     ("clf", LogisticRegression(max_iter=1000)),
 ])
@@ -103,6 +110,7 @@ for negative, rows in results.groupby("param_w2v__negative"):
     ax_time.plot(sizes, rows["mean_fit_time"], marker="o", label=f"negative={negative}")
 for ax in (ax_score, ax_time):
     ax.set_xscale("log")
+    ax.minorticks_off()
     ax.set_xticks(grid["w2v__vector_size"], [str(v) for v in grid["w2v__vector_size"]])
     ax.set_xlabel("vector_size")
     ax.grid(alpha=0.3)

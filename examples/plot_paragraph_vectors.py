@@ -124,17 +124,20 @@ ax_acc.barh(names, [accuracy[n] for n in names],
             color=["tab:gray" if "inferred" in n else "tab:blue" for n in names])
 for k, name in enumerate(names):
     ax_acc.text(accuracy[name] + 0.003, k, f"{accuracy[name]:.3f}", va="center")
-ax_acc.axvline(np.mean(y_test == 0), color="k", ls="--", lw=1, label="majority class")
+majority = np.mean(y_test == "fresh")
+ax_acc.axvline(majority, color="k", ls="--", lw=1)
+ax_acc.text(majority, 1.01, "majority class", transform=ax_acc.get_xaxis_transform(),
+            ha="center", va="bottom", fontsize=8)
 ax_acc.set_xlim(0.5, max(accuracy.values()) + 0.05)
 ax_acc.invert_yaxis()
 ax_acc.set_xlabel("test accuracy")
-ax_acc.set_title("Rotten Tomatoes, models fitted on all reviews")
-ax_acc.legend(loc="lower right")
+ax_acc.set_title("Rotten Tomatoes, models fitted on all reviews", pad=14)
 
-bins = np.linspace(0, 1, 51)
-for name, vectors in inferred.items():
-    ax_cos.hist(cosine(features[name][~is_train], vectors), bins=bins, alpha=0.6,
-                label=name)
+similarity = {name: cosine(features[name][~is_train], vectors)
+              for name, vectors in inferred.items()}
+bins = np.linspace(min(s.min() for s in similarity.values()), 1, 50)
+for name, values in similarity.items():
+    ax_cos.hist(values, bins=bins, alpha=0.6, label=name)
 ax_cos.set_xlabel("cosine(trained row, inferred vector), test reviews")
 ax_cos.set_ylabel("reviews")
 ax_cos.set_title("Inference finds a vector near the trained one")

@@ -1,4 +1,4 @@
-"""Streaming a corpus larger than memory: read_lines, partial_fit and out_of_core
+"""Streaming a corpus larger than memory
 
 A corpus need not fit in memory to train word vectors on it. Three tools:
 
