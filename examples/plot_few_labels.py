@@ -10,8 +10,8 @@ labelled reviews alone. Each classifier's ``C`` is tuned by an inner cross-valid
 for every pipeline alike.
 
 Run it with ``python examples/plot_few_labels.py`` (5 random draws per size, up to all
-10,203 labels, about 3 minutes on 2 cores) or add ``--quick`` (3 draws, up to 3,000
-labels, about 30 seconds; the gallery page shows a quick run).
+10,203 labels, about a minute on 2 cores) or add ``--quick`` (3 draws, up to 3,000
+labels, about 25 seconds; the gallery page shows a quick run).
 """
 
 # %%
@@ -20,7 +20,7 @@ labels, about 30 seconds; the gallery page shows a quick run).
 import argparse
 
 parser = argparse.ArgumentParser(description="Learning curves: frozen word2vec vs TF-IDF.")
-parser.add_argument("--quick", action="store_true", help="fewer draws and sizes, ~30 s")
+parser.add_argument("--quick", action="store_true", help="fewer draws and sizes")
 QUICK = parser.parse_known_args()[0].quick
 
 if QUICK:

@@ -9,8 +9,8 @@ Rotten Tomatoes review snippets shipped with the package, and plots the cross-va
 accuracy and the fit time of every grid point.
 
 Run it with ``python examples/plot_grid_search.py`` (3 x 4 grid, all 10,203 training
-reviews, about 4 minutes on 2 cores) or add ``--quick`` (2 x 2 grid on 6,000 reviews,
-about 20 seconds; the gallery page shows a quick run).
+reviews, about 3 minutes on 2 cores) or add ``--quick`` (2 x 2 grid on 6,000 reviews,
+about 15 seconds; the gallery page shows a quick run).
 """
 
 # %%
@@ -21,7 +21,7 @@ about 20 seconds; the gallery page shows a quick run).
 import argparse
 
 parser = argparse.ArgumentParser(description="Tune a word2vec pipeline with GridSearchCV.")
-parser.add_argument("--quick", action="store_true", help="a small grid on a subset, ~20 s")
+parser.add_argument("--quick", action="store_true", help="a small grid on a subset")
 QUICK = parser.parse_known_args()[0].quick
 
 if QUICK:

@@ -15,8 +15,8 @@ docs/theory.md:
 
 Usage::
 
-    python examples/plot_ns_vs_softmax.py            # full run, a few minutes on 2 cores
-    python examples/plot_ns_vs_softmax.py --quick    # ~1 minute, for smoke tests
+    python examples/plot_ns_vs_softmax.py            # full run, about 3 minutes on 2 cores
+    python examples/plot_ns_vs_softmax.py --quick    # about 20 seconds (the gallery runs this)
     python examples/plot_ns_vs_softmax.py --output-dir /tmp/figs
 
 Per-epoch snapshots come from the estimator's ``epoch_callback``, which copies the vectors
@@ -245,7 +245,7 @@ def main(argv=None):
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT,
                         help="where to write the PNG figures (default: docs/figures)")
     parser.add_argument("--quick", action="store_true",
-                        help="smaller corpus and fewer epochs (about a minute)")
+                        help="smaller corpus and fewer epochs (about 20 seconds)")
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args(argv)
     args.output_dir.mkdir(parents=True, exist_ok=True)

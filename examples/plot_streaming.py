@@ -12,10 +12,10 @@ A corpus need not fit in memory to train word vectors on it. Three tools:
   folder is removed when ``fit`` returns. The model is the one an in-memory fit gives.
 
 The corpus is the compressed sample corpus shipped with the package (4.7 million words);
-the same code runs unchanged on a file of billions of words.
+the same code runs unchanged on a file far larger than memory.
 
-Run it with ``python examples/plot_streaming.py`` (the whole file, about 3 minutes on 2
-cores) or add ``--quick`` (its first 40,000 lines, about 20 seconds; the gallery page
+Run it with ``python examples/plot_streaming.py`` (the whole file, about a minute on 2
+cores) or add ``--quick`` (its first 40,000 lines, about 15 seconds; the gallery page
 shows a quick run).
 """
 
@@ -25,7 +25,7 @@ shows a quick run).
 import argparse
 
 parser = argparse.ArgumentParser(description="Stream a corpus from a file.")
-parser.add_argument("--quick", action="store_true", help="the first lines only, ~20 s")
+parser.add_argument("--quick", action="store_true", help="the first lines only")
 QUICK = parser.parse_known_args()[0].quick
 n_lines, chunk_lines = (40_000, 5_000) if QUICK else (None, 20_000)
 

@@ -9,8 +9,8 @@ glosses), asks it questions, evaluates it on a small analogy set written by the 
 and draws a few groups of words in the plane of their two first principal components.
 
 Run it with ``python examples/plot_word_queries.py`` (the whole 4.7-million-word
-corpus, 5 epochs, about 2 minutes on 2 cores) or add ``--quick`` (60,000 lines, 3
-epochs, about 20 seconds; the gallery page shows a quick run).
+corpus, 5 epochs, about 1.5 minutes on 2 cores) or add ``--quick`` (60,000 lines, 3
+epochs, about 15 seconds; the gallery page shows a quick run).
 """
 
 # %%
@@ -19,7 +19,7 @@ epochs, about 20 seconds; the gallery page shows a quick run).
 import argparse
 
 parser = argparse.ArgumentParser(description="Word queries, analogies and a 2-D map.")
-parser.add_argument("--quick", action="store_true", help="a part of the corpus, ~20 s")
+parser.add_argument("--quick", action="store_true", help="a part of the corpus")
 QUICK = parser.parse_known_args()[0].quick
 n_lines, epochs = (60_000, 3) if QUICK else (None, 5)
 
