@@ -130,7 +130,8 @@ ax_acc.set_title("Rotten Tomatoes, models fitted on all reviews")
 
 similarity = {name: cosine(features[name][~is_train], vectors)
               for name, vectors in inferred.items()}
-bins = np.linspace(min(s.min() for s in similarity.values()), 1, 50)
+# the bins from the 1st percentile: a few reviews with hardly a known word are outliers
+bins = np.linspace(np.percentile(np.concatenate(list(similarity.values())), 1), 1, 50)
 for name, values in similarity.items():
     ax_cos.hist(values, bins=bins, alpha=0.6, label=name)
 ax_cos.set_xlabel("cosine(trained row, inferred vector), test reviews")
