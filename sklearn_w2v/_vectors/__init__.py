@@ -11,7 +11,8 @@ The bottom layer of the package (it imports only ``_utils``). One module per con
 * ``checks`` and ``rows``: what the writer and the readers check alike (words, finite
   values) and what both readers share (the matrix grown row by row);
 * ``pretrained``: the sources ``init`` accepts (a path, a :class:`VectorFile` with reading
-  options, ``(words, vectors)``, a KeyedVectors-like object), files read once per process;
+  options, ``(words, vectors)``, a KeyedVectors-like object or a gensim model's ``wv``),
+  files read once per process, and the dimension ``vector_size=None`` follows;
 * ``word_vectors``: :class:`WordVectors`, the words, index and matrix that the estimators'
   queries and :mod:`sklearn_w2v.evaluation` compute on, and :class:`UnknownWordError`.
 
@@ -23,6 +24,7 @@ from .compressed import open_for_reading
 from .pretrained import (
     VectorFile,
     describe_init,
+    init_dimension,
     is_word_vector_file,
     load_vector_file,
     resolve_init,
@@ -43,7 +45,7 @@ from .word_vectors import (
 from .writer import save_word2vec_format
 
 __all__ = ["COSMUL_EPSILON", "MAX_WORD_BYTES", "UnknownWordError", "VectorFile",
-           "WordVectors", "cosines", "describe_init", "is_word_vector_file",
+           "WordVectors", "cosines", "describe_init", "init_dimension", "is_word_vector_file",
            "load_vector_file", "load_word2vec_format", "open_for_reading", "resolve_init",
            "row_norms", "save_word2vec_format", "sniff_binary", "term_list", "unit",
            "unit_rows", "unknown_word"]
