@@ -32,8 +32,12 @@ def table(reviews):
             "city": ["paris", "london", "rome"] * (len(texts) // 3)}
 
 
+# polars and skrub are in the test-dataframes extra (pip install -e ".[test-dataframes]").
+_EXTRA = "in the test-dataframes extra: pip install -e '.[test-dataframes]'"
+
+
 def _polars():
-    return pytest.importorskip("polars")
+    return pytest.importorskip("polars", reason=f"polars is {_EXTRA}")
 
 
 @pytest.mark.parametrize("Estimator, params", [(Word2VecTransformer, W2V),
@@ -93,7 +97,7 @@ def test_skrub_table_vectorizer_embeds_the_text_column(table, library):
     """``TableVectorizer(high_cardinality=...)`` sends the many-valued text column to the
     transformer (as a one-column frame), ``specific_transformers`` the named one; both give
     the transformer's vectors of the column beside the other columns' features."""
-    skrub = pytest.importorskip("skrub")
+    skrub = pytest.importorskip("skrub", reason=f"skrub is {_EXTRA}")
     frame = pd.DataFrame(table) if library == "pandas" else _polars().DataFrame(table)
     alone = Word2VecTransformer(**W2V).fit(table["text"])
     columns = [f"word2vectransformer{i}" for i in range(8)]

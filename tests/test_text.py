@@ -151,6 +151,8 @@ def test_analyzer_called_on_a_non_text_document_raises_type_error():
 
 # --- check_documents ---------------------------------------------------------
 
+POLARS_EXTRA = "polars is in the test-dataframes extra: pip install -e '.[test-dataframes]'"
+
 
 @pytest.mark.parametrize("single", ["some text", b"some bytes"])
 def test_single_string_is_rejected_with_the_fix(single):
@@ -180,7 +182,7 @@ def test_check_documents_reads_one_column_tables_as_their_column():
 
 
 def test_one_column_polars_frame_and_series_are_documents():
-    pl = pytest.importorskip("polars")
+    pl = pytest.importorskip("polars", reason=POLARS_EXTRA)
     frame = pl.DataFrame({"review": ["A b", "c"]})
     assert tokens_of(frame) == [["a", "b"], ["c"]]
     assert tokens_of(frame["review"]) == [["a", "b"], ["c"]]
@@ -202,7 +204,7 @@ def test_tables_of_several_columns_raise_the_error_that_names_the_fix():
 def test_several_polars_columns_raise_the_error_not_a_document_error():
     """Iterating a polars frame yields its columns, which gave a message about missing
     documents ("Document 0 is of type Series")."""
-    pl = pytest.importorskip("polars")
+    pl = pytest.importorskip("polars", reason=POLARS_EXTRA)
     with pytest.raises(TypeError, match=r"DataFrame with 2 columns \('review', 'stars'\)"):
         tokens_of(pl.DataFrame({"review": ["a b"], "stars": [3]}))
 
@@ -282,7 +284,7 @@ def test_missing_values_of_pandas_and_polars_are_reported_as_missing():
         tokens_of(pd.Series(["a", np.nan]))
     with pytest.raises(TypeError, match=r"Document 1 is missing \(<NA>, of type NAType\)"):
         tokens_of(pd.Series(["a", None], dtype="string"))
-    pl = pytest.importorskip("polars")
+    pl = pytest.importorskip("polars", reason=POLARS_EXTRA)
     with pytest.raises(TypeError, match=r"Document 1 is missing \(None.*fill_null"):
         tokens_of(pl.DataFrame({"review": ["a", None]}))
 
