@@ -137,7 +137,7 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
     index_to_word_ : list of str
     vector_size_ : int
         The dimension of the vectors (``vector_size`` with None resolved).
-    vectors_ : ndarray of shape (n_words, vector_size_)
+    vectors_ : ndarray of shape (n_words, vector_size)
         Input word vectors (random for PV-DBOW without ``dbow_words``).
     context_vectors_ : ndarray of shape (n_words, vector_size)
         Output word vectors (not for ``objective="hierarchical"``).

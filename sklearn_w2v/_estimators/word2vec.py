@@ -313,7 +313,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     vector_size_ : int
         The dimension of the vectors: ``vector_size``, or what None resolved to (the
         dimension of ``init``, or 100).
-    vectors_ : ndarray of shape (n_words, vector_size_)
+    vectors_ : ndarray of shape (n_words, vector_size)
         Input (center) vectors v. Read-only when they are ``init``'s file vectors used as
         they are (shared by every model fitted from that file in this process).
     context_vectors_ : ndarray of shape (n_words, vector_size)
