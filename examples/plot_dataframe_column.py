@@ -119,16 +119,8 @@ if skrub is not None:
 # %%
 # Word2VecTransformer as skrub's text encoder: skrub hands the transformers of
 # ``specific_transformers`` (and its ``high_cardinality`` encoder) their column as a
-# one-column DataFrame, shape (n, 1), which this version of Word2VecTransformer does not
-# read yet (``TypeError: `X` is a DataFrame; select the text column``). The block below
-# runs once it does.
-
-# TODO(issue 29, section 4): set to True when Word2VecTransformer reads a one-column
-# DataFrame (pandas or polars; a polars one fails today with "Document 0 is of type
-# Series ..."); tests/test_examples.py::test_skrub_table_vectorizer_with_word2vec then
-# XPASSes and fails, as a reminder.
-SKRUB_TEXT_COLUMN = False
-if skrub is not None and SKRUB_TEXT_COLUMN:
+# one-column DataFrame, shape (n, 1), which Word2VecTransformer reads as its text column.
+if skrub is not None:
     vectorizer = skrub.TableVectorizer(specific_transformers=[
         (Word2VecTransformer(**small_corpus), ["review"])])
     pipe = make_pipeline(vectorizer, StandardScaler(), LogisticRegression(max_iter=2000))

@@ -194,10 +194,6 @@ def test_plot_streaming_quick_mode():
     assert "identical vectors: True" in output
 
 
-@pytest.mark.xfail(raises=TypeError, strict=True,
-                   reason="issue 29, section 4: Word2VecTransformer refuses the one-column "
-                          "DataFrame skrub passes; when this passes, enable "
-                          "SKRUB_TEXT_COLUMN in examples/plot_dataframe_column.py")
 def test_skrub_table_vectorizer_with_word2vec():
     skrub = pytest.importorskip("skrub")
     pd = pytest.importorskip("pandas")

@@ -7,14 +7,19 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sklearn.base import _fit_context
+from sklearn.utils.validation import check_is_fitted
 
 from .._model import ModelSettings
 from .._text import TextSettings
 from .._training import TrainingSettings, effective_n_jobs
-from .._utils import float_dtype_or_none
+from .._utils import check_float_dtype, float_dtype_or_none
+from .._vectors import init_dimension
 from .._version import __version__
 from .persistence import SavableMixin
 from .versions import warn_if_other_version
+
+# ``vector_size=None`` without ``init``: word2vec.c's and gensim's dimension.
+DEFAULT_VECTOR_SIZE = 100
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -51,12 +56,44 @@ class TextEstimatorMixin(SavableMixin):
     # The two estimators name their shared options alike (Doc2VecTransformer takes them
     # from Word2VecTransformer); each passes the options of its own by name.
 
-    def _model_settings(self, **architecture_options):
+    def _vector_size(self, *, fitted=False):
+        """``vector_size`` with None resolved: the fitted vectors' dimension when ``fitted``
+        (``transform``, ``score``, training that continues from the fitted model, which
+        ignores ``init``), else the dimension of ``init``, else 100."""
+        vector_size = self.vector_size  # type: ignore[attr-defined]
+        if vector_size is not None:
+            return vector_size
+        if fitted:
+            return int(self.vectors_.shape[1])  # type: ignore[attr-defined]
+        init = self.init  # type: ignore[attr-defined]
+        if init is None:
+            return DEFAULT_VECTOR_SIZE
+        return init_dimension(init, check_float_dtype(self.dtype))  # type: ignore[attr-defined]
+
+    @property
+    def vector_size_(self) -> int:
+        """The dimension of the fitted vectors: ``vector_size``, or the one it resolved to
+        when None (the dimension of ``init``, or 100).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> init = (["cat", "dog"], [[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])
+        >>> model = Word2VecTransformer(init=init, epochs=0).fit(["cat dog"])
+        >>> model.vector_size, model.vector_size_
+        (None, 3)
+        """
+        check_is_fitted(self, "vectors_")
+        return int(self.vectors_.shape[1])  # type: ignore[attr-defined]
+
+    def _model_settings(self, *, fitted=False, **architecture_options):
         """The model settings; ``architecture_options`` are the estimator's own
-        (``cbow_mean``, ``dbow_words``)."""
+        (``cbow_mean``, ``dbow_words``); ``fitted``: for the fitted model (see
+        :meth:`_vector_size`)."""
         return ModelSettings.resolve(
             architecture=self.architecture, objective=self.objective,  # type: ignore[attr-defined]
-            vector_size=self.vector_size, negative=self.negative,  # type: ignore[attr-defined]
+            vector_size=self._vector_size(fitted=fitted),
+            negative=self.negative,  # type: ignore[attr-defined]
             ns_exponent=self.ns_exponent,  # type: ignore[attr-defined]
             share_negatives=self.share_negatives,  # type: ignore[attr-defined]
             dtype=self.dtype, **architecture_options)  # type: ignore[attr-defined]

@@ -20,12 +20,20 @@ only the names below, never its modules.
   (:func:`corpus_store`), both with the same two operations;
 * ``minibatches``: a block of the corpus → windows (subsampling, dynamic window) → the
   minibatch grids the model trains on;
-* ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning.
+* ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning
+  (judged over windows of ``transform`` calls by a :class:`CoverageWatch`).
 """
 
 from .analyzer import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
 from .corpus_stores import corpus_store
-from .coverage import Coverage, LowCoverageWarning, fit_coverage, transform_corpus
+from .coverage import (
+    JUDGED_TOKENS,
+    Coverage,
+    CoverageWatch,
+    LowCoverageWarning,
+    fit_coverage,
+    transform_corpus,
+)
 from .encoded_corpus import EncodedCorpus, encode
 from .lines import read_lines
 from .minibatches import block_boundaries, block_minibatches, iter_all_pairs
@@ -33,8 +41,8 @@ from .settings import CorpusSettings, TextSettings
 from .vocabulary import build_vocabulary, keep_probabilities
 from .vocabulary_growth import extend_vocabulary
 
-__all__ = ["CorpusSettings", "Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus",
-           "LowCoverageWarning", "TextSettings", "block_boundaries", "block_minibatches",
+__all__ = ["CorpusSettings", "Coverage", "CoverageWatch", "DEFAULT_TOKEN_PATTERN",
+           "EncodedCorpus", "JUDGED_TOKENS", "LowCoverageWarning", "TextSettings", "block_boundaries", "block_minibatches",
            "build_analyzer", "build_vocabulary", "corpus_store", "encode",
            "extend_vocabulary", "fit_coverage", "iter_all_pairs", "iter_token_lists",
            "keep_probabilities", "read_lines", "transform_corpus"]

@@ -11,8 +11,9 @@ The bottom layer of the package (it imports only ``_utils``). One module per con
 * ``checks`` and ``rows``: what the writer and the readers check alike (words, finite
   values) and what both readers share (the matrix grown row by row);
 * ``pretrained``: the sources ``init`` accepts (a path, a :class:`VectorFile` with reading
-  options, a name of the catalogue, ``(words, vectors)``, a KeyedVectors-like object),
-  files read once per process;
+  options, a name of the catalogue, ``(words, vectors)``, a KeyedVectors-like object or a
+  gensim model's ``wv``), files read once per process, and the dimension
+  ``vector_size=None`` follows;
 * ``catalogue`` and ``download``: the published vectors known by name (gensim-data's names
   and others), downloaded into scikit-learn's data folder, verified, never executed;
 * ``word_vectors``: :class:`WordVectors`, the words, index and matrix that the estimators'
@@ -29,6 +30,7 @@ from .download import DownloadPolicy, fetch_named_vectors, vectors_folder
 from .pretrained import (
     VectorFile,
     describe_init,
+    init_dimension,
     is_word_vector_file,
     load_vector_file,
     resolve_init,
@@ -51,7 +53,7 @@ from .writer import save_word2vec_format
 __all__ = ["CATALOGUE", "COSMUL_EPSILON", "CatalogueEntry", "DownloadPolicy",
            "MAX_WORD_BYTES", "UnknownWordError", "VectorFile", "WordVectors", "catalogue",
            "catalogue_entry", "cosines", "describe_init", "fetch_named_vectors",
-           "is_word_vector_file", "load_vector_file", "load_word2vec_format",
-           "open_for_reading", "replace_file", "resolve_init", "row_norms",
-           "save_word2vec_format", "sniff_binary", "term_list", "unit", "unit_rows",
-           "unknown_word", "vectors_folder"]
+           "init_dimension", "is_word_vector_file", "load_vector_file",
+           "load_word2vec_format", "open_for_reading", "replace_file", "resolve_init",
+           "row_norms", "save_word2vec_format", "sniff_binary", "term_list", "unit",
+           "unit_rows", "unknown_word", "vectors_folder"]
