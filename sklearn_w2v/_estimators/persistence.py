@@ -81,6 +81,7 @@ SKOPS_TYPES = (
     "sklearn_w2v._estimators.word2vec.Word2VecTransformer",
     "sklearn_w2v._model.huffman.HuffmanTree",
     "sklearn_w2v._text.coverage.Coverage",
+    "sklearn_w2v._text.coverage.CoverageWatch",
     "sklearn_w2v._training.fit.FittedParts",
     "sklearn_w2v._vectors.pretrained.VectorFile",
 )
@@ -273,8 +274,13 @@ def _encode_estimator(estimator):
                          f"{', '.join(callables)}. {_CALLABLE_FIX}")
     encoder = _Encoder()
     parameters = {key: _encode_parameter(encoder, key, value) for key, value in params.items()}
-    state = estimator._fitted_state() or {}
-    extra = sorted(set(vars(estimator)) - set(params) - set(state) - {_OUTPUT_CONFIG})
+    # What a model only keeps for the session that uses it (transform's coverage watch,
+    # which starts over when the model is copied) is not part of the file.
+    transient = set(getattr(estimator, "_transient_attributes", ()))
+    state = {key: value for key, value in (estimator._fitted_state() or {}).items()
+             if key not in transient}
+    extra = sorted(set(vars(estimator)) - set(params) - set(state) - transient
+                   - {_OUTPUT_CONFIG})
     if extra:
         raise ValueError(f"{name}.save does not know the attribute(s) {', '.join(extra)}; "
                          "delete them before saving.")
@@ -735,7 +741,8 @@ _FIELD_CHECKS = {
                "n_types_covered": _COUNT, "n_tokens_case_variant": _COUNT,
                "case_hint": (_optional(_is_str), "None or a str"),
                "examples": (lambda v: isinstance(v, tuple) and all(map(_is_str, v)),
-                            "a tuple of str")},
+                            "a tuple of str"),
+               "n_tokens_punctuation": _COUNT},
     HuffmanTree: {"points": _array_of(np.int32, 2), "codes": _array_of(np.int8, 2),
                   "lengths": _array_of(np.int32, 1), "mask": _array_of(np.bool_, 2),
                   "signs": _array_of(np.float32, 2)},
@@ -784,7 +791,10 @@ def _check_state(estimator, state, error):
     if missing:
         raise error(f"its fitted attributes lack {missing}")
     words, vectors = state["index_to_word_"], state["vectors_"]
+    # vector_size=None follows init's dimension: the vectors' own columns then.
     n, d = len(words), estimator.vector_size
+    if d is None and isinstance(vectors, np.ndarray) and vectors.ndim == 2:
+        d = vectors.shape[1]
     dtype = np.dtype(estimator.dtype)
     if (not isinstance(vectors, np.ndarray) or vectors.shape != (n, d)
             or vectors.dtype != dtype):

@@ -395,6 +395,9 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     # Every attribute a fit sets: a new fit replaces all of them (see _set_fitted_state).
     # The coverage watch of transform (sklearn_w2v._text.coverage) starts over with each fit.
     _fitted_attributes = TRAINED_ATTRIBUTES + POOLING_ATTRIBUTES + ("_coverage_watch",)
+    # Kept for the session only (transform's coverage watch starts over in a copy): not
+    # saved by save().
+    _transient_attributes = ("_coverage_watch",)
 
     _parameter_constraints = {
         "objective": [StrOptions({"negative", "softmax", "nce", "hierarchical"})],
