@@ -202,6 +202,6 @@ def test_skrub_table_vectorizer_with_word2vec():
     table = pd.DataFrame({"review": ["a fine film", "a dull film", "fine acting"] * 20,
                           "n_words": [3, 3, 2] * 20})
     vectorizer = skrub.TableVectorizer(specific_transformers=[
-        (Word2VecTransformer(vector_size=4, min_count=1, epochs=1, random_state=0),
+        (Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0, random_state=0),
          ["review"])])
     assert vectorizer.fit_transform(table).shape == (60, 5)
