@@ -88,7 +88,7 @@ sphinx_gallery_conf = {
     "image_scrapers": ("matplotlib", "_gallery.figure_file_scraper"),
     "download_all_examples": False,
     "remove_config_comments": True,
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "_gallery.example_order",
     "abort_on_example_error": True,
     "show_memory": False,
     "plot_gallery": "True",

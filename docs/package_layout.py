@@ -4,6 +4,7 @@ Run from the repository root::
 
     python docs/package_layout.py            # print the layout table (markdown)
     python docs/package_layout.py --check    # exit 1 if docs/architecture.md's is stale
+    python docs/package_layout.py --write    # put the table into docs/architecture.md
 
 Every module of ``sklearn_w2v`` is parsed (nothing is imported or run); each import of
 another part of the package is recorded with the names it takes. ``tests/test_layout.py``
@@ -172,8 +173,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if docs/architecture.md holds another table")
+    parser.add_argument("--write", action="store_true",
+                        help="replace docs/architecture.md's table by the current one")
     args = parser.parse_args(argv)
     table = layout_table()
+    if args.write:
+        text = ARCHITECTURE.read_text(encoding="utf-8")
+        before, rest = text.split(BEGIN, 1)
+        ARCHITECTURE.write_text(f"{before}{BEGIN}\n{table}\n{END}{rest.split(END, 1)[1]}",
+                                encoding="utf-8")
+        return 0
     if args.check:
         stale = documented_table() != table
         if stale:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # type checkers see the names and their types as plain import
         FastTextTransformer,
         InconsistentVersionWarning,
         Word2VecTransformer,
+        load,
     )
     from ._text import Coverage, LowCoverageWarning, read_lines
     from ._training import FittedParts, TrainingDivergedError, TrainingWorkerError
@@ -42,7 +43,8 @@ _renamed_modules.install(__name__)
 _PUBLIC = {
     "Word2VecTransformer": "._estimators", "Doc2VecTransformer": "._estimators",
     "FastTextTransformer": "._estimators", "FastTextFile": "._vectors",
-    "InconsistentVersionWarning": "._estimators", "UnknownWordError": "._vectors",
+    "InconsistentVersionWarning": "._estimators", "load": "._estimators",
+    "UnknownWordError": "._vectors",
     "Coverage": "._text", "LowCoverageWarning": "._text", "read_lines": "._text",
     "FittedParts": "._training", "TrainingDivergedError": "._training",
     "TrainingWorkerError": "._training",
@@ -55,7 +57,7 @@ __all__ = ["Word2VecTransformer", "Doc2VecTransformer", "FastTextTransformer", "
            "TrainingWorkerError",
            "InconsistentVersionWarning", "FittedParts", "load_word2vec_format",
            "read_lines", "save_word2vec_format", "VectorFile", "Coverage",
-           "LowCoverageWarning", "UnknownWordError", "__version__"]
+           "LowCoverageWarning", "UnknownWordError", "load", "__version__"]
 
 
 def __getattr__(name):

@@ -5,10 +5,15 @@ import pytest
 from cluster_search import assert_same_search, grid_search, reviews
 from joblib import parallel_config
 
-distributed = pytest.importorskip("distributed")
+# Starting a local Dask cluster and searching twice takes 30-50 s on 2 cores; its package is
+# in the test-slow extra with Ray's. Imported in the test, so that the default run (which
+# deselects slow tests) does not report a skip when it is not installed.
+pytestmark = pytest.mark.slow
 
 
 def test_grid_search_on_a_dask_cluster_matches_the_local_backend():
+    distributed = pytest.importorskip(
+        "distributed", reason="Dask is in the test-slow extra: pip install -e '.[test-slow]'")
     X, y = reviews()
     local = grid_search().fit(X, y)
     # Worker processes, as on a real cluster; the fits inside them train in one process

@@ -18,6 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn_w2v import (
     Doc2VecTransformer,
     InconsistentVersionWarning,
+    LowCoverageWarning,
     Word2VecTransformer,
 )
 from sklearn_w2v._utils import engine_hooks
@@ -174,7 +175,10 @@ def test_pretrained_word_vectors_as_init(texts):
     rng = np.random.default_rng(0)
     words = ["the", "and", "zzzunseen"]
     vectors = rng.standard_normal((3, 12)).astype(np.float32)
-    model = small(architecture="dm", init=(words, vectors)).fit(texts)
+    # Three pretrained words cover 9% of the tokens: the fit says so.
+    with pytest.warns(LowCoverageWarning, match=r"init \(a \(words, vectors\) tuple\) "
+                                                r"cover 9\.0% of the tokens of X"):
+        model = small(architecture="dm", init=(words, vectors)).fit(texts)
     assert model.index_to_word_[:3] == words
     # A pretrained word that X lacks keeps its vector; the others are trained from it.
     assert_array_equal(model.vectors_[2], vectors[2])

@@ -120,6 +120,31 @@ def test_to_keyedvectors_round_trips_and_is_a_copy(model):
     assert not np.array_equal(kv.vectors[0], model.vectors_[0])
 
 
+def test_to_keyedvectors_carries_the_word_counts(tmp_path):
+    """get_vecattr(word, "count") raised: the counts were dropped. They are the model's
+    word_counts_, so gensim's frequency-based code (sort_by_descending_frequency, a
+    vocabulary built from the counts) sees what the model saw."""
+    docs = ["the cat and the dog", "the cat", "a bird"] * 3
+    trained = Word2VecTransformer(vector_size=4, min_count=1, epochs=1, sample=0,
+                                  random_state=0).fit(docs)
+    kv = trained.to_keyedvectors()
+    counts = {word: int(kv.get_vecattr(word, "count")) for word in kv.index_to_key}
+    assert counts == {word: int(trained.word_counts_[row])
+                      for word, row in trained.vocabulary_.items()}
+    assert counts["the"] == 9 and counts["bird"] == 3
+    # Vectors loaded from a file have no counts to carry.
+    trained.save_word2vec_format(tmp_path / "v.txt")
+    loaded = Word2VecTransformer.from_word2vec_format(tmp_path / "v.txt").to_keyedvectors()
+    with pytest.raises(KeyError):
+        loaded.get_vecattr("the", "count")
+    # Pretrained words that X lacks count 0 (epochs=0 learns the counts of X).
+    words = trained.index_to_word_ + ["zebra"]
+    init = (words, np.eye(len(words)))
+    pretrained = Word2VecTransformer(init=init, epochs=0).fit(docs).to_keyedvectors()
+    assert int(pretrained.get_vecattr("the", "count")) == 9
+    assert int(pretrained.get_vecattr("zebra", "count")) == 0
+
+
 def test_evaluation_accepts_keyedvectors_a_model_and_a_path(model, kv, tmp_path):
     # Every function takes what init= takes, a KeyedVectors included.
     pairs = tmp_path / "pairs.tsv"

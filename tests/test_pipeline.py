@@ -131,9 +131,14 @@ def test_column_transformer_on_a_dataframe_text_column(reviews):
     assert_allclose(out.iloc[:, :-1].to_numpy(), alone.transform(frame["review"].iloc[:5]))
 
 
-def test_column_transformer_with_a_list_column_gives_a_clear_error(reviews):
+def test_column_transformer_with_a_list_of_columns(reviews):
+    """A list of one column passes a one-column frame: its column is the documents (as for
+    scikit-learn's text transformers). A list of several gives the error naming the fix."""
     X, y = reviews
-    frame = pd.DataFrame({"review": X[:50]})
-    features = ColumnTransformer([("w2v", Word2VecTransformer(**W2V), ["review"])])
-    with pytest.raises(TypeError, match=r"DataFrame.*not a list"):
+    frame = pd.DataFrame({"review": X[:200], "title": ["t"] * 200})
+    by_list = ColumnTransformer([("w2v", Word2VecTransformer(**W2V), ["review"])])
+    assert_array_equal(by_list.fit_transform(frame),
+                       Word2VecTransformer(**W2V).fit_transform(frame["review"]))
+    features = ColumnTransformer([("w2v", Word2VecTransformer(**W2V), ["review", "title"])])
+    with pytest.raises(TypeError, match=r"DataFrame with 2 columns.*Select the text column"):
         features.fit(frame)

@@ -93,6 +93,101 @@ def test_gensim_keyed_vectors_are_accepted(source, texts):
     assert_array_equal(model.vectors_[0], source.vectors_[0])
 
 
+# ------------------------------------------------------ vector_size follows init (issue 29)
+
+
+@pytest.mark.parametrize("kind", ["text", "tuple", "keyed_vectors", "list of lists"])
+def test_vector_size_none_follows_the_dimension_of_init(kind, source, texts, tmp_path):
+    """A 50-dimensional GloVe file with the default vector_size asked for vector_size=50;
+    the default None now follows init (100 without it)."""
+    words, vectors = source.index_to_word_, source.vectors_
+    init = {"text": tmp_path / "vectors.txt", "tuple": (words, vectors),
+            "keyed_vectors": SimpleNamespace(index_to_key=words, vectors=vectors),
+            "list of lists": (words, vectors.tolist())}[kind]
+    if kind == "text":
+        source.save_word2vec_format(init)
+    model = Word2VecTransformer(init=init, epochs=0).fit(texts[2000:2500])
+    assert model.vector_size is None and model.vector_size_ == D
+    assert_array_equal(model.vectors_, vectors)
+    assert model.transform(texts[:2]).shape == (2, D)
+    tuned = Word2VecTransformer(init=init, epochs=1, min_count=3).fit(texts[2000:2500])
+    assert tuned.vector_size_ == D and tuned.vectors_.shape[1] == D
+    assert Word2VecTransformer(epochs=1).fit(texts[:200]).vector_size_ == 100
+
+
+def test_an_explicit_vector_size_must_be_the_dimension_of_init(source, texts):
+    """A grid over vector_size compares what it says: a size init does not have is the
+    clear error, not silently init's."""
+    init = (source.index_to_word_, source.vectors_)
+    search = GridSearchCV(Word2VecTransformer(init=init, epochs=0),
+                          {"vector_size": [D, 2 * D]}, cv=2, error_score="raise",
+                          scoring=lambda est, X, y=None: 0.0)
+    with pytest.raises(ValueError, match=rf"holds vectors of dimension {D}, but "
+                                         rf"vector_size={2 * D}; set vector_size={D}, or "
+                                         r"vector_size=None \(the default\) to follow init"):
+        search.fit(texts[2000:2400])
+    fitted = Word2VecTransformer(init=init, epochs=0, vector_size=D).fit(texts[:100])
+    assert fitted.vector_size_ == D
+
+
+def test_continued_training_keeps_the_fitted_dimension(source, texts):
+    init = (source.index_to_word_, source.vectors_)
+    model = Word2VecTransformer(init=init, epochs=1, min_count=3, warm_start=True,
+                                random_state=0).fit(texts[2000:2300])
+    # warm_start and partial_fit continue from the model (init is ignored): its dimension.
+    model.set_params(init=None).fit(texts[2300:2600])
+    model.partial_fit(texts[2600:2900])
+    assert model.vector_size_ == D and len(model.loss_curve_) == 3
+    # A new fit without init is the default 100, not the old model's.
+    assert model.set_params(warm_start=False).fit(texts[:200]).vector_size_ == 100
+
+
+def test_doc2vec_vector_size_follows_init(source, texts):
+    from sklearn_w2v import Doc2VecTransformer
+
+    init = (source.index_to_word_, source.vectors_)
+    model = Doc2VecTransformer(init=init, architecture="dm", epochs=2, min_count=3,
+                               random_state=0).fit(texts[2000:2300])
+    assert model.vector_size is None and model.vector_size_ == D
+    assert model.document_vectors_.shape == (300, D)
+    assert model.transform(texts[:3]).shape == (3, D)
+    assert np.isfinite(model.score(texts[:20]))
+    with pytest.raises(ValueError, match=rf"set vector_size={D}"):
+        Doc2VecTransformer(init=init, vector_size=D + 1).fit(texts[:100])
+
+
+@pytest.mark.parametrize("kind", ["Word2Vec", "FastText", "Doc2Vec"])
+def test_a_gensim_model_is_accepted_through_its_wv(kind, texts):
+    """A gensim model (not its .wv) was refused without a word about .wv."""
+    models = pytest.importorskip("gensim.models")
+    sentences = [text.split() for text in texts[:300]]
+    if kind == "Doc2Vec":
+        corpus = [models.doc2vec.TaggedDocument(words, [i])
+                  for i, words in enumerate(sentences)]
+        gensim_model = models.Doc2Vec(corpus, vector_size=6, min_count=1, epochs=1, seed=0,
+                                      workers=1)
+    else:
+        gensim_model = getattr(models, kind)(sentences, vector_size=6, min_count=1,
+                                              epochs=1, seed=0, workers=1)
+    model = Word2VecTransformer(init=gensim_model, epochs=0).fit(texts[:300])
+    assert model.vector_size_ == 6
+    assert model.index_to_word_ == gensim_model.wv.index_to_key
+    assert_allclose(model.vectors_, gensim_model.wv.vectors)
+    with pytest.raises(ValueError, match=rf"init \(a {kind}'s \.wv\) holds vectors of "
+                                         r"dimension 6, but vector_size=5"):
+        Word2VecTransformer(init=gensim_model, epochs=0, vector_size=5).fit(texts[:10])
+
+
+def test_from_word2vec_format_follows_the_file_and_checks_an_explicit_size(vector_file,
+                                                                           texts):
+    loaded = Word2VecTransformer.from_word2vec_format(vector_file)
+    assert loaded.vector_size is None and loaded.vector_size_ == D
+    assert clone(loaded).fit(texts[:100]).vector_size_ == D
+    with pytest.raises(ValueError, match=rf"dimension {D}, but vector_size=3; set "
+                                         rf"vector_size={D}"):
+        Word2VecTransformer.from_word2vec_format(vector_file, vector_size=3)
+
+
 @pytest.mark.parametrize("binary", [False, True])
 @pytest.mark.parametrize("writer", ["ours", "gensim"])
 def test_binary_and_text_files_are_told_apart(binary, writer, source, tmp_path):
@@ -174,6 +269,9 @@ def test_epochs_0_learns_only_what_pooling_needs(source, vector_file, texts):
     assert "zzyzx" not in model.vocabulary_
 
 
+# The vectors of the sample corpus cover about 64% of the reviews' tokens: each fit with
+# them warns so, rightly (text of another kind); the search is what this test is about.
+@pytest.mark.filterwarnings("ignore::sklearn_w2v.LowCoverageWarning")
 def test_grid_search_tunes_pooling_and_fine_tuning_epochs_over_pretrained_vectors(
         vector_file):
     train = load_rotten_tomatoes(subset="train")
@@ -355,6 +453,19 @@ def test_bad_vectors_in_memory_are_named(init, message, texts):
     with pytest.raises((ValueError, TypeError), match=message):
         model.set_params(init=init, epochs=0).fit(texts[:200])
     assert_array_equal(model.vectors_, vectors)
+
+
+@pytest.mark.parametrize("init, message", [
+    ((["a", "b"], np.zeros((3, D))), r"one vector per word.*2 rows; got shape \(3, 8\)"),
+    ((["a", "b"], [[0.0, 1.0], [2.0]]), r"2-D array of numbers"),
+    ((["a", "b"], np.zeros(2)), r"one vector per word"),
+    ((["a", "b"],), r"\(words, vectors\) tuple, got a tuple of length 1"),
+    (42, r"init must be None, the path of a word2vec file.*gensim model.*got int"),
+    (SimpleNamespace(wv=42), r"init must be None.*got SimpleNamespace"),
+])
+def test_bad_init_is_named_when_vector_size_follows_it(init, message, texts):
+    with pytest.raises((ValueError, TypeError), match=message):
+        Word2VecTransformer(init=init, epochs=0).fit(texts[:20])
 
 
 def test_a_missing_file_is_a_file_not_found_error(tmp_path, texts):

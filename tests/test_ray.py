@@ -6,27 +6,31 @@ import pytest
 from cluster_search import assert_same_search, grid_search, reviews
 from joblib import parallel_config
 
-ray = pytest.importorskip("ray")
-ray_joblib = pytest.importorskip("ray.util.joblib")
-
-# Starting a local Ray instance takes 10-15 s on 2 cores, before any fit.
+# Starting a local Ray instance takes 10-15 s on 2 cores, before any fit. Ray is in the
+# test-slow extra; imported by the fixture, so that the default run (which deselects slow
+# tests) does not report a skip when it is not installed.
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def local_ray():
+    ray = pytest.importorskip(
+        "ray", reason="Ray is in the test-slow extra: pip install -e '.[test-slow]'")
     if ray.is_initialized():
         pytest.skip("a Ray instance is already running in this process")
     # Two worker processes, as the Dask test's two workers; no dashboard and no log
     # forwarding, which only slow the start.
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
-        yield
+        yield ray
     finally:
         ray.shutdown()
 
 
 def test_grid_search_on_a_local_ray_instance_matches_the_local_backend(local_ray):
+    ray = local_ray
+    ray_joblib = pytest.importorskip("ray.util.joblib")
+
     def imported_package():
         # Defined in here so that it is pickled by value: Ray's workers cannot import
         # this test module.

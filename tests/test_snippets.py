@@ -27,10 +27,13 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+import sklearn_w2v
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -215,15 +218,24 @@ def _run_page(page, folder, monkeypatch, include_slow):
     monkeypatch.chdir(folder)
     namespace = {"__name__": "__main__"}
     seconds = []
-    for block in PAGES[page]:
-        if block.slow and not include_slow:
-            continue
-        started = time.perf_counter()
-        if block.language == "python":
-            _run_python(block, namespace)
-        else:
-            _run_bash(block, folder)
-        seconds.append((block, time.perf_counter() - started))
+    # A user who pastes the page sees the package's warnings as warnings, not errors: a
+    # page may show one (the coverage warning on the pretrained page), provided it names
+    # it, so that the reader knows what to expect.
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always", sklearn_w2v.LowCoverageWarning)
+        for block in PAGES[page]:
+            if block.slow and not include_slow:
+                continue
+            started = time.perf_counter()
+            if block.language == "python":
+                _run_python(block, namespace)
+            else:
+                _run_bash(block, folder)
+            seconds.append((block, time.perf_counter() - started))
+    text = (ROOT / page).read_text(encoding="utf-8")
+    unexplained = {type(w.message).__name__ for w in shown} - {
+        name for name in ("LowCoverageWarning",) if name in text}
+    assert not unexplained, f"{page} warns {unexplained} without saying so on the page"
     for block, took in seconds:
         print(f"{block.label}: {took:.1f} s{' (slow)' if block.slow else ''}")
         if not block.slow:

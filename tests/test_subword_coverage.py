@@ -1,10 +1,12 @@
 """Tests of sklearn_w2v._text.subword_coverage: what a fastText model covers through its
 vocabulary and through n-grams alone, and transform's encoding of the words n-grams cover."""
 
+import warnings
+
 import numpy as np
 import pytest
 
-from sklearn_w2v._text.coverage import LowCoverageWarning
+from sklearn_w2v._text.coverage import CoverageWatch, LowCoverageWarning
 from sklearn_w2v._text.subword_coverage import (
     SubwordCoverage,
     WordsWithVectors,
@@ -34,10 +36,9 @@ def test_the_words_with_a_vector():
 def test_transform_encoding_gives_the_words_ngrams_cover_rows_after_the_vocabulary():
     vocabulary = {"the": 0, "cat": 1}
     documents = [["the", "cat", "sat", "on", "the", "sat"], ["mat", "on", "x"]]
-    with pytest.warns(LowCoverageWarning):  # 6 of 9 tokens
-        corpus, new_words, coverage = encode_with_subwords(
-            iter(documents), vocabulary, min_n=5, max_n=6, ngram_rows=True,
-            whose="The vectors", lowercase=True)
+    corpus, new_words, coverage = encode_with_subwords(
+        iter(documents), vocabulary, min_n=5, max_n=6, ngram_rows=True,
+        whose="The vectors", pretrained=False, lowercase=True)
     # "<on>" and "<x>" are too short for 5 characters: unknown, skipped.
     assert new_words == ["sat", "mat"]
     assert corpus.ids.tolist() == [0, 1, 2, 0, 2, 3]
@@ -51,22 +52,34 @@ def test_transform_encoding_gives_the_words_ngrams_cover_rows_after_the_vocabula
 
 
 def test_low_coverage_warns_with_what_ngrams_cover():
-    with pytest.warns(LowCoverageWarning, match=r"The vectors of this model \(0\.0% of the "
-                                                r"tokens through the vocabulary, 40\.0% more "
-                                                r"through character n-grams alone\) cover "
-                                                r"40\.0%.*lower min_n"):
-        encode_with_subwords(iter([["horse", "ox", "ox", "ox", "horses"]]), {"cat": 0},
-                             min_n=5, max_n=6, ngram_rows=True,
-                             whose="The vectors of this model", lowercase=True)
+    """Judged as word vectors' coverage is: over windows of transform calls, by the
+    model's watch, once per cause."""
+    watch = CoverageWatch(min_tokens=8)
+    for call in range(3):
+        if call == 1:  # the window of the first two calls holds 10 tokens: judged
+            context = pytest.warns(LowCoverageWarning, match=(
+                r"The vectors of this model \(0\.0% of the tokens through the vocabulary, "
+                r"40\.0% more through character n-grams alone\) cover 40\.0% of the tokens "
+                r"of the documents of the last 2 transform calls.*lower min_n"))
+        else:
+            context = warnings.catch_warnings()
+            warnings.simplefilter("error")
+        with context:
+            encode_with_subwords(iter([["horse", "ox", "ox", "ox", "horses"]]), {"cat": 0},
+                                 min_n=5, max_n=6, ngram_rows=True,
+                                 whose="The vectors of this model", pretrained=False,
+                                 lowercase=True, watch=watch)
+    assert watch.warned == {"low"}
 
 
 def test_without_ngram_rows_only_the_vocabulary_counts():
-    with pytest.warns(LowCoverageWarning):
+    with pytest.warns(LowCoverageWarning, match="This model has no n-gram rows"):
         corpus, new_words, coverage = encode_with_subwords(
-            iter([["horse", "cat"]]), {"cat": 0}, min_n=3, max_n=6, ngram_rows=False,
-            whose="The vectors", lowercase=True)
+            iter([["horse", "dog", "cat"]]), {"cat": 0}, min_n=3, max_n=6, ngram_rows=False,
+            whose="The vectors", pretrained=False, lowercase=True,
+            watch=CoverageWatch(min_tokens=1))
     assert new_words == [] and coverage.n_tokens_by_ngrams == 0
-    assert corpus.ids.tolist() == [0]
+    assert corpus.ids.tolist() == [0]  # only "cat"
 
 
 def test_fit_coverage_counts_the_tokens_ngrams_cover():

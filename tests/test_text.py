@@ -151,6 +151,8 @@ def test_analyzer_called_on_a_non_text_document_raises_type_error():
 
 # --- check_documents ---------------------------------------------------------
 
+POLARS_EXTRA = "polars is in the test-dataframes extra: pip install -e '.[test-dataframes]'"
+
 
 @pytest.mark.parametrize("single", ["some text", b"some bytes"])
 def test_single_string_is_rejected_with_the_fix(single):
@@ -167,12 +169,44 @@ def test_check_documents_names_the_parameter():
         check_documents({"a": "text"})
 
 
-def test_check_documents_rejects_dataframe_and_2d_arrays():
+def test_check_documents_reads_one_column_tables_as_their_column():
+    """ColumnTransformer (with a list of columns) and skrub's TableVectorizer pass an
+    (n, 1) frame; scikit-learn's own text transformers are used so too."""
     pd = pytest.importorskip("pandas")
-    with pytest.raises(TypeError, match=r"DataFrame.*X\['text'\]"):
-        check_documents(pd.DataFrame({"text": ["a b"]}))
-    with pytest.raises(ValueError, match=r"shape \(2, 1\)"):
-        check_documents(np.array([["a"], ["b"]], dtype=object))
+    frame = pd.DataFrame({"review": ["A b", "c"]}, index=[7, 3])
+    assert list(check_documents(frame)) == ["A b", "c"]
+    assert tokens_of(frame) == [["a", "b"], ["c"]]
+    column = np.array([["A b"], ["c"]], dtype=object)
+    assert check_documents(column).tolist() == ["A b", "c"]
+    assert tokens_of(np.array([["A b"], ["c"]])) == [["a", "b"], ["c"]]
+
+
+def test_one_column_polars_frame_and_series_are_documents():
+    pl = pytest.importorskip("polars", reason=POLARS_EXTRA)
+    frame = pl.DataFrame({"review": ["A b", "c"]})
+    assert tokens_of(frame) == [["a", "b"], ["c"]]
+    assert tokens_of(frame["review"]) == [["a", "b"], ["c"]]
+
+
+def test_tables_of_several_columns_raise_the_error_that_names_the_fix():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"review": ["a b"], "stars": [3]})
+    with pytest.raises(TypeError, match=r"`X` is a DataFrame with 2 columns \('review', "
+                                        r"'stars'\).*Select the text column, e\.g\. "
+                                        r"X\['review'\]"):
+        check_documents(frame)
+    with pytest.raises(TypeError, match=r"DataFrame with 0 columns"):
+        check_documents(pd.DataFrame(index=[0, 1]))
+    with pytest.raises(ValueError, match=r"shape \(2, 2\).*X\[:, 0\]"):
+        check_documents(np.array([["a", "b"], ["c", "d"]], dtype=object))
+
+
+def test_several_polars_columns_raise_the_error_not_a_document_error():
+    """Iterating a polars frame yields its columns, which gave a message about missing
+    documents ("Document 0 is of type Series")."""
+    pl = pytest.importorskip("polars", reason=POLARS_EXTRA)
+    with pytest.raises(TypeError, match=r"DataFrame with 2 columns \('review', 'stars'\)"):
+        tokens_of(pl.DataFrame({"review": ["a b"], "stars": [3]}))
 
 
 def test_check_documents_returns_its_input_and_does_not_consume_generators():
@@ -207,23 +241,52 @@ def test_numpy_object_array_pandas_series_and_generator_inputs():
     assert tokens_of(tuple(docs)) == expected
 
 
-@pytest.mark.parametrize(
-    "bad_document, type_name", [(None, "NoneType"), (3.5, "float"), (7, "int")]
-)
-def test_bad_document_error_names_its_index_and_the_fix(bad_document, type_name):
+@pytest.mark.parametrize("bad_document, found", [
+    (None, "missing (None, of type NoneType)"),
+    (float("nan"), "missing (nan, of type float)"),
+])
+def test_missing_document_error_names_its_index_and_the_fix(bad_document, found):
     X = ["ok", "fine", "good", bad_document]
     with pytest.raises(TypeError) as info:
         tokens_of(X)
     message = str(info.value)
-    assert f"Document 3 is of type {type_name}" in message
-    assert "expected a str, bytes or a list of str tokens" in message
-    assert "fillna('')" in message
+    assert f"Document 3 is {found}; expected a str, bytes or a list of str tokens" in message
+    assert "fillna('')" in message and "fill_null('')" in message
 
 
-def test_nan_in_pandas_series_is_reported():
+@pytest.mark.parametrize("bad_document, found", [
+    (7, "a number (7, of type int)"), (3.5, "a number (3.5, of type float)"),
+    (np.int64(2), "a number (np.int64(2), of type int64)"),
+])
+def test_numbers_are_not_called_missing(bad_document, found):
+    """A list of ints got the advice to fill missing documents, which does not apply."""
+    with pytest.raises(TypeError) as info:
+        tokens_of([bad_document, "text"])
+    message = str(info.value)
+    assert f"Document 0 is {found}; expected a str, bytes or a list of str tokens" in message
+    assert "Numbers are not documents: is X the text column?" in message
+    assert "missing" not in message.lower()
+
+
+def test_a_column_as_a_document_says_to_pass_one_column():
     pd = pytest.importorskip("pandas")
-    with pytest.raises(TypeError, match="Document 1 is of type float"):
+    with pytest.raises(TypeError, match=r"Document 0 is of type Series; expected .* pass "
+                                        r"one column of text"):
+        tokens_of([pd.Series(["a"]), "b"])
+    with pytest.raises(TypeError, match=r"Document 1 is of type dict; .*Convert each "
+                                        r"document to a str"):
+        tokens_of(["a", {"text": "b"}])
+
+
+def test_missing_values_of_pandas_and_polars_are_reported_as_missing():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(TypeError, match=r"Document 1 is missing \(nan, of type float\)"):
         tokens_of(pd.Series(["a", np.nan]))
+    with pytest.raises(TypeError, match=r"Document 1 is missing \(<NA>, of type NAType\)"):
+        tokens_of(pd.Series(["a", None], dtype="string"))
+    pl = pytest.importorskip("polars", reason=POLARS_EXTRA)
+    with pytest.raises(TypeError, match=r"Document 1 is missing \(None.*fill_null"):
+        tokens_of(pl.DataFrame({"review": ["a", None]}))
 
 
 def test_pretokenized_document_with_non_str_token_names_document_and_token():

@@ -76,7 +76,7 @@ def test_glove_file_as_init_and_from_word2vec_format(keyed_vectors, tmp_path):
     # Failed before: "expected a header 'n_words vector_size'".
     path = _gensim_file(keyed_vectors, tmp_path, "glove.6B.7d.txt", header=False)
     loaded = Word2VecTransformer.from_word2vec_format(path, lowercase=False)
-    assert loaded.vector_size == 7 and loaded.index_to_word_ == keyed_vectors.index_to_key
+    assert loaded.vector_size_ == 7 and loaded.index_to_word_ == keyed_vectors.index_to_key
     fitted = Word2VecTransformer(init=path, epochs=0, vector_size=7, min_count=1,
                                  lowercase=False).fit(["Paris London the ville"])
     np.testing.assert_array_equal(fitted.vectors_, keyed_vectors.vectors)

@@ -653,3 +653,33 @@ def test_compressed_files_are_compressed(tmp_path, vectors, suffix):
     save_word2vec_format(plain, WORDS, vectors)
     decompress = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
     assert decompress[suffix](path.read_bytes()) == plain.read_bytes()
+
+
+@pytest.mark.parametrize("binary", [None, True])
+def test_a_binary_row_whose_bytes_look_like_text_is_read_as_binary(tmp_path, binary):
+    """0.1611716 is stored as the bytes b'+\\n%>': up to that newline the first row looks
+    like a text value. A file written with binary=True must read back, found out or stated
+    (it was refused both ways)."""
+    vectors = np.float32([[0.1611716, 0.5], [0.25, -0.5]])
+    path = tmp_path / "vectors.bin"
+    save_word2vec_format(path, ["the", "a"], vectors, binary=True)
+    words, read = load_word2vec_format(path, binary=binary)
+    assert words == ["the", "a"]
+    np.testing.assert_array_equal(read, vectors)
+
+
+def test_binary_files_of_values_with_number_bytes_read_back(tmp_path):
+    """Rows whose float32 bytes are digits, signs, dots and newlines round-trip with
+    binary=True at every dimension: the first row's bytes may look like a text row, but
+    they also read as binary rows, so what the caller states is not overruled."""
+    rng = np.random.default_rng(0)
+    number_bytes = np.frombuffer(b"0123456789+-.eE\n", dtype=np.uint8)
+    for dim in (1, 2, 3, 8):
+        raw = rng.choice(number_bytes, size=(3, 4 * dim)).astype(np.uint8)
+        vectors = raw.view(np.float32).reshape(3, dim)
+        vectors = np.where(np.isfinite(vectors), vectors, np.float32(1.0))
+        path = tmp_path / f"vectors{dim}.bin"
+        save_word2vec_format(path, ["x", "y", "z"], vectors, binary=True)
+        words, read = load_word2vec_format(path, binary=True)
+        assert words == ["x", "y", "z"]
+        np.testing.assert_array_equal(read, vectors)

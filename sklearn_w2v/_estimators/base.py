@@ -3,18 +3,23 @@ fitted state swapped in at once."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sklearn.base import _fit_context
-from sklearn.exceptions import InconsistentVersionWarning as _SklearnInconsistentVersion
+from sklearn.utils.validation import check_is_fitted
 
 from .._model import ModelSettings
 from .._text import TextSettings
 from .._training import TrainingSettings, effective_n_jobs
-from .._utils import float_dtype_or_none
+from .._utils import check_float_dtype, float_dtype_or_none
+from .._vectors import init_dimension, is_fasttext_init, load_fasttext_model
 from .._version import __version__
+from .persistence import SavableMixin
+from .versions import warn_if_other_version
+
+# ``vector_size=None`` without ``init``: word2vec.c's and gensim's dimension.
+DEFAULT_VECTOR_SIZE = 100
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -29,53 +34,9 @@ def fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_Method], _
     return _fit_context(prefer_skip_nested_validation=prefer_skip_nested_validation)
 
 
-class InconsistentVersionWarning(_SklearnInconsistentVersion):
-    """A pickled estimator of this package is loaded with another sklearn-w2v version.
-
-    A subclass of scikit-learn's warning of that name, so that the filters that catch one
-    catch both (``warnings.simplefilter("error", sklearn.exceptions.
-    InconsistentVersionWarning)`` also stops this one).
-
-    Attributes
-    ----------
-    estimator_name : str
-    current_sklearn_version : str
-        The sklearn-w2v version that loads the pickle.
-    original_sklearn_version : str
-        The sklearn-w2v version that wrote it.
-
-    Examples
-    --------
-    >>> import sklearn.exceptions
-    >>> from sklearn_w2v import InconsistentVersionWarning
-    >>> issubclass(InconsistentVersionWarning, sklearn.exceptions.InconsistentVersionWarning)
-    True
-    >>> print(InconsistentVersionWarning(estimator_name="Word2VecTransformer",
-    ...                                  current_sklearn_version="0.2.0",
-    ...                                  original_sklearn_version="0.1.0"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    This Word2VecTransformer was pickled with sklearn-w2v 0.1.0 and is loaded with 0.2.0; it
-    may not work or may give different results. Refit it with this version, or load it with
-    0.1.0.
-    """
-
-    def __init__(self, *, estimator_name: str, current_sklearn_version: str,
-                 original_sklearn_version: str) -> None:
-        super().__init__(estimator_name=estimator_name,
-                         current_sklearn_version=current_sklearn_version,
-                         original_sklearn_version=original_sklearn_version)
-
-    def __str__(self) -> str:
-        return (f"This {self.estimator_name} was pickled with sklearn-w2v "
-                f"{self.original_sklearn_version} and is loaded with "
-                f"{self.current_sklearn_version}; it may not work or may give different "
-                f"results. Refit it with this version, or load it with "
-                f"{self.original_sklearn_version}.")
-
-
-class TextEstimatorMixin:
-    """Documents in (as CountVectorizer), a pickle stamped with the package version, and
-    :meth:`_set_fitted_state`.
+class TextEstimatorMixin(SavableMixin):
+    """Documents in (as CountVectorizer), a pickle stamped with the package version,
+    ``save`` (:mod:`.persistence`), and :meth:`_set_fitted_state`.
 
     A subclass names every attribute its fits set in ``_fitted_attributes``.
     """
@@ -95,12 +56,47 @@ class TextEstimatorMixin:
     # The two estimators name their shared options alike (Doc2VecTransformer takes them
     # from Word2VecTransformer); each passes the options of its own by name.
 
-    def _model_settings(self, **architecture_options):
+    def _vector_size(self, *, fitted=False):
+        """``vector_size`` with None resolved: the fitted vectors' dimension when ``fitted``
+        (``transform``, ``score``, training that continues from the fitted model, which
+        ignores ``init``), else the dimension of ``init``, else 100."""
+        vector_size = self.vector_size  # type: ignore[attr-defined]
+        if vector_size is not None:
+            return vector_size
+        if fitted:
+            return int(self.vectors_.shape[1])  # type: ignore[attr-defined]
+        init = self.init  # type: ignore[attr-defined]
+        if init is None:
+            return DEFAULT_VECTOR_SIZE
+        dtype = check_float_dtype(self.dtype)  # type: ignore[attr-defined]
+        if is_fasttext_init(init):  # a fastText model (FastTextTransformer's format)
+            return load_fasttext_model(init, dtype).dim
+        return init_dimension(init, dtype)
+
+    @property
+    def vector_size_(self) -> int:
+        """The dimension of the fitted vectors: ``vector_size``, or the one it resolved to
+        when None (the dimension of ``init``, or 100).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Word2VecTransformer
+        >>> init = (["cat", "dog"], [[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])
+        >>> model = Word2VecTransformer(init=init, epochs=0).fit(["cat dog"])
+        >>> model.vector_size, model.vector_size_
+        (None, 3)
+        """
+        check_is_fitted(self, "vectors_")
+        return int(self.vectors_.shape[1])  # type: ignore[attr-defined]
+
+    def _model_settings(self, *, fitted=False, **architecture_options):
         """The model settings; ``architecture_options`` are the estimator's own
-        (``cbow_mean``, ``dbow_words``)."""
+        (``cbow_mean``, ``dbow_words``); ``fitted``: for the fitted model (see
+        :meth:`_vector_size`)."""
         return ModelSettings.resolve(
             architecture=self.architecture, objective=self.objective,  # type: ignore[attr-defined]
-            vector_size=self.vector_size, negative=self.negative,  # type: ignore[attr-defined]
+            vector_size=self._vector_size(fitted=fitted),
+            negative=self.negative,  # type: ignore[attr-defined]
             ns_exponent=self.ns_exponent,  # type: ignore[attr-defined]
             share_negatives=self.share_negatives,  # type: ignore[attr-defined]
             dtype=self.dtype, **architecture_options)  # type: ignore[attr-defined]
@@ -140,16 +136,12 @@ class TextEstimatorMixin:
     def __getstate__(self):
         # Like scikit-learn's own version stamp: a pickle records the package version.
         # The estimator class after this mixin in the MRO (BaseEstimator) defines these.
-        return dict(super().__getstate__(),  # type: ignore[misc]
-                    _sklearn_w2v_version=__version__)
+        return dict(super().__getstate__(), _sklearn_w2v_version=__version__)
 
     def __setstate__(self, state):
         version = state.pop("_sklearn_w2v_version", "unknown (before 0.1.0)")
-        if version != __version__:
-            warnings.warn(InconsistentVersionWarning(
-                estimator_name=type(self).__name__, current_sklearn_version=__version__,
-                original_sklearn_version=version), stacklevel=2)
-        super().__setstate__(state)  # type: ignore[misc]
+        warn_if_other_version(type(self).__name__, version, stacklevel=2)
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()  # type: ignore[misc]

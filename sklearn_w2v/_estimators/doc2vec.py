@@ -91,8 +91,9 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         receives the hidden error, divided by their number for the sum.
     objective : {"negative", "hierarchical", "nce", "softmax"}, default="negative"
         Output layer; see :class:`Word2VecTransformer`.
-    vector_size : int, default=100
-        Dimension of the word and document vectors.
+    vector_size : int or None, default=None
+        Dimension of the word and document vectors. None is 100, or the dimension of
+        ``init``'s vectors when ``init`` is given; ``vector_size_`` is the resolved value.
     window : int, default=5
         Maximum distance between the center word and a context word (PV-DM, and PV-DBOW's
         skip-gram with ``dbow_words``).
@@ -134,6 +135,8 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
     ----------
     vocabulary_ : dict of str to int
     index_to_word_ : list of str
+    vector_size_ : int
+        The dimension of the vectors (``vector_size`` with None resolved).
     vectors_ : ndarray of shape (n_words, vector_size)
         Input word vectors (random for PV-DBOW without ``dbow_words``).
     context_vectors_ : ndarray of shape (n_words, vector_size)
@@ -187,7 +190,7 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         dbow_words: bool = False,
         dm_mean: bool = True,
         objective: Literal["negative", "softmax", "nce", "hierarchical"] = "negative",
-        vector_size: int = 100,
+        vector_size: int | None = None,
         window: int = 5,
         init: Any = None,  # as Word2VecTransformer's init
         min_count: int = 5,
@@ -247,10 +250,12 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         self.random_state = random_state
         self.verbose = verbose
 
-    def _settings(self):
+    def _settings(self, *, fitted=False):
         """The resolved settings of the parameters: the parts of a fit of paragraph
-        vectors (no document features: its document vectors are trained or inferred)."""
-        model = self._model_settings(cbow_mean=self.dm_mean, dbow_words=self.dbow_words)
+        vectors (no document features: its document vectors are trained or inferred);
+        ``fitted``: of the fitted model (inference, ``score``)."""
+        model = self._model_settings(fitted=fitted, cbow_mean=self.dm_mean,
+                                     dbow_words=self.dbow_words)
         return FitSettings(
             text=self._text_settings(),
             corpus=CorpusSettings.resolve(min_count=self.min_count,
@@ -349,7 +354,7 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         (2, 8)
         """
         check_is_fitted(self, "document_vectors_")
-        return self._infer(self._settings(), X)[0]
+        return self._infer(self._settings(fitted=True), X)[0]
 
     def _infer(self, settings, X):
         corpus = encode(X, settings.text.analyzer, self.vocabulary_)
@@ -392,7 +397,7 @@ class Doc2VecTransformer(TextEstimatorMixin, ClassNamePrefixFeaturesOutMixin,
         True
         """
         check_is_fitted(self, "document_vectors_")
-        settings = self._settings()
+        settings = self._settings(fitted=True)
         documents, corpus = self._infer(settings, X)
         layer, matrix = settings.model.layer_of_fitted(vars(self))
         mean, n_predictions = mean_log_likelihood(

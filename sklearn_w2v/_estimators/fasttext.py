@@ -30,6 +30,7 @@ from .._model import (
 )
 from .._text import (
     DEFAULT_TOKEN_PATTERN,
+    CoverageWatch,
     encode_with_subwords,
     has_character_ngram,
     iter_token_lists,
@@ -196,7 +197,7 @@ epochs_, corpus_word_count_
         objective: Literal["negative", "softmax", "nce", "hierarchical"] = "negative",
         architecture: Literal["skipgram", "cbow"] = "skipgram",
         cbow_mean: bool = True,
-        vector_size: int = 100,
+        vector_size: int | None = None,
         window: int = 5,
         init: Any = None,  # a path, VectorFile, (words, vectors) or KeyedVectors-like
         min_count: int = 5,
@@ -269,7 +270,6 @@ epochs_, corpus_word_count_
         self.out_of_core = out_of_core
         self.temp_folder = temp_folder
         self.epoch_callback = epoch_callback
-
 
     # ------------------------------------------------------------------ fitting
 
@@ -367,11 +367,13 @@ epochs_, corpus_word_count_
         """
         check_is_fitted(self, "vectors_")
         min_n, max_n, _ = self._fitted_subwords()
+        pretrained = self.fitted_parts_.origin != "trained"
         corpus, new_words, _ = encode_with_subwords(
             iter_token_lists(X, self._build_analyzer()), self.vocabulary_, min_n=min_n,
             max_n=max_n, ngram_rows=self._has_ngram_rows,
-            whose=whose_vectors(self.init, self.fitted_parts_.origin != "trained"),
-            lowercase=self.lowercase)
+            whose=whose_vectors(self.init, pretrained), pretrained=pretrained,
+            lowercase=self.lowercase,
+            watch=self.__dict__.setdefault("_coverage_watch", CoverageWatch()))
         return self._pool_with(corpus, self._ngram_vectors(new_words))
 
     def _ngram_vectors(self, words):

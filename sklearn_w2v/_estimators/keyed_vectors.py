@@ -522,7 +522,10 @@ class KeyedVectorsMixin:
         """The word vectors as a gensim ``KeyedVectors`` (gensim must be installed).
 
         The matrix chosen by ``word_vectors``, rows in the order of ``index_to_word_``;
-        a copy, so changing one does not change the other.
+        a copy, so changing one does not change the other. Each word carries its corpus
+        count (``word_counts_``) as gensim's ``"count"`` attribute
+        (``get_vecattr(word, "count")``), except for vectors loaded with
+        :meth:`from_word2vec_format` and not fitted since, which have no counts.
 
         Returns
         -------
@@ -539,6 +542,8 @@ class KeyedVectorsMixin:
         >>> keyed_vectors = model.to_keyedvectors()
         >>> keyed_vectors.most_similar("king", topn=1)
         [('man', 0.707...)]
+        >>> int(keyed_vectors.get_vecattr("king", "count"))  # "king" occurs once in X
+        1
         """
         try:
             from gensim.models import KeyedVectors
@@ -549,6 +554,12 @@ class KeyedVectorsMixin:
         matrix = self._word_vectors().vectors
         keyed_vectors = KeyedVectors(matrix.shape[1], count=0, dtype=matrix.dtype)
         keyed_vectors.add_vectors(list(self.index_to_word_), np.array(matrix))
+        counts = getattr(self, "word_counts_", None)
+        if counts is not None:
+            # One assignment instead of a set_vecattr call per word (add_vectors' own
+            # `extras` argument is broken in gensim 4.4: it iterates the dict's keys).
+            keyed_vectors.allocate_vecattrs(["count"], [np.int64])
+            keyed_vectors.expandos["count"][:] = counts
         return keyed_vectors
 
 

@@ -38,6 +38,7 @@ from .._model import (
 from .._text import (
     DEFAULT_TOKEN_PATTERN,
     CorpusSettings,
+    CoverageWatch,
     encode,
     iter_token_lists,
     transform_corpus,
@@ -50,7 +51,7 @@ from .._training import (
     verbose_output,
 )
 from .._utils import Documents, FloatArray, FloatDType, PathLike, check_float_dtype
-from .._vectors import VectorFile, load_vector_file, save_word2vec_format
+from .._vectors import VectorFile, load_vector_file, resolve_init, save_word2vec_format
 from .base import TextEstimatorMixin, fit_context
 from .keyed_vectors import KeyedVectorsMixin
 
@@ -110,8 +111,12 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         gensim's ``cbow_mean``. As in word2vec.c and gensim, each context word receives the
         hidden layer's whole error for the mean, and the error divided by the number of
         context words for the sum.
-    vector_size : int, default=100
+    vector_size : int or None, default=None
         Dimension of the word vectors (and of the document vectors ``transform`` returns).
+        None is 100, or the dimension of ``init``'s vectors when ``init`` is given (a
+        model that continues training keeps its dimension); ``vector_size_`` is the
+        resolved value. An int that differs from ``init``'s dimension is an error at fit,
+        so a grid search over ``vector_size`` compares what it says it does.
     window : int, default=5
         Maximum distance between a center word and a context word.
     init : str, path-like, (words, vectors) tuple, KeyedVectors-like or None, \
@@ -128,9 +133,12 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
           path, size, modification time and options, at most two files), so the clones a
           grid search fits share one read-only matrix;
         * ``(words, vectors)``: a sequence of unique str and an array with one row each;
-        * any object with gensim KeyedVectors' ``index_to_key`` and ``vectors``.
+        * any object with gensim KeyedVectors' ``index_to_key`` and ``vectors``, or a
+          gensim ``Word2Vec``, ``Doc2Vec`` or ``FastText`` model (its ``wv``: the word
+          vectors; FastText's subword n-grams are not used).
 
-        Vectors in memory are copied at fit. Their dimension must be ``vector_size``.
+        Vectors in memory are copied at fit. ``vector_size=None`` follows their
+        dimension; an int ``vector_size`` must equal it.
         With ``epochs=0`` fit uses them as they are (see ``epochs``). With ``epochs > 0``
         fit continues training them on X (fine-tuning):
 
@@ -302,6 +310,9 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         ``output_vectors``, ``word_counts``, ``idf`` and ``sif_component`` say which of
         the attributes below exist. An attribute the model does not hold is absent (not
         None), and what needs it fails with a message that says how to get it.
+    vector_size_ : int
+        The dimension of the vectors: ``vector_size``, or what None resolved to (the
+        dimension of ``init``, or 100).
     vectors_ : ndarray of shape (n_words, vector_size)
         Input (center) vectors v. Read-only when they are ``init``'s file vectors used as
         they are (shared by every model fitted from that file in this process).
@@ -352,10 +363,11 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     coverage_ : Coverage or None
         How much of the last fit's X the vectors it started from cover (``init``'s, or
         the fitted model's when training continues): tokens and distinct words with a
-        vector, and tokens whose case variant has one. None when training from scratch.
-        ``fit`` and ``transform`` warn once (``LowCoverageWarning``) when ``init``'s or
-        the model's vectors cover little of X, naming the fix (``lowercase`` for a case
-        mismatch between the vectors and the analyzer).
+        vector, and tokens whose case variant (or whose word without its punctuation)
+        has one. None when training from scratch. ``fit`` warns (``LowCoverageWarning``)
+        when ``init``'s vectors cover little of X or their case differs from the
+        analyzer's, naming the fix (``lowercase`` for a case mismatch); ``transform``
+        warns about the documents it transforms, once per cause (see :meth:`transform`).
 
     Notes
     -----
@@ -381,13 +393,17 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
     """
 
     # Every attribute a fit sets: a new fit replaces all of them (see _set_fitted_state).
-    _fitted_attributes = TRAINED_ATTRIBUTES + POOLING_ATTRIBUTES
+    # The coverage watch of transform (sklearn_w2v._text.coverage) starts over with each fit.
+    _fitted_attributes = TRAINED_ATTRIBUTES + POOLING_ATTRIBUTES + ("_coverage_watch",)
+    # Kept for the session only (transform's coverage watch starts over in a copy): not
+    # saved by save().
+    _transient_attributes = ("_coverage_watch",)
 
     _parameter_constraints = {
         "objective": [StrOptions({"negative", "softmax", "nce", "hierarchical"})],
         "architecture": [StrOptions({"skipgram", "cbow"})],
         "cbow_mean": ["boolean"],
-        "vector_size": [Interval(Integral, 1, None, closed="left")],
+        "vector_size": [Interval(Integral, 1, None, closed="left"), None],
         "window": [Interval(Integral, 1, None, closed="left")],
         # A path, a tuple or any object with index_to_key and vectors: checked at fit by
         # resolve_init, whose messages say what each kind must hold.
@@ -430,7 +446,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         objective: Literal["negative", "softmax", "nce", "hierarchical"] = "negative",
         architecture: Literal["skipgram", "cbow"] = "skipgram",
         cbow_mean: bool = True,
-        vector_size: int = 100,
+        vector_size: int | None = None,
         window: int = 5,
         init: Any = None,  # a path, VectorFile, (words, vectors) or KeyedVectors-like
         min_count: int = 5,
@@ -642,19 +658,24 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         document vectors of ``X`` if ``transform``."""
         # Parameters are validated by _fit_context (fit) or partial_fit before this runs;
         # the settings check their combinations and resolve every "auto" once.
-        settings, features = self._settings()
         previous = self._fitted_state() if incremental or self.warm_start else None
+        settings, features = self._settings(fitted=previous is not None)
         with verbose_output(self.verbose):
             state, X_new = fit_state(settings, X, previous, incremental=incremental,
                                      grow_vocabulary=grow_vocabulary,
                                      extras=WordVectorExtras(features, transform=transform))
+        watch = CoverageWatch()
+        if previous is None:
+            # What the fit warned about init's vectors, transform does not repeat.
+            watch.seen_at_fit(state["coverage_"])
+        state["_coverage_watch"] = watch
         self._set_fitted_state(state)
         return X_new
 
-    def _settings(self):
+    def _settings(self, *, fitted=False):
         """The resolved settings of the parameters: the parts of a fit, and the document
-        features."""
-        model = self._model_settings(cbow_mean=self.cbow_mean)
+        features; ``fitted``: of the fitted model (training that continues from it)."""
+        model = self._model_settings(fitted=fitted, cbow_mean=self.cbow_mean)
         model.check_word_vectors(self.word_vectors)
         settings = FitSettings(
             text=self._text_settings(),
@@ -671,7 +692,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         return check_float_dtype(self.dtype)
 
     def _learning_rate(self):
-        return self._settings()[0].training.learning_rate
+        return self._settings(fitted=hasattr(self, "vectors_"))[0].training.learning_rate
 
     def _fitted_layer(self):
         """The output layer of the fitted model and its matrix (``score``, theory)."""
@@ -737,8 +758,14 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         """Document vectors: the pooled vectors of each document's known words.
 
         Unknown words are skipped; a document without any known word gives a zero row.
-        When few tokens of X have a vector, one ``LowCoverageWarning`` says how many and
-        what to change (see ``coverage_``).
+        When few of the tokens transformed have a vector, a ``LowCoverageWarning`` says
+        how many, why and what to change. It judges the calls since the fit together, in
+        windows of at least 1,000 tokens (a call with that many alone), so that
+        transforming one short document at a time does not warn about the share of a few
+        words; and it warns once per fitted model and cause: a case mismatch between the
+        vectors and the analyzer, punctuation that the analyzer keeps, or a low share
+        that neither explains (below 70% of the tokens for ``init``'s vectors, 50% for
+        vectors learned from the training text: text of another language or kind).
 
         Parameters
         ----------
@@ -762,11 +789,14 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         ((2, 20), dtype('float32'))
         """
         check_is_fitted(self, "vectors_")
-        # Encodes X and warns once if the vectors cover little of it (_coverage.py).
+        # Encodes X and adds its counts to the fitted model's coverage watch, which warns
+        # once per cause when a window of calls shows a mistake (_text/coverage.py). A
+        # model pickled before the watch existed gets one here.
+        watch = self.__dict__.setdefault("_coverage_watch", CoverageWatch())
         corpus = transform_corpus(
             iter_token_lists(X, self._build_analyzer()), self.vocabulary_,
             pretrained=self.fitted_parts_.origin != "trained", init=self.init,
-            lowercase=self.lowercase)
+            lowercase=self.lowercase, watch=watch, min_count=self.min_count)
         return self._pool(corpus)
 
     def _pool(self, corpus):
@@ -902,7 +932,8 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         The result transforms documents with the loaded vectors (pooling ``"mean"``,
         ``"sum"`` or ``"max"``) and answers word queries, so published vectors can be
         plugged into a Pipeline. It is ``Word2VecTransformer(init=path, epochs=0,
-        vector_size=<the file's>, **params)`` with the file's vectors already in place:
+        **params)`` with the file's vectors already in place (``vector_size=None``
+        follows the file's dimension, which ``vector_size_`` gives):
         ``fit(X)`` then learns from X what pooling needs (``"tfidf"``, ``"sif"``) and keeps
         the vectors, or fine-tunes them with ``epochs > 0`` (see ``init``), and its clones
         (a grid search's) do the same. The file has no output vectors and no counts, so
@@ -935,7 +966,7 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         >>> with open(path, "w") as f:
         ...     _ = f.write("3 2\\ncat 1 0\\ndog 0.8 0.6\\ncar 0 1\\n")
         >>> model = Word2VecTransformer.from_word2vec_format(path)
-        >>> model.fitted_parts_.origin, model.vector_size
+        >>> model.fitted_parts_.origin, model.vector_size_
         ('loaded', 2)
         >>> model.transform(["cat dog"]).round(2)  # the mean of the two vectors
         array([[0.9, 0.3]], dtype=float32)
@@ -949,8 +980,10 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         init, pretrained = load_vector_file(VectorFile(
             path, binary=binary, no_header=no_header, limit=limit, restrict_to=restrict_to,
             unicode_errors=unicode_errors), dtype)
-        model.set_params(init=init, vector_size=pretrained.vectors.shape[1])
+        model.set_params(init=init)
         model._validate_params()
+        # An explicit vector_size must be the file's dimension (the error of a fit).
+        resolve_init(init, vector_size=model.vector_size, dtype=dtype)
         model._set_fitted_state(_loaded_state(model, pretrained))
         return model
 
@@ -967,6 +1000,7 @@ def _loaded_state(model, pretrained):
         "_structure": settings.structure,
         "fitted_parts_": FittedParts(origin="loaded", output_vectors=False,
                                      word_counts=False, idf=False, sif_component=False),
+        "_coverage_watch": CoverageWatch(),
     }
     return state
 

@@ -25,6 +25,7 @@ features or the estimators.
 """
 
 from .architectures import make_architecture
+from .huffman import HuffmanTree
 from .inputs import NGRAMS, WORD_INPUTS, SubwordSettings, ngram_vectors
 from .layers import (
     NO_OUTPUT_WORD_VECTORS,
@@ -39,8 +40,8 @@ from .settings import ModelSettings, fitted_layer_of
 from .sparse_rows import RowUpdateCap, scatter_add_rows
 from .steps import BlockRandom, make_step
 
-__all__ = ["BlockRandom", "ModelSettings", "NGRAMS", "NO_OUTPUT_WORD_VECTORS",
-           "RowUpdateCap", "SubwordSettings", "WORD_INPUTS", "check_layer_parameters",
-           "fitted_layer", "fitted_layer_of", "layer_class", "make_architecture",
-           "make_layer", "make_step", "mean_log_likelihood", "ngram_vectors",
-           "noise_distribution", "scatter_add_rows"]
+__all__ = ["BlockRandom", "HuffmanTree", "ModelSettings", "NGRAMS",
+           "NO_OUTPUT_WORD_VECTORS", "RowUpdateCap", "SubwordSettings", "WORD_INPUTS",
+           "check_layer_parameters", "fitted_layer", "fitted_layer_of", "layer_class",
+           "make_architecture", "make_layer", "make_step", "mean_log_likelihood",
+           "ngram_vectors", "noise_distribution", "scatter_add_rows"]

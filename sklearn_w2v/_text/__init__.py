@@ -20,7 +20,8 @@ only the names below, never its modules.
   (:func:`corpus_store`), both with the same two operations;
 * ``minibatches``: a block of the corpus → windows (subsampling, dynamic window) → the
   minibatch grids the model trains on;
-* ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning;
+* ``coverage``: how much of a text a vocabulary covers, and the low-coverage warning
+  (judged over windows of ``transform`` calls by a :class:`CoverageWatch`);
 * ``subwords``: fastText's character n-grams of words and their hash buckets;
 * ``subword_coverage``: what a fastText model covers through its vocabulary and through
   n-grams alone, and ``transform``'s encoding with a row for each word n-grams cover.
@@ -28,7 +29,14 @@ only the names below, never its modules.
 
 from .analyzer import DEFAULT_TOKEN_PATTERN, build_analyzer, iter_token_lists
 from .corpus_stores import corpus_store
-from .coverage import Coverage, LowCoverageWarning, fit_coverage, transform_corpus
+from .coverage import (
+    JUDGED_TOKENS,
+    Coverage,
+    CoverageWatch,
+    LowCoverageWarning,
+    fit_coverage,
+    transform_corpus,
+)
 from .encoded_corpus import EncodedCorpus, encode
 from .lines import read_lines
 from .minibatches import block_boundaries, block_minibatches, iter_all_pairs
@@ -45,11 +53,11 @@ from .subwords import NgramBuckets, character_ngrams, ngram_buckets, ngrams_enab
 from .vocabulary import build_vocabulary, keep_probabilities
 from .vocabulary_growth import extend_vocabulary
 
-__all__ = ["CorpusSettings", "Coverage", "DEFAULT_TOKEN_PATTERN", "EncodedCorpus",
-           "LowCoverageWarning", "NgramBuckets", "SubwordCoverage", "TextSettings",
-           "WordsWithVectors", "block_boundaries", "block_minibatches", "build_analyzer",
-           "build_vocabulary", "character_ngrams", "corpus_store", "encode",
-           "encode_with_subwords", "extend_vocabulary", "fit_coverage", "has_character_ngram",
-           "iter_all_pairs", "iter_token_lists", "keep_probabilities", "ngram_buckets",
-           "ngrams_enabled", "read_lines", "subword_fit_coverage", "transform_corpus",
-           "whose_vectors"]
+__all__ = ["CorpusSettings", "Coverage", "CoverageWatch", "DEFAULT_TOKEN_PATTERN",
+           "EncodedCorpus", "JUDGED_TOKENS", "LowCoverageWarning", "NgramBuckets",
+           "SubwordCoverage", "TextSettings", "WordsWithVectors", "block_boundaries",
+           "block_minibatches", "build_analyzer", "build_vocabulary", "character_ngrams",
+           "corpus_store", "encode", "encode_with_subwords", "extend_vocabulary",
+           "fit_coverage", "has_character_ngram", "iter_all_pairs", "iter_token_lists",
+           "keep_probabilities", "ngram_buckets", "ngrams_enabled", "read_lines",
+           "subword_fit_coverage", "transform_corpus", "whose_vectors"]

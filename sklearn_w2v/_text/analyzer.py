@@ -38,9 +38,7 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
 # The values CountVectorizer accepts for ``decode_error``.
 _DECODE_ERROR_OPTIONS = ("strict", "ignore", "replace")
 
-_MISSING_DOCUMENT_HINT = (
-    "Remove or fill missing documents (e.g. X.fillna('')) before passing them."
-)
+_EXPECTED_DOCUMENT = "expected a str, bytes or a list of str tokens"
 
 
 def build_analyzer(
@@ -252,8 +250,8 @@ def _to_text(doc, decode):
     if isinstance(doc, bytes):
         return decode(doc)
     raise TypeError(
-        f"A document of type {type(doc).__name__} cannot be analyzed; "
-        f"expected a str or bytes. {_MISSING_DOCUMENT_HINT}"
+        f"A document of type {type(doc).__name__} cannot be analyzed; expected a str "
+        f"or bytes. {_fix_for_document(doc)}"
     )
 
 
@@ -288,31 +286,41 @@ def _first_non_str_position(tokens):
 
 
 def check_documents(X, *, param_name="X"):
-    """Check that ``X`` is an iterable of documents and return it unchanged.
+    """Check that ``X`` is a collection of documents and return the documents.
 
     Only the container is checked (the documents are checked one by one by
-    :func:`iter_token_lists`, so that a generator is not consumed here).
+    :func:`iter_token_lists`, so that a generator is not consumed here). A table with one
+    column (a pandas or polars DataFrame, a numpy array of shape (n, 1)) is read as that
+    column of documents, as scikit-learn's ``ColumnTransformer`` and skrub's
+    ``TableVectorizer`` pass a text column to a transformer.
 
     Parameters
     ----------
     X : iterable
-        The documents: list, tuple, 1-D numpy array, pandas Series, generator,
-        ... Each document is a str, bytes, or a list/tuple of str tokens.
+        The documents: list, tuple, 1-D numpy array, pandas or polars Series, generator,
+        a one-column DataFrame or (n, 1) array, ... Each document is a str, bytes, or a
+        list/tuple of str tokens.
     param_name : str, default="X"
         Name used for ``X`` in error messages.
 
     Returns
     -------
-    X : iterable
-        The same object.
+    documents : iterable
+        ``X`` itself, or its only column.
 
     Raises
     ------
     TypeError
-        If ``X`` is None, a single str or bytes, a mapping, a pandas DataFrame
-        or not iterable.
+        If ``X`` is None, a single str or bytes, a mapping, a DataFrame with several
+        columns or none, or not iterable.
     ValueError
-        If ``X`` is a numpy array that is not one-dimensional.
+        If ``X`` is a numpy array that is neither one-dimensional nor one column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_documents(np.array([["a cat"], ["a dog"]], dtype=object)).tolist()
+    ['a cat', 'a dog']
     """
     if X is None:
         raise TypeError(
@@ -331,17 +339,13 @@ def check_documents(X, *, param_name="X"):
             "documents. Pass its values explicitly, e.g. list(X.values())."
         )
     if _is_dataframe(X):
-        # Iterating a DataFrame yields its column names, silently training on
-        # the header instead of the text.
-        raise TypeError(
-            f"`{param_name}` is a DataFrame; select the text column, e.g. "
-            f"{param_name}['text'] (in a ColumnTransformer, give the column "
-            "as a string, not a list)."
-        )
+        return _text_column(X, param_name)
     if isinstance(X, np.ndarray) and X.ndim != 1:
+        if X.ndim == 2 and X.shape[1] == 1:
+            return X[:, 0]
         raise ValueError(
-            f"`{param_name}` must be a one-dimensional array of documents, got "
-            f"an array of shape {X.shape}. Select one column, e.g. "
+            f"`{param_name}` must be a one-dimensional array of documents (or one "
+            f"column), got an array of shape {X.shape}. Select the text column, e.g. "
             f"{param_name}[:, 0]."
         )
     if not isinstance(X, Iterable):
@@ -353,8 +357,32 @@ def check_documents(X, *, param_name="X"):
 
 
 def _is_dataframe(X):
-    # Duck-typed so that pandas (and polars) need not be imported.
-    return hasattr(X, "columns") and getattr(X, "ndim", None) == 2
+    # Duck-typed so that pandas and polars need not be imported: both have `columns` and a
+    # two-dimensional `shape` (polars has no `ndim`); their Series have no `columns`.
+    shape = getattr(X, "shape", None)
+    return (hasattr(X, "columns") and isinstance(shape, tuple) and len(shape) == 2
+            and not isinstance(X, np.ndarray))
+
+
+def _text_column(frame, param_name):
+    """The only column of a DataFrame (pandas or polars), or the error that names the fix.
+
+    Iterating a DataFrame yields its column names (pandas) or its columns (polars), never
+    its rows, so a frame is never iterated as it is.
+    """
+    columns = list(frame.columns)
+    if len(columns) == 1:
+        return frame[columns[0]]
+    shown = ", ".join(repr(column) for column in columns[:5])
+    if len(columns) > 5:
+        shown += ", ..."
+    example = repr(columns[0]) if columns else "'text'"
+    raise TypeError(
+        f"`{param_name}` is a DataFrame with {len(columns)} columns ({shown}); a text "
+        f"transformer reads one column of documents. Select the text column, e.g. "
+        f"{param_name}[{example}], or in a ColumnTransformer give that column alone "
+        f"(as a string {example} or a list [{example}])."
+    )
 
 
 def _is_list_of_str_lists(X):
@@ -381,8 +409,8 @@ def iter_token_lists(X, analyzer) -> Iterator[list[str]]:
     Parameters
     ----------
     X : iterable
-        Documents, checked with :func:`check_documents`. A ``str`` or
-        ``bytes`` document is passed to ``analyzer``. A ``list`` or ``tuple``
+        Documents, checked with :func:`check_documents` (a one-column table is
+        read as its column). A ``str`` or ``bytes`` document is passed to ``analyzer``. A ``list`` or ``tuple``
         of ``str`` is a pre-tokenized document and is yielded verbatim (as a
         list): no decoding, lowercasing or splitting is applied to it.
     analyzer : callable
@@ -398,13 +426,14 @@ def iter_token_lists(X, analyzer) -> Iterator[list[str]]:
     ------
     TypeError
         If ``X`` is not a valid collection of documents, or (when the document
-        is reached) a document is None, a number, or a list/tuple containing
-        a non-str. The message gives the document's position in ``X``.
+        is reached) a document is missing (None, NaN), a number, or a list/tuple
+        containing a non-str. The message gives the document's position in ``X``,
+        what it is and what to do.
     UnicodeDecodeError
         If a ``bytes`` document cannot be decoded and ``decode_error`` is
         ``"strict"``. The message gives the document's position in ``X``.
     """
-    check_documents(X)
+    X = check_documents(X)
     if _is_list_of_str_lists(X):
         yield from X  # nothing left to check or convert (the usual pre-tokenized input)
         return
@@ -426,9 +455,43 @@ def iter_token_lists(X, analyzer) -> Iterator[list[str]]:
             yield _analyze_naming_document(analyzer, doc, index)
         else:
             raise TypeError(
-                f"Document {index} is of type {doc_type.__name__}; expected a "
-                f"str, bytes or a list of str tokens. {_MISSING_DOCUMENT_HINT}"
+                f"Document {index} is {_describe_document(doc)}; {_EXPECTED_DOCUMENT}. "
+                f"{_fix_for_document(doc)}"
             )
+
+
+def _is_missing(doc):
+    """Whether ``doc`` is a missing value: None, NaN, pandas' NA or NaT (duck-typed)."""
+    if doc is None:
+        return True
+    if isinstance(doc, (float, np.floating)):
+        return bool(doc != doc)
+    return type(doc).__name__ in ("NAType", "NaTType")
+
+
+def _describe_document(doc):
+    """What a document that is not a text is, for messages: its type, and its value when
+    that is short (a number, a missing value)."""
+    name = type(doc).__name__
+    if _is_missing(doc):
+        return f"missing ({doc!r}, of type {name})"
+    if isinstance(doc, (bool, int, float, complex, np.number)):
+        return f"a number ({doc!r}, of type {name})"
+    return f"of type {name}"
+
+
+def _fix_for_document(doc):
+    """What to do about a document that is not a text, by what it is."""
+    if _is_missing(doc):
+        return ("Missing documents have no text: remove them or fill them with an empty "
+                "text (e.g. X.fillna('') for pandas, X.fill_null('') for polars).")
+    if isinstance(doc, (bool, int, float, complex, np.number)):
+        return ("Numbers are not documents: is X the text column? If the numbers are the "
+                "text, convert them first (e.g. [str(x) for x in X] or X.astype(str)).")
+    if hasattr(doc, "shape") or hasattr(doc, "columns"):
+        return ("X yields arrays or columns instead of documents: pass one column of "
+                "text (a list of str, a Series, or a one-column DataFrame).")
+    return "Convert each document to a str (or a list of str tokens) first."
 
 
 def _analyze_naming_document(analyzer, doc, index):

@@ -10,17 +10,29 @@ n-gram rows, such as one started from a word vector file with ``epochs=0``).
 
 :func:`encode_with_subwords` is ``transform``'s encoding: the fitted vocabulary, and after
 it a row for each word of the documents that only its n-grams cover, in order of first
-appearance, so that pooling reads those rows like any other.
+appearance, so that pooling reads those rows like any other. Its coverage is judged as
+word vectors' is, over windows of ``transform`` calls by the model's ``CoverageWatch``,
+once per cause.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._vectors import FastTextFile, describe_init
-from .coverage import Coverage, coverage_of_counts, encode_with_coverage, warn_if_low
+from .coverage import (
+    _LOW_TOKEN_SHARE,
+    _LOW_TOKEN_SHARE_TRAINED,
+    Coverage,
+    CoverageWatch,
+    _coverage,
+    _encode_counting,
+    coverage_of_counts,
+    warn_if_low,
+)
 
 __all__ = ["SubwordCoverage", "WordsWithVectors", "encode_with_subwords",
            "has_character_ngram", "subword_fit_coverage", "whose_vectors"]
@@ -146,10 +158,41 @@ def subword_fit_coverage(words, counts, vocabulary, *, min_n, max_n, pretrained,
     return coverage
 
 
+@dataclass
+class _SubwordCounts:
+    """What the coverage of ``transform`` calls is computed from (``CoverageWatch`` adds
+    the calls of a window): tokens, tokens covered, the vocabulary rows covered, the words
+    n-grams alone cover and those nothing covers, with their counts."""
+
+    n_tokens: int
+    n_tokens_covered: int
+    covered_rows: set
+    by_ngrams: Counter
+    missing: Counter
+    n_calls: int = 1
+
+    def add(self, other):
+        self.n_tokens += other.n_tokens
+        self.n_tokens_covered += other.n_tokens_covered
+        self.covered_rows |= other.covered_rows
+        self.by_ngrams.update(other.by_ngrams)
+        self.missing.update(other.missing)
+        self.n_calls += other.n_calls
+        return self
+
+    def coverage(self, covered):
+        n_types_covered = len(self.covered_rows) + len(self.by_ngrams)
+        coverage = _coverage(self.n_tokens, self.n_tokens_covered,
+                             n_types_covered + len(self.missing), n_types_covered,
+                             self.missing, covered)
+        return _with_ngrams(coverage, sum(self.by_ngrams.values()), len(self.by_ngrams))
+
+
 def encode_with_subwords(token_lists, vocabulary, *, min_n, max_n, ngram_rows, whose,
-                         lowercase):
+                         pretrained, lowercase, watch=None):
     """``transform``'s corpus: the fitted ``vocabulary``'s rows, and new rows after them
-    for the words that only n-grams cover; warns when few tokens have a vector.
+    for the words that only n-grams cover; the coverage added to ``watch``, which warns
+    when few tokens have a vector (see :mod:`sklearn_w2v._text.coverage`).
 
     Parameters
     ----------
@@ -161,7 +204,12 @@ def encode_with_subwords(token_lists, vocabulary, *, min_n, max_n, ngram_rows, w
         Whether the model has n-gram rows (otherwise no word gets a new row).
     whose : str
         Whose vectors, for the message.
+    pretrained : bool
+        Whether they come from ``init`` (the coverage is low below 70% of the tokens,
+        50% for a model's own vectors, as for word vectors).
     lowercase : bool
+    watch : CoverageWatch or None
+        The fitted model's watch; None judges these documents alone.
 
     Returns
     -------
@@ -169,6 +217,7 @@ def encode_with_subwords(token_lists, vocabulary, *, min_n, max_n, ngram_rows, w
     new_words : list of str
         The words of rows ``n, n + 1, ...``, in order of first appearance.
     coverage : SubwordCoverage
+        Of these documents alone.
     """
     extended = dict(vocabulary)
     new_words: list[str] = []
@@ -184,13 +233,25 @@ def encode_with_subwords(token_lists, vocabulary, *, min_n, max_n, ngram_rows, w
                         new_words.append(word)
             yield tokens
 
-    corpus, coverage = encode_with_coverage(adding_new_words(), extended)
+    corpus, counts = _encode_counting(adding_new_words(), extended)
+    rows = np.bincount(corpus.ids, minlength=len(extended))
     n_known = len(vocabulary)
-    ids = corpus.ids
-    coverage = _with_ngrams(coverage, np.count_nonzero(ids >= n_known), len(new_words))
-    if ngram_rows:
-        warn_if_low(coverage, what=_describe(coverage, whose), lowercase=lowercase,
-                    fix=_FIX_SHORT_WORDS)
-    else:  # the words' vectors alone, as Word2VecTransformer's
-        warn_if_low(coverage, what=whose, lowercase=lowercase, fix=_FIX_NO_NGRAM_ROWS)
+    counts = _SubwordCounts(
+        counts.n_tokens, counts.n_tokens_covered,
+        set(np.flatnonzero(rows[:n_known]).tolist()),
+        Counter(dict(zip(new_words, rows[n_known:].tolist()))), counts.missing)
+    covered = WordsWithVectors(vocabulary, min_n, max_n, ngram_rows)
+
+    def judge(window, warned):
+        coverage = window.coverage(covered)
+        of_what = ("X" if window.n_calls == 1
+                   else f"the documents of the last {window.n_calls} transform calls")
+        return warn_if_low(
+            coverage, what=_describe(coverage, whose) if ngram_rows else whose,
+            lowercase=lowercase, fix=_FIX_SHORT_WORDS if ngram_rows else _FIX_NO_NGRAM_ROWS,
+            low_share=_LOW_TOKEN_SHARE if pretrained else _LOW_TOKEN_SHARE_TRAINED,
+            warned=warned, of_what=of_what)
+
+    coverage = counts.coverage(covered)  # before the watch adds the window's counts to it
+    (CoverageWatch() if watch is None else watch).add(counts, judge)
     return corpus, new_words, coverage

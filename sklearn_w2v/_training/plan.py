@@ -188,7 +188,8 @@ def fasttext_start(model, init):
     source = f"init={str(init)!r}"
     if fasttext.dim != model.vector_size:
         raise ValueError(f"{source} holds vectors of dimension {fasttext.dim}, but "
-                         f"vector_size={model.vector_size}; set vector_size={fasttext.dim}.")
+                         f"vector_size={model.vector_size}; set vector_size={fasttext.dim}, "
+                         f"or vector_size=None (the default) to follow init.")
     words = fasttext.words
     index = {word: row for row, word in enumerate(words)}
     output = fasttext.output if (fasttext.loss == model.objective == "negative") else None

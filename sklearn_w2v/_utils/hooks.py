@@ -16,7 +16,7 @@ a worker needs (the step, the task function) is chosen by the fit and sent to it
 import contextlib
 import contextvars
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 # Tokens of the corpus per block, the unit of work of the trainer and its workers: large
@@ -60,6 +60,10 @@ class EngineHooks:
     worker_task : callable or None
         The function worker processes run per block instead of the package's own (same
         signature; it must pickle).
+    vector_catalogue : mapping or None
+        The catalogue of named word vectors (name → entry) that ``init="<name>"`` and
+        ``sklearn_w2v.datasets.fetch_vectors`` read instead of the package's own (tests
+        serve its files from a local server).
     """
 
     block_size: int = BLOCK_SIZE
@@ -69,6 +73,7 @@ class EngineHooks:
     on_event: Callable[[str, dict], Any] | None = None
     wrap_step: Callable[[Any], Any] | None = None
     worker_task: Callable[..., Any] | None = None
+    vector_catalogue: Mapping[str, Any] | None = None
 
     def notify(self, name: str, **details: Any) -> None:
         """Tell ``on_event`` (if any) that the fit reached ``name``."""

@@ -2,7 +2,10 @@
 
 A file whose name ends in ``.gz``, ``.bz2`` or ``.xz`` is read (:func:`open_for_reading`)
 and written (:func:`compressing`) through gzip, bzip2 or xz, as gensim and most tools
-decide by the suffix; any other file is read and written as it is.
+decide by the suffix; any other file is read and written as it is. A ``.zip`` archive (as
+GloVe and fastText publish their vectors) is read, not written: the reader gets the
+decompressed stream of its one word-vector member (:func:`open_zip_member`), read as it
+is inflated, never extracted to disk.
 
 The standard library's readers disagree on bytes after the end of a valid stream:
 :class:`gzip.GzipFile` reads a following member and raises on anything else (but skips
@@ -24,10 +27,12 @@ import gzip
 import io
 import lzma
 import os
+import zipfile
 import zlib
 from typing import Callable, NamedTuple
 
-__all__ = ["TrailingDataError", "compressing", "open_decompressed", "open_for_reading"]
+__all__ = ["TrailingDataError", "compressing", "open_decompressed", "open_for_reading",
+           "open_zip_member"]
 
 # Compressed bytes read from the file at a time, and the buffer of decompressed bytes: no
 # call produces more than the reader asks for, so memory stays bounded whatever the
@@ -67,6 +72,18 @@ _COMPRESSIONS = {
 # "Invalid data stream" are OSErrors, a stream cut short is an EOFError.
 _DECOMPRESSION_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
+# What zipfile raises on a damaged archive or member: BadZipFile (a broken directory or
+# header, a bad CRC-32 at the member's end), the decompressors' own errors while reading,
+# and, when a member is opened, NotImplementedError (a compression method it lacks, such
+# as Deflate64) or RuntimeError (an encrypted member).
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, OSError)
+_ZIP_ERRORS = _ZIP_READ_ERRORS
+_ZIP_OPEN_ERRORS = _ZIP_READ_ERRORS + (NotImplementedError, RuntimeError)
+
+# Names of the members a zip archive of word vectors holds them in (GloVe's .txt,
+# fastText's .vec), for archives of more than one file.
+_VECTOR_MEMBER_SUFFIXES = (".txt", ".vec")
+
 
 def _compression_of(path):
     """The :class:`_Compression` that the suffix of ``path`` asks for, or None."""
@@ -85,6 +102,10 @@ def open_for_reading(path):
     """
     compression = _compression_of(path)
     with open(path, "rb") as raw:
+        if os.fsdecode(path).lower().endswith(".zip"):
+            with open_zip_member(raw, path) as fin:
+                yield fin
+            return
         if compression is None:
             yield raw
             return
@@ -98,6 +119,59 @@ def open_for_reading(path):
                 f"file is corrupt or truncated, or not {compression.name}-compressed (rename "
                 "it if its name's suffix is wrong)"
             ) from exc
+
+
+@contextlib.contextmanager
+def open_zip_member(raw, path):
+    """The decompressed stream of the word-vector member of the zip archive ``raw``.
+
+    The member is the archive's only file or, among several, its only ``.txt`` or
+    ``.vec`` file; anything else is a ValueError listing the members. The stream is
+    inflated as it is read (memory bounded by the read size, whatever the ratio), seeks
+    backwards by inflating again from the start, and checks the member's CRC-32 when read
+    to its end. A damaged archive or member raises ValueError naming ``path``.
+    """
+    try:
+        archive = zipfile.ZipFile(raw)
+    except _ZIP_ERRORS as exc:
+        raise ValueError(f"{path}: cannot read it as a zip archive ({exc}); the file is "
+                         "corrupt or truncated, or not a zip archive") from exc
+    with archive:
+        member = _vector_member(archive, path)
+        try:
+            fin = archive.open(member)
+        except _ZIP_OPEN_ERRORS as exc:
+            raise _zip_member_error(path, member, exc) from exc
+        with fin:
+            try:
+                yield fin
+            except _ZIP_READ_ERRORS as exc:
+                raise _zip_member_error(path, member, exc) from exc
+
+
+def _zip_member_error(path, member, exc):
+    return ValueError(
+        f"{path}: cannot read the member {member.filename!r} of the zip archive ({exc}); "
+        "the archive is corrupt or truncated, or uses a compression method or encryption "
+        "that Python's zipfile cannot read (extract the member with another tool and read "
+        "that file)")
+
+
+def _vector_member(archive, path):
+    """The member of ``archive`` that holds the word vectors (see open_zip_member)."""
+    files = [info for info in archive.infolist() if not info.is_dir()]
+    if len(files) == 1:
+        return files[0]
+    vectors = [info for info in files
+               if info.filename.lower().endswith(_VECTOR_MEMBER_SUFFIXES)]
+    if len(vectors) == 1:
+        return vectors[0]
+    names = ", ".join(repr(info.filename) for info in files[:10])
+    more = f" and {len(files) - 10} more" if len(files) > 10 else ""
+    raise ValueError(
+        f"{path}: a zip archive of word vectors must hold one file, or one .txt or .vec "
+        f"file among others; this one holds {len(files)} files ({names}{more}). Extract "
+        "the one to read and pass its path.")
 
 
 def compressing(raw, path):

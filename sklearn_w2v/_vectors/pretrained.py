@@ -2,10 +2,12 @@
 
 ``Word2VecTransformer(init=...)`` takes pretrained input vectors from a word vector file
 (word2vec.c text or binary, fastText ``.vec``, GloVe; the format found out from its bytes, or
-read with the options of a :class:`VectorFile`), a ``(words, vectors)`` tuple, or any object with
-gensim KeyedVectors' ``index_to_key`` and ``vectors`` (duck-typed: gensim is not a
-dependency). :func:`resolve_init` turns each into one :class:`PretrainedVectors`, validated
-against the estimator's ``vector_size`` and ``dtype``, with read-only vectors.
+read with the options of a :class:`VectorFile`), a ``(words, vectors)`` tuple, any object with
+gensim KeyedVectors' ``index_to_key`` and ``vectors``, or a gensim model through its ``wv``
+(duck-typed: gensim is not a dependency). :func:`resolve_init` turns each into one
+:class:`PretrainedVectors`, validated against the estimator's ``vector_size`` (when it is
+set) and ``dtype``, with read-only vectors; :func:`init_dimension` is the dimension that
+``vector_size=None`` follows.
 
 A grid search clones the estimator for every fold and candidate, and every clone fits: a
 file is read once per process and kept in a small cache keyed by the file's real path, size
@@ -15,6 +17,7 @@ clone with ``epochs=0`` shares the one read-only matrix.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections import OrderedDict
@@ -24,10 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .checks import first_nonfinite_row
+from .download import named_vector_file
 from .reader import load_word2vec_format
 
 __all__ = ["PretrainedVectors", "VectorFile", "clear_cache", "describe_init", "file_reads",
-           "is_word_vector_file", "load_vector_file", "resolve_init"]
+           "init_dimension", "is_word_vector_file", "load_vector_file", "resolve_init"]
 
 # Files kept loaded per process. A grid search uses one file; a second entry lets a search
 # compare two files without reading them once per fit. Entries are whole matrices (a
@@ -153,7 +157,18 @@ def describe_init(init):
         return f"init={os.fsdecode(init)!r}"
     if isinstance(init, tuple):
         return "init (a (words, vectors) tuple)"
+    if _keyed_vectors_of(init) is not None and _keyed_vectors_of(init) is not init:
+        return f"init (a {type(init).__name__}'s .wv)"
     return f"init (a {type(init).__name__})"
+
+
+def _keyed_vectors_of(init):
+    """The KeyedVectors-like object of ``init`` (``index_to_key`` and ``vectors``): itself,
+    or the ``wv`` of a gensim ``Word2Vec``, ``Doc2Vec`` or ``FastText`` model; else None."""
+    for candidate in (init, getattr(init, "wv", None)):
+        if hasattr(candidate, "index_to_key") and hasattr(candidate, "vectors"):
+            return candidate
+    return None
 
 
 def resolve_init(init, *, vector_size, dtype):
@@ -161,10 +176,13 @@ def resolve_init(init, *, vector_size, dtype):
 
     Parameters
     ----------
-    init : str, path-like, VectorFile, (words, vectors) tuple or KeyedVectors-like object
-        See :class:`~sklearn_w2v.Word2VecTransformer`.
-    vector_size : int
-        The estimator's dimension, which the vectors must have.
+    init : str, path-like, VectorFile, (words, vectors) tuple, KeyedVectors-like object or \
+            gensim model
+        See :class:`~sklearn_w2v.Word2VecTransformer`. A gensim ``Word2Vec``, ``Doc2Vec``
+        or ``FastText`` model gives the vectors of its ``wv`` (the word vectors; FastText's
+        subword n-grams are not used).
+    vector_size : int or None
+        The estimator's dimension, which the vectors must have; None accepts theirs.
     dtype : numpy.dtype
         float32 or float64.
 
@@ -180,7 +198,16 @@ def resolve_init(init, *, vector_size, dtype):
         if a tuple's words are not unique strings matching the rows of a finite 2-D array.
     TypeError
         If ``init`` is none of the accepted kinds.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._vectors import resolve_init
+    >>> pretrained = resolve_init((["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]]),
+    ...                           vector_size=None, dtype="float32")
+    >>> pretrained.words, pretrained.vectors.shape
+    (['cat', 'dog'], (2, 2))
     """
+    keyed_vectors = None if is_word_vector_file(init) else _keyed_vectors_of(init)
     if is_word_vector_file(init):
         pretrained = _load_file(init, dtype)
     elif isinstance(init, tuple):
@@ -188,23 +215,68 @@ def resolve_init(init, *, vector_size, dtype):
             raise TypeError(
                 f"init must be a (words, vectors) tuple, got a tuple of length {len(init)}.")
         pretrained = _from_memory(init[0], init[1], dtype, describe_init(init))
-    elif hasattr(init, "index_to_key") and hasattr(init, "vectors"):
-        pretrained = _from_memory(init.index_to_key, init.vectors, dtype, describe_init(init))
+    elif keyed_vectors is not None:
+        pretrained = _from_memory(keyed_vectors.index_to_key, keyed_vectors.vectors, dtype,
+                                  describe_init(init))
     else:
         raise TypeError(
             f"init must be None, the path of a word2vec file (or GloVe, fastText .vec: any "
-            f"word vector file, or a VectorFile), a (words, vectors) tuple or an object "
-            f"with index_to_key and vectors (such as gensim's KeyedVectors); got "
-            f"{type(init).__name__}.")
+            f"word vector file, or a VectorFile), a (words, vectors) tuple, an object "
+            f"with index_to_key and vectors (such as gensim's KeyedVectors) or a gensim "
+            f"model with such a .wv; got {type(init).__name__}.")
     if not pretrained.words:
         raise ValueError(f"{pretrained.source} holds no vectors; pass vectors of at least "
                          f"one word, or init=None to train from scratch.")
     dimension = pretrained.vectors.shape[1]
-    if dimension != vector_size:
+    if vector_size is not None and dimension != vector_size:
         raise ValueError(
             f"{pretrained.source} holds vectors of dimension {dimension}, but "
-            f"vector_size={vector_size}; set vector_size={dimension}.")
+            f"vector_size={vector_size}; set vector_size={dimension}, or vector_size=None "
+            f"(the default) to follow init.")
     return pretrained
+
+
+def init_dimension(init, dtype):
+    """The dimension of ``init``'s vectors: what ``vector_size=None`` resolves to.
+
+    Vectors in memory are not copied for this (their shape is read); a file is read
+    through the cache, so the fit that follows does not read it again.
+
+    Parameters
+    ----------
+    init : object
+        An ``init`` value other than None (see :func:`resolve_init`).
+    dtype : numpy.dtype
+        The estimator's dtype (part of the file cache's key).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`resolve_init`, when ``init`` is not valid.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._vectors import init_dimension
+    >>> init_dimension((["cat", "dog"], [[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]]), "float32")
+    3
+    """
+    if not is_word_vector_file(init):
+        keyed_vectors = _keyed_vectors_of(init)
+        vectors = (keyed_vectors.vectors if keyed_vectors is not None
+                   else init[1] if isinstance(init, tuple) and len(init) == 2 else None)
+        shape: tuple[int, ...] = ()
+        try:
+            shape = np.shape(vectors) if vectors is not None else ()
+        except ValueError:  # a ragged nested list: resolve_init says what is wrong
+            pass
+        if len(shape) == 2 and shape[1] > 0 and shape[0] > 0:
+            return int(shape[1])
+    # Files, and anything malformed: resolve_init reads (or rejects) it.
+    return int(resolve_init(init, vector_size=None, dtype=dtype).vectors.shape[1])
 
 
 class _FileCache:
@@ -258,7 +330,15 @@ def _load_file(source, dtype):
     """A file's vectors, read once per process per (path, size, mtime, dtype, options)."""
     if not isinstance(source, VectorFile):
         source = VectorFile(source)
-    return _FILE_CACHE.load(source, dtype)
+    return _FILE_CACHE.load(_named_vectors(source), dtype)
+
+
+def _named_vectors(source):
+    """``source`` reading the downloaded file when its path is a name of the catalogue of
+    word vectors (``"glove-wiki-gigaword-100"``), downloaded once into scikit-learn's data
+    folder; an existing file of that name is read as a path."""
+    path = named_vector_file(source.path)
+    return source if path is None else dataclasses.replace(source, path=path)
 
 
 def load_vector_file(source, dtype):

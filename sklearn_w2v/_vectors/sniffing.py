@@ -82,10 +82,12 @@ def detect_layout(fin, path, encoding, binary, no_header):
     if n_words == 0:
         return Layout(bool(binary), 0, vector_size, len(first))
     fin.seek(len(first))
-    head = fin.read(min(_SNIFF_BYTES, MAX_WORD_BYTES + 4 * vector_size + TEXT_ROW_SLACK))
-    found_binary = _binary_row_follows(head, vector_size)
-    if binary is not None and bool(binary) != found_binary and _sure_of(head, vector_size,
-                                                                         found_binary):
+    wanted = min(_SNIFF_BYTES, MAX_WORD_BYTES + 4 * vector_size + TEXT_ROW_SLACK)
+    head = fin.read(wanted)
+    found_binary = _binary_row_follows(head, vector_size, n_words,
+                                       whole_file=len(head) < wanted)
+    if binary is not None and bool(binary) != found_binary and _sure_of(
+            head, vector_size, found_binary, n_words, whole_file=len(head) < wanted):
         stated = "binary (binary=True)" if binary else "text (binary=False)"
         found = "binary float32 values" if found_binary else "a text row of numbers"
         raise ValueError(
@@ -180,7 +182,7 @@ def _headerless_layout(fin, path, *, stated):
     return Layout(False, None, n_fields - 1, 0)
 
 
-def _binary_row_follows(head, vector_size):
+def _binary_row_follows(head, vector_size, n_words=None, *, whole_file=False):
     """Whether the bytes after a header, ``head``, start a binary row rather than a text one.
 
     A text row is a word, a space, then up to its newline numbers (or, when a value is
@@ -199,14 +201,54 @@ def _binary_row_follows(head, vector_size):
     if not values:
         return True
     if not values.translate(None, _TEXT_VALUE_BYTES):
-        return False
+        # Number characters up to a newline: a text row, unless they are not the row's
+        # values and the bytes fit binary rows instead (a float32 can hold "+\n").
+        # Found out (binary=None), binary needs a byte no text holds among the values.
+        return (not _is_text_row(values, vector_size)
+                and row[:4 * vector_size].translate(None, _CONTROL_BYTES)
+                != row[:4 * vector_size]
+                and _fits_binary_rows(row, vector_size, n_words, whole_file))
     printable = values.translate(None, _CONTROL_BYTES) == values
     if printable and len(values.split()) == vector_size:
         return False  # a text row with a malformed value: the text reader names it
     return True
 
 
-def _sure_of(head, vector_size, found_binary):
+def _is_text_row(values, vector_size):
+    """Whether ``values`` (a first row after its word) are ``vector_size`` numbers."""
+    fields = values.split()
+    if len(fields) != vector_size:
+        return False
+    try:
+        [float(field) for field in fields]
+    except ValueError:
+        return False
+    return True
+
+
+def _fits_binary_rows(row, vector_size, n_words, whole_file):
+    """Whether ``row`` (the bytes after the first word) reads as binary rows: ``vector_size``
+    float32 values, word2vec.c's optional newline, then the next word and its space, up to
+    the ``n_words`` rows of the header or the end of what was read (``whole_file``: the
+    file ends there, so every row must be complete)."""
+    end, position = 4 * vector_size, 0
+    for index in range(n_words or 1):
+        if index:  # the next row's word, up to its space
+            space = row.find(b" ", position, position + MAX_WORD_BYTES + 1)
+            if space == -1 or b"\n" in row[position:space]:
+                return not whole_file and len(row) - position <= MAX_WORD_BYTES
+            position = space + 1
+        if len(row) < position + end:
+            return not whole_file
+        position += end
+        if row[position:position + 1] == b"\n":
+            position += 1
+        if position >= len(row):
+            return not whole_file or index == (n_words or 1) - 1
+    return not row[position:].strip()
+
+
+def _sure_of(head, vector_size, found_binary, n_words=None, whole_file=False):
     """Whether the format found is certain enough to contradict what the caller stated:
     a whole text row of numbers, or a NUL byte (which no text file holds)."""
     row = head.lstrip(b"\r\n")
@@ -214,7 +256,9 @@ def _sure_of(head, vector_size, found_binary):
     if found_binary:
         return b"\x00" in row[:4 * vector_size]
     newline = row.find(b"\n")
-    return newline > 0 and not row[:newline].translate(None, _TEXT_VALUE_BYTES)
+    return (newline > 0 and not row[:newline].translate(None, _TEXT_VALUE_BYTES)
+            and _is_text_row(row[:newline], vector_size)
+            and not _fits_binary_rows(row, vector_size, n_words, whole_file))
 
 
 def sniff_binary(path):

@@ -4,25 +4,31 @@
 * :func:`load_rotten_tomatoes` - movie review snippets labelled fresh / rotten, for evaluating
   document vectors in a classifier.
 * :func:`read_lines` - documents of your own text file, one per line, read lazily.
+* :func:`fetch_vectors` - published word vectors by name (GloVe, word2vec, fastText,
+  ConceptNet Numberbatch), downloaded once into scikit-learn's data folder and verified;
+  :func:`list_vectors` shows the names.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import importlib
 import itertools
 import lzma
-from numbers import Integral
+from numbers import Integral, Real
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.utils import Bunch
 
 from .._text import read_lines
+from .._utils import PathLike
+from .._vectors import DownloadPolicy, catalogue, fetch_named_vectors, vectors_folder
 
-__all__ = ["load_sample_corpus", "load_rotten_tomatoes", "read_lines", "sample_corpus_path",
-           "sample_corpus_licenses_path"]
+__all__ = ["fetch_vectors", "list_vectors", "load_sample_corpus", "load_rotten_tomatoes",
+           "read_lines", "sample_corpus_path", "sample_corpus_licenses_path"]
 
 # Plain paths next to this file: the package data is installed unzipped (setuptools
 # package-data), and callers get a real filesystem path they can open or copy.
@@ -217,3 +223,144 @@ def load_rotten_tomatoes(*, subset: Literal["all", "train", "test"] = "all",
         target_names=np.array(["fresh", "rotten"]),
         DESCR=_ROTTEN_TOMATOES_DESCR,
     )
+
+
+def fetch_vectors(name: str, data_home: PathLike | None = None,
+                  download_if_missing: bool = True, *, n_retries: int = 3,
+                  delay: float = 1.0, timeout: float = 60.0) -> Path:
+    """Path of the published word vectors ``name``, downloaded and verified if missing.
+
+    The names are those of :func:`list_vectors`: gensim-data's
+    (``"glove-wiki-gigaword-100"``, ``"word2vec-google-news-300"``, ...; the strings of
+    ``gensim.downloader.load`` work here too) and a few files of GloVe and fastText that
+    gensim-data lacks. ``Word2VecTransformer(init=name)`` and
+    ``VectorFile(name, limit=...)`` fetch them the same way.
+
+    The file is kept in ``<data_home>/sklearn_w2v/vectors/`` and used from there without
+    any network access from then on. A download goes to a partial file that only gets the
+    file's name once complete and verified against its published MD5 checksum (or its
+    exact size, for the publishers that give no checksum): a mismatch deletes it and raises
+    an error naming what was expected and found. An interrupted download is resumed by
+    the next call; network errors are retried ``n_retries`` times. Progress shows as a
+    bar on a terminal when the optional tqdm is installed, else as records of the
+    ``sklearn_w2v`` logger. No code is downloaded or run: the file is read by the
+    package's own vector readers (a ``.zip`` archive member by member as it inflates).
+
+    Parameters
+    ----------
+    name : str
+        A name of :func:`list_vectors`.
+    data_home : str or path-like, default=None
+        scikit-learn's data folder (see :func:`sklearn.datasets.get_data_home`); None is
+        ``$SCIKIT_LEARN_DATA`` or ``~/scikit_learn_data``.
+    download_if_missing : bool, default=True
+        If False, raise OSError instead of downloading a missing file.
+    n_retries : int, default=3
+        Further tries after a network error (a timeout, a connection cut short, an HTTP
+        5xx answer). A 404 or another client error is not retried.
+    delay : float, default=1.0
+        Seconds between two tries.
+    timeout : float, default=60.0
+        Seconds without a byte from the server before a try is given up.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The downloaded file (compressed as published: read it with
+        :func:`~sklearn_w2v.load_word2vec_format` or pass it as ``init``).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not in the catalogue (the message suggests close names).
+    OSError
+        If the file is missing and ``download_if_missing=False``, the server answers
+        with an error, the network fails ``n_retries + 1`` times, or the downloaded file
+        does not verify.
+
+    See Also
+    --------
+    list_vectors : The names, with their dimension, vocabulary, size and licence.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import fetch_vectors
+    >>> path = fetch_vectors("glove-wiki-gigaword-100")  # doctest: +SKIP
+    >>> path.name  # doctest: +SKIP
+    'glove-wiki-gigaword-100.gz'
+    """
+    policy = _download_policy(n_retries, delay, timeout)
+    return fetch_named_vectors(name, data_home, download_if_missing, policy)
+
+
+def _download_policy(n_retries, delay, timeout):
+    if isinstance(n_retries, bool) or not isinstance(n_retries, Integral) or n_retries < 0:
+        raise ValueError(f"n_retries must be an integer >= 0, got {n_retries!r}.")
+    for label, value in (("delay", delay), ("timeout", timeout)):
+        if isinstance(value, bool) or not isinstance(value, Real) or not float(value) >= 0:
+            raise ValueError(f"{label} must be a number of seconds >= 0, got {value!r}.")
+    if timeout == 0:
+        raise ValueError("timeout must be more than 0 seconds, got 0.")
+    return DownloadPolicy(int(n_retries), float(delay), float(timeout))
+
+
+def list_vectors(data_home: PathLike | None = None, *,
+                 as_frame: bool = False) -> list[dict] | Any:
+    """The catalogue of word vectors :func:`fetch_vectors` and ``init=`` know by name.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        scikit-learn's data folder, to tell which files are downloaded already.
+    as_frame : bool, default=False
+        Return a pandas DataFrame (pandas needed) instead of a list of dicts.
+
+    Returns
+    -------
+    catalogue : list of dict or pandas.DataFrame
+        One row per name, with the keys
+
+        name : str
+            What ``fetch_vectors`` and ``init`` take.
+        dimension : int
+        vocabulary : int
+            Rows (words, phrases or concepts) of the file.
+        size_on_disk : int
+            Bytes of the downloaded file (compressed as published).
+        licence : str
+            As the publisher states it.
+        source : str
+            The publisher's page.
+        description, url : str
+        md5 : str or None
+            The published MD5 checksum; None where the publisher gives none (the
+            download is then checked by its exact size).
+        provenance : str
+            Where the size and checksum come from.
+        downloaded : bool
+            Whether the file is in ``data_home`` already.
+
+    Examples
+    --------
+    >>> from sklearn_w2v.datasets import list_vectors
+    >>> rows = {row["name"]: row for row in list_vectors()}
+    >>> row = rows["glove-wiki-gigaword-100"]
+    >>> row["dimension"], row["vocabulary"], row["size_on_disk"]
+    (100, 400000, 134300434)
+    """
+    folder = vectors_folder(data_home, create=False)
+    rows = [{"name": entry.name, "dimension": entry.dimension,
+             "vocabulary": entry.n_words, "size_on_disk": entry.file_size,
+             "licence": entry.licence, "source": entry.source,
+             "description": entry.description, "url": entry.url, "md5": entry.md5,
+             "provenance": entry.provenance,
+             "downloaded": (folder / entry.file_name).is_file()}
+            for entry in catalogue().values()]
+    if not as_frame:
+        return rows
+    try:
+        pd = importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError("list_vectors(as_frame=True) needs pandas; install it, or use "
+                          "as_frame=False (a list of dicts).") from None
+    return pd.DataFrame(rows).set_index("name")
