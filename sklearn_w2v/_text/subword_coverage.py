@@ -18,7 +18,7 @@ once per cause.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from .coverage import (
     _LOW_TOKEN_SHARE_TRAINED,
     Coverage,
     CoverageWatch,
+    _Counts,
     _coverage,
     _encode_counting,
     coverage_of_counts,
@@ -159,26 +160,15 @@ def subword_fit_coverage(words, counts, vocabulary, *, min_n, max_n, pretrained,
 
 
 @dataclass
-class _SubwordCounts:
-    """What the coverage of ``transform`` calls is computed from (``CoverageWatch`` adds
-    the calls of a window): tokens, tokens covered, the vocabulary rows covered, the words
-    n-grams alone cover and those nothing covers, with their counts."""
+class _SubwordCounts(_Counts):
+    """The counts of ``transform`` calls (see ``_Counts``), and the words that n-grams
+    alone cover, with their counts."""
 
-    n_tokens: int
-    n_tokens_covered: int
-    covered_rows: set
-    by_ngrams: Counter
-    missing: Counter
-    n_calls: int = 1
+    by_ngrams: Counter = field(default_factory=Counter)
 
     def add(self, other):
-        self.n_tokens += other.n_tokens
-        self.n_tokens_covered += other.n_tokens_covered
-        self.covered_rows |= other.covered_rows
         self.by_ngrams.update(other.by_ngrams)
-        self.missing.update(other.missing)
-        self.n_calls += other.n_calls
-        return self
+        return super().add(other)
 
     def coverage(self, covered):
         n_types_covered = len(self.covered_rows) + len(self.by_ngrams)
@@ -238,8 +228,8 @@ def encode_with_subwords(token_lists, vocabulary, *, min_n, max_n, ngram_rows, w
     n_known = len(vocabulary)
     counts = _SubwordCounts(
         counts.n_tokens, counts.n_tokens_covered,
-        set(np.flatnonzero(rows[:n_known]).tolist()),
-        Counter(dict(zip(new_words, rows[n_known:].tolist()))), counts.missing)
+        set(np.flatnonzero(rows[:n_known]).tolist()), counts.missing,
+        by_ngrams=Counter(dict(zip(new_words, rows[n_known:].tolist()))))
     covered = WordsWithVectors(vocabulary, min_n, max_n, ngram_rows)
 
     def judge(window, warned):
