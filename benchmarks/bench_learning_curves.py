@@ -773,8 +773,9 @@ def main(argv=None):
                         help="pretrain on the first N lines of the corpus only (0: all)")
     parser.add_argument("--fine-tune-epochs", type=int, default=3)
     parser.add_argument("--task-epochs", type=int, default=5)
-    parser.add_argument("--fasttext-bucket", type=int, default=200_000,
-                        help="FastTextTransformer's bucket (the task's texts are small)")
+    parser.add_argument("--fasttext-bucket", type=int,
+                        default=FastTextTransformer().bucket if FastTextTransformer else None,
+                        help="FastTextTransformer's bucket (default: its own)")
     parser.add_argument("--d2v-epochs", type=int, default=20)
     parser.add_argument("--d2v-window", type=int, default=5)
     parser.add_argument("--cs", type=float, nargs="+",

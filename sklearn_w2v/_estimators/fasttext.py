@@ -53,8 +53,9 @@ from .word2vec import Word2VecTransformer
 
 _Model = TypeVar("_Model", bound="FastTextTransformer")
 
-# The default number of buckets; see the ``bucket`` parameter.
-DEFAULT_BUCKET = 2_000_000
+# The default number of buckets: chosen on the benchmark corpus (quality against memory,
+# benchmarks/DESIGN.md); see the ``bucket`` parameter.
+DEFAULT_BUCKET = 500_000
 
 # fastText's loss of each objective (fastText has no NCE: its models are written as
 # negative sampling, whose output vectors NCE's resemble most).
@@ -93,15 +94,18 @@ class FastTextTransformer(Word2VecTransformer):
         Longest n-gram, in characters (gensim's and fastText's 6). ``max_n=0`` or
         ``min_n > max_n`` turns subwords off: the model is then word2vec, the same
         vectors as :class:`Word2VecTransformer` with the same parameters, bit for bit.
-    bucket : int, default=2_000_000
+    bucket : int, default=500_000
         Rows of the n-gram matrix, the memory of this model: ``bucket * vector_size``
-        floats (800 MB at the default float32 and ``vector_size=100``), allocated at fit,
-        pickled with the model and, with ``n_jobs > 1``, shared by the worker processes
-        (one copy, in the shared folder). Distinct n-grams that hash to one row share it.
-        The default is fastText's and gensim's, so that their models load with their
-        own settings and their vectors compare; on the benchmark corpus fewer rows cost
-        little quality (``benchmarks/RESULTS-fasttext.md``), so lower it when memory
-        matters, for example ``bucket=200_000`` (80 MB at ``vector_size=100``).
+        floats (200 MB at the default and ``vector_size=100`` in float32), allocated at
+        fit, saved with the model and, with ``n_jobs > 1``, shared by the worker
+        processes (one copy, in their shared folder). Distinct n-grams that hash to one
+        row share it. fastText and gensim default to 2,000,000; this default was chosen
+        by measurement on the benchmark corpus: fewer rows than theirs cost no analogy,
+        WordSim-353 or rare-word accuracy there, for a quarter of the memory, and
+        500,000 keeps most of the n-grams of a vocabulary of that corpus's size in rows
+        of their own (``benchmarks/DESIGN.md``). Raise it for larger vocabularies (many
+        millions of distinct n-grams), lower it when memory matters. A model read from a
+        file (:meth:`from_fasttext_format`, ``init``) keeps the file's.
     objective, architecture, cbow_mean, vector_size, window, init, min_count, \
 max_vocab_size, sample, negative, ns_exponent, epochs, learning_rate, min_learning_rate, \
 batch_size, share_negatives, shrink_windows, pooling, sif_alpha, normalize, word_vectors, \
