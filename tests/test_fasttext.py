@@ -385,3 +385,12 @@ def test_skops_sees_only_the_package_types(fitted):
     assert set(untrusted) <= set(SKOPS_TYPES) | {"builtins.frozenset"}
     assert_array_equal(skops_io.loads(skops_io.dumps(fitted), trusted=untrusted).vectors_,
                        fitted.vectors_)
+
+
+def test_the_files_dimension_and_hashing_cannot_be_overridden():
+    path = gensim_data("toy-model.bin")
+    assert FastTextTransformer.from_fasttext_format(path).vector_size_ == 5
+    with pytest.raises(ValueError, match="dimension 5, but vector_size=10"):
+        FastTextTransformer.from_fasttext_format(path, vector_size=10)
+    with pytest.raises(ValueError, match="max_n=5, but .* hashes its n-grams with max_n=6"):
+        FastTextTransformer.from_fasttext_format(path, max_n=5)

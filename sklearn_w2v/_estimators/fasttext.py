@@ -589,11 +589,12 @@ epochs_, corpus_word_count_
         with its counts, the word and n-gram rows and the output rows (formats of
         fastText 0.1 to today; ``.gz``, ``.bz2``, ``.xz`` decompressed). The vectors, in
         and out of the vocabulary, equal gensim's. The parameters the file records
-        (``vector_size``, ``window``, ``min_count``, ``negative``, ``sample``,
-        ``architecture``, ``objective``, ``min_n``, ``max_n``, ``bucket``) are taken from
-        it unless given in ``params``; the model is ``FastTextTransformer(init=path,
-        epochs=0, ...)`` with the vectors already in place, so ``fit(X)`` learns what
-        pooling needs and keeps the vectors, or fine-tunes them with ``epochs > 0``.
+        (``window``, ``min_count``, ``negative``, ``sample``, ``architecture``,
+        ``objective``, ``min_n``, ``max_n``, ``bucket``) are taken from it unless given in
+        ``params``, and ``vector_size=None`` follows its dimension; the model is
+        ``FastTextTransformer(init=path, epochs=0, ...)`` with the vectors already in
+        place, so ``fit(X)`` learns what pooling needs and keeps the vectors, or
+        fine-tunes them with ``epochs > 0``.
         With negative sampling the output vectors come too, and ``score`` works.
         Supervised models (classifiers) and quantized models (``.ftz``) are refused.
 
@@ -647,6 +648,10 @@ epochs_, corpus_word_count_
         model = cls(**{**recorded, "epochs": 0, **params})
         model.set_params(init=init)
         model._validate_params()
+        if model.vector_size not in (None, fasttext.dim):  # the error a fit would raise
+            raise ValueError(f"{os.fsdecode(path)!r} holds vectors of dimension "
+                             f"{fasttext.dim}, but vector_size={model.vector_size}; leave "
+                             f"vector_size out (None follows the file).")
         model._set_fitted_state(_loaded_state(model, fasttext))
         return model
 
@@ -655,7 +660,7 @@ def _parameters_of(fasttext):
     """The parameters a fastText model records."""
     objective = {"negative": "negative", "hierarchical": "hierarchical",
                  "softmax": "softmax"}[fasttext.loss]
-    parameters = {"vector_size": fasttext.dim, "window": fasttext.window,
+    parameters = {"window": fasttext.window,
                   "min_count": max(fasttext.min_count, 1), "sample": fasttext.sample,
                   "architecture": fasttext.model, "objective": objective,
                   "min_n": fasttext.min_n, "max_n": fasttext.max_n, "bucket": fasttext.bucket}
