@@ -127,8 +127,9 @@ def noisy(texts, rate, seed):
 
 
 def classifier(args):
-    return LogisticRegressionCV(Cs=args.cs, cv=args.folds, scoring="accuracy",
-                                max_iter=args.max_iter, use_legacy_attributes=False)
+    return LogisticRegressionCV(Cs=args.cs, l1_ratios=(0.0,), cv=args.folds,
+                                scoring="accuracy", max_iter=args.max_iter,
+                                use_legacy_attributes=False)
 
 
 def make_pipeline_of(name, args):
