@@ -29,6 +29,7 @@ import datetime
 import hashlib
 import json
 import lzma
+import os
 import re
 import statistics
 import subprocess
@@ -164,9 +165,13 @@ def main(argv=None):
         lines = [
             f"# Two checkouts, instructions under callgrind "
             f"({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
-            f"A = `{args.checkout_a}`, B = `{args.checkout_b}`; instructions of a fit on "
-            f"{args.max_tokens:,} tokens minus those on {args.max_tokens // 4:,} "
-            f"(`{args.corpus.name}` prefix, {args.epochs} epoch(s), n_jobs={args.jobs}).", "",
+            f"A = `{args.checkout_a}`, B = `{args.checkout_b}`; " + (
+                f"instructions of a fit of {args.epochs + 1} epochs minus one of "
+                f"{args.epochs} on {args.max_tokens:,} tokens" if args.one_epoch else
+                f"instructions of a fit on {args.max_tokens:,} tokens minus those on "
+                f"{args.max_tokens // 4:,} ({args.epochs} epoch(s))") +
+            f" (`{args.corpus.name}` prefix, n_jobs={args.jobs}, PYTHONHASHSEED="
+            f"{os.environ.get('PYTHONHASHSEED', 'random')}).", "",
             "| configuration | A instructions | B instructions | B / A |",
             "|---|---:|---:|---:|"]
         lines += [f"| {c} | {a:,} | {b:,} | {r:.4f} |" for c, a, b, r in rows]
