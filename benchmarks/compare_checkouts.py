@@ -12,7 +12,9 @@ On a busy machine wall-clock ratios wander by 10-20% from run to run; ``--instru
 counts instead the instructions each fit executes under valgrind's callgrind, which do not
 depend on the load: each worker runs at ``--max-tokens`` and at a quarter of it, and the
 difference (the work of three quarters of the corpus, imports and start-up cancelled) is
-compared.
+compared; with ``--one-epoch`` each runs ``--epochs`` and one more epoch on the same corpus,
+so that the difference is one epoch of training alone. Set ``PYTHONHASHSEED`` (e.g. 0): the
+counting of words hashes strings, and a random hash seed moves the counts by up to 2%.
 
 Example::
 
@@ -27,6 +29,7 @@ import datetime
 import hashlib
 import json
 import lzma
+import os
 import re
 import statistics
 import subprocess
@@ -91,10 +94,11 @@ def worker(args):
     }))
 
 
-def _worker_command(args, checkout, config, max_tokens):
+def _worker_command(args, checkout, config, max_tokens, epochs=None):
     return [sys.executable, __file__, "--worker", "--checkout", str(checkout),
             "--config", config, "--corpus", str(args.corpus), "--max-tokens",
-            str(max_tokens), "--epochs", str(args.epochs), "--jobs", str(args.jobs)]
+            str(max_tokens), "--epochs", str(args.epochs if epochs is None else epochs),
+            "--jobs", str(args.jobs)]
 
 
 def run_one(args, checkout, config):
@@ -103,22 +107,29 @@ def run_one(args, checkout, config):
     return json.loads(output.strip().splitlines()[-1])
 
 
-def instructions(args, checkout, config, max_tokens):
+def instructions(args, checkout, config, max_tokens, epochs=None):
     """Instructions callgrind counts for one worker's whole run."""
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-               *_worker_command(args, checkout, config, max_tokens)]
+               *_worker_command(args, checkout, config, max_tokens, epochs)]
     stderr = subprocess.run(command, check=True, capture_output=True, text=True).stderr
     return int(re.search(r"Collected : (\d+)", stderr).group(1))
 
 
 def compare_instructions(args):
-    """Rows of (config, A, B, B / A) for the instructions of 3/4 of the corpus."""
+    """Rows of (config, A, B, B / A) for the instructions of 3/4 of the corpus, or with
+    ``--one-epoch`` of one epoch of training alone (epochs + 1 minus epochs on the same
+    corpus: reading, counting and encoding cancel)."""
     rows = []
     for config in args.configs:
         counts = {}
         for side, checkout in (("a", args.checkout_a), ("b", args.checkout_b)):
-            full = instructions(args, checkout, config, args.max_tokens)
-            quarter = instructions(args, checkout, config, args.max_tokens // 4)
+            if args.one_epoch:
+                full = instructions(args, checkout, config, args.max_tokens,
+                                    args.epochs + 1)
+                quarter = instructions(args, checkout, config, args.max_tokens)
+            else:
+                full = instructions(args, checkout, config, args.max_tokens)
+                quarter = instructions(args, checkout, config, args.max_tokens // 4)
             counts[side] = full - quarter
             print(f"{config} {side} {counts[side]:,} instructions", flush=True)
         rows.append((config, counts["a"], counts["b"], counts["b"] / counts["a"]))
@@ -139,6 +150,8 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions under callgrind instead of timing")
+    parser.add_argument("--one-epoch", action="store_true",
+                        help="with --instructions: count one epoch of training alone")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--checkout", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
@@ -152,9 +165,13 @@ def main(argv=None):
         lines = [
             f"# Two checkouts, instructions under callgrind "
             f"({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
-            f"A = `{args.checkout_a}`, B = `{args.checkout_b}`; instructions of a fit on "
-            f"{args.max_tokens:,} tokens minus those on {args.max_tokens // 4:,} "
-            f"(`{args.corpus.name}` prefix, {args.epochs} epoch(s), n_jobs={args.jobs}).", "",
+            f"A = `{args.checkout_a}`, B = `{args.checkout_b}`; " + (
+                f"instructions of a fit of {args.epochs + 1} epochs minus one of "
+                f"{args.epochs} on {args.max_tokens:,} tokens" if args.one_epoch else
+                f"instructions of a fit on {args.max_tokens:,} tokens minus those on "
+                f"{args.max_tokens // 4:,} ({args.epochs} epoch(s))") +
+            f" (`{args.corpus.name}` prefix, n_jobs={args.jobs}, PYTHONHASHSEED="
+            f"{os.environ.get('PYTHONHASHSEED', 'random')}).", "",
             "| configuration | A instructions | B instructions | B / A |",
             "|---|---:|---:|---:|"]
         lines += [f"| {c} | {a:,} | {b:,} | {r:.4f} |" for c, a, b, r in rows]

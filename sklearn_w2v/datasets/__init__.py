@@ -318,27 +318,14 @@ def list_vectors(data_home: PathLike | None = None, *,
     Returns
     -------
     catalogue : list of dict or pandas.DataFrame
-        One row per name, with the keys
-
-        name : str
-            What ``fetch_vectors`` and ``init`` take.
-        dimension : int
-        vocabulary : int
-            Rows (words, phrases or concepts) of the file.
-        size_on_disk : int
-            Bytes of the downloaded file (compressed as published).
-        licence : str
-            As the publisher states it.
-        source : str
-            The publisher's page.
-        description, url : str
-        md5 : str or None
-            The published MD5 checksum; None where the publisher gives none (the
-            download is then checked by its exact size).
-        provenance : str
-            Where the size and checksum come from.
-        downloaded : bool
-            Whether the file is in ``data_home`` already.
+        One row per name, with the keys ``name`` (what ``fetch_vectors`` and ``init``
+        take), ``dimension``, ``vocabulary`` (rows of the file: words, phrases or
+        concepts), ``size_on_disk`` (bytes of the downloaded file, compressed as
+        published), ``licence`` (as the publisher states it), ``source`` (the publisher's
+        page), ``description``, ``url``, ``md5`` (the published MD5 checksum, None where
+        the publisher gives none: the download is then checked by its exact size),
+        ``provenance`` (where the size and checksum come from) and ``downloaded``
+        (whether the file is in ``data_home`` already).
 
     Examples
     --------
