@@ -463,7 +463,17 @@ epochs_, corpus_word_count_
 
     def __getitem__(self, words: str | Iterable[str]) -> FloatArray:
         """``model["word"]``, ``model[["word", ...]]``: vectors, n-gram vectors for words
-        outside the vocabulary (see :meth:`get_vector`)."""
+        outside the vocabulary (see :meth:`get_vector`).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import FastTextTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> model = FastTextTransformer(vector_size=20, bucket=20_000, epochs=1, n_jobs=1,
+        ...                             random_state=0).fit(load_sample_corpus(n_lines=500))
+        >>> model[["whale", "unwhaleable"]].shape  # the second word from its n-grams
+        (2, 20)
+        """
         if isinstance(words, str):
             return self.get_vector(words)
         words = list(words)
@@ -511,7 +521,20 @@ epochs_, corpus_word_count_
                             topn: int | None = 10, restrict_vocab: int | None = None
                             ) -> list[tuple[str, float]] | FloatArray:
         """:meth:`Word2VecTransformer.most_similar_cosmul`, words outside the vocabulary
-        taken by their n-gram vectors."""
+        taken by their n-gram vectors.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import FastTextTransformer
+        >>> from sklearn_w2v.datasets import load_sample_corpus
+        >>> model = FastTextTransformer(vector_size=20, bucket=20_000, epochs=1, n_jobs=1,
+        ...                             random_state=0).fit(load_sample_corpus(n_lines=500))
+        >>> [word for word, score in model.most_similar_cosmul(["whaleships"], topn=2)]
+        ... # doctest: +SKIP
+        ['whales', 'whale']
+        >>> len(model.most_similar_cosmul(["whaleships", "sea"], ["ship"], topn=2))
+        2
+        """
         check_is_fitted(self, "vectors_")
         return super().most_similar_cosmul(self._known_terms(positive),
                                            self._known_terms(negative), topn, restrict_vocab)

@@ -126,6 +126,21 @@ class FastTextFile:
     encoding : str, default="utf-8"
     unicode_errors : str, default="strict"
         See :func:`read_fasttext_model`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_w2v import FastTextFile, FastTextTransformer
+    >>> from sklearn_w2v.datasets import load_sample_corpus
+    >>> texts = load_sample_corpus(n_lines=500)
+    >>> model = FastTextTransformer(vector_size=20, bucket=20_000, epochs=1, n_jobs=1,
+    ...                             random_state=0).fit(texts)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.bin")
+    >>> model.save_fasttext_format(path)
+    >>> frozen = FastTextTransformer(init=FastTextFile(path, encoding="utf-8"), epochs=0,
+    ...                              bucket=20_000, n_jobs=1).fit(texts)
+    >>> bool((frozen["unwhaleable"] == model["unwhaleable"]).all())
+    True
     """
 
     path: str | bytes | os.PathLike
