@@ -11,7 +11,7 @@
    on the reviews alone (the defaults), and a ``FeatureUnion`` of TF-IDF with the
    pretrained word-vector features; with matplotlib installed, draws them as a bar chart.
 
-Run:  python examples/quickstart.py  (about 2 minutes on 2 cores; --quick: a 20,000-line
+Run:  python examples/quickstart.py  (97 s on a quiet 2-core machine; --quick: a 20,000-line
 corpus, one grid point and 5 epochs on the reviews alone, about 15 seconds)
 """
 
