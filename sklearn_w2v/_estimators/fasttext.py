@@ -30,7 +30,6 @@ from .._model import (
 )
 from .._text import (
     DEFAULT_TOKEN_PATTERN,
-    CoverageWatch,
     encode_with_subwords,
     has_character_ngram,
     iter_token_lists,
@@ -377,7 +376,7 @@ epochs_, corpus_word_count_
             max_n=max_n, ngram_rows=self._has_ngram_rows,
             whose=whose_vectors(self.init, pretrained), pretrained=pretrained,
             lowercase=self.lowercase,
-            watch=self.__dict__.setdefault("_coverage_watch", CoverageWatch()))
+            watch=self._transform_watch())
         return self._pool_with(corpus, self._ngram_vectors(new_words))
 
     def _ngram_vectors(self, words):

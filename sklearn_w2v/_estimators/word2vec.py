@@ -789,15 +789,18 @@ class Word2VecTransformer(KeyedVectorsMixin, TextEstimatorMixin, ClassNamePrefix
         ((2, 20), dtype('float32'))
         """
         check_is_fitted(self, "vectors_")
-        # Encodes X and adds its counts to the fitted model's coverage watch, which warns
-        # once per cause when a window of calls shows a mistake (_text/coverage.py). A
-        # model pickled before the watch existed gets one here.
-        watch = self.__dict__.setdefault("_coverage_watch", CoverageWatch())
         corpus = transform_corpus(
             iter_token_lists(X, self._build_analyzer()), self.vocabulary_,
             pretrained=self.fitted_parts_.origin != "trained", init=self.init,
-            lowercase=self.lowercase, watch=watch, min_count=self.min_count)
+            lowercase=self.lowercase, watch=self._transform_watch(),
+            min_count=self.min_count)
         return self._pool(corpus)
+
+    def _transform_watch(self):
+        """The fitted model's coverage watch, to which transform adds the counts of its
+        documents; it warns once per cause when a window of calls shows a mistake
+        (_text/coverage.py). A model pickled before the watch existed gets one here."""
+        return self.__dict__.setdefault("_coverage_watch", CoverageWatch())
 
     def _pool(self, corpus):
         if self.pooling in ("tfidf", "sif"):
